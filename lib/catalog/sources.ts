@@ -1,0 +1,47 @@
+import type { VaultPath } from './vault-path';
+
+/**
+ * Keys of one Vault path copied into a Secret one by one (ESO `data[]`), optionally renamed.
+ * `SK` is the union of the Secret-side key names; it exists only for the type checker.
+ */
+export interface KeySource<SK extends string = string> {
+  readonly kind: 'keys';
+  /** The Vault path the keys are read from. */
+  readonly path: VaultPath;
+  /** The Vault keys to copy, in output order. */
+  readonly keys: readonly string[];
+  /** Vault key → Secret key, for keys whose name differs in the Secret. */
+  readonly renames: Readonly<Record<string, string>>;
+  /** @internal phantom: the Secret keys this source yields. */
+  readonly __secretKeys?: SK;
+}
+
+/** Every key of one Vault path, whatever is there at sync time (ESO `dataFrom[].extract`). */
+export interface ExtractSource<SK extends string = string> {
+  readonly kind: 'extract';
+  /** The Vault path whose keys are all copied. */
+  readonly path: VaultPath;
+  /** @internal phantom: the Secret keys this source yields (the path's declared keys). */
+  readonly __secretKeys?: SK;
+}
+
+/** Where a sync target's keys come from. */
+export type SyncSource<SK extends string = string> = KeySource<SK> | ExtractSource<SK>;
+
+/** The Secret-side key names yielded by a list of sources. */
+export type SecretKeysOf<T extends readonly SyncSource<string>[]> =
+  T[number] extends infer U ? (U extends SyncSource<infer K> ? K : never) : never;
+
+/** Vault key → Secret key renames over the selected keys `S`; any other property is a compile error. */
+export type Renames<S extends string> = { readonly [P in S]?: string };
+
+/** Secret keys after renaming: unrenamed selected keys plus the new names. */
+export type RenamedKeys<S extends string, R> =
+  | Exclude<S, keyof R>
+  | { [P in keyof R & S]: R[P] extends string ? R[P] : never }[keyof R & S];
+
+/** The Secret key names a source yields, in output order. */
+export function sourceSecretKeys(source: SyncSource): string[] {
+  if (source.kind === 'extract') return [...source.path.keys];
+  return source.keys.map((key) => source.renames[key] ?? key);
+}

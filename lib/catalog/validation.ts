@@ -1,0 +1,271 @@
+import {
+  DNS1123_LABEL,
+  DNS1123_LABEL_MAX,
+  DNS1123_SUBDOMAIN,
+  DNS1123_SUBDOMAIN_MAX,
+  KV2_API_SEGMENTS,
+  RESERVED_MOUNTS,
+  SECRET_KEY,
+  isGoDuration,
+  isZeroDuration,
+} from './rules';
+import type { SecretCatalog } from './secret-catalog';
+import type { SyncTarget } from './sync-target';
+import type { VaultPath } from './vault-path';
+
+/** One broken rule: which row, which field, what was received, and the rule. */
+export interface CatalogIssue {
+  /** `infrastructure/minio → minio-credentials in backups`, a path, `mount`, `store` or `vault role`. */
+  readonly row: string;
+  readonly field: string;
+  readonly value: unknown;
+  readonly rule: string;
+  /** `row: field <value> rule`, one line. */
+  readonly message: string;
+}
+
+/** Thrown when the catalog breaks rules; lists all of them. */
+export class CatalogValidationError extends Error {
+  constructor(public readonly issues: readonly CatalogIssue[]) {
+    super(formatIssues(issues));
+    this.name = 'CatalogValidationError';
+  }
+}
+
+/** The issues as people read them: a count, then one per line. */
+export function formatIssues(issues: readonly CatalogIssue[]): string {
+  const count = `${issues.length} error${issues.length === 1 ? '' : 's'} in the secret catalog`;
+  return [`${count}:`, ...issues.map((issue) => `  - ${issue.message}`)].join('\n');
+}
+
+const SUBDOMAIN_RULE = `must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most ${DNS1123_SUBDOMAIN_MAX} characters`;
+const LABEL_RULE = `must be a DNS-1123 label (${DNS1123_LABEL.source}) of at most ${DNS1123_LABEL_MAX} characters`;
+const KEY_RULE = `must match ${SECRET_KEY.source}`;
+
+class IssueList {
+  public readonly issues: CatalogIssue[] = [];
+  public add(row: string, field: string, value: unknown, rule: string): void {
+    const shown = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    this.issues.push({ row, field, value, rule, message: `${row}: ${field} ${shown} ${rule}` });
+  }
+}
+
+/** Checks every rule of the catalog; see README "Common mistakes" for the reasons behind them. */
+export function validateCatalog(catalog: SecretCatalog): CatalogIssue[] {
+  const list = new IssueList();
+  checkMount(list, catalog.mount);
+  checkAccess(list, catalog);
+  checkPaths(list, catalog);
+  checkTargets(list, catalog);
+  return list.issues;
+}
+
+function isSubdomain(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= DNS1123_SUBDOMAIN_MAX && DNS1123_SUBDOMAIN.test(value);
+}
+
+function isLabel(value: unknown): boolean {
+  return typeof value === 'string' && value.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(value);
+}
+
+function checkMount(list: IssueList, mount: string): void {
+  const row = 'mount';
+  if (typeof mount !== 'string' || mount === '') {
+    list.add(row, 'mount', mount, 'must not be empty');
+  } else if (mount.includes('/')) {
+    list.add(row, 'mount', mount, 'must be a bare mount name without "/" (ESO adds "data/" itself)');
+  } else if (mount === 'data') {
+    list.add(row, 'mount', mount, 'must not be "data", the segment KV v2 inserts itself');
+  } else if (RESERVED_MOUNTS.includes(mount)) {
+    list.add(row, 'mount', mount, `is reserved by Vault (${RESERVED_MOUNTS.join(', ')})`);
+  }
+}
+
+function checkAccess(list: IssueList, catalog: SecretCatalog): void {
+  const { eso, vaultRole } = catalog;
+  if (!isSubdomain(eso.storeName)) list.add('store', 'storeName', eso.storeName, SUBDOMAIN_RULE);
+  if (!isHttpUrl(eso.server)) {
+    list.add('store', 'server', eso.server, 'must be an http:// or https:// URL');
+  }
+  if (!eso.authMountPath || /^\/|\/$|\/\//.test(eso.authMountPath)) {
+    list.add('store', 'authMountPath', eso.authMountPath, 'must be a non-empty auth path without leading, trailing or double "/"');
+  }
+  if (!eso.role) list.add('store', 'role', eso.role, 'must not be empty');
+  if (!eso.audience) list.add('store', 'audience', eso.audience, 'must not be empty');
+  if (!isSubdomain(eso.serviceAccountName)) {
+    list.add('store', 'serviceAccountName', eso.serviceAccountName, SUBDOMAIN_RULE);
+  }
+  if (!isLabel(eso.serviceAccountNamespace)) {
+    list.add('store', 'serviceAccountNamespace', eso.serviceAccountNamespace, LABEL_RULE);
+  }
+  if (vaultRole.audience !== eso.audience) {
+    list.add('vault role', 'audience', vaultRole.audience,
+      `must equal the store's audience ${JSON.stringify(eso.audience)}: Vault refuses tokens minted for another audience`);
+  }
+  if (!Number.isInteger(vaultRole.tokenTtlSeconds) || vaultRole.tokenTtlSeconds <= 0) {
+    list.add('vault role', 'tokenTtlSeconds', vaultRole.tokenTtlSeconds, 'must be a positive whole number of seconds');
+  }
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function pathRow(path: VaultPath, index: number): string {
+  return path.path ? path.path : `(path #${index + 1})`;
+}
+
+function checkPaths(list: IssueList, catalog: SecretCatalog): void {
+  const firstIndex = new Map<string, number>();
+  catalog.paths.forEach((path, index) => {
+    const row = pathRow(path, index);
+    const seen = firstIndex.get(path.path);
+    if (seen !== undefined) {
+      list.add(row, 'path', path.path, `is declared twice (first as path #${seen + 1}); declare it once and add every target to it`);
+      return;
+    }
+    firstIndex.set(path.path, index);
+    for (const rule of pathRules(path.path, catalog.mount)) list.add(row, 'path', path.path, rule);
+    checkKeys(list, row, path.keys);
+    if (catalog.targetsOf(path).length === 0) {
+      list.add(row, 'targets', [], 'must name at least one sync target: add one with syncTo(), or remove the path');
+    }
+  });
+}
+
+/** Rules a path inside the mount breaks; empty when it is fine. Shared with the CLI. */
+export function pathRules(path: unknown, mount: string): string[] {
+  if (typeof path !== 'string' || path === '') return ['must not be empty'];
+  const rules: string[] = [];
+  if (path.startsWith('/') || path.endsWith('/')) rules.push('must not start or end with "/"');
+  if (path.includes('//')) rules.push('must not contain "//"');
+  const segments = path.split('/');
+  if (segments.some((s) => s === '.' || s === '..')) rules.push('must not contain a "." or ".." segment');
+  const apiSegment = segments.find((s) => KV2_API_SEGMENTS.includes(s));
+  if (apiSegment) {
+    rules.push(`must not contain a "${apiSegment}" segment: ESO and the policies add "data/" and "metadata/" themselves`);
+  }
+  if (mount && segments[0] === mount) {
+    rules.push(`must not start with the mount "${mount}/": paths are relative to the mount`);
+  }
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(path)) rules.push('must not contain whitespace or control characters');
+  if (/[*+]/.test(path)) rules.push('must not contain the glob characters "*" or "+", which would widen the generated policy');
+  return rules;
+}
+
+function checkKeys(list: IssueList, row: string, keys: readonly string[]): void {
+  if (!Array.isArray(keys) || keys.length === 0) {
+    list.add(row, 'keys', keys ?? [], 'must declare at least one key');
+    return;
+  }
+  const seen = new Set<string>();
+  for (const key of keys) {
+    if (typeof key !== 'string' || !SECRET_KEY.test(key)) list.add(row, 'key', key, KEY_RULE);
+    else if (seen.has(key)) list.add(row, 'key', key, 'is declared twice in this path');
+    seen.add(key);
+  }
+}
+
+function checkTargets(list: IssueList, catalog: SecretCatalog): void {
+  const writers = new Map<string, SyncTarget>();
+  const declared = new Set(catalog.paths);
+  for (const target of catalog.targets) {
+    const row = target.row;
+    if (!isSubdomain(target.name)) list.add(row, 'name', target.name, SUBDOMAIN_RULE);
+    if (!isLabel(target.namespace)) list.add(row, 'namespace', target.namespace, LABEL_RULE);
+    if (target.creationPolicy !== 'Owner' && target.creationPolicy !== 'Merge') {
+      list.add(row, 'creationPolicy', target.creationPolicy, 'must be "Owner" or "Merge"');
+    }
+    checkRefreshInterval(list, row, target);
+    if (target.type !== undefined && (typeof target.type !== 'string' || target.type.trim() === '')) {
+      list.add(row, 'type', target.type, 'must be a non-empty Secret type such as "kubernetes.io/dockerconfigjson"');
+    }
+    if (target.templateMergePolicy !== 'Replace' && target.templateMergePolicy !== 'Merge') {
+      list.add(row, 'templateMergePolicy', target.templateMergePolicy, 'must be "Replace" or "Merge"');
+    }
+    checkSources(list, row, target, declared);
+    checkTemplate(list, row, target);
+
+    const id = `${target.namespace}/${target.name}`;
+    const writer = writers.get(id);
+    if (writer) {
+      list.add(row, 'name', target.name,
+        `is already written in namespace "${target.namespace}" by ${writer.row} (${writer.creationPolicy}): ` +
+        'a Secret has exactly one ExternalSecret, so give this one several sources instead');
+    } else {
+      writers.set(id, target);
+    }
+  }
+}
+
+function checkRefreshInterval(list: IssueList, row: string, target: SyncTarget): void {
+  const value = target.refreshInterval;
+  if (typeof value !== 'string' || !isGoDuration(value)) {
+    list.add(row, 'refreshInterval', value, 'must be a Go duration such as "1h", "30m" or "1h0m0s"');
+  } else if (isZeroDuration(value) && !target.allowZeroRefreshInterval) {
+    list.add(row, 'refreshInterval', value,
+      'means "sync once" and makes ESO ignore forced syncs; set allowZeroRefreshInterval: true if that is intended');
+  }
+}
+
+function checkSources(list: IssueList, row: string, target: SyncTarget, declared: Set<VaultPath>): void {
+  if (target.sources.length === 0) {
+    list.add(row, 'sources', [], 'must name at least one Vault path');
+    return;
+  }
+  const providers = new Map<string, string>();
+  for (const source of target.sources) {
+    const path = source.path;
+    if (!declared.has(path)) {
+      list.add(row, 'sources', path?.path, 'is not a path declared in this catalog');
+      continue;
+    }
+    const declaredKeys = new Set<string>(path.keys);
+    const described = `(declared: ${path.keys.join(', ')})`;
+    const provide = (secretKey: string, origin: string): void => {
+      const earlier = providers.get(secretKey);
+      if (earlier !== undefined) {
+        list.add(row, 'secretKey', secretKey,
+          `is provided by both ${earlier} and ${origin}: a Secret key must come from exactly one Vault key`);
+      } else {
+        providers.set(secretKey, origin);
+      }
+    };
+    if (source.kind === 'extract') {
+      for (const key of path.keys) provide(key, `${path.path}#${key} (all keys)`);
+      continue;
+    }
+    if (source.keys.length === 0) list.add(row, 'keys', [], `must select at least one key of "${path.path}"`);
+    const selected = new Set(source.keys);
+    for (const key of source.keys) {
+      if (!declaredKeys.has(key)) {
+        list.add(row, 'keys', key, `is not declared by path "${path.path}" ${described}`);
+        continue;
+      }
+      const secretKey = source.renames[key] ?? key;
+      if (!SECRET_KEY.test(secretKey)) list.add(row, `renames.${key}`, secretKey, KEY_RULE);
+      provide(secretKey, `${path.path}#${key}`);
+    }
+    for (const key of Object.keys(source.renames)) {
+      if (!selected.has(key)) {
+        list.add(row, 'renames', key, `renames a key that is not selected from path "${path.path}" ${described}`);
+      }
+    }
+  }
+}
+
+function checkTemplate(list: IssueList, row: string, target: SyncTarget): void {
+  const provided = [...new Set(target.secretKeys)];
+  for (const ref of [...new Set(target.unknownTemplateRefs)]) {
+    list.add(row, 'template', ref, `refers to a key no source provides (provided: ${provided.join(', ')})`);
+  }
+  for (const key of Object.keys(target.templateData ?? {})) {
+    if (!SECRET_KEY.test(key)) list.add(row, 'template key', key, KEY_RULE);
+  }
+}

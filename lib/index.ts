@@ -1,0 +1,3 @@
+export * from './catalog';
+export * from './k8s';
+export * from './synth';

@@ -1,0 +1,3 @@
+export * from './manifests-part';
+export * from './output-part';
+export * from './run-cli';
