@@ -1,3 +1,4 @@
 export * from './catalog';
 export * from './k8s';
+export * from './platform';
 export * from './synth';

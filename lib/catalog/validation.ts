@@ -241,7 +241,8 @@ function checkSources(list: IssueList, row: string, target: SyncTarget, declared
       for (const key of path.keys) provide(key, `${path.path}#${key} (all keys)`);
       continue;
     }
-    if (source.keys.length === 0) list.add(row, 'keys', [], `must select at least one key of "${path.path}"`);
+    // A path without keys is reported on the path itself.
+    if (source.keys.length === 0 && path.keys.length > 0) list.add(row, 'keys', [], `must select at least one key of "${path.path}"`);
     const selected = new Set(source.keys);
     for (const key of source.keys) {
       if (!declaredKeys.has(key)) {
@@ -254,7 +255,7 @@ function checkSources(list: IssueList, row: string, target: SyncTarget, declared
     }
     for (const key of Object.keys(source.renames)) {
       if (!selected.has(key)) {
-        list.add(row, 'renames', key, `renames a key that is not selected from path "${path.path}" ${described}`);
+        list.add(row, 'renames', key, `names a key not selected from path "${path.path}" (selected: ${source.keys.join(', ')})`);
       }
     }
   }

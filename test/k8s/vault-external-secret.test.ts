@@ -1,0 +1,148 @@
+import { Chart, Testing } from 'cdk8s';
+import { SecretCatalog, SyncTarget } from '../../lib/catalog';
+import { VaultExternalSecret } from '../../lib/k8s';
+import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
+import { esoWebhookViolations } from '../support/eso-webhook';
+
+function render(target: SyncTarget): any {
+  const chart = new Chart(Testing.app(), 'test');
+  new VaultExternalSecret(chart, 'Es', { target, storeName: 'vault-backend' });
+  const object = JSON.parse(JSON.stringify(Testing.synth(chart)[0]));
+  // Every rendered ExternalSecret must pass the CRD schema and ESO's webhook, and show no Argo CD diff.
+  expect(crdSchemaErrors(object)).toStrictEqual([]);
+  expect(esoWebhookViolations(object)).toStrictEqual([]);
+  expect(withCrdDefaults(object)).toStrictEqual(object);
+  return object;
+}
+
+const ANNOTATIONS = {
+  'argocd.argoproj.io/sync-wave': '0',
+  'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true',
+};
+const STORE_REF = { kind: 'ClusterSecretStore', name: 'vault-backend' };
+const PLAIN_TEMPLATE = { engineVersion: 'v2', mergePolicy: 'Replace', metadata: {} };
+
+describe('VaultExternalSecret', () => {
+  test('an Owner target copies each declared key with remoteRef.key inside the mount', () => {
+    // GIVEN
+    const catalog = new SecretCatalog();
+    const target = catalog.path('infrastructure/minio', ['rootUser', 'rootPassword']).syncTo({ name: 'minio-credentials', namespace: 'backups' });
+
+    // WHEN
+    const es = render(target);
+
+    // THEN
+    expect(es).toStrictEqual({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'minio-credentials', namespace: 'backups', annotations: ANNOTATIONS },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: STORE_REF,
+        target: { name: 'minio-credentials', creationPolicy: 'Owner', deletionPolicy: 'Retain', template: PLAIN_TEMPLATE },
+        data: [
+          { secretKey: 'rootUser', remoteRef: { key: 'infrastructure/minio', property: 'rootUser' } },
+          { secretKey: 'rootPassword', remoteRef: { key: 'infrastructure/minio', property: 'rootPassword' } },
+        ],
+      },
+    });
+  });
+
+  test('a Merge target with a renamed subset, a refresh interval and the Reloader match annotation', () => {
+    // GIVEN
+    const catalog = new SecretCatalog();
+    const target = catalog.path('infrastructure/argocd-oidc', ['oidc.authentik.clientSecret', 'unused']).syncTo({
+      name: 'argocd-secret',
+      namespace: 'argocd',
+      creationPolicy: 'Merge',
+      keys: ['oidc.authentik.clientSecret'],
+      renames: { 'oidc.authentik.clientSecret': 'oidc.clientSecret' },
+      refreshInterval: '15m',
+      reloaderMatch: true,
+    });
+
+    // WHEN
+    const es = render(target);
+
+    // THEN
+    expect(es.spec).toStrictEqual({
+      refreshInterval: '15m',
+      secretStoreRef: STORE_REF,
+      target: {
+        name: 'argocd-secret',
+        creationPolicy: 'Merge',
+        deletionPolicy: 'Retain',
+        template: { engineVersion: 'v2', mergePolicy: 'Replace', metadata: { annotations: { 'reloader.stakater.com/match': 'true' } } },
+      },
+      data: [{ secretKey: 'oidc.clientSecret', remoteRef: { key: 'infrastructure/argocd-oidc', property: 'oidc.authentik.clientSecret' } }],
+    });
+  });
+
+  test('a Secret composed from two paths lists both in data[]', () => {
+    // GIVEN
+    const catalog = new SecretCatalog();
+    const db = catalog.path('apps/db', ['user', 'password']);
+    const api = catalog.path('apps/api', ['token']);
+    const target = catalog.addTarget({ name: 'app-env', namespace: 'apps', sources: [db.select(), api.select({ renames: { token: 'API_TOKEN' } })] });
+
+    // WHEN
+    const es = render(target);
+
+    // THEN
+    expect(es.spec.data).toStrictEqual([
+      { secretKey: 'user', remoteRef: { key: 'apps/db', property: 'user' } },
+      { secretKey: 'password', remoteRef: { key: 'apps/db', property: 'password' } },
+      { secretKey: 'API_TOKEN', remoteRef: { key: 'apps/api', property: 'token' } },
+    ]);
+    expect(es.spec.dataFrom).toBeUndefined();
+  });
+
+  test('"all keys" of a path becomes dataFrom.extract, with a Secret type, labels and annotations', () => {
+    // GIVEN
+    const catalog = new SecretCatalog();
+    const registry = catalog.path('apps/registry', ['.dockerconfigjson']);
+    const target = catalog.addTarget({
+      name: 'registry-pull',
+      namespace: 'apps',
+      sources: [registry.extractAll()],
+      type: 'kubernetes.io/dockerconfigjson',
+      labels: { 'app.kubernetes.io/part-of': 'registry' },
+      annotations: { 'example.com/owner': 'ops' },
+    });
+
+    // WHEN
+    const es = render(target);
+
+    // THEN
+    expect(es.spec.data).toBeUndefined();
+    expect(es.spec.dataFrom).toStrictEqual([{ extract: { key: 'apps/registry' } }]);
+    expect(es.spec.target.template).toStrictEqual({
+      engineVersion: 'v2',
+      mergePolicy: 'Replace',
+      type: 'kubernetes.io/dockerconfigjson',
+      metadata: { labels: { 'app.kubernetes.io/part-of': 'registry' }, annotations: { 'example.com/owner': 'ops' } },
+    });
+  });
+
+  test('templated values render into target.template.data', () => {
+    // GIVEN
+    const catalog = new SecretCatalog();
+    const target = catalog.path('apps/db', ['user', 'password']).syncTo({
+      name: 'db-url',
+      namespace: 'apps',
+      templateMergePolicy: 'Merge',
+      template: (v) => ({ DATABASE_URL: `postgres://${v.user}:${v.password}@db:5432/app` }),
+    });
+
+    // WHEN
+    const es = render(target);
+
+    // THEN
+    expect(es.spec.target.template).toStrictEqual({
+      engineVersion: 'v2',
+      mergePolicy: 'Merge',
+      metadata: {},
+      data: { DATABASE_URL: 'postgres://{{ .user }}:{{ .password }}@db:5432/app' },
+    });
+  });
+});

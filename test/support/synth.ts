@@ -1,0 +1,37 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import YAML from 'yaml';
+import type { SecretCatalog } from '../../lib/catalog';
+import { OutputPart, synthOutputs } from '../../lib/synth';
+
+/** Every file under `dir`, relative path → content, sorted by path. */
+export function readTree(dir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  const walk = (current: string): void => {
+    for (const name of readdirSync(current).sort()) {
+      const full = join(current, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else files[relative(dir, full)] = readFileSync(full, 'utf8');
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+/** Runs `synthOutputs` for one folder part into a fresh temp folder and returns its files. */
+export function synthPartToTree(catalog: SecretCatalog, part: (target: string) => OutputPart): Record<string, string> {
+  const root = mkdtempSync(join(tmpdir(), 'homelab-secrets-test-'));
+  try {
+    const target = join(root, 'out');
+    synthOutputs(catalog, [part(target)]);
+    return readTree(target);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** All YAML documents of a tree of manifests, in file then document order. */
+export function manifestObjects(tree: Record<string, string>): any[] {
+  return Object.values(tree).flatMap((content) => YAML.parseAllDocuments(content).map((d) => d.toJSON()));
+}
