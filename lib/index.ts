@@ -1,4 +1,5 @@
 export * from './catalog';
+export * from './docs';
 export * from './k8s';
 export * from './platform';
 export * from './synth';

@@ -1,0 +1,26 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { homelabCatalog } from '../apps/homelab';
+import { renderPathTable } from '../lib/docs';
+
+const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+
+function between(start: string, end: string): string {
+  const from = README.indexOf('\n', README.indexOf(start)) + 1;
+  return README.slice(from, README.indexOf(end));
+}
+
+describe('README', () => {
+  test('its path table is the catalog\'s', () => {
+    expect(between('<!-- path-table:start', '<!-- path-table:end')).toBe(renderPathTable(homelabCatalog()));
+  });
+
+  test('states the set-up commands that CI runs', () => {
+    const ci = readFileSync(join(__dirname, '..', '.ci', 'run'), 'utf8');
+    expect(README).toContain('npm ci && npm run synth');
+    expect(README).toContain('npm test ');
+    expect(ci).toMatch(/^npm ci\b/m);
+    expect(ci).toMatch(/^npm run synth$/m);
+    expect(ci).toMatch(/^npm test$/m);
+  });
+});
