@@ -1,5 +1,5 @@
 import { ESO_DEFAULTS, EsoAccessSettings, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings } from './eso-access';
-import { SyncSource } from './sources';
+import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
 import { CatalogIssue, CatalogValidationError, validateCatalog } from './validation';
 import { VaultPath } from './vault-path';
@@ -57,8 +57,8 @@ export class SecretCatalog {
   }
 
   /** Declares a Secret fed from one or more sources (`path.select()`, `path.extractAll()`). */
-  public addTarget<const T extends readonly SyncSource[]>(spec: SyncTargetSpec<T>): SyncTarget {
-    const target = new SyncTarget(spec);
+  public addTarget<const T extends readonly SyncSource[]>(spec: SyncTargetSpec<T>): SyncTarget<SecretKeysOf<T>> {
+    const target = new SyncTarget<SecretKeysOf<T>>(spec);
     this._targets.push(target);
     return target;
   }

@@ -43,8 +43,11 @@ export interface SyncTargetSpec<T extends readonly SyncSource[] = readonly SyncS
   readonly sources: T;
 }
 
-/** A Kubernetes Secret fed from one or more Vault paths, with defaults resolved. */
-export class SyncTarget {
+/**
+ * A Kubernetes Secret fed from one or more Vault paths, with defaults resolved. `SK` is the union of
+ * the Secret's key names, so helpers that consume the Secret (env vars, volumes) only accept those.
+ */
+export class SyncTarget<SK extends string = string> {
   public readonly name: string;
   public readonly namespace: string;
   public readonly creationPolicy: CreationPolicy;
@@ -60,6 +63,8 @@ export class SyncTarget {
   public readonly templateMergePolicy: 'Replace' | 'Merge';
   /** Keys the template asked for that no source provides (only reachable from JavaScript). */
   public readonly unknownTemplateRefs: readonly string[];
+  /** @internal phantom: the Secret's key names, for the type checker only. */
+  public readonly __secretKeys?: SK;
 
   /** @internal */
   constructor(spec: SyncTargetSpec) {

@@ -53,7 +53,7 @@ export class VaultPath<K extends string = string> {
   /** Declares a Secret fed from this path alone; `keys` and `renames` select as in {@link select}. */
   public syncTo<const S extends K = K, const R extends Renames<S> = {}>(
     options: PathTargetOptions<S, R, RenamedKeys<S, R>>,
-  ): SyncTarget {
+  ): SyncTarget<RenamedKeys<S, R>> {
     const { keys, renames, ...target } = options;
     const source = this.select<S, R>({ keys, renames });
     return this.catalog.addTarget({ ...target, sources: [source] });

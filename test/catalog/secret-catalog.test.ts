@@ -1,4 +1,4 @@
-import { SecretCatalog } from '../../lib/catalog';
+import { SecretCatalog, SyncTarget } from '../../lib/catalog';
 
 describe('SecretCatalog', () => {
   test('resolves the shared ESO access defaults once', () => {
@@ -101,6 +101,21 @@ describe('SecretCatalog', () => {
       DATABASE_URL: 'postgres://{{ .user }}:{{ .password }}@db:5432/{{ index . "db-name" }}',
     });
     expect(target.templateMergePolicy).toBe('Replace');
+  });
+
+  test('a target carries its Secret key names in its type', () => {
+    // GIVEN
+    const catalog = new SecretCatalog();
+    const minio = catalog.path('infrastructure/minio', ['rootUser', 'rootPassword']);
+
+    // WHEN
+    const all: SyncTarget<'rootUser' | 'rootPassword'> = minio.syncTo({ name: 'a', namespace: 'b' });
+    const renamed: SyncTarget<'USER'> = minio.syncTo({ name: 'c', namespace: 'b', keys: ['rootUser'], renames: { rootUser: 'USER' } });
+    // @ts-expect-error a renamed key is no longer provided under its Vault name
+    const wrong: SyncTarget<'rootUser'> = minio.syncTo({ name: 'd', namespace: 'b', keys: ['rootUser'], renames: { rootUser: 'USER' } });
+
+    // THEN
+    expect([all.secretKeys, renamed.secretKeys, wrong.secretKeys]).toStrictEqual([['rootUser', 'rootPassword'], ['USER'], ['USER']]);
   });
 
   test('undeclared keys are compile errors', () => {
