@@ -1,10 +1,14 @@
 import { join } from 'node:path';
 import { OutputPart, manifestsPart } from '../lib/synth';
+import { DEFAULT_TERRAFORM_OUTDIR, terraformPart } from '../lib/synth/terraform-part';
+import { HOMELAB_TERRAFORM } from './platform';
 
 /** Where `npm run synth` writes, relative to the repository root. */
 export const HOMELAB_OUTPUTS = {
   /** Committed; the folder Argo CD syncs. */
   manifests: 'manifests',
+  /** Not committed (cdktf re-synthesizes on deploy); cdktf's default folder, as in cdktf.json. */
+  terraform: DEFAULT_TERRAFORM_OUTDIR,
 } as const;
 
 /** The homelab's manifests part: the ESO objects plus every contributed chart. */
@@ -14,5 +18,8 @@ export function homelabManifestsPart(target: string): OutputPart {
 
 /** Every output of `npm run synth`, under `root`. */
 export function homelabOutputParts(root = '.'): OutputPart[] {
-  return [homelabManifestsPart(join(root, HOMELAB_OUTPUTS.manifests))];
+  return [
+    homelabManifestsPart(join(root, HOMELAB_OUTPUTS.manifests)),
+    terraformPart(join(root, HOMELAB_OUTPUTS.terraform), HOMELAB_TERRAFORM),
+  ];
 }

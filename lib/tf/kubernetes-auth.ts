@@ -1,0 +1,64 @@
+import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
+import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
+import { Construct } from 'constructs';
+import type { ResolvedEsoAccess, ResolvedVaultRole } from '../catalog';
+
+/** The API server as Vault sees it from inside the cluster. */
+export const DEFAULT_KUBERNETES_HOST = 'https://kubernetes.default.svc';
+
+export interface KubernetesAuthProps {
+  /** ESO's side of the login (auth mount path, role, service account and its namespace): the store's values. */
+  readonly access: ResolvedEsoAccess;
+  /** Vault's side of the role: the audience it requires and the TTL of its tokens. */
+  readonly vaultRole: ResolvedVaultRole;
+  /** Policies attached to the tokens the role issues. */
+  readonly tokenPolicies: readonly string[];
+  /** Kubernetes API address Vault calls to review service account tokens. @default 'https://kubernetes.default.svc' */
+  readonly kubernetesHost?: string;
+}
+
+/**
+ * Vault's Kubernetes auth backend, its config and ESO's role. The role is bound to exactly one
+ * service account in one namespace and one audience, the values the ClusterSecretStore presents.
+ */
+export class KubernetesAuth extends Construct {
+  public readonly path: string;
+  public readonly kubernetesHost: string;
+  public readonly resource: AuthBackend;
+  public readonly config: KubernetesAuthBackendConfig;
+  public readonly role: KubernetesAuthBackendRole;
+
+  constructor(scope: Construct, id: string, props: KubernetesAuthProps) {
+    super(scope, id);
+    const { access, vaultRole } = props;
+    this.path = access.authMountPath;
+    this.kubernetesHost = props.kubernetesHost ?? DEFAULT_KUBERNETES_HOST;
+    if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(this.kubernetesHost)) {
+      throw new Error(`kubernetesHost "${this.kubernetesHost}" must be an https:// URL`);
+    }
+    if (props.tokenPolicies.length === 0) throw new Error('tokenPolicies must name at least one policy');
+
+    this.resource = new AuthBackend(this, 'Resource', {
+      type: 'kubernetes',
+      path: this.path,
+      description: 'Kubernetes service account logins (External Secrets Operator); managed by homelab-secrets',
+    });
+    // Vault runs in the cluster, so it reviews tokens with its own service account and CA.
+    this.config = new KubernetesAuthBackendConfig(this, 'Config', {
+      backend: this.resource.path,
+      kubernetesHost: this.kubernetesHost,
+    });
+    this.role = new KubernetesAuthBackendRole(this, 'Role', {
+      backend: this.resource.path,
+      roleName: access.role,
+      boundServiceAccountNames: [access.serviceAccountName],
+      boundServiceAccountNamespaces: [access.serviceAccountNamespace],
+      audience: vaultRole.audience,
+      tokenPolicies: [...props.tokenPolicies],
+      // ESO logs in again when its token expires, so the token never needs to outlive its TTL.
+      tokenTtl: vaultRole.tokenTtlSeconds,
+      tokenMaxTtl: vaultRole.tokenTtlSeconds,
+    });
+  }
+}
