@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import { addComponentApplications } from '../lib/argocd';
 import { OutputPart, manifestsPart } from '../lib/synth';
 import { DEFAULT_TERRAFORM_OUTDIR, terraformPart } from '../lib/synth/terraform-part';
+import { HOMELAB_COMPONENTS } from './components';
 import { HOMELAB_TERRAFORM } from './platform';
 
 /** Where `npm run synth` writes, relative to the repository root. */
@@ -11,9 +13,9 @@ export const HOMELAB_OUTPUTS = {
   terraform: DEFAULT_TERRAFORM_OUTDIR,
 } as const;
 
-/** The homelab's manifests part: the ESO objects plus every contributed chart. */
+/** The homelab's manifests part: the ESO objects plus the Applications of Vault, ESO and Reloader. */
 export function homelabManifestsPart(target: string): OutputPart {
-  return manifestsPart(target, []);
+  return manifestsPart(target, [addComponentApplications(HOMELAB_COMPONENTS)]);
 }
 
 /** Every output of `npm run synth`, under `root`. */

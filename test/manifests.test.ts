@@ -56,7 +56,12 @@ describe('the homelab manifests', () => {
   });
 
   test('every object passes its CRD schema, ESO\'s webhook rules, and shows no Argo CD diff after defaulting', () => {
-    for (const object of objects.filter((o) => o.apiVersion.startsWith('external-secrets.io/'))) {
+    expect([...new Set(objects.map((o) => `${o.apiVersion} ${o.kind}`))].sort()).toStrictEqual([
+      'argoproj.io/v1alpha1 Application',
+      'external-secrets.io/v1 ClusterSecretStore',
+      'external-secrets.io/v1 ExternalSecret',
+    ]);
+    for (const object of objects) {
       const name = `${object.kind} ${object.metadata.namespace ?? ''}/${object.metadata.name}`;
       expect([name, crdSchemaErrors(object)]).toStrictEqual([name, []]);
       expect([name, esoWebhookViolations(object)]).toStrictEqual([name, []]);
@@ -64,10 +69,11 @@ describe('the homelab manifests', () => {
     }
   });
 
-  test('sync the store before the ExternalSecrets', () => {
+  test('sync Vault, ESO and Reloader first, then the store, then the ExternalSecrets', () => {
     const wave = (o: any): number => Number(o.metadata.annotations['argocd.argoproj.io/sync-wave']);
-    const store = objects.find((o) => o.kind === 'ClusterSecretStore');
-    expect(externalSecrets.every((es) => wave(es) > wave(store))).toBe(true);
+    const waves = (kind: string): number[] => [...new Set(objects.filter((o) => o.kind === kind).map(wave))];
+    expect(objects.filter((o) => o.kind === 'Application').map((o) => o.metadata.name)).toStrictEqual(['vault', 'external-secrets', 'reloader']);
+    expect([waves('Application'), waves('ClusterSecretStore'), waves('ExternalSecret')]).toStrictEqual([[-2], [-1], [0]]);
   });
 
   test('contain no Secret and no value', () => {

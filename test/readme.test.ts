@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HOMELAB_COMPONENTS } from '../apps/components';
 import { homelabCatalog } from '../apps/homelab';
+import { renderComponentTable } from '../lib/argocd';
 import { renderPathTable } from '../lib/docs';
 
 const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
@@ -13,6 +15,10 @@ function between(start: string, end: string): string {
 describe('README', () => {
   test('its path table is the catalog\'s', () => {
     expect(between('<!-- path-table:start', '<!-- path-table:end')).toBe(renderPathTable(homelabCatalog()));
+  });
+
+  test('its component table is the synth\'s', () => {
+    expect(between('<!-- component-table:start', '<!-- component-table:end')).toBe(renderComponentTable(HOMELAB_COMPONENTS, homelabCatalog()));
   });
 
   test('states the set-up commands that CI runs', () => {

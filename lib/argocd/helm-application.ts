@@ -1,0 +1,151 @@
+import { Construct } from 'constructs';
+import { Application } from '../../imports/argoproj.io';
+import { DNS1123_LABEL, DNS1123_LABEL_MAX } from '../catalog';
+import { SYNC_WAVES, SYNC_WAVE_ANNOTATION } from '../k8s';
+import type { HelmChartRef } from './charts';
+
+/** A Helm value: what `values.yaml` can hold. */
+export type HelmValue = string | number | boolean | null | readonly HelmValue[] | HelmValues;
+
+/** A tree of Helm values, rendered as the Application's `helm.valuesObject`. */
+export interface HelmValues {
+  readonly [key: string]: HelmValue;
+}
+
+/** A live field Argo CD must not compare, and why. */
+export interface IgnoredDifference {
+  /** API group of the object. */
+  readonly group: string;
+  /** Kind of the object. */
+  readonly kind: string;
+  /** Name of the object. @default every object of the kind in the Application */
+  readonly name?: string;
+  /** jq paths of the ignored fields. */
+  readonly jqPathExpressions: readonly string[];
+  /** Why the field differs from git; not rendered (YAML output holds no comments), kept for readers and the README. */
+  readonly reason: string;
+}
+
+/** Where the Applications live and where they install to; shared by every component. */
+export interface ArgoDestinationSettings {
+  /** Argo CD project of the Applications. @default 'default' */
+  readonly project?: string;
+  /** API server the charts are installed into. @default 'https://kubernetes.default.svc' */
+  readonly server?: string;
+  /** Namespace Argo CD runs in; Application objects must live there. @default 'argocd' */
+  readonly argoNamespace?: string;
+}
+
+export const ARGO_DESTINATION_DEFAULTS = {
+  project: 'default',
+  server: 'https://kubernetes.default.svc',
+  argoNamespace: 'argocd',
+} as const;
+
+/** Argo CD creates the destination namespace, so a fresh cluster needs nothing but the Applications. */
+export const CREATE_NAMESPACE = 'CreateNamespace=true';
+
+const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
+const LABEL_RULE = `must be a DNS-1123 label (${DNS1123_LABEL.source}) of at most ${DNS1123_LABEL_MAX} characters`;
+
+export interface HelmApplicationProps extends ArgoDestinationSettings {
+  /** Application name, also the Helm release name; a label value in Argo CD's tracking, so a DNS-1123 label. */
+  readonly name: string;
+  /** Namespace the chart is installed into. */
+  readonly namespace: string;
+  /** The pinned chart. */
+  readonly chart: HelmChartRef;
+  /** Helm values. @default no values (the chart's defaults) */
+  readonly values?: HelmValues;
+  /** Argo CD sync wave. @default SYNC_WAVES.components */
+  readonly syncWave?: number;
+  /** Sync options in addition to CreateNamespace=true. @default none */
+  readonly extraSyncOptions?: readonly string[];
+  /** Live fields Argo CD must not compare, each with its reason. @default none */
+  readonly ignoreDifferences?: readonly IgnoredDifference[];
+  /** Whether automated sync deletes objects the chart no longer renders. @default false */
+  readonly prune?: boolean;
+}
+
+/**
+ * An Argo CD Application that installs one pinned Helm chart with structured values.
+ *
+ * Sync is automated with self-heal, so a rebuilt cluster converges from git alone. Pruning is off by
+ * default and the Application carries no `resources-finalizer.argocd.argoproj.io`: removing the
+ * Application (or a chart dropping an object) never deletes a component's objects. For ESO that
+ * would delete its CRDs, then every ExternalSecret and, through owner references, every Secret; for
+ * Vault the StatefulSet holding the data. Deleting a component is a deliberate manual step.
+ */
+export class HelmApplication extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
+  public readonly chart: HelmChartRef;
+  public readonly values: HelmValues;
+  public readonly syncWave: number;
+  public readonly project: string;
+  public readonly server: string;
+  public readonly argoNamespace: string;
+  public readonly syncOptions: readonly string[];
+  public readonly ignoreDifferences: readonly IgnoredDifference[];
+  public readonly prune: boolean;
+  public readonly resource: Application;
+
+  constructor(scope: Construct, id: string, props: HelmApplicationProps) {
+    super(scope, id);
+    if (!isLabel(props.name)) throw new Error(`Application name "${props.name}" ${LABEL_RULE}`);
+    if (!isLabel(props.namespace)) {
+      throw new Error(`namespace "${props.namespace}" of Application "${props.name}" ${LABEL_RULE}`);
+    }
+    if (!EXACT_VERSION.test(props.chart.version)) {
+      throw new Error(`chart version "${props.chart.version}" of Application "${props.name}" must be an exact version such as 1.2.3`);
+    }
+    const syncWave = props.syncWave ?? SYNC_WAVES.components;
+    if (!Number.isInteger(syncWave)) throw new Error(`sync wave ${syncWave} of Application "${props.name}" must be an integer`);
+
+    this.name = props.name;
+    this.namespace = props.namespace;
+    this.chart = props.chart;
+    this.values = props.values ?? {};
+    this.syncWave = syncWave;
+    this.project = props.project ?? ARGO_DESTINATION_DEFAULTS.project;
+    this.server = props.server ?? ARGO_DESTINATION_DEFAULTS.server;
+    this.argoNamespace = props.argoNamespace ?? ARGO_DESTINATION_DEFAULTS.argoNamespace;
+    this.syncOptions = [CREATE_NAMESPACE, ...(props.extraSyncOptions ?? [])];
+    this.ignoreDifferences = [...(props.ignoreDifferences ?? [])];
+    this.prune = props.prune ?? false;
+
+    this.resource = new Application(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        namespace: this.argoNamespace,
+        annotations: { [SYNC_WAVE_ANNOTATION]: String(this.syncWave) },
+      },
+      spec: {
+        project: this.project,
+        destination: { server: this.server, namespace: this.namespace },
+        source: {
+          repoUrl: this.chart.repoUrl,
+          chart: this.chart.chart,
+          targetRevision: this.chart.version,
+          helm: { releaseName: this.name, valuesObject: this.values },
+        },
+        syncPolicy: {
+          automated: { prune: this.prune, selfHeal: true },
+          syncOptions: [...this.syncOptions],
+        },
+        ignoreDifferences: this.ignoreDifferences.length > 0
+          ? this.ignoreDifferences.map(({ group, kind, name, jqPathExpressions }) => ({
+            group,
+            kind,
+            name,
+            jqPathExpressions: [...jqPathExpressions],
+          }))
+          : undefined,
+      },
+    });
+  }
+}
+
+function isLabel(value: string): boolean {
+  return typeof value === 'string' && value.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(value);
+}

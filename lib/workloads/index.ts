@@ -1,0 +1,2 @@
+export * from './secret-keys';
+export * from './secret-wiring';

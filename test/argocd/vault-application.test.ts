@@ -1,0 +1,153 @@
+import { Chart, Testing } from 'cdk8s';
+import { VaultApplication, VaultApplicationProps } from '../../lib/argocd';
+import { VAULT_AWS_KMS_SECRET } from '../../lib/platform';
+import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
+
+const KMS = { region: 'eu-central-1', alias: 'alias/vault-unseal' };
+
+function synth(props: Partial<VaultApplicationProps> = {}): { app: any; vault: VaultApplication } {
+  const chart = new Chart(Testing.app(), 'test');
+  const vault = new VaultApplication(chart, 'Vault', { kms: KMS, ...props });
+  const objects = Testing.synth(chart);
+  expect(objects).toHaveLength(1);
+  return { app: objects[0], vault };
+}
+
+function valuesOf(props: Partial<VaultApplicationProps> = {}): any {
+  return synth(props).app.spec.source.helm.valuesObject;
+}
+
+function build(props: Partial<VaultApplicationProps>): void {
+  new VaultApplication(new Chart(Testing.app(), 'test'), 'Vault', { kms: KMS, ...props });
+}
+
+describe('VaultApplication', () => {
+  test('installs the pinned hashicorp/vault chart into the namespace of the vault-aws-kms Secret', () => {
+    // GIVEN the KMS settings alone
+    // WHEN synthesized
+    const { app } = synth();
+
+    // THEN the source and destination are the pinned chart and "vault"
+    expect(app.metadata.name).toStrictEqual('vault');
+    expect(app.spec.source).toMatchObject({
+      repoURL: 'https://helm.releases.hashicorp.com',
+      chart: 'vault',
+      targetRevision: '0.34.1',
+      helm: { releaseName: 'vault' },
+    });
+    expect(app.spec.destination).toStrictEqual({ server: 'https://kubernetes.default.svc', namespace: VAULT_AWS_KMS_SECRET.namespace });
+    expect(app.spec.syncPolicy).toStrictEqual({ automated: { prune: false, selfHeal: true }, syncOptions: ['CreateNamespace=true'] });
+    expect(app.spec.ignoreDifferences).toBeUndefined();
+    expect(app.metadata.finalizers).toBeUndefined();
+  });
+
+  test('passes the Application CRD schema and is its own defaulted form', () => {
+    const { app } = synth({ ingress: { host: 'vault.homelab.local', className: 'traefik' } });
+    expect(crdSchemaErrors(app)).toStrictEqual([]);
+    expect(withCrdDefaults(app)).toStrictEqual(app);
+  });
+
+  test('writes the seal stanza with the region and key alias of the KMS settings', () => {
+    // GIVEN the KMS settings the KMS stack uses
+    // WHEN synthesized
+    const values = valuesOf();
+
+    // THEN the standalone config is exactly this HCL
+    expect(values.server.standalone).toStrictEqual({
+      enabled: true,
+      config: [
+        'ui            = true',
+        'disable_mlock = true',
+        '',
+        'listener "tcp" {',
+        '  address         = "[::]:8200"',
+        '  cluster_address = "[::]:8201"',
+        '  tls_disable     = true',
+        '}',
+        '',
+        'storage "file" {',
+        '  path = "/vault/data"',
+        '}',
+        '',
+        'seal "awskms" {',
+        '  region     = "eu-central-1"',
+        '  kms_key_id = "alias/vault-unseal"',
+        '}',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('uses the default alias when the KMS settings name none', () => {
+    const { vault } = synth({ kms: { region: 'us-east-2' } });
+    expect(vault.serverConfig.seal).toStrictEqual({ region: 'us-east-2', kmsKeyId: 'alias/vault-unseal' });
+  });
+
+  test('reads the key id and the AWS credentials from vault-aws-kms, and sets the seal type', () => {
+    // GIVEN the hand-made Secret's names
+    // WHEN synthesized
+    const values = valuesOf();
+
+    // THEN the pod takes three variables from the Secret, named like its keys, and none has a value in git
+    expect(values.server.extraSecretEnvironmentVars).toStrictEqual([
+      { envName: 'VAULT_AWSKMS_SEAL_KEY_ID', secretName: 'vault-aws-kms', secretKey: 'VAULT_AWSKMS_SEAL_KEY_ID' },
+      { envName: 'AWS_ACCESS_KEY_ID', secretName: 'vault-aws-kms', secretKey: 'AWS_ACCESS_KEY_ID' },
+      { envName: 'AWS_SECRET_ACCESS_KEY', secretName: 'vault-aws-kms', secretKey: 'AWS_SECRET_ACCESS_KEY' },
+    ]);
+    expect(values.server.extraEnvironmentVars).toStrictEqual({ VAULT_SEAL_TYPE: 'awskms' });
+  });
+
+  test('runs one standalone server on file storage, without the injector, with auth-delegator and the UI', () => {
+    // GIVEN no storage settings
+    // WHEN synthesized
+    const values = valuesOf();
+
+    // THEN the chart runs standalone on a PVC of the default class and size
+    expect(values.server.ha).toStrictEqual({ enabled: false });
+    expect(values.server.dataStorage).toStrictEqual({ enabled: true, mountPath: '/vault/data', size: '10Gi', storageClass: 'nfs-client' });
+    expect(values.injector).toStrictEqual({ enabled: false });
+    expect(values.server.authDelegator).toStrictEqual({ enabled: true });
+    expect(values.ui).toStrictEqual({ enabled: true });
+    expect(values.global).toStrictEqual({ tlsDisable: true });
+  });
+
+  test('takes the storage class and size from its props', () => {
+    const values = valuesOf({ storageClass: 'longhorn', storageSize: '5Gi' });
+    expect(values.server.dataStorage).toStrictEqual({ enabled: true, mountPath: '/vault/data', size: '5Gi', storageClass: 'longhorn' });
+  });
+
+  test('asks Velero to back up the data volume of the server pod', () => {
+    expect(valuesOf().server.annotations).toStrictEqual({ 'backup.velero.io/backup-volumes': 'data' });
+  });
+
+  test('adds an ingress only when a host is given', () => {
+    expect(valuesOf().server.ingress).toStrictEqual({ enabled: false });
+    expect(valuesOf({ ingress: { host: 'vault.homelab.local' } }).server.ingress).toStrictEqual({
+      enabled: true,
+      hosts: [{ host: 'vault.homelab.local', paths: [] }],
+    });
+    expect(valuesOf({ ingress: { host: 'vault.homelab.local', className: 'traefik' } }).server.ingress).toStrictEqual({
+      enabled: true,
+      ingressClassName: 'traefik',
+      hosts: [{ host: 'vault.homelab.local', paths: [] }],
+    });
+  });
+
+  test('exposes the in-cluster address the ClusterSecretStore must use', () => {
+    expect(synth().vault.serviceUrl).toStrictEqual('http://vault.vault.svc:8200');
+  });
+
+  test('refuses settings Vault or the chart cannot use', () => {
+    expect(() => build({ namespace: 'secrets' })).toThrow(
+      'namespace "secrets" of the Vault Application must be "vault", the namespace of the Secret "vault-aws-kms" the pod reads its KMS credentials from');
+    expect(() => build({ kms: { region: 'Frankfurt' } })).toThrow('KMS region "Frankfurt" must be an AWS region such as eu-central-1');
+    expect(() => build({ kms: { region: 'eu-central-1', alias: 'alias/vault unseal' } })).toThrow(
+      'KMS alias "alias/vault unseal" must be an alias (alias/...), a key id or a key ARN');
+    expect(() => build({ storageClass: 'NFS' })).toThrow(
+      'storage class "NFS" of the Vault Application must be a DNS-1123 subdomain of at most 253 characters');
+    expect(() => build({ storageSize: '10GB' })).toThrow(
+      'storage size "10GB" of the Vault Application must be a Kubernetes quantity such as 10Gi');
+    expect(() => build({ ingress: { host: 'https://vault.homelab.local' } })).toThrow(
+      'ingress host "https://vault.homelab.local" of the Vault Application must be a DNS-1123 subdomain of at most 253 characters');
+  });
+});

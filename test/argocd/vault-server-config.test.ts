@@ -1,0 +1,63 @@
+import { VaultServerConfig, renderVaultServerConfig } from '../../lib/argocd';
+
+const CONFIG: VaultServerConfig = {
+  ui: true,
+  disableMlock: true,
+  listener: { address: '[::]:8200', clusterAddress: '[::]:8201', tlsDisable: true },
+  storagePath: '/vault/data',
+  seal: { region: 'eu-central-1', kmsKeyId: 'alias/vault-unseal' },
+};
+
+describe('renderVaultServerConfig', () => {
+  test('renders the listener, file storage and awskms seal as formatted HCL', () => {
+    // GIVEN the typed configuration
+    // WHEN it is rendered
+    const hcl = renderVaultServerConfig(CONFIG);
+
+    // THEN the text is exactly what Vault reads
+    expect(hcl).toStrictEqual([
+      'ui            = true',
+      'disable_mlock = true',
+      '',
+      'listener "tcp" {',
+      '  address         = "[::]:8200"',
+      '  cluster_address = "[::]:8201"',
+      '  tls_disable     = true',
+      '}',
+      '',
+      'storage "file" {',
+      '  path = "/vault/data"',
+      '}',
+      '',
+      'seal "awskms" {',
+      '  region     = "eu-central-1"',
+      '  kms_key_id = "alias/vault-unseal"',
+      '}',
+      '',
+    ].join('\n'));
+  });
+
+  test('gives the same text for the same input', () => {
+    expect(renderVaultServerConfig({ ...CONFIG })).toStrictEqual(renderVaultServerConfig(CONFIG));
+  });
+
+  test('quotes strings so that a quote cannot end the value', () => {
+    // GIVEN a key reference with a quote and a backslash
+    // WHEN rendered
+    const hcl = renderVaultServerConfig({ ...CONFIG, seal: { region: 'eu-central-1', kmsKeyId: 'a"b\\c' } });
+
+    // THEN both are escaped
+    expect(hcl).toContain('kms_key_id = "a\\"b\\\\c"');
+  });
+
+  test('refuses what Helm tpl, HCL templates or the chart placeholders would rewrite', () => {
+    expect(() => renderVaultServerConfig({ ...CONFIG, storagePath: '/vault/{{ .Release.Name }}' })).toThrow(
+      'Vault config value "/vault/{{ .Release.Name }}" of "path" must not contain control characters, template sequences or the chart\'s placeholders');
+    expect(() => renderVaultServerConfig({ ...CONFIG, seal: { region: 'eu-central-1', kmsKeyId: 'alias/${x}' } })).toThrow(
+      'Vault config value "alias/${x}" of "kms_key_id" must not contain control characters, template sequences or the chart\'s placeholders');
+    expect(() => renderVaultServerConfig({ ...CONFIG, listener: { ...CONFIG.listener, address: 'POD_IP:8200' } })).toThrow(
+      'Vault config value "POD_IP:8200" of "address" must not contain control characters, template sequences or the chart\'s placeholders');
+    expect(() => renderVaultServerConfig({ ...CONFIG, storagePath: '/vault\n/data' })).toThrow(
+      'Vault config value "/vault\\n/data" of "path" must not contain control characters, template sequences or the chart\'s placeholders');
+  });
+});
