@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// npm run bench: synth speed and memory as whole processes, against the empty-app floor measured in
+// the same run. Wall time and peak RSS (from /usr/bin/time -v's "Maximum resident set size") are the
+// median of RUNS runs after one warm-up. Writes bench/results.json and prints a Markdown table.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const SIZES = (process.env.BENCH_SIZES ?? 'homelab,1000,5000').split(',');
+const MODES = ['k8s', 'tf', 'validate', 'full'];
+const WITH_TESTS = process.env.BENCH_TESTS !== '0';
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** One process under /usr/bin/time -v: wall seconds and peak RSS in MiB. */
+function measureOnce(command, args, env = {}) {
+  const work = mkdtempSync(join(tmpdir(), 'homelab-secrets-bench-'));
+  const timeFile = join(work, 'time.txt');
+  const start = performance.now();
+  const result = spawnSync('/usr/bin/time', ['-v', '-o', timeFile, command, ...args.map((a) => a.replace('{out}', join(work, 'out')))], {
+    cwd: ROOT,
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', CHECKPOINT_DISABLE: '1', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const wall = (performance.now() - start) / 1000;
+  const report = readFileSync(timeFile, 'utf8');
+  rmSync(work, { recursive: true, force: true });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+  const kib = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(report)[1]);
+  return { wall, rssMiB: kib / 1024 };
+}
+
+function measure(label, command, args, runs = RUNS, env = {}) {
+  measureOnce(command, args, env); // warm-up: file cache, JIT caches
+  const samples = Array.from({ length: runs }, () => measureOnce(command, args, env));
+  const row = {
+    label,
+    wallSeconds: Number(median(samples.map((s) => s.wall)).toFixed(3)),
+    peakRssMiB: Number(median(samples.map((s) => s.rssMiB)).toFixed(1)),
+    runs,
+  };
+  process.stderr.write(`${label.padEnd(22)} ${row.wallSeconds.toFixed(3)} s  ${row.peakRssMiB.toFixed(0)} MiB\n`);
+  return row;
+}
+
+execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
+const entry = join('dist', 'bench', 'entry.js');
+const rows = [measure('floor (empty apps)', 'node', [entry, 'floor', '0', '{out}'])];
+for (const size of SIZES) {
+  for (const mode of MODES) rows.push({ size, mode, ...measure(`${mode} ${size}`, 'node', [entry, mode, size, '{out}']) });
+}
+if (WITH_TESTS) rows.push(measure('npm test (warm)', 'npm', ['test', '--silent'], 1));
+
+const floor = rows[0];
+const find = (size, mode) => rows.find((r) => r.size === size && r.mode === mode);
+const homelabFull = find('homelab', 'full');
+const full1k = find('1000', 'full');
+const full5k = find('5000', 'full');
+const tests = rows.find((r) => r.label.startsWith('npm test'));
+const targets = [];
+if (homelabFull) {
+  const ratio = homelabFull.wallSeconds / floor.wallSeconds;
+  targets.push({ target: 'homelab full synth ≤ 1.5× floor', value: `${ratio.toFixed(2)}×`, met: ratio <= 1.5 });
+}
+if (full5k) {
+  targets.push({ target: '5,000-path full synth < 10 s', value: `${full5k.wallSeconds.toFixed(2)} s`, met: full5k.wallSeconds < 10 });
+  targets.push({ target: '5,000-path peak RSS < 1 GiB', value: `${full5k.peakRssMiB.toFixed(0)} MiB`, met: full5k.peakRssMiB < 1024 });
+}
+if (full1k && full5k) {
+  // Linear growth is judged on the cost above the fixed start-up floor, which both sizes pay once.
+  const ratio = (full5k.wallSeconds - floor.wallSeconds) / (full1k.wallSeconds - floor.wallSeconds);
+  targets.push({ target: '5,000 paths ≤ 6× 1,000 paths (above the floor)', value: `${ratio.toFixed(2)}×`, met: ratio <= 6 });
+}
+if (tests) targets.push({ target: 'npm test warm < 30 s', value: `${tests.wallSeconds.toFixed(1)} s`, met: tests.wallSeconds < 30 });
+
+const results = {
+  node: process.version,
+  cores: cpus().length,
+  cpu: cpus()[0]?.model,
+  runsPerMeasurement: RUNS,
+  rows,
+  targets,
+};
+writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+
+const lines = ['| Measurement | Wall (median) | Peak RSS (median) |', '|---|---|---|'];
+for (const row of rows) lines.push(`| ${row.label} | ${row.wallSeconds.toFixed(3)} s | ${row.peakRssMiB.toFixed(0)} MiB |`);
+lines.push('', '| Target | Measured | Met |', '|---|---|---|');
+for (const t of targets) lines.push(`| ${t.target} | ${t.value} | ${t.met ? 'yes' : '**no**'} |`);
+console.log(lines.join('\n'));
+console.log(`\nNode ${process.version}, ${cpus().length} cores; median of ${RUNS} runs after a warm-up.`);
+process.exitCode = targets.every((t) => t.met) ? 0 : 1;
