@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Source me (after `npm run engines`):  . scripts/engines-env.sh
 # Exports HOMELAB_ENGINES_DIR, BAO_BIN, TF_BIN, TF_CLI_CONFIG_FILE,
-# HOMELAB_VAULT_PROVIDER_AVAILABLE (1/0), and puts <engines>/bin on PATH.
+# HOMELAB_VAULT_PROVIDER_AVAILABLE (1/0), CHECKPOINT_DISABLE=1, and puts
+# <engines>/bin on PATH.
 # Reads <engines>/engines.json written by scripts/install-engines.sh; returns 1
 # (without exiting the calling shell) when that file is missing.
 
@@ -23,6 +24,9 @@ out("TF_CLI_CONFIG_FILE", m.get("cliConfigFile"))
 out("HOMELAB_VAULT_PROVIDER_AVAILABLE", "1" if (m.get("vaultProvider") or {}).get("available") else "0")
 PY
 )"
+
+# Terraform's update check would reach outside; OpenTofu has none.
+export CHECKPOINT_DISABLE=1
 
 case ":$PATH:" in
   *":$HOMELAB_ENGINES_DIR/bin:"*) ;;

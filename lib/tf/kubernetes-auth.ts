@@ -16,6 +16,8 @@ export interface KubernetesAuthProps {
   readonly tokenPolicies: readonly string[];
   /** Kubernetes API address Vault calls to review service account tokens. @default 'https://kubernetes.default.svc' */
   readonly kubernetesHost?: string;
+  /** PEM CA of the Kubernetes API, for a Vault that runs outside the cluster. @default none: Vault in the cluster uses its pod's service account CA */
+  readonly kubernetesCaCert?: string;
 }
 
 /**
@@ -44,10 +46,12 @@ export class KubernetesAuth extends Construct {
       path: this.path,
       description: 'Kubernetes service account logins (External Secrets Operator); managed by homelab-secrets',
     });
-    // Vault runs in the cluster, so it reviews tokens with its own service account and CA.
+    // Vault runs in the cluster, so it reviews tokens with its own service account and CA; only a
+    // Vault outside the cluster needs the CA spelled out.
     this.config = new KubernetesAuthBackendConfig(this, 'Config', {
       backend: this.resource.path,
       kubernetesHost: this.kubernetesHost,
+      kubernetesCaCert: props.kubernetesCaCert,
     });
     this.role = new KubernetesAuthBackendRole(this, 'Role', {
       backend: this.resource.path,

@@ -13,6 +13,8 @@ export interface VaultStackProps extends HomelabStackProps {
   readonly catalog: SecretCatalog;
   /** Kubernetes API address Vault's Kubernetes auth calls. @default 'https://kubernetes.default.svc' */
   readonly kubernetesHost?: string;
+  /** PEM CA of the Kubernetes API, for a Vault outside the cluster. @default none (Vault in the cluster uses its own) */
+  readonly kubernetesCaCert?: string;
   /** Versions KV v2 keeps per secret. @default 10 */
   readonly maxVersions?: number;
 }
@@ -47,6 +49,7 @@ export class VaultStack extends HomelabStack {
       // A reference, not the name again: Terraform then writes the policy before the role uses it.
       tokenPolicies: [this.esoReadPolicy.resource.name],
       kubernetesHost: props.kubernetesHost,
+      kubernetesCaCert: props.kubernetesCaCert,
     });
   }
 }

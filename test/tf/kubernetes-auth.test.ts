@@ -38,6 +38,30 @@ describe('KubernetesAuth', () => {
     });
   });
 
+  test('spells out the API server CA only for a Vault outside the cluster', () => {
+    // GIVEN
+    const catalog = new SecretCatalog();
+    const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+    // WHEN
+    const synthesized = Testing.synthScope((scope) => {
+      new KubernetesAuth(scope, 'KubernetesAuth', {
+        access: catalog.eso,
+        vaultRole: catalog.vaultRole,
+        tokenPolicies: ['homelab-eso-read'],
+        kubernetesHost: 'https://10.0.0.1:6443',
+        kubernetesCaCert: ca,
+      });
+    });
+
+    // THEN
+    expect(onlyResource(synthesized, 'vault_kubernetes_auth_backend_config')).toStrictEqual({
+      backend: expect.stringMatching(/^\$\{vault_auth_backend\.[A-Za-z0-9_]+\.path\}$/),
+      kubernetes_host: 'https://10.0.0.1:6443',
+      kubernetes_ca_cert: ca,
+    });
+  });
+
   test('follows non-default catalog settings', () => {
     // GIVEN
     const catalog = new SecretCatalog({

@@ -8,6 +8,8 @@ export interface Engines {
   readonly baoBin: string;
   readonly tfBin: string;
   readonly tfCliConfigFile: string;
+  /** Whether terraform-provider-vault is in the filesystem mirror; if not, why. */
+  readonly vaultProvider: { readonly available: boolean; readonly error?: string };
 }
 
 export function engines(): Engines {
@@ -15,14 +17,17 @@ export function engines(): Engines {
   const file = join(dir, 'engines.json');
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run engines\` first`);
   const recorded = JSON.parse(readFileSync(file, 'utf8'));
-  const found: Engines = {
+  const found = {
     dir,
     baoBin: recorded.bao?.path,
     tfBin: recorded.tf?.path,
-    tfCliConfigFile: join(dir, 'tofurc'),
+    tfCliConfigFile: recorded.cliConfigFile ?? join(dir, 'tofurc'),
   };
   for (const [name, path] of Object.entries(found)) {
     if (!path || !existsSync(path)) throw new Error(`engine ${name} is not installed (${path}): run \`npm run engines\``);
   }
-  return found;
+  return {
+    ...found,
+    vaultProvider: { available: recorded.vaultProvider?.available === true, error: recorded.vaultProvider?.error },
+  };
 }

@@ -1,0 +1,130 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HOMELAB_TERRAFORM } from '../../../apps/platform';
+import type { SecretCatalog } from '../../../lib/catalog';
+import { synthOutputs } from '../../../lib/synth';
+import { TERRAFORM_STACKS, terraformPart } from '../../../lib/synth/terraform-part';
+import { engines } from './engines';
+import { vaultApi } from './bao-dev-server';
+
+let testCa: string | undefined;
+
+/**
+ * A throwaway CA certificate. The dev server runs outside any cluster, so the Kubernetes auth config
+ * needs the API server's CA spelled out (in the cluster Vault reads its pod's); no login uses it.
+ */
+function kubernetesTestCa(): string {
+  testCa ??= execFileSync('openssl', [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-subj', '/CN=homelab-secrets-e2e-kubernetes-ca', '-days', '1', '-keyout', '/dev/null',
+  ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  return testCa;
+}
+
+/** Synthesizes the catalog's Terraform into `outdir` and returns the vault stack's folder and JSON. */
+export function synthVaultStack(catalog: SecretCatalog, outdir: string): { dir: string; json: any } {
+  synthOutputs(catalog, [terraformPart(outdir, { ...HOMELAB_TERRAFORM, kubernetesCaCert: kubernetesTestCa() })]);
+  const dir = join(outdir, 'stacks', TERRAFORM_STACKS.vault);
+  return { dir, json: JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) };
+}
+
+/** Runs the Terraform-compatible CLI in a stack folder against the dev server. */
+export function terraform(dir: string, args: string[], server: { addr: string; rootToken: string }): { status: number; output: string } {
+  const { tfBin, tfCliConfigFile } = engines();
+  try {
+    const output = execFileSync(tfBin, args, {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        TF_CLI_CONFIG_FILE: tfCliConfigFile,
+        TF_IN_AUTOMATION: '1',
+        CHECKPOINT_DISABLE: '1',
+        VAULT_ADDR: server.addr,
+        VAULT_TOKEN: server.rootToken,
+      },
+    });
+    return { status: 0, output };
+  } catch (error: any) {
+    return { status: error.status ?? 1, output: `${error.stdout ?? ''}${error.stderr ?? ''}` };
+  }
+}
+
+type Resources = Record<string, Record<string, Record<string, any>>>;
+
+/** Resolves `${type.name.attribute}` references between resources of the stack. */
+function resolveRefs(value: any, resources: Resources): any {
+  if (typeof value === 'string') {
+    const ref = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$/.exec(value);
+    if (!ref) {
+      if (value.includes('${')) throw new Error(`unsupported expression ${value}`);
+      return value;
+    }
+    const target = resources[ref[1]]?.[ref[2]];
+    if (!target || target[ref[3]] === undefined) throw new Error(`unresolved reference ${value}`);
+    return resolveRefs(target[ref[3]], resources);
+  }
+  if (Array.isArray(value)) return value.map((v) => resolveRefs(v, resources));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '//').map(([k, v]) => [k, resolveRefs(v, resources)]));
+  }
+  return value;
+}
+
+/**
+ * Applies the synthesized vault stack with the documented Vault HTTP API calls the vault provider
+ * makes for each resource type. Used only where terraform-provider-vault cannot be installed, so
+ * that the generated mount, auth role and policies are still proven on a real server.
+ */
+export async function applyWithVaultApi(json: any, server: { addr: string; rootToken: string }): Promise<void> {
+  const resources: Resources = json.resource;
+  const call = async (method: string, path: string, body?: unknown): Promise<void> => {
+    const { status, body: answer } = await vaultApi(server.addr, server.rootToken, method, path, body);
+    if (status >= 300) throw new Error(`${method} ${path}: ${status} ${JSON.stringify(answer?.errors)}`);
+  };
+  const each = (type: string): Record<string, any>[] => Object.values(resources[type] ?? {}).map((r) => resolveRefs(r, resources));
+  const handled = new Set([
+    'vault_mount', 'vault_kv_secret_backend_v2', 'vault_policy', 'vault_auth_backend',
+    'vault_kubernetes_auth_backend_config', 'vault_kubernetes_auth_backend_role',
+  ]);
+  const unknown = Object.keys(resources).filter((t) => !handled.has(t));
+  if (unknown.length > 0) throw new Error(`applyWithVaultApi does not know ${unknown.join(', ')}`);
+
+  const { body: mounts } = await vaultApi(server.addr, server.rootToken, 'GET', 'sys/mounts');
+  for (const mount of each('vault_mount')) {
+    if (!mounts[`${mount.path}/`]) {
+      await call('POST', `sys/mounts/${mount.path}`, { type: mount.type, description: mount.description, options: mount.options });
+    }
+  }
+  for (const config of each('vault_kv_secret_backend_v2')) {
+    await call('POST', `${config.mount}/config`, { max_versions: config.max_versions, cas_required: config.cas_required, delete_version_after: config.delete_version_after });
+  }
+  // A policy write replaces the whole policy, as the provider's update does.
+  for (const policy of each('vault_policy')) await call('PUT', `sys/policies/acl/${policy.name}`, { policy: policy.policy });
+  const { body: auths } = await vaultApi(server.addr, server.rootToken, 'GET', 'sys/auth');
+  for (const auth of each('vault_auth_backend')) {
+    if (!auths[`${auth.path}/`]) await call('POST', `sys/auth/${auth.path}`, { type: auth.type, description: auth.description });
+  }
+  for (const config of each('vault_kubernetes_auth_backend_config')) {
+    const { backend, ...fields } = config;
+    await call('POST', `auth/${backend}/config`, fields);
+  }
+  for (const role of each('vault_kubernetes_auth_backend_role')) {
+    const { backend, role_name: name, ...fields } = role;
+    await call('POST', `auth/${backend}/role/${name}`, fields);
+  }
+}
+
+/** A token holding `policies` plus Vault's default policy, as a Kubernetes or userpass login would. */
+export async function tokenWith(server: { addr: string; rootToken: string }, policies: string[]): Promise<string> {
+  const { status, body } = await vaultApi(server.addr, server.rootToken, 'POST', 'auth/token/create', {
+    policies,
+    // Real logins carry the default policy too; it grants nothing under the mount.
+    no_default_policy: false,
+    ttl: '10m',
+  });
+  if (status !== 200) throw new Error(`token create: ${status}`);
+  return body.auth.client_token;
+}
