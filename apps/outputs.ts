@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { addComponentApplications } from '../lib/argocd';
-import { OutputPart, manifestsPart } from '../lib/synth';
+import { SECRETS_DOC_PATH } from '../lib/docs';
+import { OutputPart, docsPart, manifestsPart } from '../lib/synth';
 import { DEFAULT_TERRAFORM_OUTDIR, terraformPart } from '../lib/synth/terraform-part';
 import { HOMELAB_COMPONENTS } from './components';
 import { HOMELAB_TERRAFORM } from './platform';
@@ -11,6 +12,8 @@ export const HOMELAB_OUTPUTS = {
   manifests: 'manifests',
   /** Not committed (cdktf re-synthesizes on deploy); cdktf's default folder, as in cdktf.json. */
   terraform: DEFAULT_TERRAFORM_OUTDIR,
+  /** Committed; the path table and flowchart, checked fresh by CI. */
+  docs: SECRETS_DOC_PATH,
 } as const;
 
 /** The homelab's manifests part: the ESO objects plus the Applications of Vault, ESO and Reloader. */
@@ -23,5 +26,6 @@ export function homelabOutputParts(root = '.'): OutputPart[] {
   return [
     homelabManifestsPart(join(root, HOMELAB_OUTPUTS.manifests)),
     terraformPart(join(root, HOMELAB_OUTPUTS.terraform), HOMELAB_TERRAFORM),
+    docsPart(join(root, HOMELAB_OUTPUTS.docs)),
   ];
 }

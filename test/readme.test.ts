@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { HOMELAB_COMPONENTS } from '../apps/components';
 import { homelabCatalog } from '../apps/homelab';
 import { renderComponentTable } from '../lib/argocd';
-import { renderPathTable } from '../lib/docs';
+import { SECRETS_DOC_PATH, renderPathTable, renderSecretsDoc } from '../lib/docs';
 
 const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 
@@ -19,6 +19,10 @@ describe('README', () => {
 
   test('its component table is the synth\'s', () => {
     expect(between('<!-- component-table:start', '<!-- component-table:end')).toBe(renderComponentTable(HOMELAB_COMPONENTS, homelabCatalog()));
+  });
+
+  test('the committed docs/secrets.md is what the synth writes', () => {
+    expect(readFileSync(join(__dirname, '..', SECRETS_DOC_PATH), 'utf8')).toBe(renderSecretsDoc(homelabCatalog()));
   });
 
   test('states the set-up commands that CI runs', () => {

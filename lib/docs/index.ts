@@ -1,1 +1,2 @@
 export * from './path-table';
+export * from './secrets-doc';

@@ -1,3 +1,4 @@
+export * from './docs-part';
 export * from './manifests-part';
 export * from './output-part';
 export * from './run-cli';

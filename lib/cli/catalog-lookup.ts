@@ -1,0 +1,54 @@
+import type { SecretCatalog, SyncTarget, VaultPath } from '../catalog';
+import { CliError } from './context';
+
+/** `"a", "b"` */
+export function quoteList(items: readonly string[]): string {
+  return items.map((item) => JSON.stringify(item)).join(', ');
+}
+
+/**
+ * The declared path named `input`, or a CliError naming the input. A path written with the mount
+ * (`homelab/apps/vpn`) is refused with the spelling to use, as the catalog itself refuses it.
+ */
+export function declaredPath(catalog: SecretCatalog, input: string): VaultPath {
+  const found = catalog.paths.find((p) => p.path === input);
+  if (found) return found;
+  const prefix = `${catalog.mount}/`;
+  if (input.startsWith(prefix) && catalog.pathNames.includes(input.slice(prefix.length))) {
+    throw new CliError(`unknown path ${JSON.stringify(input)}: paths are relative to the mount "${catalog.mount}", write ${JSON.stringify(input.slice(prefix.length))}`);
+  }
+  throw new CliError(`unknown path ${JSON.stringify(input)}: the catalog declares ${catalog.pathNames.join(', ')}`);
+}
+
+/** Refuses keys that `path` does not declare, and keys named twice. */
+export function assertDeclaredKeys(path: VaultPath, keys: readonly string[]): void {
+  const declared = new Set<string>(path.keys);
+  const undeclared = [...new Set(keys.filter((key) => !declared.has(key)))];
+  if (undeclared.length > 0) {
+    const subject = undeclared.length === 1 ? `key ${quoteList(undeclared)} is` : `keys ${quoteList(undeclared)} are`;
+    throw new CliError(`${subject} not declared by path "${path.path}" (declared: ${path.keys.join(', ')}); nothing was changed`);
+  }
+  const twice = [...new Set(keys.filter((key, index) => keys.indexOf(key) !== index))];
+  if (twice.length > 0) {
+    throw new CliError(`key ${quoteList(twice)} is named more than once; nothing was changed`);
+  }
+}
+
+/**
+ * The targets `input` names: the targets a declared path feeds, and targets (Secrets, and so
+ * ExternalSecrets) of that name in any namespace.
+ */
+export function matchingTargets(catalog: SecretCatalog, input: string): SyncTarget[] {
+  const byPath = catalog.targetsOf(input);
+  const byName = catalog.targets.filter((t) => t.name === input && !byPath.includes(t));
+  const matched = [...byPath, ...byName];
+  if (matched.length === 0) {
+    const prefix = `${catalog.mount}/`;
+    if (input.startsWith(prefix) && catalog.pathNames.includes(input.slice(prefix.length))) {
+      throw new CliError(`no ExternalSecret matches ${JSON.stringify(input)}: paths are relative to the mount "${catalog.mount}", write ${JSON.stringify(input.slice(prefix.length))}`);
+    }
+    const names = [...new Set(catalog.targets.map((t) => t.name))];
+    throw new CliError(`no ExternalSecret matches ${JSON.stringify(input)}: give a declared path (${catalog.pathNames.join(', ')}) or a Secret name (${names.join(', ')})`);
+  }
+  return matched;
+}

@@ -1,0 +1,143 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { VAULT_AWS_KMS_SECRET } from '../platform/kms-unseal';
+import { CliContext, CliError, EXIT, ReportExit, kmsStackDir } from './context';
+
+/**
+ * The KMS stack's Terraform output names: the TerraformOutput ids of lib/tf/kms-unseal-stack.ts,
+ * which HomelabStack writes unprefixed. test/cli/kms-secret.test.ts synthesizes the stack and keeps
+ * them equal.
+ */
+export const KMS_STACK_OUTPUTS = {
+  keyId: 'key_id',
+  region: 'region',
+  iamUserName: 'iam_user_name',
+} as const;
+
+/**
+ * Shell variables the printed commands read the access key pair into. Not AWS_ACCESS_KEY_ID itself:
+ * if the operator's shell exports that name, `read` would replace the operator's own AWS credentials
+ * with the unseal user's for every later `aws` command.
+ */
+export const ACCESS_KEY_SHELL_VARS = {
+  accessKeyId: 'UNSEAL_ACCESS_KEY_ID',
+  secretAccessKey: 'UNSEAL_SECRET_ACCESS_KEY',
+} as const;
+
+/** The values go into printed shell commands unquoted, so each must match its format exactly. */
+const OUTPUT_FORMATS: Record<keyof typeof KMS_STACK_OUTPUTS, { readonly pattern: RegExp; readonly rule: string }> = {
+  keyId: { pattern: /^[A-Za-z0-9:/_-]+$/, rule: 'a KMS key id, ARN or alias (A-Z, a-z, 0-9, ":", "/", "_", "-")' },
+  region: { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, rule: 'an AWS region such as "eu-central-1"' },
+  iamUserName: { pattern: /^[\w+=,.@-]{1,64}$/, rule: 'an IAM user name (1-64 characters of letters, digits and +=,.@_-)' },
+};
+
+/** The unseal key's id, its region and the IAM user, as the KMS stack outputs them. */
+export interface KmsStackOutputs {
+  readonly keyId: string;
+  readonly region: string;
+  readonly iamUserName: string;
+}
+
+/** Reads `terraform output -json` (`{"key_id": {"value": "...", "type": "string", "sensitive": false}, ...}`). */
+export function parseKmsStackOutputs(text: string, source: string): KmsStackOutputs {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`the Terraform outputs from ${source} are not JSON (${(error as Error).message}): give the output of \`terraform output -json\``);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw new CliError(`the Terraform outputs from ${source} must be a JSON object, as \`terraform output -json\` prints them`);
+  }
+  const outputs = doc as Record<string, unknown>;
+  const names = Object.keys(KMS_STACK_OUTPUTS) as (keyof typeof KMS_STACK_OUTPUTS)[];
+  const missing = names.map((n) => KMS_STACK_OUTPUTS[n]).filter((name) => !(name in outputs));
+  if (missing.length > 0) {
+    const found = Object.keys(outputs);
+    throw new CliError(`the Terraform outputs from ${source} lack ${missing.map((m) => JSON.stringify(m)).join(', ')} (found: ${found.length > 0 ? found.join(', ') : 'none'}): give \`terraform output -json\` of the deployed KMS stack`);
+  }
+  const read = (name: keyof typeof KMS_STACK_OUTPUTS): string => {
+    const output = KMS_STACK_OUTPUTS[name];
+    const value = (outputs[output] as { value?: unknown } | null)?.value;
+    const { pattern, rule } = OUTPUT_FORMATS[name];
+    if (typeof value !== 'string' || !pattern.test(value)) {
+      const shown = typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'no value' : value === null ? 'null' : `a ${typeof value}`;
+      throw new CliError(`output "${output}" from ${source} must have a value that is ${rule}; got ${shown}`);
+    }
+    return value;
+  };
+  return { keyId: read('keyId'), region: read('region'), iamUserName: read('iamUserName') };
+}
+
+/** The commands that create the `vault-aws-kms` Secret; the access key pair is read at a prompt, never printed or passed in. */
+export function renderKmsSecretCommands(outputs: KmsStackOutputs): string {
+  const { name, namespace, keys } = VAULT_AWS_KMS_SECRET;
+  const { accessKeyId, secretAccessKey } = ACCESS_KEY_SHELL_VARS;
+  return [
+    `# ${name} (namespace ${namespace}) holds Vault's KMS unseal credentials. Create it by hand, before Vault starts; never commit it.`,
+    `# 1. Create an access key for the IAM user ${outputs.iamUserName}; note AccessKeyId and SecretAccessKey (shown once):`,
+    `aws iam create-access-key --user-name ${outputs.iamUserName}`,
+    '# 2. Enter them at the prompts (bash or zsh); the secret is not echoed, and neither lands in shell history:',
+    `printf 'AccessKeyId: '; read -r ${accessKeyId}`,
+    `printf 'SecretAccessKey: '; read -rs ${secretAccessKey}; echo`,
+    `# 3. Create the Secret (and first its namespace, if it does not exist yet):`,
+    `kubectl create namespace ${namespace}`,
+    `kubectl create secret generic ${name} -n ${namespace} \\`,
+    `  --from-literal=${keys.keyId}=${outputs.keyId} \\`,
+    `  --from-literal=${keys.region}=${outputs.region} \\`,
+    `  --from-literal=${keys.accessKeyId}="$${accessKeyId}" \\`,
+    `  --from-literal=${keys.secretAccessKey}="$${secretAccessKey}"`,
+    `unset ${accessKeyId} ${secretAccessKey}`,
+    '',
+  ].join('\n');
+}
+
+/** Options of `kms-secret`. */
+export interface KmsSecretOptions {
+  /** A file holding `terraform output -json`. @default stdin */
+  readonly file?: string;
+}
+
+export async function kmsSecret(ctx: CliContext, options: KmsSecretOptions = {}): Promise<number> {
+  let text: string;
+  let source: string;
+  if (options.file !== undefined) {
+    source = `--file ${JSON.stringify(options.file)}`;
+    try {
+      text = readFileSync(options.file, 'utf8');
+    } catch (error) {
+      throw new CliError(`cannot read ${source}: ${(error as Error).message}`);
+    }
+  } else {
+    if (ctx.stdin.isTTY) {
+      throw new CliError(`give the KMS stack's outputs with --file <file>, or on stdin: terraform -chdir=${kmsStackDir(ctx)} output -json | npx homelab-secrets kms-secret`);
+    }
+    source = 'stdin';
+    text = await ctx.stdin.readAll();
+  }
+  ctx.stdout.write(renderKmsSecretCommands(parseKmsStackOutputs(text, source)));
+  return EXIT.ok;
+}
+
+export function registerKmsSecret(program: Command, ctx: CliContext, report: ReportExit): void {
+  const { name, namespace } = VAULT_AWS_KMS_SECRET;
+  program
+    .command('kms-secret')
+    .summary(`print the commands that create the Secret ${name} for Vault's KMS auto-unseal`)
+    .description(`print the commands that create the Secret ${name} in namespace ${namespace} (Vault's KMS auto-unseal credentials), from the KMS stack's Terraform outputs; writes no file`)
+    .option('--file <file>', 'a file holding `terraform output -json` of the KMS stack (default: stdin)')
+    .addHelpText('after', () => [
+      '',
+      `Fills in ${Object.values(KMS_STACK_OUTPUTS).join(', ')} from the outputs; the access key pair is read at a prompt`,
+      'by the printed commands, so it is never printed, passed as an argument here, or kept in shell history.',
+      '',
+      'Exit codes: 0 printed; 2 no input, unreadable file, not JSON, a missing or malformed output, or usage error.',
+      '',
+      'Example:',
+      `  $ terraform -chdir=${kmsStackDir(ctx)} output -json | npx homelab-secrets kms-secret`,
+      '',
+    ].join('\n'))
+    .action(async (options: KmsSecretOptions) => {
+      report(await kmsSecret(ctx, options));
+    });
+}

@@ -1,0 +1,78 @@
+import { Command, CommanderError } from 'commander';
+import { CatalogValidationError } from '../catalog';
+import { registerCheck } from './check';
+import { CliContext, CliError, EXIT } from './context';
+import { registerForceSync } from './force-sync';
+import { registerKmsSecret } from './kms-secret';
+import { registerNewPath } from './new-path';
+import { registerRebuild } from './rebuild';
+import { registerRotate } from './rotate';
+import { registerTable } from './table';
+
+/** The name people type: `npx homelab-secrets <command>`. */
+export const CLI_NAME = 'homelab-secrets';
+
+/**
+ * The commander program over `ctx`. Output goes to ctx.stdout/ctx.stderr, and commander's own exits
+ * throw (exitOverride) instead of ending the process, so a test can run every command in-process.
+ * Each action hands its exit code to `report`.
+ */
+export function buildProgram(ctx: CliContext, report: (exitCode: number) => void): Command {
+  const program = new Command(CLI_NAME)
+    .description(`Operator commands over the secret catalog (Vault mount ${ctx.catalog.mount}/): they know every path, key and Secret, never a value.`)
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+      outputError: (text, write) => write(text),
+    })
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .allowExcessArguments(false)
+    .addHelpText('after', [
+      '',
+      'Exit codes: 0 success; 1 drift (check) or a failed vault/kubectl call (rotate, force-sync); 2 usage error,',
+      'unknown path/key/Secret, or Vault unreachable/denied (check); 70 internal error. `<command> --help` has details.',
+      '',
+    ].join('\n'))
+    .hook('preAction', () => ctx.catalog.assertValid());
+  registerTable(program, ctx, report);
+  registerNewPath(program, ctx, report);
+  registerRotate(program, ctx, report);
+  registerForceSync(program, ctx, report);
+  registerCheck(program, ctx, report);
+  registerKmsSecret(program, ctx, report);
+  registerRebuild(program, ctx, report);
+  return program;
+}
+
+/**
+ * Runs one command line (`argv` without node and the script) and returns its exit code. User errors
+ * print one `homelab-secrets: ...` line (no stack); anything else is a bug and keeps its stack.
+ */
+export async function runCli(ctx: CliContext, argv: readonly string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(ctx, (code) => (exitCode = code));
+  try {
+    if (argv.length === 0) {
+      program.outputHelp({ error: true });
+      return EXIT.usage;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed the message, or the help that was asked for (exit code 0).
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof CliError) {
+      ctx.stderr.write(`${CLI_NAME}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof CatalogValidationError) {
+      ctx.stderr.write(`${CLI_NAME}: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    ctx.stderr.write(`${CLI_NAME}: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    return EXIT.internal;
+  }
+}

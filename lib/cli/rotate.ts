@@ -1,0 +1,156 @@
+import type { Command } from 'commander';
+import type { SecretCatalog, VaultPath } from '../catalog';
+import { assertDeclaredKeys, declaredPath } from './catalog-lookup';
+import { CliContext, CliError, EXIT, ReportExit } from './context';
+import { DRY_RUN_HEADER, forceSyncTargets } from './force-sync';
+
+/** The Vault CLI, unless `--vault-bin` or this environment variable names another (e.g. OpenBao's `bao`). */
+export const DEFAULT_VAULT_BIN = 'vault';
+export const VAULT_BIN_ENV = 'VAULT_BIN';
+
+/** How the Vault CLI says the path does not exist: a 404 to its PATCH, or (read-then-write method) no value. */
+const PATH_MISSING = /Code: 404|No value found/;
+
+/** OpenBao's CLI reads BAO_*; Vault's reads VAULT_*. The child gets both, VAULT_* winning only where BAO_* is unset. */
+const MIRRORED_ENV: readonly (readonly [vault: string, bao: string])[] = [
+  ['VAULT_ADDR', 'BAO_ADDR'],
+  ['VAULT_TOKEN', 'BAO_TOKEN'],
+  ['VAULT_NAMESPACE', 'BAO_NAMESPACE'],
+  ['VAULT_CACERT', 'BAO_CACERT'],
+];
+
+/**
+ * `vault kv patch -mount=<mount> <path> -`: with `-` as its only data argument the CLI reads a JSON
+ * object from stdin, so values stay out of argv (and `ps`, and shell history). `patch`, never `put`:
+ * put replaces every key at the path.
+ */
+export function patchArgs(catalog: SecretCatalog, path: VaultPath): string[] {
+  return ['kv', 'patch', `-mount=${catalog.mount}`, path.path, '-'];
+}
+
+function vaultEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...env };
+  for (const [vault, bao] of MIRRORED_ENV) {
+    if (out[bao] === undefined && out[vault] !== undefined) out[bao] = out[vault];
+  }
+  return out;
+}
+
+/** Drops one line ending from the end of `text`. */
+function withoutFinalNewline(text: string): string {
+  return text.replace(/\r?\n$/, '');
+}
+
+/**
+ * The new values, in the order of `keys`. At a terminal: a prompt without echo per key, typed twice.
+ * Otherwise from stdin: with one key, all of stdin (less one final newline), so multi-line values
+ * work; with several, exactly one line per key. Error messages name keys and counts, never values.
+ */
+export async function readValues(ctx: CliContext, catalog: SecretCatalog, path: VaultPath, keys: readonly string[]): Promise<string[]> {
+  const values: string[] = [];
+  if (ctx.stdin.isTTY) {
+    for (const key of keys) {
+      const first = await ctx.stdin.readHidden(`New value of ${key} (${catalog.mount}/${path.path}): `);
+      const second = await ctx.stdin.readHidden(`Repeat the value of ${key}: `);
+      if (first !== second) throw new CliError(`the two values typed for ${key} differ; nothing was changed`);
+      values.push(first);
+    }
+  } else {
+    const text = await ctx.stdin.readAll();
+    if (keys.length === 1) {
+      values.push(withoutFinalNewline(text));
+    } else {
+      const lines = withoutFinalNewline(text).split('\n').map((line) => line.replace(/\r$/, ''));
+      if (text === '' || lines.length !== keys.length) {
+        const count = text === '' ? 0 : lines.length;
+        throw new CliError(`stdin has ${count} line${count === 1 ? '' : 's'} but ${keys.length} keys were named (${keys.join(', ')}): give one value per line, in that order; nothing was changed`);
+      }
+      values.push(...lines);
+    }
+  }
+  keys.forEach((key, index) => {
+    if (values[index] === '') throw new CliError(`the value of ${key} is empty; nothing was changed`);
+  });
+  return values;
+}
+
+/** Options of `rotate`. */
+export interface RotateOptions {
+  /** Print the commands instead of running them. @default false */
+  readonly dryRun?: boolean;
+  /** The Vault CLI. @default $VAULT_BIN, else 'vault' */
+  readonly vaultBin?: string;
+}
+
+/** `rotate <path> <key>...`: patches the named keys, then force-syncs every ExternalSecret the path feeds. */
+export async function rotate(ctx: CliContext, input: string, keys: readonly string[], options: RotateOptions = {}): Promise<number> {
+  const { catalog } = ctx;
+  const path = declaredPath(catalog, input);
+  assertDeclaredKeys(path, keys);
+  const vaultBin = options.vaultBin ?? ctx.env[VAULT_BIN_ENV] ?? DEFAULT_VAULT_BIN;
+  const args = patchArgs(catalog, path);
+  const targets = catalog.targetsOf(path);
+  const command = [vaultBin, ...args].join(' ');
+
+  if (options.dryRun) {
+    ctx.stdout.write(DRY_RUN_HEADER);
+    ctx.stdout.write(`# patch ${keys.join(', ')}; the values are read from stdin as a JSON object, never from argv\n`);
+    ctx.stdout.write(`${command}\n`);
+    return forceSyncTargets(ctx, targets, `fed by ${path.path}`, true);
+  }
+
+  const values = await readValues(ctx, catalog, path, keys);
+  const patch = JSON.stringify(Object.fromEntries(keys.map((key, index) => [key, values[index]])));
+  const result = await ctx.run(vaultBin, args, { input: patch, env: vaultEnv(ctx.env) });
+  if (result.exitCode !== 0) {
+    const hint = result.exitCode === 127
+      ? `; set --vault-bin or ${VAULT_BIN_ENV} to the Vault CLI`
+      : PATH_MISSING.test(result.stderr) ? `; create the path first: homelab-secrets new ${path.path}` : '';
+    ctx.stderr.write(`homelab-secrets: ${command} exited with ${result.exitCode}: ${result.stderr.trim()}\n`);
+    ctx.stderr.write(`homelab-secrets: nothing was changed and nothing force-synced${hint}\n`);
+    return EXIT.failed;
+  }
+  ctx.stdout.write(`patched ${catalog.mount}/${path.path}: ${keys.join(', ')}; its other keys are unchanged\n`);
+  const synced = await forceSyncTargets(ctx, targets, `fed by ${path.path}`, false);
+  if (synced !== EXIT.ok) {
+    ctx.stderr.write(`homelab-secrets: the new values are in Vault; ESO reads them at its next refresh, or run: homelab-secrets force-sync ${path.path}\n`);
+  }
+  return synced;
+}
+
+export function registerRotate(program: Command, ctx: CliContext, report: ReportExit): void {
+  program
+    .command('rotate')
+    .summary('patch some keys of a path (values from a prompt or stdin), then force-sync its ExternalSecrets')
+    .description('change some keys of a path with `vault kv patch` (never put: the other keys stay), then force-sync every ExternalSecret the path feeds')
+    .argument('<path>', 'a declared path, relative to the mount (e.g. apps/vpn)')
+    .argument('<key...>', 'the keys to change; each must be declared by the path')
+    .option('--dry-run', 'print the vault and kubectl commands, without values, and run nothing')
+    .option('--vault-bin <path>', `the Vault CLI to run (default: $${VAULT_BIN_ENV}, else "${DEFAULT_VAULT_BIN}")`)
+    .addHelpText('after', () => {
+      const example = ctx.catalog.paths.find((p) => ctx.catalog.targetsOf(p).length > 1) ?? ctx.catalog.paths[0];
+      return [
+        '',
+        'Values are never taken from the command line:',
+        '  - stdin is a terminal: a prompt without echo for each key, asked twice;',
+        '  - otherwise, with one key: all of stdin is the value (one final newline is dropped), so a file works;',
+        '  - otherwise, with several keys: one value per line, in the order the keys are named.',
+        'The Vault CLI gets them as a JSON object on its stdin (`vault kv patch -mount=<mount> <path> -`), with',
+        'VAULT_ADDR, VAULT_TOKEN (also passed as BAO_ADDR, BAO_TOKEN for OpenBao) from the environment.',
+        '',
+        'Exit codes: 0 patched and force-synced; 1 vault kv patch failed (nothing changed) or a kubectl call failed',
+        '(the values are changed); 2 unknown path, undeclared key, missing or empty value, or usage error (nothing changed).',
+        ...(example ? [
+          '',
+          'Examples:',
+          `  $ npx homelab-secrets rotate ${example.path} ${example.keys[0]}`,
+          `  $ printf '%s\\n' "$V1" "$V2" | npx homelab-secrets rotate ${example.path} ${example.keys.slice(0, 2).join(' ')}`,
+          `  $ npx homelab-secrets rotate ${example.path} ${example.keys[0]} --dry-run`,
+        ] : []),
+        '',
+      ].join('\n');
+    })
+    .action(async (input: string, keys: string[], options: RotateOptions) => {
+      report(await rotate(ctx, input, keys, options));
+    });
+}

@@ -1,0 +1,201 @@
+import { EventEmitter } from 'node:events';
+import { SecretCatalog } from '../../lib/catalog';
+import { CliError, EXIT, HiddenLineReader, RawModeInput, spawnRun } from '../../lib/cli';
+import { harness } from './support/cli-harness';
+
+const COMMANDS = ['table', 'new', 'rotate', 'force-sync', 'check', 'kms-secret', 'rebuild'];
+
+describe('the program', () => {
+  test.each(COMMANDS)('`%s --help` prints its usage and exit codes, and exits 0', async (command) => {
+    // GIVEN
+    const h = harness();
+
+    // WHEN
+    const code = await h.cli(command, '--help');
+
+    // THEN
+    expect(code).toBe(EXIT.ok);
+    expect(h.stdout()).toMatch(new RegExp(`^Usage: homelab-secrets ${command} `));
+    expect(h.stdout()).toContain('Exit codes: 0 ');
+    expect(h.runs).toStrictEqual([]);
+  });
+
+  test('--help lists every command', async () => {
+    // GIVEN
+    const h = harness();
+
+    // WHEN
+    const code = await h.cli('--help');
+
+    // THEN
+    expect(code).toBe(EXIT.ok);
+    const listed = h.stdout().split('\n').filter((l) => /^ {2}[a-z-]+ /.test(l)).map((l) => l.trim().split(' ')[0]);
+    expect(listed).toStrictEqual([...COMMANDS, 'help']);
+  });
+
+  test('`help rotate` is `rotate --help`', async () => {
+    // GIVEN
+    const viaHelp = harness();
+    const viaOption = harness();
+
+    // WHEN
+    const code = await viaHelp.cli('help', 'rotate');
+    await viaOption.cli('rotate', '--help');
+
+    // THEN
+    expect(code).toBe(EXIT.ok);
+    expect(viaHelp.stdout()).toBe(viaOption.stdout());
+  });
+
+  test('no command prints the help on stderr and exits 2', async () => {
+    // GIVEN
+    const h = harness();
+
+    // WHEN
+    const code = await h.cli();
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    expect(h.stdout()).toBe('');
+    expect(h.stderr()).toMatch(/^Usage: homelab-secrets \[options\] \[command\]/);
+  });
+
+  test.each([
+    [['rotat', 'apps/vpn'], "error: unknown command 'rotat'\n(Did you mean rotate?)\n"],
+    [['rotate', 'apps/vpn'], "error: missing required argument 'key'\n"],
+    [['new', 'apps/vpn', 'extra'], "error: too many arguments for 'new'. Expected 1 argument but got 2.\n"],
+    [['check', '--jsn'], "error: unknown option '--jsn'\n(Did you mean --json?)\n"],
+  ])('usage error %j exits 2 with commander\'s message', async (argv, message) => {
+    // GIVEN
+    const h = harness();
+
+    // WHEN
+    const code = await h.cli(...argv);
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    expect(h.stderr()).toBe(`${message}(add --help for usage)\n`);
+    expect(h.runs).toStrictEqual([]);
+  });
+
+  test('an invalid catalog is reported before any command runs', async () => {
+    // GIVEN
+    const catalog = new SecretCatalog();
+    catalog.path('apps/a', ['k']).syncTo({ name: 'Bad', namespace: 'arr' });
+    const h = harness({ catalog });
+
+    // WHEN
+    const code = await h.cli('force-sync', 'apps/a');
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    expect(h.stderr()).toBe('homelab-secrets: 1 error in the secret catalog:\n  - apps/a → Bad in arr: name "Bad" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters\n');
+    expect(h.runs).toStrictEqual([]);
+  });
+
+  test('anything else is a bug: exit 70 with the stack', async () => {
+    // GIVEN
+    const h = harness({ run: () => { throw new Error('boom'); } });
+
+    // WHEN
+    const code = await h.cli('force-sync', 'apps/vpn');
+
+    // THEN
+    expect(code).toBe(EXIT.internal);
+    expect(h.stderr()).toMatch(/^homelab-secrets: internal error: Error: boom\n {4}at /);
+  });
+});
+
+/** A terminal's input in raw mode, driven by the test. */
+class FakeTty extends EventEmitter implements RawModeInput {
+  public readonly rawModes: boolean[] = [];
+  public setRawMode(mode: boolean): this {
+    this.rawModes.push(mode);
+    return this;
+  }
+  public setEncoding(): this {
+    return this;
+  }
+  public resume(): this {
+    return this;
+  }
+  public pause(): this {
+    return this;
+  }
+  public type(text: string): void {
+    this.emit('data', text);
+  }
+}
+
+describe('HiddenLineReader', () => {
+  test('reads a line in raw mode without echoing it; Backspace deletes', async () => {
+    // GIVEN
+    const tty = new FakeTty();
+    let written = '';
+    const reader = new HiddenLineReader(tty, { write: (t) => (written += t) });
+
+    // WHEN
+    const line = reader.read('Value: ');
+    tty.type('s3cr');
+    tty.type('x\u007fet\r');
+
+    // THEN
+    await expect(line).resolves.toBe('s3cret');
+    expect(written).toBe('Value: \n');
+    expect(tty.rawModes).toStrictEqual([true, false]);
+    expect(tty.listenerCount('data')).toBe(0);
+  });
+
+  test('keeps what follows a line for the next read, and counts CR LF once', async () => {
+    // GIVEN
+    const tty = new FakeTty();
+    const reader = new HiddenLineReader(tty, { write: () => undefined });
+
+    // WHEN
+    const first = reader.read('Value: ');
+    tty.type('one\r\ntwo\r');
+    const lines = [await first, await reader.read('Repeat: ')];
+
+    // THEN
+    expect(lines).toStrictEqual(['one', 'two']);
+    expect(tty.rawModes).toStrictEqual([true, false, true, false]);
+  });
+
+  test('Ctrl-C aborts with exit 130 and leaves raw mode', async () => {
+    // GIVEN
+    const tty = new FakeTty();
+    const reader = new HiddenLineReader(tty, { write: () => undefined });
+
+    // WHEN
+    const line = reader.read('Value: ');
+    tty.type('abc\u0003');
+
+    // THEN
+    await expect(line).rejects.toStrictEqual(new CliError('interrupted; nothing was changed', EXIT.interrupted));
+    expect(tty.rawModes).toStrictEqual([true, false]);
+  });
+});
+
+describe('spawnRun', () => {
+  test('passes an argument array and stdin to the child, without a shell', async () => {
+    // GIVEN
+    const run = spawnRun(process.env);
+
+    // WHEN
+    const result = await run(process.execPath, ['-e', 'process.stdin.pipe(process.stdout); process.stderr.write(process.argv[1])', '$(echo not-a-shell) *'], { input: 'from stdin' });
+
+    // THEN
+    expect(result).toStrictEqual({ exitCode: 0, stdout: 'from stdin', stderr: '$(echo not-a-shell) *' });
+  });
+
+  test('a program that cannot be started gives 127', async () => {
+    // GIVEN
+    const run = spawnRun({ PATH: '/nonexistent' });
+
+    // WHEN
+    const result = await run('kubectl', ['version']);
+
+    // THEN
+    expect(result).toStrictEqual({ exitCode: 127, stdout: '', stderr: 'kubectl: spawn kubectl ENOENT' });
+  });
+});

@@ -1,0 +1,158 @@
+// `homelab-secrets check` against a real OpenBao dev server (`npm run engines` first).
+import { createServer } from 'node:net';
+import { homelabCatalog } from '../../apps/homelab';
+import { EXIT } from '../../lib/cli';
+import { SENTINEL, everythingSeen, harness } from '../cli/support/cli-harness';
+import { BaoDevServer, startBaoDevServer, vaultApi } from './support/bao-dev-server';
+
+const MOUNT = 'homelab';
+
+/** A loopback port nothing listens on. */
+async function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 9));
+    });
+  });
+}
+
+describe('check against OpenBao', () => {
+  let bao: BaoDevServer;
+  const api = (method: string, path: string, body?: unknown) => vaultApi(bao.addr, bao.rootToken, method, path, body);
+
+  beforeAll(async () => {
+    bao = await startBaoDevServer();
+  });
+  afterAll(async () => {
+    await bao?.stop();
+  });
+
+  /** A fresh KV v2 mount holding every declared path with every declared key, the values all sentinels. */
+  beforeEach(async () => {
+    await api('DELETE', `sys/mounts/${MOUNT}`);
+    expect((await api('POST', `sys/mounts/${MOUNT}`, { type: 'kv', options: { version: '2' } })).status).toBe(204);
+    for (const path of homelabCatalog().paths) {
+      const data = Object.fromEntries(path.keys.map((key) => [key, `${SENTINEL}-${key}`]));
+      expect((await api('POST', `${MOUNT}/data/${path.path}`, { data })).status).toBe(200);
+    }
+  });
+
+  function checkHarness(token = bao.rootToken, addr = bao.addr) {
+    return harness({ catalog: homelabCatalog(), env: { VAULT_ADDR: addr, VAULT_TOKEN: token } });
+  }
+
+  test('a mount that holds exactly the catalog exits 0', async () => {
+    // GIVEN
+    const h = checkHarness();
+
+    // WHEN
+    const code = await h.cli('check');
+
+    // THEN
+    expect(code).toBe(EXIT.ok);
+    expect(h.stdout()).toBe(`Vault ${bao.addr}, mount homelab/: no drift. 14 declared paths hold every declared key, and nothing undeclared is there.\n`);
+    expect(everythingSeen(h)).not.toContain(SENTINEL);
+  });
+
+  test('finds missing, soft-deleted and undeclared paths and keys; exits 1; prints key names only', async () => {
+    // GIVEN
+    await api('DELETE', `${MOUNT}/metadata/infrastructure/velero`);
+    await api('DELETE', `${MOUNT}/data/infrastructure/grafana`);
+    await api('POST', `${MOUNT}/data/apps/vpn`, { data: { OPENVPN_USER: SENTINEL } });
+    const openclaw = (await api('GET', `${MOUNT}/data/apps/openclaw`)).body.data.data;
+    await api('POST', `${MOUNT}/data/apps/openclaw`, { data: { ...openclaw, LEGACY_TOKEN: SENTINEL } });
+    await api('POST', `${MOUNT}/data/apps/retired/sonarr`, { data: { API_KEY: SENTINEL } });
+    const h = checkHarness();
+    const json = checkHarness();
+
+    // WHEN
+    const code = await h.cli('check');
+    const jsonCode = await json.cli('check', '--json');
+
+    // THEN
+    expect(code).toBe(EXIT.failed);
+    expect(jsonCode).toBe(EXIT.failed);
+    expect(JSON.parse(json.stdout())).toStrictEqual({
+      vault: bao.addr,
+      mount: 'homelab',
+      clean: false,
+      missingPaths: ['infrastructure/velero', 'infrastructure/grafana'],
+      missingKeys: [{ path: 'apps/vpn', keys: ['OPENVPN_PASSWORD'] }],
+      undeclaredKeys: [{ path: 'apps/openclaw', keys: ['LEGACY_TOKEN'] }],
+      undeclaredPaths: ['apps/retired/sonarr'],
+    });
+    expect(h.stdout()).toBe([
+      `Vault ${bao.addr}, mount homelab/: drift`,
+      '  declared paths missing from Vault:',
+      '    infrastructure/velero (cloud)',
+      '    infrastructure/grafana (admin-user, admin-password)',
+      '  declared keys missing from a path:',
+      '    apps/vpn: OPENVPN_PASSWORD',
+      '  keys in Vault that are not declared:',
+      '    apps/openclaw: LEGACY_TOKEN',
+      '  paths under homelab/ that are not in the catalog:',
+      '    apps/retired/sonarr',
+      'Create a missing path with `homelab-secrets new <path>`; add a missing key with `homelab-secrets rotate <path> <key>`;',
+      'declare what is undeclared in the catalog, or delete it from Vault.',
+      '',
+    ].join('\n'));
+    expect(everythingSeen(h) + everythingSeen(json)).not.toContain(SENTINEL);
+  });
+
+  test('a token that may read but not list is denied: exit 2', async () => {
+    // GIVEN
+    await api('PUT', 'sys/policies/acl/read-only', { policy: `path "${MOUNT}/data/*" { capabilities = ["read"] }` });
+    const token = (await api('POST', 'auth/token/create', { policies: ['read-only'], ttl: '10m' })).body.auth.client_token as string;
+    const h = checkHarness(token);
+
+    // WHEN
+    const code = await h.cli('check', '--json');
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    const message = `Vault at ${bao.addr} denied LIST /v1/homelab/metadata/ (403 permission denied): the token needs "read" on homelab/data/* and "list" on homelab/metadata/*`;
+    expect(JSON.parse(h.stdout())).toStrictEqual({ vault: bao.addr, mount: 'homelab', error: { kind: 'denied', message } });
+    expect(h.stderr()).toBe(`homelab-secrets: ${message}\n`);
+    expect(h.stderr()).not.toContain(token);
+  });
+
+  test('a wrong token is denied: exit 2', async () => {
+    // GIVEN
+    const h = checkHarness('not-a-token');
+
+    // WHEN
+    const code = await h.cli('check');
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    expect(h.stderr()).toMatch(/^homelab-secrets: Vault at http:\/\/127\.0\.0\.1:\d+ denied LIST \/v1\/homelab\/metadata\/ \(403 /);
+    expect(h.stderr()).not.toContain('not-a-token');
+  });
+
+  test('an unreachable Vault: exit 2', async () => {
+    // GIVEN
+    const addr = `http://127.0.0.1:${await closedPort()}`;
+    const h = checkHarness(bao.rootToken, addr);
+
+    // WHEN
+    const code = await h.cli('check');
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    expect(h.stderr()).toBe(`homelab-secrets: Vault at ${addr} is unreachable: connect ECONNREFUSED ${addr.slice('http://'.length)}\n`);
+  });
+
+  test('a Vault without the mount: exit 2', async () => {
+    // GIVEN
+    await api('DELETE', `sys/mounts/${MOUNT}`);
+    const h = checkHarness();
+
+    // WHEN
+    const code = await h.cli('check');
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    expect(h.stderr()).toMatch(/^homelab-secrets: Vault at http:\/\/127\.0\.0\.1:\d+ has no secrets engine at "homelab\/" \(LIST \/v1\/homelab\/metadata\/: no handler for route/);
+  });
+});

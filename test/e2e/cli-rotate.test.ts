@@ -1,0 +1,152 @@
+// `homelab-secrets rotate` against a real OpenBao dev server (`npm run engines` first). The real
+// `bao` does the patching, behind a wrapper named `vault` that records its argv; `kubectl` is the
+// one stand-in, recording its argv too (no cluster runs here).
+import { rmSync } from 'node:fs';
+import { homelabCatalog } from '../../apps/homelab';
+import { EXIT, spawnRun } from '../../lib/cli';
+import { Harness, RecordingCommand, SENTINEL, everythingSeen, harness, recordingCommand } from '../cli/support/cli-harness';
+import { BaoDevServer, startBaoDevServer, vaultApi } from './support/bao-dev-server';
+import { engines } from './support/engines';
+
+const MOUNT = 'homelab';
+const OLD = {
+  OPENCLAW_GATEWAY_TOKEN: `${SENTINEL}-old-gateway`,
+  OPENCLAW_HOOKS_TOKEN: `${SENTINEL}-old-hooks`,
+  ANTHROPIC_API_KEY: `${SENTINEL}-old-anthropic`,
+};
+const ANNOTATE_OPENCLAW = ['annotate', 'externalsecret', '-n', 'openclaw', 'openclaw-secrets', 'force-sync=1700000000', '--overwrite'];
+const ANNOTATE_ALERTMANAGER = ['annotate', 'externalsecret', '-n', 'monitoring', 'alertmanager-openclaw-hooks-token', 'force-sync=1700000000', '--overwrite'];
+
+describe('rotate against OpenBao', () => {
+  let bao: BaoDevServer;
+  let kubectl: RecordingCommand;
+  let vault: RecordingCommand;
+  const api = (method: string, path: string, body?: unknown) => vaultApi(bao.addr, bao.rootToken, method, path, body);
+
+  beforeAll(async () => {
+    bao = await startBaoDevServer();
+  });
+  afterAll(async () => {
+    await bao?.stop();
+  });
+
+  beforeEach(async () => {
+    kubectl = recordingCommand('kubectl');
+    vault = recordingCommand('vault', { dir: kubectl.dir, delegateTo: engines().baoBin });
+    await api('DELETE', `sys/mounts/${MOUNT}`);
+    expect((await api('POST', `sys/mounts/${MOUNT}`, { type: 'kv', options: { version: '2' } })).status).toBe(204);
+    expect((await api('POST', `${MOUNT}/data/apps/openclaw`, { data: OLD })).status).toBe(200);
+  });
+  afterEach(() => rmSync(kubectl.dir, { recursive: true, force: true }));
+
+  /** The CLI as an operator runs it: real child processes, `vault` and `kubectl` found on PATH. */
+  function rotateHarness(stdin: string, extraEnv: Record<string, string> = {}): Harness {
+    const env = { ...process.env, PATH: `${kubectl.dir}:${process.env.PATH}`, VAULT_ADDR: bao.addr, VAULT_TOKEN: bao.rootToken, ...extraEnv };
+    return harness({ catalog: homelabCatalog(), stdin, env, run: spawnRun(env) });
+  }
+
+  async function openclaw(): Promise<{ data: Record<string, string>; version: number }> {
+    const response = await api('GET', `${MOUNT}/data/apps/openclaw`);
+    return { data: response.body.data.data, version: response.body.data.metadata.version };
+  }
+
+  test('patches the named key only, keeps the others, and force-syncs both ExternalSecrets', async () => {
+    // GIVEN
+    const h = rotateHarness(`${SENTINEL}-new-hooks\n`);
+
+    // WHEN
+    const code = await h.cli('rotate', 'apps/openclaw', 'OPENCLAW_HOOKS_TOKEN');
+
+    // THEN
+    expect(h.stderr()).toBe('');
+    expect(code).toBe(EXIT.ok);
+    expect(await openclaw()).toStrictEqual({ data: { ...OLD, OPENCLAW_HOOKS_TOKEN: `${SENTINEL}-new-hooks` }, version: 2 });
+    expect(vault.calls()).toStrictEqual([['kv', 'patch', '-mount=homelab', 'apps/openclaw', '-']]);
+    expect(kubectl.calls()).toStrictEqual([ANNOTATE_OPENCLAW, ANNOTATE_ALERTMANAGER]);
+    expect(h.stdout()).toBe([
+      'patched homelab/apps/openclaw: OPENCLAW_HOOKS_TOKEN; its other keys are unchanged',
+      'force-sync=1700000000 on 2 ExternalSecrets fed by apps/openclaw:',
+      '  openclaw/openclaw-secrets: annotated',
+      '  monitoring/alertmanager-openclaw-hooks-token: annotated',
+      '',
+    ].join('\n'));
+    expect(everythingSeen(h)).not.toContain(SENTINEL);
+  });
+
+  test('several keys, one value per stdin line, in one patch', async () => {
+    // GIVEN
+    const h = rotateHarness(`${SENTINEL}-new-gateway\n${SENTINEL}-new-anthropic\n`);
+
+    // WHEN
+    const code = await h.cli('rotate', 'apps/openclaw', 'OPENCLAW_GATEWAY_TOKEN', 'ANTHROPIC_API_KEY');
+
+    // THEN
+    expect(code).toBe(EXIT.ok);
+    expect(await openclaw()).toStrictEqual({
+      data: { OPENCLAW_GATEWAY_TOKEN: `${SENTINEL}-new-gateway`, OPENCLAW_HOOKS_TOKEN: OLD.OPENCLAW_HOOKS_TOKEN, ANTHROPIC_API_KEY: `${SENTINEL}-new-anthropic` },
+      version: 2,
+    });
+    expect(vault.calls()).toStrictEqual([['kv', 'patch', '-mount=homelab', 'apps/openclaw', '-']]);
+    expect(everythingSeen(h)).not.toContain(SENTINEL);
+  });
+
+  test('VAULT_BIN can name OpenBao\'s own CLI', async () => {
+    // GIVEN
+    const h = rotateHarness(`${SENTINEL}-new-hooks`, { VAULT_BIN: engines().baoBin });
+
+    // WHEN
+    const code = await h.cli('rotate', 'apps/openclaw', 'OPENCLAW_HOOKS_TOKEN');
+
+    // THEN
+    expect(code).toBe(EXIT.ok);
+    expect((await openclaw()).data).toStrictEqual({ ...OLD, OPENCLAW_HOOKS_TOKEN: `${SENTINEL}-new-hooks` });
+    expect(vault.calls()).toStrictEqual([]);
+  });
+
+  test('an undeclared key changes nothing in Vault and syncs nothing', async () => {
+    // GIVEN
+    const h = rotateHarness(`${SENTINEL}-new`);
+
+    // WHEN
+    const code = await h.cli('rotate', 'apps/openclaw', 'OPENAI_API_KEY');
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    expect(h.stderr()).toBe('homelab-secrets: key "OPENAI_API_KEY" is not declared by path "apps/openclaw" (declared: OPENCLAW_GATEWAY_TOKEN, OPENCLAW_HOOKS_TOKEN, ANTHROPIC_API_KEY); nothing was changed\n');
+    expect(await openclaw()).toStrictEqual({ data: OLD, version: 1 });
+    expect(vault.calls()).toStrictEqual([]);
+    expect(kubectl.calls()).toStrictEqual([]);
+  });
+
+  test('a path that is not in Vault yet fails in `vault kv patch`, exits 1 and syncs nothing', async () => {
+    // GIVEN
+    const h = rotateHarness(`${SENTINEL}-new`);
+
+    // WHEN
+    const code = await h.cli('rotate', 'apps/vpn', 'OPENVPN_PASSWORD');
+
+    // THEN
+    expect(code).toBe(EXIT.failed);
+    expect(h.stderr()).toContain('homelab-secrets: vault kv patch -mount=homelab apps/vpn - exited with 2: ');
+    expect(h.stderr()).toContain('homelab-secrets: nothing was changed and nothing force-synced; create the path first: homelab-secrets new apps/vpn\n');
+    expect((await api('GET', `${MOUNT}/data/apps/vpn`)).status).toBe(404);
+    expect(kubectl.calls()).toStrictEqual([]);
+    expect(everythingSeen(h)).not.toContain(SENTINEL);
+  });
+
+  test('after a rotate, check finds no drift on the rotated path', async () => {
+    // GIVEN
+    for (const path of homelabCatalog().paths.filter((p) => p.path !== 'apps/openclaw')) {
+      await api('POST', `${MOUNT}/data/${path.path}`, { data: Object.fromEntries(path.keys.map((k) => [k, SENTINEL])) });
+    }
+    await rotateHarness(`${SENTINEL}-new`).cli('rotate', 'apps/openclaw', 'ANTHROPIC_API_KEY');
+    const h = rotateHarness('');
+
+    // WHEN
+    const code = await h.cli('check');
+
+    // THEN
+    expect(code).toBe(EXIT.ok);
+    expect(everythingSeen(h)).not.toContain(SENTINEL);
+  });
+});
