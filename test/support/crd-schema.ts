@@ -24,40 +24,60 @@ interface CrdVersion {
 
 const CRD_DIR = join(__dirname, '..', '..', 'crds');
 
-function loadCrdVersions(): CrdVersion[] {
-  const versions: CrdVersion[] = [];
+/** CRD files by the kind they define, read from each file's `names.kind` line without parsing it. */
+function crdFilesByKind(): Map<string, string> {
+  const files = new Map<string, string>();
   for (const sub of readdirSync(CRD_DIR)) {
     for (const file of readdirSync(join(CRD_DIR, sub)).filter((f) => f.endsWith('.yaml'))) {
-      const crd = YAML.parse(readFileSync(join(CRD_DIR, sub, file), 'utf8'));
-      for (const version of crd.spec.versions) {
-        if (!version.served) continue;
-        versions.push({
-          apiVersion: `${crd.spec.group}/${version.name}`,
-          kind: crd.spec.names.kind,
-          schema: version.schema.openAPIV3Schema,
-        });
-      }
+      const path = join(CRD_DIR, sub, file);
+      const kind = /^ {4}kind: (\w+)$/m.exec(readFileSync(path, 'utf8'))?.[1];
+      if (kind) files.set(kind, path);
     }
   }
-  return versions;
+  return files;
 }
 
-function closeObjects(schema: Schema, isRoot: boolean): Schema {
+/** The served versions of one kind's CRD. Parsed on demand: the large CRDs take ~0.5 s each. */
+function loadCrdVersions(kind: string): CrdVersion[] {
+  const path = crdFiles.get(kind);
+  if (!path) return [];
+  const crd = YAML.parse(readFileSync(path, 'utf8'));
+  return crd.spec.versions
+    .filter((version: any) => version.served)
+    .map((version: any) => ({
+      apiVersion: `${crd.spec.group}/${version.name}`,
+      kind: crd.spec.names.kind,
+      schema: version.schema.openAPIV3Schema,
+    }));
+}
+
+/**
+ * The part of a CRD schema our objects may use. `status` (and Argo CD's `operation`) are written by
+ * controllers, never by us, so they are dropped and the closed root refuses them; that also spares
+ * compiling most of the 400-700 KB schemas in every test file.
+ */
+function authorable(schema: Schema): Schema {
+  const { status: _status, operation: _operation, ...properties } = schema.properties ?? {};
+  return { ...schema, properties };
+}
+
+function closeObjects(schema: Schema): Schema {
   const copy: Schema = { ...schema };
   if (copy.properties) {
     copy.properties = Object.fromEntries(
-      Object.entries(copy.properties).map(([name, child]) => [name, closeObjects(child, false)]),
+      Object.entries(copy.properties).map(([name, child]) => [name, closeObjects(child)]),
     );
-    if (!isRoot && copy.additionalProperties === undefined && !copy['x-kubernetes-preserve-unknown-fields']) {
+    if (copy.additionalProperties === undefined && !copy['x-kubernetes-preserve-unknown-fields']) {
       copy.additionalProperties = false;
     }
   }
-  if (copy.items) copy.items = closeObjects(copy.items, false);
-  if (typeof copy.additionalProperties === 'object') copy.additionalProperties = closeObjects(copy.additionalProperties, false);
+  if (copy.items) copy.items = closeObjects(copy.items);
+  if (typeof copy.additionalProperties === 'object') copy.additionalProperties = closeObjects(copy.additionalProperties);
   return copy;
 }
 
-const versions = loadCrdVersions();
+const crdFiles = crdFilesByKind();
+const versionsByKind = new Map<string, CrdVersion[]>();
 const ajv = new Ajv({ strict: false, allErrors: true });
 // Formats the CRDs name but ajv does not know without ajv-formats; the API server checks them.
 for (const format of ['int-or-string', 'date-time', 'byte', 'duration', 'int32', 'int64']) ajv.addFormat(format, true);
@@ -68,7 +88,8 @@ function key(apiVersion: string, kind: string): string {
 }
 
 export function crdSchema(apiVersion: string, kind: string): Schema {
-  const found = versions.find((v) => v.apiVersion === apiVersion && v.kind === kind);
+  if (!versionsByKind.has(kind)) versionsByKind.set(kind, loadCrdVersions(kind));
+  const found = versionsByKind.get(kind)!.find((v) => v.apiVersion === apiVersion);
   if (!found) throw new Error(`no served CRD version for ${apiVersion} ${kind} in crds/`);
   return found.schema;
 }
@@ -78,8 +99,8 @@ export function crdSchemaErrors(object: { apiVersion: string; kind: string }): s
   const id = key(object.apiVersion, object.kind);
   let validate = validators.get(id);
   if (!validate) {
-    const schema = closeObjects(crdSchema(object.apiVersion, object.kind), true);
-    // metadata is typed loosely in CRDs; the API server checks it itself.
+    // metadata is typed loosely in CRDs (type: object); the API server checks it itself.
+    const schema = closeObjects(authorable(crdSchema(object.apiVersion, object.kind)));
     validate = ajv.compile(schema);
     validators.set(id, validate);
   }
