@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DNS1123_SUBDOMAIN, DNS1123_SUBDOMAIN_MAX } from '../catalog';
-import { KmsUnsealSettings, ResolvedKmsUnseal, VAULT_AWS_KMS_SECRET, resolveKmsUnseal } from '../platform';
+import { AWS_REGION_PATTERN, KmsUnsealSettings, ResolvedKmsUnseal, VAULT_AWS_KMS_SECRET, resolveKmsUnseal } from '../platform';
 import { HELM_CHARTS } from './charts';
 import { ArgoDestinationSettings, HelmApplication, HelmValues } from './helm-application';
 import {
@@ -40,7 +40,6 @@ const KMS_SECRET_ENV = [
 ] as const;
 
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
-const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const KMS_KEY_REF = /^[A-Za-z0-9:/_-]+$/;
 const SUBDOMAIN_RULE = `must be a DNS-1123 subdomain of at most ${DNS1123_SUBDOMAIN_MAX} characters`;
 
@@ -132,7 +131,7 @@ function resolveVault(props: VaultApplicationProps): ResolvedVault {
       `the namespace of the Secret "${VAULT_AWS_KMS_SECRET.name}" the pod reads its KMS credentials from`);
   }
   const kms = resolveKmsUnseal(props.kms);
-  if (!AWS_REGION.test(kms.region)) throw new Error(`KMS region "${kms.region}" must be an AWS region such as eu-central-1`);
+  if (!AWS_REGION_PATTERN.test(kms.region)) throw new Error(`KMS region "${kms.region}" must be an AWS region such as eu-central-1`);
   if (!KMS_KEY_REF.test(kms.alias)) throw new Error(`KMS alias "${kms.alias}" must be an alias (alias/...), a key id or a key ARN`);
   const storageClass = props.storageClass ?? VAULT_DEFAULTS.storageClass;
   if (!isSubdomain(storageClass)) throw new Error(`storage class "${storageClass}" of the Vault Application ${SUBDOMAIN_RULE}`);

@@ -78,6 +78,8 @@ function checkMount(list: IssueList, mount: string): void {
     list.add(row, 'mount', mount, 'must not be "data", the segment KV v2 inserts itself');
   } else if (RESERVED_MOUNTS.includes(mount)) {
     list.add(row, 'mount', mount, `is reserved by Vault (${RESERVED_MOUNTS.join(', ')})`);
+  } else if (POLICY_SYNTAX.test(mount) || /\s/.test(mount)) {
+    list.add(row, 'mount', mount, POLICY_SYNTAX_RULE.replace('must not contain', 'must not contain whitespace,'));
   }
 }
 
@@ -140,6 +142,10 @@ function checkPaths(list: IssueList, catalog: SecretCatalog): void {
   });
 }
 
+/** Characters the generated Vault policy (HCL) and Terraform would read as syntax, not as a name. */
+const POLICY_SYNTAX = /["\\]|\$\{|%\{/;
+const POLICY_SYNTAX_RULE = 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax';
+
 /** Rules a path inside the mount breaks; empty when it is fine. Shared with the CLI. */
 export function pathRules(path: unknown, mount: string): string[] {
   if (typeof path !== 'string' || path === '') return ['must not be empty'];
@@ -158,6 +164,7 @@ export function pathRules(path: unknown, mount: string): string[] {
   // eslint-disable-next-line no-control-regex
   if (/[\s\u0000-\u001f\u007f]/.test(path)) rules.push('must not contain whitespace or control characters');
   if (/[*+]/.test(path)) rules.push('must not contain the glob characters "*" or "+", which would widen the generated policy');
+  if (POLICY_SYNTAX.test(path)) rules.push(POLICY_SYNTAX_RULE);
   return rules;
 }
 

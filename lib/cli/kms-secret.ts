@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { VAULT_AWS_KMS_SECRET } from '../platform/kms-unseal';
+import { AWS_REGION_PATTERN, IAM_USER_NAME_PATTERN, VAULT_AWS_KMS_SECRET } from '../platform/kms-unseal';
 import { CliContext, CliError, EXIT, ReportExit, kmsStackDir } from './context';
 
 /**
@@ -27,8 +27,8 @@ export const ACCESS_KEY_SHELL_VARS = {
 /** The values go into printed shell commands unquoted, so each must match its format exactly. */
 const OUTPUT_FORMATS: Record<keyof typeof KMS_STACK_OUTPUTS, { readonly pattern: RegExp; readonly rule: string }> = {
   keyId: { pattern: /^[A-Za-z0-9:/_-]+$/, rule: 'a KMS key id, ARN or alias (A-Z, a-z, 0-9, ":", "/", "_", "-")' },
-  region: { pattern: /^[a-z]{2}(-[a-z]+)+-\d+$/, rule: 'an AWS region such as "eu-central-1"' },
-  iamUserName: { pattern: /^[\w+=,.@-]{1,64}$/, rule: 'an IAM user name (1-64 characters of letters, digits and +=,.@_-)' },
+  region: { pattern: AWS_REGION_PATTERN, rule: 'an AWS region such as "eu-central-1"' },
+  iamUserName: { pattern: IAM_USER_NAME_PATTERN, rule: 'an IAM user name (1-64 characters of letters, digits and +=,.@_-)' },
 };
 
 /** The unseal key's id, its region and the IAM user, as the KMS stack outputs them. */

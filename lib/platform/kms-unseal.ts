@@ -49,3 +49,9 @@ export function resolveKmsUnseal(settings: KmsUnsealSettings): ResolvedKmsUnseal
     iamUserName: settings.iamUserName ?? KMS_UNSEAL_DEFAULTS.iamUserName,
   };
 }
+
+/** An AWS region name, such as `eu-central-1`. */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** An IAM user name: 1-64 letters, digits and `+=,.@_-`. */
+export const IAM_USER_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;

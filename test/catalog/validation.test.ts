@@ -94,6 +94,10 @@ describe('catalog validation', () => {
     ['apps/a\u0007', 'apps/a\u0007', 'must not contain whitespace or control characters'],
     ['apps/*', 'apps/*', 'must not contain the glob characters "*" or "+", which would widen the generated policy'],
     ['apps/+/a', 'apps/+/a', 'must not contain the glob characters "*" or "+", which would widen the generated policy'],
+    ['apps/"a"', 'apps/"a"', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax'],
+    ['apps/${var.x}', 'apps/${var.x}', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax'],
+    ['apps/%{if}', 'apps/%{if}', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax'],
+    ['apps\\a', 'apps\\a', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax'],
   ])('6. the bad Vault path %j', (path, row, rule) => {
     expect(messages((c) => {
       c.path(path, ['k']).syncTo({ name: 'x', namespace: 'arr' });
@@ -118,6 +122,8 @@ describe('catalog validation', () => {
     ['auth', 'is reserved by Vault (sys, auth, identity, cubbyhole)'],
     ['identity', 'is reserved by Vault (sys, auth, identity, cubbyhole)'],
     ['cubbyhole', 'is reserved by Vault (sys, auth, identity, cubbyhole)'],
+    ['home lab', 'must not contain whitespace, a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax'],
+    ['${mount}', 'must not contain whitespace, a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax'],
   ])('7. the bad mount %j', (mount, rule) => {
     expect(messages((c) => {
       c.path('apps/a', ['k']).syncTo({ name: 'x', namespace: 'arr' });
