@@ -1,21 +1,10 @@
 // `homelab-secrets check` against a real OpenBao dev server (`npm run engines` first).
-import { createServer } from 'node:net';
 import { homelabCatalog } from '../../apps/homelab';
 import { EXIT } from '../../lib/cli';
 import { SENTINEL, everythingSeen, harness } from '../cli/support/cli-harness';
-import { BaoDevServer, startBaoDevServer, vaultApi } from './support/bao-dev-server';
+import { BaoDevServer, freePort, startBaoDevServer, vaultApi } from './support/bao-dev-server';
 
 const MOUNT = 'homelab';
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 9));
-    });
-  });
-}
 
 describe('check against OpenBao', () => {
   let bao: BaoDevServer;
@@ -132,7 +121,7 @@ describe('check against OpenBao', () => {
 
   test('an unreachable Vault: exit 2', async () => {
     // GIVEN
-    const addr = `http://127.0.0.1:${await closedPort()}`;
+    const addr = `http://127.0.0.1:${await freePort()}`;
     const h = checkHarness(bao.rootToken, addr);
 
     // WHEN
