@@ -12,6 +12,12 @@ export interface OutputPart {
   readonly kind: 'dir' | 'file';
   /** Writes the output into `stagingPath` (a fresh folder, or the file to create). */
   render(catalog: SecretCatalog, stagingPath: string): void;
+  /**
+   * Takes over state from the previous output (caches, lock files) into the staged one. Called only
+   * once every part has rendered, just before the swap, so a failed synth never touches the target.
+   * @default nothing is taken over
+   */
+  adopt?(previousTarget: string, stagingPath: string): void;
 }
 
 /**
@@ -38,6 +44,7 @@ export function synthOutputs(catalog: SecretCatalog, parts: readonly OutputPart[
     throw error;
   }
   for (const { part, target, staging } of staged) {
+    if (part.adopt && existsSync(target)) part.adopt(target, staging);
     if (part.kind === 'file') {
       renameSync(staging, target);
       continue;

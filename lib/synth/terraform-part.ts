@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, readdirSync, renameSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { App, Manifest } from 'cdktf';
 import type { KmsUnsealSettings } from '../platform';
 import { KmsUnsealStack, StateBackendConfig, VaultStack } from '../tf';
@@ -49,16 +49,16 @@ export function terraformPart(target: string, options: TerraformPartOptions): Ou
       });
       new KmsUnsealStack(app, TERRAFORM_STACKS.kmsUnseal, { ...options.kmsUnseal, backend: options.stateBackend });
       app.synth();
-      keepTerraformWorkingFiles(resolve(target), staging);
     },
+    adopt: keepTerraformWorkingFiles,
   };
 }
 
 /**
  * Synth replaces the output folder as a whole, but `terraform init` keeps its provider plugins
  * (`.terraform/`) and lock file in each stack's folder. Taking them over spares a provider download
- * on every `cdktf deploy`. `.terraform/` is moved (it is a cache: if a later part fails, the next
- * init fetches it again); the lock file is copied.
+ * on every `cdktf deploy`. Runs only after every part rendered, so `.terraform/` can be moved (the
+ * old folder is deleted right after); the lock file is copied.
  */
 function keepTerraformWorkingFiles(target: string, staging: string): void {
   const oldStacks = join(target, Manifest.stacksFolder);

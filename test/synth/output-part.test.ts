@@ -54,6 +54,33 @@ describe('synthOutputs', () => {
     expect(readdirSync(root)).toStrictEqual(['manifests']);
   });
 
+  test('adopt() runs only after every part rendered, so a failed synth never touches a target', () => {
+    // GIVEN a part that takes over a cache file from its previous output
+    const adopted: string[] = [];
+    const withCache = (target: string): OutputPart => ({
+      name: 'cached',
+      target,
+      kind: 'dir',
+      render: (_c, staging) => writeFileSync(join(staging, 'out.txt'), 'new\n'),
+      adopt: (previous, staging) => {
+        adopted.push(previous);
+        writeFileSync(join(staging, 'cache'), readTree(previous)['cache']);
+      },
+    });
+    const crashing: OutputPart = { name: 'crash', target: join(root, 'other'), kind: 'dir', render: () => { throw new Error('renderer bug'); } };
+    writeFileSync(join(manifests, 'cache'), 'kept\n');
+
+    // WHEN a later part fails, THEN adopt was never called and the target is as it was
+    expect(() => synthOutputs(homelabCatalog(), [withCache(manifests), crashing])).toThrow('renderer bug');
+    expect(adopted).toStrictEqual([]);
+    expect(readTree(manifests)).toStrictEqual({ ...existing, cache: 'kept\n' });
+
+    // WHEN every part succeeds, THEN the cache is carried into the new output
+    synthOutputs(homelabCatalog(), [withCache(manifests)]);
+    expect(adopted).toStrictEqual([manifests]);
+    expect(readTree(manifests)).toStrictEqual({ 'out.txt': 'new\n', cache: 'kept\n' });
+  });
+
   test('a good catalog replaces the whole folder, so files of removed rows disappear', () => {
     // WHEN
     synthOutputs(homelabCatalog(), [homelabManifestsPart(manifests)]);
