@@ -3,6 +3,7 @@ import { Application } from '../../imports/argoproj.io';
 import { DNS1123_LABEL, DNS1123_LABEL_MAX } from '../catalog';
 import { SYNC_WAVES, SYNC_WAVE_ANNOTATION } from '../k8s';
 import type { HelmChartRef } from './charts';
+import { SettingsError } from '../platform/settings-error';
 
 /** A Helm value: what `values.yaml` can hold. */
 export type HelmValue = string | number | boolean | null | readonly HelmValue[] | HelmValues;
@@ -92,15 +93,15 @@ export class HelmApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: HelmApplicationProps) {
     super(scope, id);
-    if (!isLabel(props.name)) throw new Error(`Application name "${props.name}" ${LABEL_RULE}`);
+    if (!isLabel(props.name)) throw new SettingsError(`Application name "${props.name}" ${LABEL_RULE}`);
     if (!isLabel(props.namespace)) {
-      throw new Error(`namespace "${props.namespace}" of Application "${props.name}" ${LABEL_RULE}`);
+      throw new SettingsError(`namespace "${props.namespace}" of Application "${props.name}" ${LABEL_RULE}`);
     }
     if (!EXACT_VERSION.test(props.chart.version)) {
-      throw new Error(`chart version "${props.chart.version}" of Application "${props.name}" must be an exact version such as 1.2.3`);
+      throw new SettingsError(`chart version "${props.chart.version}" of Application "${props.name}" must be an exact version such as 1.2.3`);
     }
     const syncWave = props.syncWave ?? SYNC_WAVES.components;
-    if (!Number.isInteger(syncWave)) throw new Error(`sync wave ${syncWave} of Application "${props.name}" must be an integer`);
+    if (!Number.isInteger(syncWave)) throw new SettingsError(`sync wave ${syncWave} of Application "${props.name}" must be an integer`);
 
     this.name = props.name;
     this.namespace = props.namespace;

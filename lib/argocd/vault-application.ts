@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { DNS1123_SUBDOMAIN, DNS1123_SUBDOMAIN_MAX } from '../catalog';
-import { AWS_REGION_PATTERN, KmsUnsealSettings, ResolvedKmsUnseal, VAULT_AWS_KMS_SECRET, resolveKmsUnseal } from '../platform';
+import { AWS_REGION_PATTERN, KmsUnsealSettings, ResolvedKmsUnseal, SettingsError, VAULT_AWS_KMS_SECRET, resolveKmsUnseal } from '../platform';
 import { HELM_CHARTS } from './charts';
 import { ArgoDestinationSettings, HelmApplication, HelmValues } from './helm-application';
 import {
@@ -127,20 +127,20 @@ interface ResolvedVault {
 function resolveVault(props: VaultApplicationProps): ResolvedVault {
   const namespace = props.namespace ?? VAULT_AWS_KMS_SECRET.namespace;
   if (namespace !== VAULT_AWS_KMS_SECRET.namespace) {
-    throw new Error(`namespace "${namespace}" of the Vault Application must be "${VAULT_AWS_KMS_SECRET.namespace}", ` +
+    throw new SettingsError(`namespace "${namespace}" of the Vault Application must be "${VAULT_AWS_KMS_SECRET.namespace}", ` +
       `the namespace of the Secret "${VAULT_AWS_KMS_SECRET.name}" the pod reads its KMS credentials from`);
   }
   const kms = resolveKmsUnseal(props.kms);
-  if (!AWS_REGION_PATTERN.test(kms.region)) throw new Error(`KMS region "${kms.region}" must be an AWS region such as eu-central-1`);
-  if (!KMS_KEY_REF.test(kms.alias)) throw new Error(`KMS alias "${kms.alias}" must be an alias (alias/...), a key id or a key ARN`);
+  if (!AWS_REGION_PATTERN.test(kms.region)) throw new SettingsError(`KMS region "${kms.region}" must be an AWS region such as eu-central-1`);
+  if (!KMS_KEY_REF.test(kms.alias)) throw new SettingsError(`KMS alias "${kms.alias}" must be an alias (alias/...), a key id or a key ARN`);
   const storageClass = props.storageClass ?? VAULT_DEFAULTS.storageClass;
-  if (!isSubdomain(storageClass)) throw new Error(`storage class "${storageClass}" of the Vault Application ${SUBDOMAIN_RULE}`);
+  if (!isSubdomain(storageClass)) throw new SettingsError(`storage class "${storageClass}" of the Vault Application ${SUBDOMAIN_RULE}`);
   const storageSize = props.storageSize ?? VAULT_DEFAULTS.storageSize;
   if (!QUANTITY.test(storageSize)) {
-    throw new Error(`storage size "${storageSize}" of the Vault Application must be a Kubernetes quantity such as 10Gi`);
+    throw new SettingsError(`storage size "${storageSize}" of the Vault Application must be a Kubernetes quantity such as 10Gi`);
   }
   if (props.ingress && !isSubdomain(props.ingress.host)) {
-    throw new Error(`ingress host "${props.ingress.host}" of the Vault Application ${SUBDOMAIN_RULE}`);
+    throw new SettingsError(`ingress host "${props.ingress.host}" of the Vault Application ${SUBDOMAIN_RULE}`);
   }
 
   const serverConfig: VaultServerConfig = {

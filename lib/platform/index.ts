@@ -1,1 +1,2 @@
 export * from './kms-unseal';
+export * from './settings-error';

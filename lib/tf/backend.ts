@@ -1,4 +1,5 @@
 import { LocalBackend, S3Backend, TerraformBackend, TerraformStack } from 'cdktf';
+import { SettingsError } from '../platform/settings-error';
 
 /**
  * State in a local file. Synth replaces the output folder as a whole, so the state file must live
@@ -44,7 +45,7 @@ export function addStateBackend(stack: TerraformStack, config: StateBackendConfi
     // cdktf's own default is an absolute path under process.cwd(): machine-specific and inside the repo.
     return new LocalBackend(stack, { path: config.path ?? defaultLocalStatePath(stackName) });
   }
-  if (config.kind !== 's3') throw new Error(`backend kind "${(config as { kind: unknown }).kind}" must be "local" or "s3"`);
+  if (config.kind !== 's3') throw new SettingsError(`backend kind "${(config as { kind: unknown }).kind}" must be "local" or "s3"`);
   const backend = new S3Backend(stack, {
     bucket: config.bucket,
     region: config.region,

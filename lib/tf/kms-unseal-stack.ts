@@ -7,7 +7,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { AWS_REGION_PATTERN, IAM_USER_NAME_PATTERN, KMS_UNSEAL_DEFAULTS, KmsUnsealSettings, ResolvedKmsUnseal, UNSEAL_ACTIONS, resolveKmsUnseal } from '../platform';
+import { AWS_REGION_PATTERN, IAM_USER_NAME_PATTERN, KMS_UNSEAL_DEFAULTS, KmsUnsealSettings, ResolvedKmsUnseal, SettingsError, UNSEAL_ACTIONS, resolveKmsUnseal } from '../platform';
 import { HomelabStack, HomelabStackProps } from './homelab-stack';
 import { IamPolicyDocument } from './iam-policy-document';
 import { requireCompatibleProvider } from './provider-range';
@@ -78,12 +78,12 @@ export class KmsUnsealStack extends HomelabStack {
 
 function checkSettings(settings: ResolvedKmsUnseal): void {
   if (!AWS_REGION_PATTERN.test(settings.region)) {
-    throw new Error(`region "${settings.region}" must be an AWS region such as "eu-central-1"`);
+    throw new SettingsError(`region "${settings.region}" must be an AWS region such as "eu-central-1"`);
   }
   if (!/^alias\/[a-zA-Z0-9/_-]+$/.test(settings.alias) || settings.alias.startsWith('alias/aws/')) {
-    throw new Error(`alias "${settings.alias}" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/"`);
+    throw new SettingsError(`alias "${settings.alias}" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/"`);
   }
   if (!IAM_USER_NAME_PATTERN.test(settings.iamUserName)) {
-    throw new Error(`iamUserName "${settings.iamUserName}" must be 1-64 characters of letters, digits and +=,.@_-`);
+    throw new SettingsError(`iamUserName "${settings.iamUserName}" must be 1-64 characters of letters, digits and +=,.@_-`);
   }
 }

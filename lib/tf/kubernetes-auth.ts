@@ -3,6 +3,7 @@ import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernete
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { Construct } from 'constructs';
 import type { ResolvedEsoAccess, ResolvedVaultRole } from '../catalog';
+import { SettingsError } from '../platform/settings-error';
 
 /** The API server as Vault sees it from inside the cluster. */
 export const DEFAULT_KUBERNETES_HOST = 'https://kubernetes.default.svc';
@@ -37,9 +38,9 @@ export class KubernetesAuth extends Construct {
     this.path = access.authMountPath;
     this.kubernetesHost = props.kubernetesHost ?? DEFAULT_KUBERNETES_HOST;
     if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(this.kubernetesHost)) {
-      throw new Error(`kubernetesHost "${this.kubernetesHost}" must be an https:// URL`);
+      throw new SettingsError(`kubernetesHost "${this.kubernetesHost}" must be an https:// URL`);
     }
-    if (props.tokenPolicies.length === 0) throw new Error('tokenPolicies must name at least one policy');
+    if (props.tokenPolicies.length === 0) throw new SettingsError('tokenPolicies must name at least one policy');
 
     this.resource = new AuthBackend(this, 'Resource', {
       type: 'kubernetes',

@@ -1,6 +1,7 @@
 import { KvSecretBackendV2 } from '@cdktf/provider-vault/lib/kv-secret-backend-v2';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Construct } from 'constructs';
+import { SettingsError } from '../platform/settings-error';
 
 export const KV_V2_DEFAULTS = {
   description: 'Homelab secrets read by External Secrets Operator; managed by homelab-secrets',
@@ -32,7 +33,7 @@ export class KvV2Mount extends Construct {
     super(scope, id);
     this.maxVersions = props.maxVersions ?? KV_V2_DEFAULTS.maxVersions;
     if (!Number.isInteger(this.maxVersions) || this.maxVersions < 1) {
-      throw new Error(`maxVersions ${this.maxVersions} must be a whole number of at least 1`);
+      throw new SettingsError(`maxVersions ${this.maxVersions} must be a whole number of at least 1`);
     }
     this.path = props.path;
     this.resource = new Mount(this, 'Resource', {

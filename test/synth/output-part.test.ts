@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { homelabCatalog } from '../../apps/homelab';
 import { homelabManifestsPart } from '../../apps/outputs';
 import { CatalogValidationError, SecretCatalog } from '../../lib/catalog';
-import { OutputPart, runSynthMain, synthOutputs } from '../../lib/synth';
+import { HOMELAB_COMPONENTS } from '../../apps/components';
+import { addComponentApplications } from '../../lib/argocd';
+import { OutputPart, manifestsPart, runSynthMain, synthOutputs } from '../../lib/synth';
 import { readTree } from '../support/synth';
 
 function badCatalog(): SecretCatalog {
@@ -133,6 +135,39 @@ describe('runSynthMain', () => {
       'Nothing was written.',
       '',
     ].join('\n'));
+  });
+
+  test('prints a settings mistake without a stack trace and sets exit code 1', () => {
+    // GIVEN a KMS region that the Vault Application refuses
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const before = process.exitCode;
+    const dir = mkdtempSync(join(tmpdir(), 'homelab-secrets-settings-'));
+
+    // WHEN
+    try {
+      runSynthMain(() => synthOutputs(homelabCatalog(), [
+        manifestsPart(join(dir, 'manifests'), [
+          addComponentApplications({ ...HOMELAB_COMPONENTS, kms: { region: 'eu-central' } }),
+        ]),
+      ]));
+    } finally {
+      spy.mockRestore();
+    }
+    const exitCode = process.exitCode;
+    process.exitCode = before;
+    const left = readdirSync(dir);
+    rmSync(dir, { recursive: true, force: true });
+
+    // THEN
+    expect(exitCode).toBe(1);
+    expect(left).toStrictEqual([]);
+    expect(written.join('')).toBe(
+      'homelab-secrets: invalid setting: KMS region "eu-central" must be an AWS region such as eu-central-1\nNothing was written.\n',
+    );
   });
 
   test('lets a non-catalog error through with its stack', () => {
