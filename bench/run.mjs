@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run bench: synth speed and memory as whole processes, against the empty-app floor measured in
 // the same run. Wall time and peak RSS (from /usr/bin/time -v's "Maximum resident set size") are the
-// median of RUNS runs after one warm-up. Writes bench/results.json and prints a Markdown table.
+// median of RUNS runs after one warm-up, the jobs interleaved round-robin. Writes bench/results.json and prints a Markdown table.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -21,13 +21,13 @@ function median(values) {
 }
 
 /** One process under /usr/bin/time -v: wall seconds and peak RSS in MiB. */
-function measureOnce(command, args, env = {}) {
+function measureOnce(command, args) {
   const work = mkdtempSync(join(tmpdir(), 'homelab-secrets-bench-'));
   const timeFile = join(work, 'time.txt');
   const start = performance.now();
   const result = spawnSync('/usr/bin/time', ['-v', '-o', timeFile, command, ...args.map((a) => a.replace('{out}', join(work, 'out')))], {
     cwd: ROOT,
-    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', CHECKPOINT_DISABLE: '1', ...env },
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', CHECKPOINT_DISABLE: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const wall = (performance.now() - start) / 1000;
@@ -38,26 +38,41 @@ function measureOnce(command, args, env = {}) {
   return { wall, rssMiB: kib / 1024 };
 }
 
-function measure(label, command, args, runs = RUNS, env = {}) {
-  measureOnce(command, args, env); // warm-up: file cache, JIT caches
-  const samples = Array.from({ length: runs }, () => measureOnce(command, args, env));
-  const row = {
-    label,
-    wallSeconds: Number(median(samples.map((s) => s.wall)).toFixed(3)),
-    peakRssMiB: Number(median(samples.map((s) => s.rssMiB)).toFixed(1)),
-    runs,
-  };
-  process.stderr.write(`${label.padEnd(22)} ${row.wallSeconds.toFixed(3)} s  ${row.peakRssMiB.toFixed(0)} MiB\n`);
-  return row;
+/**
+ * Measures every job round-robin: one warm-up each, then RUNS rounds in which every job runs once.
+ * Interleaving keeps slow drift of the machine (other load, thermal, caches) from favouring the jobs
+ * measured early or late, which matters for ratios such as "homelab full / floor".
+ */
+function measureAll(jobs) {
+  for (const job of jobs) measureOnce(job.command, job.args);
+  const samples = jobs.map(() => []);
+  const rounds = Math.max(...jobs.map((job) => job.runs));
+  for (let round = 0; round < rounds; round++) {
+    jobs.forEach((job, i) => {
+      if (round < job.runs) samples[i].push(measureOnce(job.command, job.args));
+    });
+  }
+  return jobs.map((job, i) => {
+    const row = {
+      label: job.label,
+      ...(job.size ? { size: job.size, mode: job.mode } : {}),
+      wallSeconds: Number(median(samples[i].map((s) => s.wall)).toFixed(3)),
+      peakRssMiB: Number(median(samples[i].map((s) => s.rssMiB)).toFixed(1)),
+      runs: job.runs,
+    };
+    process.stderr.write(`${row.label.padEnd(22)} ${row.wallSeconds.toFixed(3)} s  ${row.peakRssMiB.toFixed(0)} MiB\n`);
+    return row;
+  });
 }
 
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
 const entry = join('dist', 'bench', 'entry.js');
-const rows = [measure('floor (empty apps)', 'node', [entry, 'floor', '0', '{out}'])];
+const jobs = [{ label: 'floor (empty apps)', command: 'node', args: [entry, 'floor', '0', '{out}'], runs: RUNS }];
 for (const size of SIZES) {
-  for (const mode of MODES) rows.push({ size, mode, ...measure(`${mode} ${size}`, 'node', [entry, mode, size, '{out}']) });
+  for (const mode of MODES) jobs.push({ label: `${mode} ${size}`, size, mode, command: 'node', args: [entry, mode, size, '{out}'], runs: RUNS });
 }
-if (WITH_TESTS) rows.push(measure('npm test (warm)', 'npm', ['test', '--silent'], 1));
+if (WITH_TESTS) jobs.push({ label: 'npm test (warm)', command: 'npm', args: ['test', '--silent'], runs: 1 });
+const rows = measureAll(jobs);
 
 const floor = rows[0];
 const find = (size, mode) => rows.find((r) => r.size === size && r.mode === mode);
