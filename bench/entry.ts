@@ -35,7 +35,7 @@ function main(): void {
       return;
     case 'k8s': {
       const { synthOutputs } = require('../lib/synth') as typeof import('../lib/synth');
-      const { homelabManifestsPart } = require('../apps/outputs') as typeof import('../apps/outputs');
+      const { homelabManifestsPart } = require('../apps/manifests') as typeof import('../apps/manifests');
       synthOutputs(catalogOf(size), [homelabManifestsPart(join(outdir, 'manifests'))]);
       return;
     }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { homelabCatalog } from '../apps/homelab';
-import { HOMELAB_OUTPUTS, homelabManifestsPart } from '../apps/outputs';
+import { homelabManifestsPart } from '../apps/manifests';
+import { HOMELAB_OUTPUTS } from '../apps/outputs';
 import { crdSchemaErrors, withCrdDefaults } from './support/crd-schema';
 import { esoWebhookViolations } from './support/eso-webhook';
 import { manifestObjects, readTree, synthPartToTree } from './support/synth';

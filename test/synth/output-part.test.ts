@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { homelabCatalog } from '../../apps/homelab';
-import { homelabManifestsPart } from '../../apps/outputs';
+import { homelabManifestsPart } from '../../apps/manifests';
 import { CatalogValidationError, SecretCatalog } from '../../lib/catalog';
 import { HOMELAB_COMPONENTS } from '../../apps/components';
 import { addComponentApplications } from '../../lib/argocd';
