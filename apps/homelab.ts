@@ -1,3 +1,4 @@
+import type { Declaration, PlatformSettings } from '../lib/catalog';
 import { SecretCatalog } from '../lib/catalog';
 
 /**
@@ -48,4 +49,36 @@ export function homelabCatalog(): SecretCatalog {
   });
 
   return catalog;
+}
+
+/**
+ * The homelab's settings beyond the catalog, declared once: the KMS unseal key (read by the KMS stack
+ * and by Vault's seal stanza), the Vault install (the store's address is derived from it), the Argo CD
+ * destination and the Terraform state. State stays local (`state/`, git-ignored); for a remote state
+ * use e.g. `stateBackend: { kind: 's3', bucket: 'my-tfstate', region: 'eu-central-1' }`.
+ */
+export const HOMELAB_SETTINGS: PlatformSettings = {
+  kms: {
+    region: 'eu-central-1',
+    alias: 'alias/vault-unseal',
+  },
+  vault: {
+    namespace: 'vault',
+    storageClass: 'nfs-client',
+    storageSize: '10Gi',
+    ingress: { host: 'vault.homelab.local' },
+    kubernetesHost: 'https://kubernetes.default.svc',
+    kvMaxVersions: 10,
+  },
+  argocd: {
+    project: 'default',
+    server: 'https://kubernetes.default.svc',
+    namespace: 'argocd',
+  },
+  terraform: { stateBackend: { kind: 'local' } },
+};
+
+/** The homelab's whole declaration: what every entry point synthesizes and the CLI works from. */
+export function homelabDeclaration(): Declaration {
+  return { catalog: homelabCatalog(), settings: HOMELAB_SETTINGS };
 }

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { SECRETS_DOC_PATH } from '../lib/docs';
-import { OutputPart, docsPart } from '../lib/synth';
-import { DEFAULT_TERRAFORM_OUTDIR, terraformPart } from '../lib/synth/terraform-part';
+import { docsPart } from '../lib/docs';
+import type { OutputPart } from '../lib/synth';
+import { DEFAULT_TERRAFORM_OUTDIR, terraformPart } from '../lib/tf';
 import { HOMELAB_MANIFESTS_DIR, homelabManifestsPart } from './manifests';
-import { HOMELAB_TERRAFORM } from './platform';
 
 /** Where `npm run synth` writes, relative to the repository root. */
 export const HOMELAB_OUTPUTS = {
@@ -12,14 +11,14 @@ export const HOMELAB_OUTPUTS = {
   /** Not committed (cdktf re-synthesizes on deploy); cdktf's default folder, as in cdktf.json. */
   terraform: DEFAULT_TERRAFORM_OUTDIR,
   /** Committed; the path table and flowchart, checked fresh by CI. */
-  docs: SECRETS_DOC_PATH,
+  docs: 'docs/secrets.md',
 } as const;
 
 /** Every output of `npm run synth`, under `root`. */
 export function homelabOutputParts(root = '.'): OutputPart[] {
   return [
     homelabManifestsPart(join(root, HOMELAB_OUTPUTS.manifests)),
-    terraformPart(join(root, HOMELAB_OUTPUTS.terraform), HOMELAB_TERRAFORM),
+    terraformPart(join(root, HOMELAB_OUTPUTS.terraform)),
     docsPart(join(root, HOMELAB_OUTPUTS.docs)),
   ];
 }

@@ -1,8 +1,8 @@
-// `npm run synth`: every output from the one catalog, validated once, written all-or-nothing.
+// `npm run synth`: every output from the one declaration, validated once, written all-or-nothing.
 import { runSynthMain, synthOutputs } from '../lib/synth';
-import { homelabCatalog } from './homelab';
+import { homelabDeclaration } from './homelab';
 import { homelabOutputParts } from './outputs';
 
 runSynthMain(() => {
-  synthOutputs(homelabCatalog(), homelabOutputParts(process.env.HOMELAB_SECRETS_OUTDIR ?? '.'));
+  synthOutputs(homelabDeclaration(), homelabOutputParts(process.env.HOMELAB_SECRETS_OUTDIR ?? '.'));
 });

@@ -5,14 +5,14 @@
 //   tf        validate + the Terraform stacks
 //   full      validate + every output of `npm run synth` (what dist/apps/synth.js does)
 import { join } from 'node:path';
-import { homelabCatalog } from '../apps/homelab';
-import type { SecretCatalog } from '../lib/catalog';
+import { HOMELAB_SETTINGS, homelabCatalog } from '../apps/homelab';
+import type { Declaration } from '../lib/catalog';
 import { generatedCatalog } from './generated-catalog';
 
 const [mode, size, outdir] = process.argv.slice(2);
 
-function catalogOf(name: string): SecretCatalog {
-  return name === 'homelab' ? homelabCatalog() : generatedCatalog(Number(name));
+function declarationOf(name: string): Declaration {
+  return { catalog: name === 'homelab' ? homelabCatalog() : generatedCatalog(Number(name)), settings: HOMELAB_SETTINGS };
 }
 
 function main(): void {
@@ -30,26 +30,27 @@ function main(): void {
       tfApp.synth();
       return;
     }
-    case 'validate':
-      catalogOf(size).assertValid();
+    case 'validate': {
+      const { resolveDeclaration } = require('../lib/catalog') as typeof import('../lib/catalog');
+      resolveDeclaration(declarationOf(size));
       return;
+    }
     case 'k8s': {
       const { synthOutputs } = require('../lib/synth') as typeof import('../lib/synth');
       const { homelabManifestsPart } = require('../apps/manifests') as typeof import('../apps/manifests');
-      synthOutputs(catalogOf(size), [homelabManifestsPart(join(outdir, 'manifests'))]);
+      synthOutputs(declarationOf(size), [homelabManifestsPart(join(outdir, 'manifests'))]);
       return;
     }
     case 'tf': {
       const { synthOutputs } = require('../lib/synth') as typeof import('../lib/synth');
-      const { terraformPart } = require('../lib/synth/terraform-part') as typeof import('../lib/synth/terraform-part');
-      const { HOMELAB_TERRAFORM } = require('../apps/platform') as typeof import('../apps/platform');
-      synthOutputs(catalogOf(size), [terraformPart(join(outdir, 'cdktf.out'), HOMELAB_TERRAFORM)]);
+      const { terraformPart } = require('../lib/tf') as typeof import('../lib/tf');
+      synthOutputs(declarationOf(size), [terraformPart(join(outdir, 'cdktf.out'))]);
       return;
     }
     case 'full': {
       const { synthOutputs } = require('../lib/synth') as typeof import('../lib/synth');
       const { homelabOutputParts } = require('../apps/outputs') as typeof import('../apps/outputs');
-      synthOutputs(catalogOf(size), homelabOutputParts(outdir));
+      synthOutputs(declarationOf(size), homelabOutputParts(outdir));
       return;
     }
     default:

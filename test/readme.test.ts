@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOMELAB_COMPONENTS } from '../apps/components';
-import { homelabCatalog } from '../apps/homelab';
+import { homelabCatalog, homelabDeclaration } from '../apps/homelab';
+import { HOMELAB_OUTPUTS } from '../apps/outputs';
 import { renderComponentTable } from '../lib/argocd';
-import { SECRETS_DOC_PATH, renderPathTable, renderSecretsDoc } from '../lib/docs';
+import { resolveDeclaration } from '../lib/catalog';
+import { renderPathTable, renderSecretsDoc } from '../lib/docs';
 
 const README = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
 
@@ -18,11 +19,11 @@ describe('README', () => {
   });
 
   test('its component table is the synth\'s', () => {
-    expect(between('<!-- component-table:start', '<!-- component-table:end')).toBe(renderComponentTable(HOMELAB_COMPONENTS, homelabCatalog()));
+    expect(between('<!-- component-table:start', '<!-- component-table:end')).toBe(renderComponentTable(resolveDeclaration(homelabDeclaration())));
   });
 
   test('the committed docs/secrets.md is what the synth writes', () => {
-    expect(readFileSync(join(__dirname, '..', SECRETS_DOC_PATH), 'utf8')).toBe(renderSecretsDoc(homelabCatalog()));
+    expect(readFileSync(join(__dirname, '..', HOMELAB_OUTPUTS.docs), 'utf8')).toBe(renderSecretsDoc(homelabCatalog()));
   });
 
   test('states the set-up commands that CI runs', () => {

@@ -1,9 +1,9 @@
-import type { ChartContributor } from '../synth';
-import { COMPONENTS_CHART_ID, ComponentSettings, ComponentsChart } from './components-chart';
+import type { ChartContributor } from '../k8s';
+import { COMPONENTS_CHART_ID, ComponentsChart } from './components-chart';
 
 /** The manifests part's contributor that writes `argocd-applications.yaml` next to the ESO charts. */
-export function addComponentApplications(settings: ComponentSettings): ChartContributor {
-  return (app, catalog) => {
-    new ComponentsChart(app, COMPONENTS_CHART_ID, { ...settings, catalog });
+export function componentApplications(): ChartContributor {
+  return (app, declaration) => {
+    new ComponentsChart(app, COMPONENTS_CHART_ID, { declaration });
   };
 }

@@ -1,11 +1,11 @@
 import { App } from 'cdk8s';
-import type { SecretCatalog } from '../catalog';
-import { COMPONENTS_CHART_ID, ComponentSettings, ComponentsChart } from './components-chart';
+import type { ResolvedDeclaration } from '../catalog';
+import { COMPONENTS_CHART_ID, ComponentsChart } from './components-chart';
 import type { HelmApplication } from './helm-application';
 
-/** The README's component table, rendered from the same Applications the synth writes. */
-export function renderComponentTable(settings: ComponentSettings, catalog: SecretCatalog): string {
-  const chart = new ComponentsChart(new App(), COMPONENTS_CHART_ID, { ...settings, catalog });
+/** The component table of the docs, rendered from the same Applications the synth writes. */
+export function renderComponentTable(declaration: ResolvedDeclaration): string {
+  const chart = new ComponentsChart(new App(), COMPONENTS_CHART_ID, { declaration });
   const rows: [string, HelmApplication][] = [
     ['Vault', chart.vault],
     ['External Secrets Operator', chart.externalSecrets],

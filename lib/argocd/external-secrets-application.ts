@@ -31,17 +31,18 @@ const WEBHOOK_CA_BUNDLE: readonly IgnoredDifference[] = ESO_WEBHOOK_CONFIGURATIO
   reason: "ESO's cert-controller injects and rotates the webhook CA at runtime; the chart leaves caBundle out",
 }));
 
+/** Properties for `ExternalSecretsApplication`. */
 export interface ExternalSecretsApplicationProps extends ArgoDestinationSettings {
   /** ESO's service account and its namespace: the names the ClusterSecretStore and the Vault role use. */
   readonly access: Pick<ResolvedEsoAccess, 'serviceAccountName' | 'serviceAccountNamespace'>;
-  /** Argo CD sync wave. @default SYNC_WAVES.components */
+  /** Argo CD sync wave. @default -2, before the store and the ExternalSecrets */
   readonly syncWave?: number;
 }
 
 /**
  * External Secrets Operator from its Helm chart, CRDs included, installed into the service account
  * namespace under the service account name the Vault role binds. Both come from the catalog's
- * resolved ESO settings (ESO_DEFAULTS), the same values the ClusterSecretStore and the Terraform
+ * resolved ESO settings, the same values the ClusterSecretStore and the Terraform
  * Vault role render, so the three cannot drift apart.
  */
 export class ExternalSecretsApplication extends HelmApplication {

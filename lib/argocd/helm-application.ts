@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
-import { DNS1123_LABEL, DNS1123_LABEL_MAX } from '../catalog';
+import { SETTINGS_DEFAULTS, SettingsError, assertRule, checkLabel } from '../catalog';
 import { SYNC_WAVES, SYNC_WAVE_ANNOTATION } from '../k8s';
 import type { HelmChartRef } from './charts';
-import { SettingsError } from '../platform/settings-error';
 
 /** A Helm value: what `values.yaml` can hold. */
 export type HelmValue = string | number | boolean | null | readonly HelmValue[] | HelmValues;
@@ -19,36 +18,30 @@ export interface IgnoredDifference {
   readonly group: string;
   /** Kind of the object. */
   readonly kind: string;
-  /** Name of the object. @default every object of the kind in the Application */
+  /** Name of the object. @default - every object of the kind in the Application */
   readonly name?: string;
   /** jq paths of the ignored fields. */
   readonly jqPathExpressions: readonly string[];
-  /** Why the field differs from git; not rendered (YAML output holds no comments), kept for readers and the README. */
+  /** Why the field differs from git; not rendered (YAML output holds no comments), kept for readers and the docs. */
   readonly reason: string;
 }
 
-/** Where the Applications live and where they install to; shared by every component. */
+/** Where an Application lives and where it installs to; shared by every component. */
 export interface ArgoDestinationSettings {
-  /** Argo CD project of the Applications. @default 'default' */
+  /** Argo CD project of the Application. @default 'default' */
   readonly project?: string;
-  /** API server the charts are installed into. @default 'https://kubernetes.default.svc' */
+  /** API server the chart is installed into. @default 'https://kubernetes.default.svc', the cluster Argo CD runs in */
   readonly server?: string;
   /** Namespace Argo CD runs in; Application objects must live there. @default 'argocd' */
   readonly argoNamespace?: string;
 }
 
-export const ARGO_DESTINATION_DEFAULTS = {
-  project: 'default',
-  server: 'https://kubernetes.default.svc',
-  argoNamespace: 'argocd',
-} as const;
-
 /** Argo CD creates the destination namespace, so a fresh cluster needs nothing but the Applications. */
 export const CREATE_NAMESPACE = 'CreateNamespace=true';
 
 const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
-const LABEL_RULE = `must be a DNS-1123 label (${DNS1123_LABEL.source}) of at most ${DNS1123_LABEL_MAX} characters`;
 
+/** Properties for `HelmApplication`. */
 export interface HelmApplicationProps extends ArgoDestinationSettings {
   /** Application name, also the Helm release name; a label value in Argo CD's tracking, so a DNS-1123 label. */
   readonly name: string;
@@ -56,13 +49,13 @@ export interface HelmApplicationProps extends ArgoDestinationSettings {
   readonly namespace: string;
   /** The pinned chart. */
   readonly chart: HelmChartRef;
-  /** Helm values. @default no values (the chart's defaults) */
+  /** Helm values. @default - no values: the chart's defaults */
   readonly values?: HelmValues;
-  /** Argo CD sync wave. @default SYNC_WAVES.components */
+  /** Argo CD sync wave. @default -2, before the store and the ExternalSecrets */
   readonly syncWave?: number;
-  /** Sync options in addition to CreateNamespace=true. @default none */
+  /** Sync options in addition to CreateNamespace=true. @default - none */
   readonly extraSyncOptions?: readonly string[];
-  /** Live fields Argo CD must not compare, each with its reason. @default none */
+  /** Live fields Argo CD must not compare, each with its reason. @default - none */
   readonly ignoreDifferences?: readonly IgnoredDifference[];
   /** Whether automated sync deletes objects the chart no longer renders. @default false */
   readonly prune?: boolean;
@@ -93,10 +86,8 @@ export class HelmApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: HelmApplicationProps) {
     super(scope, id);
-    if (!isLabel(props.name)) throw new SettingsError(`Application name "${props.name}" ${LABEL_RULE}`);
-    if (!isLabel(props.namespace)) {
-      throw new SettingsError(`namespace "${props.namespace}" of Application "${props.name}" ${LABEL_RULE}`);
-    }
+    assertRule(checkLabel, 'Application name', props.name);
+    assertRule(checkLabel, 'namespace', props.namespace, `Application "${props.name}"`);
     if (!EXACT_VERSION.test(props.chart.version)) {
       throw new SettingsError(`chart version "${props.chart.version}" of Application "${props.name}" must be an exact version such as 1.2.3`);
     }
@@ -108,9 +99,9 @@ export class HelmApplication extends Construct {
     this.chart = props.chart;
     this.values = props.values ?? {};
     this.syncWave = syncWave;
-    this.project = props.project ?? ARGO_DESTINATION_DEFAULTS.project;
-    this.server = props.server ?? ARGO_DESTINATION_DEFAULTS.server;
-    this.argoNamespace = props.argoNamespace ?? ARGO_DESTINATION_DEFAULTS.argoNamespace;
+    this.project = props.project ?? SETTINGS_DEFAULTS.argocd.project;
+    this.server = props.server ?? SETTINGS_DEFAULTS.argocd.server;
+    this.argoNamespace = props.argoNamespace ?? SETTINGS_DEFAULTS.argocd.namespace;
     this.syncOptions = [CREATE_NAMESPACE, ...(props.extraSyncOptions ?? [])];
     this.ignoreDifferences = [...(props.ignoreDifferences ?? [])];
     this.prune = props.prune ?? false;
@@ -145,8 +136,4 @@ export class HelmApplication extends Construct {
       },
     });
   }
-}
-
-function isLabel(value: string): boolean {
-  return typeof value === 'string' && value.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(value);
 }

@@ -14,10 +14,11 @@ export const RELOADER_DEFAULTS = {
  */
 export const RELOADER_STRATEGY = 'annotations';
 
+/** Properties for `ReloaderApplication`. */
 export interface ReloaderApplicationProps extends ArgoDestinationSettings {
   /** Namespace of Reloader. @default 'reloader' */
   readonly namespace?: string;
-  /** Argo CD sync wave. @default SYNC_WAVES.components */
+  /** Argo CD sync wave. @default -2, before the store and the ExternalSecrets */
   readonly syncWave?: number;
 }
 

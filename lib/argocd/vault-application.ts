@@ -1,6 +1,17 @@
 import { Construct } from 'constructs';
-import { DNS1123_SUBDOMAIN, DNS1123_SUBDOMAIN_MAX } from '../catalog';
-import { AWS_REGION_PATTERN, KmsUnsealSettings, ResolvedKmsUnseal, SettingsError, VAULT_AWS_KMS_SECRET, resolveKmsUnseal } from '../platform';
+import {
+  KMS_SECRET_KEYS,
+  ResolvedKmsUnseal,
+  SETTINGS_DEFAULTS,
+  VaultIngressSettings,
+  SettingsError,
+  assertRule,
+  checkAwsRegion,
+  checkKmsAlias,
+  checkLabel,
+  checkQuantity,
+  checkSubdomain,
+} from '../catalog';
 import { HELM_CHARTS } from './charts';
 import { ArgoDestinationSettings, HelmApplication, HelmValues } from './helm-application';
 import {
@@ -19,54 +30,28 @@ export const VAULT_DATA_VOLUME = 'data';
 /** Environment variable that selects the seal type; Vault reads it besides the `seal` block. */
 export const VAULT_SEAL_TYPE_ENV = 'VAULT_SEAL_TYPE';
 
-export const VAULT_DEFAULTS = {
-  /** Application and Helm release name; with the chart's naming, also the Service name. */
-  name: 'vault',
-  storageClass: 'nfs-client',
-  storageSize: '10Gi',
-  /** Vault's API port, as the chart's Service exposes it. */
-  port: 8200,
-} as const;
-
 /**
- * The vault-aws-kms keys the pod reads, as `extraSecretEnvironmentVars`. The Secret's keys are the
+ * The KMS Secret's keys the pod reads, as `extraSecretEnvironmentVars`. The Secret's keys are the
  * environment variable names. AWS_REGION is left out on purpose: the region comes from git (the
  * stanza), and an AWS_REGION variable would override it with whatever the hand-made Secret holds.
  */
-const KMS_SECRET_ENV = [
-  VAULT_AWS_KMS_SECRET.keys.keyId,
-  VAULT_AWS_KMS_SECRET.keys.accessKeyId,
-  VAULT_AWS_KMS_SECRET.keys.secretAccessKey,
-] as const;
+const KMS_SECRET_ENV = [KMS_SECRET_KEYS.keyId, KMS_SECRET_KEYS.accessKeyId, KMS_SECRET_KEYS.secretAccessKey] as const;
 
-const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
-const KMS_KEY_REF = /^[A-Za-z0-9:/_-]+$/;
-const SUBDOMAIN_RULE = `must be a DNS-1123 subdomain of at most ${DNS1123_SUBDOMAIN_MAX} characters`;
-
-/** The Vault ingress. */
-export interface VaultIngressSettings {
-  /** Host name of the UI and API. */
-  readonly host: string;
-  /** IngressClass of the Ingress. @default the cluster's default IngressClass */
-  readonly className?: string;
-}
-
-/** The homelab-specific parts of the Vault install. */
-export interface VaultSettings {
-  /** StorageClass of the data PVC. @default 'nfs-client' */
-  readonly storageClass?: string;
-  /** Size of the data PVC, as a Kubernetes quantity. @default '10Gi' */
-  readonly storageSize?: string;
-  /** Ingress for the UI and API. @default no ingress */
-  readonly ingress?: VaultIngressSettings;
-}
-
-export interface VaultApplicationProps extends VaultSettings, ArgoDestinationSettings {
-  /** The KMS unseal key, the same settings the KMS stack creates it from. */
-  readonly kms: KmsUnsealSettings;
-  /** Namespace of Vault; the pod can only read the vault-aws-kms Secret in its own namespace. @default VAULT_AWS_KMS_SECRET.namespace */
+/** Properties for `VaultApplication`. */
+export interface VaultApplicationProps extends ArgoDestinationSettings {
+  /** The KMS unseal key and the Secret with its credentials, as the KMS stack creates the key. */
+  readonly kms: ResolvedKmsUnseal;
+  /** Namespace of Vault; the pod reads the KMS Secret from it. @default 'vault' */
   readonly namespace?: string;
-  /** Argo CD sync wave. @default SYNC_WAVES.components */
+  /** Application and Helm release name, and so the name of Vault's Service. @default 'vault' */
+  readonly releaseName?: string;
+  /** StorageClass of the data volume. @default - the cluster's default StorageClass */
+  readonly storageClass?: string;
+  /** Size of the data volume, as a Kubernetes quantity. @default - the Vault chart's default size */
+  readonly storageSize?: string;
+  /** Ingress for the UI and API. @default - no ingress */
+  readonly ingress?: VaultIngressSettings;
+  /** Argo CD sync wave. @default -2, before the store and the ExternalSecrets */
   readonly syncWave?: number;
 }
 
@@ -83,13 +68,13 @@ export interface VaultApplicationProps extends VaultSettings, ArgoDestinationSet
  */
 export class VaultApplication extends HelmApplication {
   public readonly kms: ResolvedKmsUnseal;
-  public readonly storageClass: string;
-  public readonly storageSize: string;
+  public readonly storageClass?: string;
+  public readonly storageSize?: string;
   public readonly ingress?: VaultIngressSettings;
   public readonly serverConfig: VaultServerConfig;
   /** The rendered `server.standalone.config`. */
   public readonly serverConfigHcl: string;
-  /** Vault's address inside the cluster; the ClusterSecretStore must use it. */
+  /** Vault's address inside the cluster, from the release name and namespace. */
   public readonly serviceUrl: string;
 
   constructor(scope: Construct, id: string, props: VaultApplicationProps) {
@@ -98,60 +83,60 @@ export class VaultApplication extends HelmApplication {
       project: props.project,
       server: props.server,
       argoNamespace: props.argoNamespace,
-      name: VAULT_DEFAULTS.name,
+      name: resolved.releaseName,
       namespace: resolved.namespace,
       chart: HELM_CHARTS.vault,
       syncWave: props.syncWave,
       values: resolved.values,
     });
-    this.kms = resolved.kms;
-    this.storageClass = resolved.storageClass;
-    this.storageSize = resolved.storageSize;
+    this.kms = props.kms;
+    this.storageClass = props.storageClass;
+    this.storageSize = props.storageSize;
     this.ingress = props.ingress;
     this.serverConfig = resolved.serverConfig;
     this.serverConfigHcl = resolved.serverConfigHcl;
-    this.serviceUrl = `http://${VAULT_DEFAULTS.name}.${resolved.namespace}.svc:${VAULT_DEFAULTS.port}`;
+    this.serviceUrl = `http://${resolved.releaseName}.${resolved.namespace}.svc:${SETTINGS_DEFAULTS.vault.port}`;
   }
 }
 
-interface ResolvedVault {
+interface ResolvedVaultValues {
   readonly namespace: string;
-  readonly kms: ResolvedKmsUnseal;
-  readonly storageClass: string;
-  readonly storageSize: string;
+  readonly releaseName: string;
   readonly serverConfig: VaultServerConfig;
   readonly serverConfigHcl: string;
   readonly values: HelmValues;
 }
 
-function resolveVault(props: VaultApplicationProps): ResolvedVault {
-  const namespace = props.namespace ?? VAULT_AWS_KMS_SECRET.namespace;
-  if (namespace !== VAULT_AWS_KMS_SECRET.namespace) {
-    throw new SettingsError(`namespace "${namespace}" of the Vault Application must be "${VAULT_AWS_KMS_SECRET.namespace}", ` +
-      `the namespace of the Secret "${VAULT_AWS_KMS_SECRET.name}" the pod reads its KMS credentials from`);
+function resolveVault(props: VaultApplicationProps): ResolvedVaultValues {
+  const namespace = props.namespace ?? SETTINGS_DEFAULTS.vault.namespace;
+  const releaseName = props.releaseName ?? SETTINGS_DEFAULTS.vault.releaseName;
+  const { kms } = props;
+  // The same predicates the settings validation uses, for callers that make the construct directly.
+  assertRule(checkLabel, 'namespace', namespace, 'the Vault Application');
+  assertRule(checkLabel, 'release name', releaseName, 'the Vault Application');
+  assertRule(checkAwsRegion, 'KMS region', kms.region);
+  assertRule(checkKmsAlias, 'KMS alias', kms.alias);
+  assertRule(checkSubdomain, 'KMS Secret name', kms.secretName);
+  if (kms.secretNamespace !== namespace) {
+    throw new SettingsError(`KMS Secret namespace "${kms.secretNamespace}" must be the Vault Application's namespace "${namespace}": the pod reads the Secret from its own namespace`);
   }
-  const kms = resolveKmsUnseal(props.kms);
-  if (!AWS_REGION_PATTERN.test(kms.region)) throw new SettingsError(`KMS region "${kms.region}" must be an AWS region such as eu-central-1`);
-  if (!KMS_KEY_REF.test(kms.alias)) throw new SettingsError(`KMS alias "${kms.alias}" must be an alias (alias/...), a key id or a key ARN`);
-  const storageClass = props.storageClass ?? VAULT_DEFAULTS.storageClass;
-  if (!isSubdomain(storageClass)) throw new SettingsError(`storage class "${storageClass}" of the Vault Application ${SUBDOMAIN_RULE}`);
-  const storageSize = props.storageSize ?? VAULT_DEFAULTS.storageSize;
-  if (!QUANTITY.test(storageSize)) {
-    throw new SettingsError(`storage size "${storageSize}" of the Vault Application must be a Kubernetes quantity such as 10Gi`);
-  }
-  if (props.ingress && !isSubdomain(props.ingress.host)) {
-    throw new SettingsError(`ingress host "${props.ingress.host}" of the Vault Application ${SUBDOMAIN_RULE}`);
-  }
+  if (props.storageClass !== undefined) assertRule(checkSubdomain, 'storage class', props.storageClass, 'the Vault Application');
+  if (props.storageSize !== undefined) assertRule(checkQuantity, 'storage size', props.storageSize, 'the Vault Application');
+  if (props.ingress) assertRule(checkSubdomain, 'ingress host', props.ingress.host, 'the Vault Application');
 
   const serverConfig: VaultServerConfig = {
     ui: true,
     disableMlock: true,
-    // Plain HTTP inside the cluster (ESO's store uses http://vault.vault.svc:8200); TLS ends at the ingress.
+    // Plain HTTP inside the cluster: the store reaches Vault at its Service address over http.
     listener: { address: '[::]:8200', clusterAddress: '[::]:8201', tlsDisable: true },
     storagePath: VAULT_DATA_PATH,
     seal: { region: kms.region, kmsKeyId: kms.alias },
   };
   const serverConfigHcl = renderVaultServerConfig(serverConfig);
+
+  const dataStorage: Record<string, HelmValues[string]> = { enabled: true, mountPath: VAULT_DATA_PATH };
+  if (props.storageSize !== undefined) dataStorage.size = props.storageSize;
+  if (props.storageClass !== undefined) dataStorage.storageClass = props.storageClass;
 
   const values: HelmValues = {
     // Must agree with the listener's tls_disable: the chart derives VAULT_ADDR and the probes' scheme from it.
@@ -160,13 +145,13 @@ function resolveVault(props: VaultApplicationProps): ResolvedVault {
     server: {
       standalone: { enabled: true, config: serverConfigHcl },
       ha: { enabled: false },
-      dataStorage: { enabled: true, mountPath: VAULT_DATA_PATH, size: storageSize, storageClass },
+      dataStorage,
       // The ClusterRoleBinding to system:auth-delegator that lets Vault run TokenReview for Kubernetes auth.
       authDelegator: { enabled: true },
       extraEnvironmentVars: { [VAULT_SEAL_TYPE_ENV]: AWSKMS_SEAL_TYPE },
       extraSecretEnvironmentVars: KMS_SECRET_ENV.map((key) => ({
         envName: key,
-        secretName: VAULT_AWS_KMS_SECRET.name,
+        secretName: kms.secretName,
         secretKey: key,
       })),
       // Velero's opt-in file-system backup copies the data volume of this pod.
@@ -175,7 +160,7 @@ function resolveVault(props: VaultApplicationProps): ResolvedVault {
     },
     ui: { enabled: true },
   };
-  return { namespace, kms, storageClass, storageSize, serverConfig, serverConfigHcl, values };
+  return { namespace, releaseName, serverConfig, serverConfigHcl, values };
 }
 
 function ingressValues(ingress: VaultIngressSettings): HelmValues {
@@ -184,8 +169,4 @@ function ingressValues(ingress: VaultIngressSettings): HelmValues {
   return ingress.className === undefined
     ? { enabled: true, hosts }
     : { enabled: true, ingressClassName: ingress.className, hosts };
-}
-
-function isSubdomain(value: string): boolean {
-  return typeof value === 'string' && value.length <= DNS1123_SUBDOMAIN_MAX && DNS1123_SUBDOMAIN.test(value);
 }

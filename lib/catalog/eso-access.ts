@@ -1,10 +1,11 @@
 /**
  * Names that both sides must agree on: the ClusterSecretStore (Kubernetes) authenticates with them
- * and the Vault auth role (Terraform) is bound to them. Keep them in this one place.
+ * and the Vault auth role (Terraform) is bound to them. Keep them in this one place. They are the
+ * generic defaults: ESO's chart names its service account `external-secrets`. The store's Vault
+ * address is not among them: it is derived from the Vault install in the settings.
  */
 export const ESO_DEFAULTS = {
   storeName: 'vault-backend',
-  server: 'http://vault.vault.svc:8200',
   authMountPath: 'kubernetes',
   role: 'external-secrets',
   audience: 'vault',
@@ -19,8 +20,6 @@ export const ESO_DEFAULTS = {
 export interface EsoAccessSettings {
   /** Name of the ClusterSecretStore. @default 'vault-backend' */
   readonly storeName?: string;
-  /** Vault address as seen from inside the cluster. @default 'http://vault.vault.svc:8200' */
-  readonly server?: string;
   /** Path of Vault's Kubernetes auth backend. @default 'kubernetes' */
   readonly authMountPath?: string;
   /** Vault role ESO logs in with. @default 'external-secrets' */
@@ -35,7 +34,7 @@ export interface EsoAccessSettings {
 
 /** The Vault side of ESO's login. */
 export interface VaultRoleSettings {
-  /** Audience the Vault role requires; must equal the store's. @default the store's audience */
+  /** Audience the Vault role requires; must equal the store's. @default - the store's audience */
   readonly audience?: string;
   /** TTL of the tokens the role issues, in seconds. @default 900 */
   readonly tokenTtlSeconds?: number;

@@ -1,6 +1,9 @@
+export * from './declaration';
 export * from './eso-access';
+export { isOptionsObject } from './options';
 export * from './rules';
 export * from './secret-catalog';
+export * from './settings';
 export * from './sources';
 export * from './sync-target';
 export * from './validation';

@@ -42,3 +42,88 @@ const GO_TEMPLATE_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export function goTemplateRef(key: string): string {
   return GO_TEMPLATE_FIELD.test(key) ? `{{ .${key} }}` : `{{ index . ${JSON.stringify(key)} }}`;
 }
+
+// ---- Rules as predicates ---------------------------------------------------------------------
+// Each returns the rule a value breaks, or undefined when it is fine. The catalog's and the settings'
+// validation and the constructs' own prop checks all call these, so one value can never pass on one
+// side and fail on the other, and every side words the rule the same way.
+
+/** A rule a value breaks, as it reads after the value: `must be ...`. */
+export type RuleCheck = (value: unknown) => string | undefined;
+
+export const SUBDOMAIN_RULE = `must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most ${DNS1123_SUBDOMAIN_MAX} characters`;
+export const LABEL_RULE = `must be a DNS-1123 label (${DNS1123_LABEL.source}) of at most ${DNS1123_LABEL_MAX} characters`;
+
+/** A Kubernetes object name (DNS-1123 subdomain). */
+export const checkSubdomain: RuleCheck = (value) =>
+  typeof value === 'string' && value.length <= DNS1123_SUBDOMAIN_MAX && DNS1123_SUBDOMAIN.test(value) ? undefined : SUBDOMAIN_RULE;
+
+/** A namespace or Helm release name (DNS-1123 label). */
+export const checkLabel: RuleCheck = (value) =>
+  typeof value === 'string' && value.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(value) ? undefined : LABEL_RULE;
+
+/** An AWS region name, such as `eu-central-1`. */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+export const checkAwsRegion: RuleCheck = (value) =>
+  typeof value === 'string' && AWS_REGION_PATTERN.test(value) ? undefined : 'must be an AWS region such as "eu-central-1"';
+
+/** A KMS alias that AWS lets a customer create: `alias/` and a name, not under the reserved `alias/aws/`. */
+export const KMS_ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
+export const checkKmsAlias: RuleCheck = (value) =>
+  typeof value === 'string' && KMS_ALIAS_PATTERN.test(value) && !value.startsWith('alias/aws/')
+    ? undefined
+    : 'must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)';
+
+/** An IAM user name: 1-64 letters, digits and `+=,.@_-`. */
+export const IAM_USER_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
+export const checkIamUserName: RuleCheck = (value) =>
+  typeof value === 'string' && IAM_USER_NAME_PATTERN.test(value) ? undefined : 'must be 1-64 characters of letters, digits and +=,.@_-';
+
+/** A Kubernetes resource quantity such as `5Gi`. */
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
+export const checkQuantity: RuleCheck = (value) =>
+  typeof value === 'string' && QUANTITY.test(value) ? undefined : 'must be a Kubernetes quantity such as "5Gi" or "500Mi"';
+
+/** An `https://` URL with a host and no whitespace. */
+export const checkHttpsUrl: RuleCheck = (value) =>
+  typeof value === 'string' && /^https:\/\/[^\s/]+(\/\S*)?$/.test(value) ? undefined : 'must be an https:// URL';
+
+/** A whole number of at least 1. */
+export const checkPositiveInteger: RuleCheck = (value) =>
+  Number.isInteger(value) && (value as number) >= 1 ? undefined : 'must be a whole number of at least 1';
+
+/** A non-empty string. */
+export const checkNonEmpty: RuleCheck = (value) =>
+  typeof value === 'string' && value.trim() !== '' ? undefined : 'must be a non-empty string';
+
+/** How every message shows the value it is about: strings quoted, anything else as JSON. */
+export function showValue(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'function') return 'a function';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/**
+ * A prop of a construct breaks a rule. It is the user's mistake, not a bug: the synth prints its
+ * message without a stack trace and writes nothing. The synth validates every setting before any
+ * construct is made, so in a synth this only fires for constructs used directly.
+ */
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SettingsError';
+  }
+}
+
+/**
+ * Throws a SettingsError worded like a catalog issue when `value` breaks `check`:
+ * `<field> <value> [of <owner>] <rule>`.
+ */
+export function assertRule(check: RuleCheck, field: string, value: unknown, owner?: string): void {
+  const rule = check(value);
+  if (rule !== undefined) throw new SettingsError(`${field} ${showValue(value)}${owner ? ` of ${owner}` : ''} ${rule}`);
+}

@@ -1,23 +1,34 @@
 import { ESO_DEFAULTS, EsoAccessSettings, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings } from './eso-access';
+import { InputProblem, isOptionsObject, optionProblems } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
 import { CatalogIssue, CatalogValidationError, validateCatalog } from './validation';
 import { VaultPath } from './vault-path';
 
-/** The homelab's secret catalog: one KV v2 mount, its paths and the Secrets they feed. */
+/** Properties for `SecretCatalog`: one KV v2 mount, its paths and the Secrets they feed. */
 export interface SecretCatalogProps {
-  /** KV v2 mount name, without slashes. @default 'homelab' */
-  readonly mount?: string;
-  /** How ESO reaches Vault. @default ESO_DEFAULTS */
+  /** KV v2 mount name, without slashes, such as `secrets`. */
+  readonly mount: string;
+  /** How ESO authenticates to Vault. @default - store `vault-backend`, Kubernetes auth at `kubernetes`, role `external-secrets`, ESO's chart's service account `external-secrets/external-secrets`, audience `vault` */
   readonly eso?: EsoAccessSettings;
-  /** The Vault auth role ESO logs in with. @default audience of the store, 900 s tokens */
+  /** The Vault auth role ESO logs in with. @default - the store's audience, 900-second tokens */
   readonly vaultRole?: VaultRoleSettings;
 }
 
-/** Options of a declared path. */
+/** Options of `SecretCatalog.path()`. */
 export interface PathOptions {
-  /** What the path holds, for people. @default none */
+  /** What the path holds, for people. @default - no description */
   readonly description?: string;
+}
+
+const CATALOG_OPTIONS = ['mount', 'eso', 'vaultRole'];
+const ESO_OPTIONS = ['storeName', 'authMountPath', 'role', 'audience', 'serviceAccountName', 'serviceAccountNamespace'];
+const VAULT_ROLE_OPTIONS = ['audience', 'tokenTtlSeconds'];
+const PATH_OPTIONS = ['description'];
+
+/** An input problem tied to its row. @internal */
+export interface RowProblem extends InputProblem {
+  readonly row: string;
 }
 
 /**
@@ -30,13 +41,18 @@ export class SecretCatalog {
   public readonly vaultRole: ResolvedVaultRole;
   private readonly _paths: VaultPath[] = [];
   private readonly _targets: SyncTarget[] = [];
+  private readonly _inputProblems: RowProblem[] = [];
 
-  constructor(props: SecretCatalogProps = {}) {
-    this.mount = props.mount ?? 'homelab';
-    const eso = props.eso ?? {};
+  constructor(props: SecretCatalogProps) {
+    this.reportInput('catalog', optionProblems(props, CATALOG_OPTIONS, 'new SecretCatalog()', false));
+    const given: Partial<SecretCatalogProps> = isOptionsObject(props) ? props : {};
+    this.mount = given.mount as string;
+    this.reportInput('store', optionProblems(given.eso, ESO_OPTIONS, 'the eso settings'));
+    this.reportInput('vault role', optionProblems(given.vaultRole, VAULT_ROLE_OPTIONS, 'the vaultRole settings'));
+    const eso: EsoAccessSettings = isOptionsObject(given.eso) ? given.eso : {};
+    const vaultRole: VaultRoleSettings = isOptionsObject(given.vaultRole) ? given.vaultRole : {};
     this.eso = {
       storeName: eso.storeName ?? ESO_DEFAULTS.storeName,
-      server: eso.server ?? ESO_DEFAULTS.server,
       authMountPath: eso.authMountPath ?? ESO_DEFAULTS.authMountPath,
       role: eso.role ?? ESO_DEFAULTS.role,
       audience: eso.audience ?? ESO_DEFAULTS.audience,
@@ -44,23 +60,42 @@ export class SecretCatalog {
       serviceAccountNamespace: eso.serviceAccountNamespace ?? ESO_DEFAULTS.serviceAccountNamespace,
     };
     this.vaultRole = {
-      audience: props.vaultRole?.audience ?? this.eso.audience,
-      tokenTtlSeconds: props.vaultRole?.tokenTtlSeconds ?? ESO_DEFAULTS.tokenTtlSeconds,
+      audience: vaultRole.audience ?? this.eso.audience,
+      tokenTtlSeconds: vaultRole.tokenTtlSeconds ?? ESO_DEFAULTS.tokenTtlSeconds,
     };
   }
 
   /** Declares a path under the mount and its keys; `keys` becomes the path's key type. */
-  public path<const K extends string>(path: string, keys: readonly K[], options: PathOptions = {}): VaultPath<K> {
-    const declared = new VaultPath<K>(this, path, keys, options.description);
+  public path<const K extends string>(path: string, keys: readonly K[], options?: PathOptions): VaultPath<K> {
+    const description = isOptionsObject(options) ? options.description : undefined;
+    const declared = new VaultPath<K>(this, path, keys, description as string | undefined);
     this._paths.push(declared);
+    const row = typeof path === 'string' && path !== '' ? path : `(path #${this._paths.length})`;
+    this.reportInput(row, optionProblems(options, PATH_OPTIONS, 'path() options'));
     return declared;
   }
 
   /** Declares a Secret fed from one or more sources (`path.select()`, `path.extractAll()`). */
   public addTarget<const T extends readonly SyncSource[]>(spec: SyncTargetSpec<T>): SyncTarget<SecretKeysOf<T>> {
-    const target = new SyncTarget<SecretKeysOf<T>>(spec);
+    return this.declareTarget(spec, 'addTarget()') as SyncTarget<SecretKeysOf<T>>;
+  }
+
+  /** @internal Declares a target; `origin` names the method in messages about unknown options. */
+  public declareTarget(spec: unknown, origin: 'addTarget()' | 'syncTo()', extraKnown: readonly string[] = []): SyncTarget {
+    const target = new SyncTarget(spec);
     this._targets.push(target);
+    this.reportInput(target.row, [...target.inputProblems(origin, extraKnown)]);
     return target;
+  }
+
+  /** @internal Records problems with an input, reported by validate() in declaration order. */
+  public reportInput(row: string, problems: readonly InputProblem[]): void {
+    for (const problem of problems) this._inputProblems.push({ row, ...problem });
+  }
+
+  /** @internal The input problems recorded while the catalog was declared. */
+  public get inputProblems(): readonly RowProblem[] {
+    return this._inputProblems;
   }
 
   /** Declared paths, in declaration order. */
@@ -89,7 +124,7 @@ export class SecretCatalog {
     return [...new Set(this._paths.map((p) => p.path))];
   }
 
-  /** Every rule the catalog breaks, in declaration order; empty when it is valid. */
+  /** Every rule the catalog breaks, in declaration order; empty when it is valid. Settings are checked by `validateDeclaration`. */
   public validate(): CatalogIssue[] {
     return validateCatalog(this);
   }

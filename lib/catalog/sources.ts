@@ -42,6 +42,6 @@ export type RenamedKeys<S extends string, R> =
 
 /** The Secret key names a source yields, in output order. */
 export function sourceSecretKeys(source: SyncSource): string[] {
-  if (source.kind === 'extract') return [...source.path.keys];
+  if (source.kind === 'extract') return Array.isArray(source.path.keys) ? [...source.path.keys] : [];
   return source.keys.map((key) => source.renames[key] ?? key);
 }

@@ -1,3 +1,4 @@
+import { InputProblem, isOptionsObject, optionProblems } from './options';
 import { goTemplateRef } from './rules';
 import { SecretKeysOf, SyncSource, sourceSecretKeys } from './sources';
 
@@ -7,7 +8,7 @@ export type CreationPolicy = 'Owner' | 'Merge';
 /** Template expressions for each Secret key, typed so that only provided keys compile. */
 export type TemplateRefs<SK extends string> = { readonly [P in SK]: string };
 
-/** Settings of one Kubernetes Secret that ESO writes. */
+/** Options of one Kubernetes Secret that ESO writes (`syncTo()`, `addTarget()`). */
 export interface SyncTargetOptions<SK extends string = string> {
   /** Name of the Kubernetes Secret, also used for its ExternalSecret. */
   readonly name: string;
@@ -21,22 +22,28 @@ export interface SyncTargetOptions<SK extends string = string> {
   readonly allowZeroRefreshInterval?: boolean;
   /** Marks the Secret for Reloader's search mode (`reloader.stakater.com/match: "true"`). @default false */
   readonly reloaderMatch?: boolean;
-  /** Kubernetes Secret type, such as `kubernetes.io/dockerconfigjson`. @default none (Opaque) */
+  /** Kubernetes Secret type, such as `kubernetes.io/dockerconfigjson`. @default - none: Kubernetes makes it `Opaque` */
   readonly type?: string;
-  /** Extra labels on the Secret. @default none */
+  /** Extra labels on the Secret. @default - no labels */
   readonly labels?: Readonly<Record<string, string>>;
-  /** Extra annotations on the Secret. @default none */
+  /** Extra annotations on the Secret. @default - no annotations */
   readonly annotations?: Readonly<Record<string, string>>;
   /**
    * Templated Secret values (ESO `target.template.data`): receives one Go template expression per
-   * provided Secret key and returns the Secret's templated keys. @default no templated values
+   * provided Secret key and returns the Secret's templated keys. @default - no templated values
    */
   readonly template?: (refs: TemplateRefs<SK>) => Readonly<Record<string, string>>;
   /** Replace: the Secret holds only the templated keys. Merge: the templated keys are added to the copied ones. @default 'Replace' */
   readonly templateMergePolicy?: 'Replace' | 'Merge';
 }
 
-/** A sync target with the sources its keys come from. */
+/** The names of SyncTargetOptions, for the run-time check of JavaScript callers' options. */
+export const SYNC_TARGET_OPTIONS: readonly string[] = [
+  'name', 'namespace', 'creationPolicy', 'refreshInterval', 'allowZeroRefreshInterval', 'reloaderMatch',
+  'type', 'labels', 'annotations', 'template', 'templateMergePolicy',
+];
+
+/** Options of `addTarget()`: a sync target with the sources its keys come from. */
 export interface SyncTargetSpec<T extends readonly SyncSource[] = readonly SyncSource[]>
   extends SyncTargetOptions<SecretKeysOf<T>> {
   /** Vault paths (and keys) that feed the Secret, in order. */
@@ -66,24 +73,57 @@ export class SyncTarget<SK extends string = string> {
   /** @internal phantom: the Secret's key names, for the type checker only. */
   public readonly __secretKeys?: SK;
 
+  private readonly input: unknown;
+  private readonly templateProblem?: InputProblem;
+
   /** @internal */
-  constructor(spec: SyncTargetSpec) {
-    this.name = spec.name;
-    this.namespace = spec.namespace;
+  constructor(input: unknown) {
+    this.input = input;
+    // JavaScript callers can pass anything: keep what is usable and let validate() report the rest.
+    const spec = (isOptionsObject(input) ? input : {}) as Partial<SyncTargetSpec>;
+    this.name = spec.name as string;
+    this.namespace = spec.namespace as string;
     this.creationPolicy = spec.creationPolicy ?? 'Owner';
     this.refreshInterval = spec.refreshInterval ?? '1h';
     this.allowZeroRefreshInterval = spec.allowZeroRefreshInterval ?? false;
     this.reloaderMatch = spec.reloaderMatch ?? false;
     this.type = spec.type;
-    this.labels = { ...spec.labels };
-    this.annotations = { ...spec.annotations };
-    this.sources = [...(spec.sources ?? [])];
+    this.labels = isOptionsObject(spec.labels) ? { ...spec.labels } : {};
+    this.annotations = isOptionsObject(spec.annotations) ? { ...spec.annotations } : {};
+    this.sources = Array.isArray(spec.sources) ? spec.sources.filter(isSource) : [];
     this.templateMergePolicy = spec.templateMergePolicy ?? 'Replace';
     const unknown: string[] = [];
-    if (spec.template) {
-      this.templateData = { ...spec.template(templateRefs(this.secretKeys, unknown)) };
+    if (typeof spec.template === 'function') {
+      const data: unknown = spec.template(templateRefs(this.secretKeys, unknown) as TemplateRefs<string>);
+      if (isOptionsObject(data)) this.templateData = { ...(data as Record<string, string>) };
+      else this.templateProblem = { field: 'template', value: data, rule: 'must return an object of Secret key to template text' };
+    } else if (spec.template !== undefined) {
+      this.templateProblem = { field: 'template', value: spec.template, rule: 'must be a function from key references to templated values' };
     }
     this.unknownTemplateRefs = unknown;
+  }
+
+  /** @internal What is wrong with the options as given, before any rule: not an object, unknown names, bad sources. */
+  public inputProblems(origin: string, extraKnown: readonly string[] = []): InputProblem[] {
+    const known = [...SYNC_TARGET_OPTIONS, ...(origin === 'addTarget()' ? ['sources'] : []), ...extraKnown];
+    // syncTo() passes its one source as `sources` itself; a caller's own `sources` is reported by syncTo().
+    const problems = optionProblems(this.input, known, `${origin} options`, false)
+      .filter((p) => !(origin === 'syncTo()' && p.field === 'option' && p.value === 'sources'));
+    if (!isOptionsObject(this.input)) return problems;
+    const sources = this.input.sources;
+    if (origin === 'addTarget()' && !Array.isArray(sources)) {
+      problems.push({ field: 'sources', value: sources, rule: 'must be an array of path.select() or path.extractAll() sources' });
+    } else if (Array.isArray(sources)) {
+      sources.forEach((source, index) => {
+        if (!isSource(source)) problems.push({ field: `sources[${index}]`, value: source, rule: 'must come from path.select() or path.extractAll()' });
+      });
+    }
+    for (const field of ['labels', 'annotations'] as const) {
+      const value = this.input[field];
+      if (value !== undefined && !isOptionsObject(value)) problems.push({ field, value, rule: 'must be an object of names to string values' });
+    }
+    if (this.templateProblem) problems.push(this.templateProblem);
+    return problems;
   }
 
   /** The Vault paths feeding this Secret, in source order, each once. */
@@ -105,6 +145,13 @@ export class SyncTarget<SK extends string = string> {
   public get hasExtract(): boolean {
     return this.sources.some((s) => s.kind === 'extract');
   }
+}
+
+function isSource(value: unknown): value is SyncSource {
+  if (!isOptionsObject(value)) return false;
+  const path = value.path as { path?: unknown } | undefined;
+  if (!isOptionsObject(path)) return false;
+  return value.kind === 'extract' || (value.kind === 'keys' && Array.isArray(value.keys) && isOptionsObject(value.renames));
 }
 
 function templateRefs(keys: readonly string[], unknown: string[]): Record<string, string> {

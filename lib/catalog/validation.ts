@@ -1,13 +1,14 @@
 import {
-  DNS1123_LABEL,
-  DNS1123_LABEL_MAX,
-  DNS1123_SUBDOMAIN,
-  DNS1123_SUBDOMAIN_MAX,
   KV2_API_SEGMENTS,
+  LABEL_RULE,
   RESERVED_MOUNTS,
   SECRET_KEY,
+  SUBDOMAIN_RULE,
+  checkLabel,
+  checkSubdomain,
   isGoDuration,
   isZeroDuration,
+  showValue,
 } from './rules';
 import type { SecretCatalog } from './secret-catalog';
 import type { SyncTarget } from './sync-target';
@@ -15,7 +16,7 @@ import type { VaultPath } from './vault-path';
 
 /** One broken rule: which row, which field, what was received, and the rule. */
 export interface CatalogIssue {
-  /** `infrastructure/minio → minio-credentials in backups`, a path, `mount`, `store` or `vault role`. */
+  /** `apps/db → db-credentials in apps`, a path, `mount`, `store`, `vault role`, `settings.kms`, or a construct path. */
   readonly row: string;
   readonly field: string;
   readonly value: unknown;
@@ -24,7 +25,7 @@ export interface CatalogIssue {
   readonly message: string;
 }
 
-/** Thrown when the catalog breaks rules; lists all of them. */
+/** Thrown when the catalog or its settings break rules; lists all of them. */
 export class CatalogValidationError extends Error {
   constructor(public readonly issues: readonly CatalogIssue[]) {
     super(formatIssues(issues));
@@ -34,25 +35,29 @@ export class CatalogValidationError extends Error {
 
 /** The issues as people read them: a count, then one per line. */
 export function formatIssues(issues: readonly CatalogIssue[]): string {
-  const count = `${issues.length} error${issues.length === 1 ? '' : 's'} in the secret catalog`;
+  const count = `${issues.length} error${issues.length === 1 ? '' : 's'} in the secret catalog and its settings`;
   return [`${count}:`, ...issues.map((issue) => `  - ${issue.message}`)].join('\n');
 }
 
-const SUBDOMAIN_RULE = `must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most ${DNS1123_SUBDOMAIN_MAX} characters`;
-const LABEL_RULE = `must be a DNS-1123 label (${DNS1123_LABEL.source}) of at most ${DNS1123_LABEL_MAX} characters`;
 const KEY_RULE = `must match ${SECRET_KEY.source}`;
+
+/** One issue as people read it: `row: field <value> rule`. */
+export function catalogIssue(row: string, field: string, value: unknown, rule: string): CatalogIssue {
+  const head = field === '' ? `${row}:` : `${row}: ${field} ${showValue(value)}`;
+  return { row, field, value, rule, message: `${head} ${rule}` };
+}
 
 class IssueList {
   public readonly issues: CatalogIssue[] = [];
   public add(row: string, field: string, value: unknown, rule: string): void {
-    const shown = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
-    this.issues.push({ row, field, value, rule, message: `${row}: ${field} ${shown} ${rule}` });
+    this.issues.push(catalogIssue(row, field, value, rule));
   }
 }
 
-/** Checks every rule of the catalog; see README "Common mistakes" for the reasons behind them. */
+/** Checks every rule of the catalog; see docs "Common mistakes" for the reasons behind them. */
 export function validateCatalog(catalog: SecretCatalog): CatalogIssue[] {
   const list = new IssueList();
+  for (const { row, field, value, rule } of catalog.inputProblems) list.add(row, field, value, rule);
   checkMount(list, catalog.mount);
   checkAccess(list, catalog);
   checkPaths(list, catalog);
@@ -61,17 +66,17 @@ export function validateCatalog(catalog: SecretCatalog): CatalogIssue[] {
 }
 
 function isSubdomain(value: unknown): boolean {
-  return typeof value === 'string' && value.length <= DNS1123_SUBDOMAIN_MAX && DNS1123_SUBDOMAIN.test(value);
+  return checkSubdomain(value) === undefined;
 }
 
 function isLabel(value: unknown): boolean {
-  return typeof value === 'string' && value.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(value);
+  return checkLabel(value) === undefined;
 }
 
 function checkMount(list: IssueList, mount: string): void {
   const row = 'mount';
   if (typeof mount !== 'string' || mount === '') {
-    list.add(row, 'mount', mount, 'must not be empty');
+    list.add(row, 'mount', mount, 'must be the name of the KV v2 mount, such as "secrets"');
   } else if (mount.includes('/')) {
     list.add(row, 'mount', mount, 'must be a bare mount name without "/" (ESO adds "data/" itself)');
   } else if (mount === 'data') {
@@ -86,14 +91,11 @@ function checkMount(list: IssueList, mount: string): void {
 function checkAccess(list: IssueList, catalog: SecretCatalog): void {
   const { eso, vaultRole } = catalog;
   if (!isSubdomain(eso.storeName)) list.add('store', 'storeName', eso.storeName, SUBDOMAIN_RULE);
-  if (!isHttpUrl(eso.server)) {
-    list.add('store', 'server', eso.server, 'must be an http:// or https:// URL');
-  }
-  if (!eso.authMountPath || /^\/|\/$|\/\//.test(eso.authMountPath)) {
+  if (typeof eso.authMountPath !== 'string' || !eso.authMountPath || /^\/|\/$|\/\//.test(eso.authMountPath)) {
     list.add('store', 'authMountPath', eso.authMountPath, 'must be a non-empty auth path without leading, trailing or double "/"');
   }
-  if (!eso.role) list.add('store', 'role', eso.role, 'must not be empty');
-  if (!eso.audience) list.add('store', 'audience', eso.audience, 'must not be empty');
+  if (typeof eso.role !== 'string' || !eso.role) list.add('store', 'role', eso.role, 'must not be empty');
+  if (typeof eso.audience !== 'string' || !eso.audience) list.add('store', 'audience', eso.audience, 'must not be empty');
   if (!isSubdomain(eso.serviceAccountName)) {
     list.add('store', 'serviceAccountName', eso.serviceAccountName, SUBDOMAIN_RULE);
   }
@@ -109,17 +111,8 @@ function checkAccess(list: IssueList, catalog: SecretCatalog): void {
   }
 }
 
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
 function pathRow(path: VaultPath, index: number): string {
-  return path.path ? path.path : `(path #${index + 1})`;
+  return typeof path.path === 'string' && path.path !== '' ? path.path : `(path #${index + 1})`;
 }
 
 function checkPaths(list: IssueList, catalog: SecretCatalog): void {
@@ -148,7 +141,8 @@ const POLICY_SYNTAX_RULE = 'must not contain a quote, a backslash, "${" or "%{",
 
 /** Rules a path inside the mount breaks; empty when it is fine. Shared with the CLI. */
 export function pathRules(path: unknown, mount: string): string[] {
-  if (typeof path !== 'string' || path === '') return ['must not be empty'];
+  if (typeof path !== 'string') return ['must be a string: a path inside the mount, such as "apps/db"'];
+  if (path === '') return ['must not be empty'];
   const rules: string[] = [];
   if (path.startsWith('/') || path.endsWith('/')) rules.push('must not start or end with "/"');
   if (path.includes('//')) rules.push('must not contain "//"');
@@ -169,8 +163,12 @@ export function pathRules(path: unknown, mount: string): string[] {
 }
 
 function checkKeys(list: IssueList, row: string, keys: readonly string[]): void {
-  if (!Array.isArray(keys) || keys.length === 0) {
-    list.add(row, 'keys', keys ?? [], 'must declare at least one key');
+  if (!Array.isArray(keys)) {
+    list.add(row, 'keys', keys, 'must be an array of key names, such as ["user", "password"]');
+    return;
+  }
+  if (keys.length === 0) {
+    list.add(row, 'keys', keys, 'must declare at least one key');
     return;
   }
   const seen = new Set<string>();
@@ -235,6 +233,7 @@ function checkSources(list: IssueList, row: string, target: SyncTarget, declared
       list.add(row, 'sources', path?.path, 'is not a path declared in this catalog');
       continue;
     }
+    if (!Array.isArray(path.keys)) continue; // reported on the path itself
     const declaredKeys = new Set<string>(path.keys);
     const described = `(declared: ${path.keys.join(', ')})`;
     const provide = (secretKey: string, origin: string): void => {

@@ -1,12 +1,15 @@
+import { isOptionsObject, optionProblems } from './options';
 import type { SecretCatalog } from './secret-catalog';
 import type { ExtractSource, KeySource, RenamedKeys, Renames } from './sources';
 import type { SyncTarget, SyncTargetOptions } from './sync-target';
 
+const SELECTION_OPTIONS = ['keys', 'renames'];
+
 /** Which keys of a path go into a Secret, and under which names. */
 export interface KeySelection<S extends string, R extends Renames<S>> {
-  /** Vault keys to copy. @default every declared key of the path */
+  /** Vault keys to copy. @default - every declared key of the path */
   readonly keys?: readonly S[];
-  /** Vault key → Secret key, where the Secret's key name differs. @default no renames */
+  /** Vault key → Secret key, where the Secret's key name differs. @default - no renames */
   readonly renames?: R & Record<Exclude<keyof R, S>, never>;
 }
 
@@ -21,7 +24,7 @@ export type PathTargetOptions<S extends string, R extends Renames<S>, SK extends
 export class VaultPath<K extends string = string> {
   /** The path inside the mount, as ESO's `remoteRef.key` takes it (`infrastructure/minio`). */
   public readonly path: string;
-  /** The declared key names, in declaration order. */
+  /** The declared key names, in declaration order (as given when that is not an array; validate() reports it). */
   public readonly keys: readonly K[];
   /** What the path holds, for people. */
   public readonly description?: string;
@@ -29,19 +32,29 @@ export class VaultPath<K extends string = string> {
   /** @internal */
   constructor(private readonly catalog: SecretCatalog, path: string, keys: readonly K[], description?: string) {
     this.path = path;
-    this.keys = [...keys];
+    this.keys = Array.isArray(keys) ? [...keys] : keys;
     this.description = description;
   }
 
   /** Selects keys of this path for a Secret, optionally renamed. */
   public select<const S extends K = K, const R extends Renames<S> = {}>(
-    selection: KeySelection<S, R> = {},
+    selection?: KeySelection<S, R>,
   ): KeySource<RenamedKeys<S, R>> {
+    const problems = optionProblems(selection, SELECTION_OPTIONS, 'select() options');
+    const given: Partial<KeySelection<S, R>> = isOptionsObject(selection) ? selection : {};
+    if (given.keys !== undefined && !Array.isArray(given.keys)) {
+      problems.push({ field: 'keys', value: given.keys, rule: `must be an array of keys of "${this.path}"` });
+    }
+    if (given.renames !== undefined && !isOptionsObject(given.renames)) {
+      problems.push({ field: 'renames', value: given.renames, rule: 'must be an object of Vault key to Secret key' });
+    }
+    this.catalog.reportInput(this.path, problems);
+    const keys = Array.isArray(given.keys) ? given.keys : Array.isArray(this.keys) ? this.keys : [];
     return {
       kind: 'keys',
       path: this,
-      keys: [...(selection.keys ?? this.keys)],
-      renames: { ...(selection.renames as Record<string, string> | undefined) },
+      keys: [...keys],
+      renames: { ...(isOptionsObject(given.renames) ? (given.renames as Record<string, string>) : {}) },
     };
   }
 
@@ -54,8 +67,14 @@ export class VaultPath<K extends string = string> {
   public syncTo<const S extends K = K, const R extends Renames<S> = {}>(
     options: PathTargetOptions<S, R, RenamedKeys<S, R>>,
   ): SyncTarget<RenamedKeys<S, R>> {
-    const { keys, renames, ...target } = options;
-    const source = this.select<S, R>({ keys, renames });
-    return this.catalog.addTarget({ ...target, sources: [source] });
+    const { keys, renames, ...target } = (isOptionsObject(options) ? options : {}) as PathTargetOptions<S, R, RenamedKeys<S, R>>;
+    const source = this.select<S, R>({ keys, renames } as KeySelection<S, R>);
+    const declared = this.catalog.declareTarget({ ...target, sources: [source] }, 'syncTo()', SELECTION_OPTIONS);
+    if (!isOptionsObject(options)) {
+      this.catalog.reportInput(declared.row, [{ field: 'syncTo() options', value: options, rule: 'must be an object' }]);
+    } else if ('sources' in options) {
+      this.catalog.reportInput(declared.row, [{ field: 'option', value: 'sources', rule: 'is not an option of syncTo() options: to feed one Secret from several paths use catalog.addTarget({ sources })' }]);
+    }
+    return declared as SyncTarget<RenamedKeys<S, R>>;
   }
 }

@@ -8,7 +8,7 @@ export function quoteList(items: readonly string[]): string {
 
 /**
  * The declared path named `input`, or a CliError naming the input. A path written with the mount
- * (`homelab/apps/vpn`) is refused with the spelling to use, as the catalog itself refuses it.
+ * (`<mount>/apps/db`) is refused with the spelling to use, as the catalog itself refuses it.
  */
 export function declaredPath(catalog: SecretCatalog, input: string): VaultPath {
   const found = catalog.paths.find((p) => p.path === input);

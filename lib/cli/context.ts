@@ -1,5 +1,5 @@
-import type { SecretCatalog } from '../catalog';
-import type { ResolvedKmsUnseal } from '../platform';
+import { type PlatformSettings, type ResolvedPlatformSettings, type SecretCatalog, resolveSettings } from '../catalog';
+import { DEFAULT_TERRAFORM_OUTDIR, TERRAFORM_STACKS, stackDir } from '../tf/stack-names';
 
 /**
  * Exit codes shared by every command; README "Operator commands" documents them per command.
@@ -43,7 +43,7 @@ export interface CliStdin {
 export interface RunOptions {
   /** Written to the child's stdin, which is then closed. @default nothing (stdin closed at once) */
   readonly input?: string;
-  /** The child's environment. @default the context's `env` */
+  /** The child's environment. @default - the context's `env` */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -54,21 +54,6 @@ export interface RunResult {
   readonly stdout: string;
   readonly stderr: string;
 }
-
-/** Platform settings beyond the catalog that `rebuild` quotes. */
-export interface CliPlatform {
-  /** The AWS KMS unseal key. @default the KMS defaults (alias/vault-unseal), region unknown */
-  readonly kms?: ResolvedKmsUnseal;
-  /** Folder of the KMS stack's synthesized Terraform, where `terraform output` runs. @default DEFAULT_KMS_STACK_DIR */
-  readonly kmsStackDir?: string;
-}
-
-/**
- * Where `npm run synth` writes the KMS stack (`DEFAULT_TERRAFORM_OUTDIR/stacks/TERRAFORM_STACKS.kmsUnseal`
- * of lib/synth/terraform-part). A literal because importing that module loads cdktf and the AWS
- * provider, 0.4 s on every command; test/cli/rebuild.test.ts keeps the two equal.
- */
-export const DEFAULT_KMS_STACK_DIR = 'cdktf.out/stacks/kms-unseal';
 
 /**
  * Everything a command touches outside itself. The real CLI builds it from `process`
@@ -88,13 +73,28 @@ export interface CliContext {
   run(cmd: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
   /** Makes HTTP requests to Vault. @default globalThis.fetch */
   readonly fetch?: typeof fetch;
-  /** KMS settings quoted by `rebuild`. @default the KMS defaults, without a region */
-  readonly platform?: CliPlatform;
+  /** The settings beyond the catalog (KMS key, Vault install) that `rebuild` and `kms-secret` quote. @default - the generic defaults, without a KMS region */
+  readonly settings?: PlatformSettings;
+  /** The folder the Terraform stacks are synthesized into. @default 'cdktf.out' */
+  readonly terraformOutdir?: string;
 }
 
-/** The KMS stack's folder for `ctx`, default resolved. */
+/** The KMS stack's folder for `ctx`, where `terraform output` runs. */
 export function kmsStackDir(ctx: CliContext): string {
-  return ctx.platform?.kmsStackDir ?? DEFAULT_KMS_STACK_DIR;
+  return stackDir(TERRAFORM_STACKS.kmsUnseal, ctx.terraformOutdir ?? DEFAULT_TERRAFORM_OUTDIR);
+}
+
+/** The folder of the Vault stack for `ctx`. */
+export function vaultStackDir(ctx: CliContext): string {
+  return stackDir(TERRAFORM_STACKS.vault, ctx.terraformOutdir ?? DEFAULT_TERRAFORM_OUTDIR);
+}
+
+/** Settings quoted when a context has none: every generic default, and a region nobody can mistake for one. */
+const NO_SETTINGS: PlatformSettings = { kms: { region: '<region>' } };
+
+/** The context's settings with defaults resolved; the program validates them before any command runs. */
+export function cliSettings(ctx: CliContext): ResolvedPlatformSettings & { readonly regionKnown: boolean } {
+  return { ...resolveSettings(ctx.settings ?? NO_SETTINGS), regionKnown: ctx.settings !== undefined };
 }
 
 /** How a command's action hands its exit code to the program. */

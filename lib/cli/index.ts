@@ -3,6 +3,7 @@ export * from './check';
 export * from './context';
 export * from './force-sync';
 export * from './kms-secret';
+export * from './main';
 export * from './new-path';
 export * from './node-context';
 export * from './program';

@@ -1,18 +1,21 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { AWS_REGION_PATTERN, IAM_USER_NAME_PATTERN, VAULT_AWS_KMS_SECRET } from '../platform/kms-unseal';
-import { CliContext, CliError, EXIT, ReportExit, kmsStackDir } from './context';
+import { AWS_REGION_PATTERN, IAM_USER_NAME_PATTERN, KMS_SECRET_KEYS } from '../catalog';
+import { KMS_STACK_OUTPUTS as STACK_OUTPUTS } from '../tf/stack-names';
+import { CliContext, CliError, EXIT, ReportExit, cliSettings, kmsStackDir } from './context';
 
-/**
- * The KMS stack's Terraform output names: the TerraformOutput ids of lib/tf/kms-unseal-stack.ts,
- * which HomelabStack writes unprefixed. test/cli/kms-secret.test.ts synthesizes the stack and keeps
- * them equal.
- */
+/** The KMS stack's Terraform outputs that `kms-secret` reads (the stack writes them under these names). */
 export const KMS_STACK_OUTPUTS = {
-  keyId: 'key_id',
-  region: 'region',
-  iamUserName: 'iam_user_name',
+  keyId: STACK_OUTPUTS.keyId,
+  region: STACK_OUTPUTS.region,
+  iamUserName: STACK_OUTPUTS.iamUserName,
 } as const;
+
+/** Where the printed commands create the KMS Secret. */
+export interface KmsSecretTarget {
+  readonly name: string;
+  readonly namespace: string;
+}
 
 /**
  * Shell variables the printed commands read the access key pair into. Not AWS_ACCESS_KEY_ID itself:
@@ -70,8 +73,9 @@ export function parseKmsStackOutputs(text: string, source: string): KmsStackOutp
 }
 
 /** The commands that create the `vault-aws-kms` Secret; the access key pair is read at a prompt, never printed or passed in. */
-export function renderKmsSecretCommands(outputs: KmsStackOutputs): string {
-  const { name, namespace, keys } = VAULT_AWS_KMS_SECRET;
+export function renderKmsSecretCommands(outputs: KmsStackOutputs, secret: KmsSecretTarget): string {
+  const { name, namespace } = secret;
+  const keys = KMS_SECRET_KEYS;
   const { accessKeyId, secretAccessKey } = ACCESS_KEY_SHELL_VARS;
   return [
     `# ${name} (namespace ${namespace}) holds Vault's KMS unseal credentials. Create it by hand, before Vault starts; never commit it.`,
@@ -115,12 +119,13 @@ export async function kmsSecret(ctx: CliContext, options: KmsSecretOptions = {})
     source = 'stdin';
     text = await ctx.stdin.readAll();
   }
-  ctx.stdout.write(renderKmsSecretCommands(parseKmsStackOutputs(text, source)));
+  const { kms } = cliSettings(ctx);
+  ctx.stdout.write(renderKmsSecretCommands(parseKmsStackOutputs(text, source), { name: kms.secretName, namespace: kms.secretNamespace }));
   return EXIT.ok;
 }
 
 export function registerKmsSecret(program: Command, ctx: CliContext, report: ReportExit): void {
-  const { name, namespace } = VAULT_AWS_KMS_SECRET;
+  const { secretName: name, secretNamespace: namespace } = cliSettings(ctx).kms;
   program
     .command('kms-secret')
     .summary(`print the commands that create the Secret ${name} for Vault's KMS auto-unseal`)

@@ -6,7 +6,7 @@ import { CliContext, EXIT, ReportExit } from './context';
 /** What stands for a value in a printed command: the operator replaces it, the CLI never sees it. */
 export const VALUE_PLACEHOLDER = '<...>';
 
-/** `vault kv put homelab/<path> key1=<...> key2=<...>`: every declared key, values as placeholders. */
+/** `vault kv put <mount>/<path> key1=<...> key2=<...>`: every declared key, values as placeholders. */
 export function renderPutCommand(catalog: SecretCatalog, path: VaultPath): string {
   return ['vault', 'kv', 'put', `${catalog.mount}/${path.path}`, ...path.keys.map((key) => `${key}=${VALUE_PLACEHOLDER}`)].join(' ');
 }

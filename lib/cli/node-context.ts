@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import type { SecretCatalog } from '../catalog';
-import { CliContext, CliError, CliPlatform, CliStdin, EXIT, RunOptions, RunResult } from './context';
+import type { Declaration } from '../catalog';
+import { CliContext, CliError, CliStdin, EXIT, RunOptions, RunResult } from './context';
 
 /** A shell's exit code for "command not found", used when a child cannot be started. */
 const NOT_STARTED_EXIT_CODE = 127;
@@ -120,16 +120,17 @@ export function spawnRun(defaultEnv: Readonly<Record<string, string | undefined>
     });
 }
 
-/** The real CLI's context: this process's streams, environment and clock. */
-export function nodeContext(catalog: SecretCatalog, platform?: CliPlatform): CliContext {
+/** The real CLI's context over `declaration`: this process's streams, environment and clock. */
+export function nodeContext(declaration: Declaration, options: { readonly terraformOutdir?: string } = {}): CliContext {
   return {
-    catalog,
+    catalog: declaration.catalog,
+    settings: declaration.settings,
+    terraformOutdir: options.terraformOutdir,
     stdout: process.stdout,
     stderr: process.stderr,
     stdin: processStdin(),
     env: process.env,
     now: () => Date.now(),
     run: spawnRun(process.env),
-    platform,
   };
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CatalogValidationError } from '../catalog';
+import { CatalogValidationError, validateDeclaration } from '../catalog';
 import { registerCheck } from './check';
 import { CliContext, CliError, EXIT } from './context';
 import { registerForceSync } from './force-sync';
@@ -34,7 +34,10 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
       'unknown path/key/Secret, or Vault unreachable/denied (check); 70 internal error. `<command> --help` has details.',
       '',
     ].join('\n'))
-    .hook('preAction', () => ctx.catalog.assertValid());
+    .hook('preAction', () => {
+      const issues = ctx.settings === undefined ? ctx.catalog.validate() : validateDeclaration({ catalog: ctx.catalog, settings: ctx.settings });
+      if (issues.length > 0) throw new CatalogValidationError(issues);
+    });
   registerTable(program, ctx, report);
   registerNewPath(program, ctx, report);
   registerRotate(program, ctx, report);

@@ -1,59 +1,47 @@
 import type { Command } from 'commander';
-import type { SecretCatalog } from '../catalog';
-import { KMS_UNSEAL_DEFAULTS, VAULT_AWS_KMS_SECRET } from '../platform/kms-unseal';
-import { CliContext, EXIT, ReportExit, kmsStackDir } from './context';
+import { TERRAFORM_STACKS } from '../tf/stack-names';
+import { CliContext, EXIT, ReportExit, cliSettings, kmsStackDir } from './context';
 import { renderPutCommand } from './new-path';
 
 /**
- * The Vault Application's Helm release `vault` (lib/argocd VAULT_DEFAULTS.name), standalone: its one pod
- * and that pod's data volume claim (the chart's volumeClaimTemplate `data`).
+ * The Vault chart's standalone StatefulSet is named after the release: its one pod is `<release>-0`
+ * and that pod's data volume claim `data-<release>-0` (the chart's volumeClaimTemplate `data`).
  */
-export const VAULT_HELM = {
-  pod: 'vault-0',
-  dataClaim: 'data-vault-0',
-} as const;
+export function vaultHelmNames(releaseName: string): { readonly pod: string; readonly dataClaim: string } {
+  return { pod: `${releaseName}-0`, dataClaim: `data-${releaseName}-0` };
+}
 
 /** `vault operator init` with the awskms seal: recovery key shares and how many of them recover. */
 export const RECOVERY_SHARES = 5;
 export const RECOVERY_THRESHOLD = 3;
 
-/** The cdktf stack of the mount, auth and policies (TERRAFORM_STACKS.vault of lib/synth/terraform-part). */
-export const VAULT_STACK = 'vault';
+/** The cdktf stack of the mount, auth and policies. */
+export const VAULT_STACK = TERRAFORM_STACKS.vault;
 
 /** Stands for the Velero backup to restore; `velero backup get` lists them. */
 export const BACKUP_PLACEHOLDER = '<BACKUP>';
-
-/** Vault's service, from the store's in-cluster address (`http://vault.vault.svc:8200` → vault in vault, 8200). */
-function vaultService(catalog: SecretCatalog): { name: string; namespace: string; port: string; scheme: string } {
-  const url = new URL(catalog.eso.server);
-  const [name, namespace] = url.hostname.split('.');
-  return {
-    name,
-    namespace: namespace && namespace !== 'svc' ? namespace : VAULT_AWS_KMS_SECRET.namespace,
-    port: url.port || (url.protocol === 'https:' ? '443' : '80'),
-    scheme: url.protocol.replace(/:$/, ''),
-  };
-}
 
 /** The disaster-recovery order as a checklist of exact commands, with the catalog's and platform's values. */
 export function renderRebuild(ctx: CliContext): string {
   const { catalog } = ctx;
   const kmsDir = kmsStackDir(ctx);
-  const kms = ctx.platform?.kms;
-  const alias = kms?.alias ?? KMS_UNSEAL_DEFAULTS.alias;
-  const region = kms ? ` --region ${kms.region}` : '';
-  const svc = vaultService(catalog);
-  const ns = svc.namespace;
-  const inPod = `kubectl -n ${ns} exec ${VAULT_HELM.pod} --`;
+  const settings = cliSettings(ctx);
+  const { kms, vault } = settings;
+  const alias = kms.alias;
+  const region = settings.regionKnown ? ` --region ${kms.region}` : '';
+  const svc = { name: vault.releaseName, port: '8200', scheme: 'http' };
+  const ns = vault.namespace;
+  const helm = vaultHelmNames(vault.releaseName);
+  const inPod = `kubectl -n ${ns} exec ${helm.pod} --`;
   const mergeTargets = catalog.targets.filter((t) => t.creationPolicy === 'Merge');
   const cmd = (line: string): string => `      ${line}`;
   const note = (line: string): string => `      # ${line}`;
 
   return [
     `Disaster recovery for the ${catalog.mount}/ mount: ${catalog.pathNames.length} paths, ${catalog.targets.length} Secrets in ${catalog.namespaces.join(', ')}.`,
-    'Run from a clone of this repository after `npm ci && npm run synth` (which builds the CLI); `terraform` may be `tofu`.',
+    'Run from a checkout of the repository that declares the catalog, after installing and synthesizing it (which builds the CLI); `terraform` may be `tofu`.',
     '',
-    `[ ] 1. Before the Argo CD bootstrap, create the Secret ${VAULT_AWS_KMS_SECRET.name} in namespace ${VAULT_AWS_KMS_SECRET.namespace}: Vault's awskms seal reads its KMS credentials from it.`,
+    `[ ] 1. Before the Argo CD bootstrap, create the Secret ${kms.secretName} in namespace ${kms.secretNamespace}: Vault's awskms seal reads its KMS credentials from it.`,
     cmd(`terraform -chdir=${kmsDir} init`),
     cmd(`terraform -chdir=${kmsDir} output -json | npx homelab-secrets kms-secret`),
     note('then run the commands it prints. Without the Terraform state, the key id is:'),
@@ -65,13 +53,13 @@ export function renderRebuild(ctx: CliContext): string {
     cmd(`kubectl -n ${catalog.eso.serviceAccountNamespace} get pods`),
     '',
     `[ ] 3. Bring back Vault's data, either a) or b).`,
-    `   a) Restore namespace ${ns} from Velero (Vault's pod and its volume claim ${VAULT_HELM.dataClaim}) BEFORE Argo CD syncs Vault:`,
+    `   a) Restore namespace ${ns} from Velero (Vault's pod and its volume claim ${helm.dataClaim}) BEFORE Argo CD syncs Vault:`,
     note('Velero fills the volume only of a pod it restores itself; Argo CD then adopts the restored objects.'),
     note('Velero reads its backups with its own credentials: if ESO writes them from Vault, create that Secret by hand first.'),
     cmd('velero backup get'),
     cmd(`velero restore create --from-backup ${BACKUP_PLACEHOLDER} --include-namespaces ${ns} --wait`),
     `   b) Or initialise an empty Vault. With the awskms seal, init prints recovery keys and a root token, not unseal keys: keep them offline.`,
-    cmd(`kubectl -n ${ns} exec -ti ${VAULT_HELM.pod} -- vault operator init -recovery-shares=${RECOVERY_SHARES} -recovery-threshold=${RECOVERY_THRESHOLD}`),
+    cmd(`kubectl -n ${ns} exec -ti ${helm.pod} -- vault operator init -recovery-shares=${RECOVERY_SHARES} -recovery-threshold=${RECOVERY_THRESHOLD}`),
     '',
     `[ ] 4. Re-populate the secrets. Reach Vault through a port-forward and log in (after 3b with the root token):`,
     cmd(`kubectl -n ${ns} port-forward svc/${svc.name} ${svc.port}:${svc.port} &`),

@@ -15,6 +15,7 @@ export const VAULT_REQUEST_TIMEOUT_MS = 10_000;
 /** Vault's answer to a request for a route no mount handles. */
 const NO_HANDLER = /no handler for route/i;
 
+/** Properties for `VaultKvClient`. */
 export interface VaultKvClientProps {
   /** Vault's address, as in VAULT_ADDR (`https://vault.example:8200`). */
   readonly addr: string;
@@ -22,11 +23,11 @@ export interface VaultKvClientProps {
   readonly token: string;
   /** The KV v2 mount, without slashes. */
   readonly mount: string;
-  /** Vault Enterprise namespace, sent as X-Vault-Namespace. @default none */
+  /** Vault Enterprise namespace, sent as X-Vault-Namespace. @default - none */
   readonly namespace?: string;
-  /** The fetch implementation. @default globalThis.fetch */
+  /** The fetch implementation. @default - the global fetch */
   readonly fetch?: typeof fetch;
-  /** Per-request timeout in milliseconds. @default VAULT_REQUEST_TIMEOUT_MS */
+  /** Per-request timeout in milliseconds. @default 10000, ten seconds */
   readonly timeoutMs?: number;
 }
 

@@ -1,2 +1,3 @@
+export * from './docs-part';
 export * from './path-table';
 export * from './secrets-doc';

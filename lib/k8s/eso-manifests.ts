@@ -1,6 +1,7 @@
 import { App, YamlOutputType } from 'cdk8s';
-import type { SecretCatalog } from '../catalog';
+import type { ResolvedDeclaration } from '../catalog';
 import { NamespaceSecretsChart } from './namespace-secrets-chart';
+import { clusterSecretStoreProps, externalSecretProps } from './private/catalog-mapping';
 import { SecretStoreChart } from './secret-store-chart';
 
 /** The output file (chart id) of the store and of each namespace's ExternalSecrets. */
@@ -9,17 +10,14 @@ export function namespaceChartId(namespace: string): string {
   return `externalsecrets-${namespace}`;
 }
 
-/**
- * Adds the store chart and one chart per namespace to `app`. The catalog must be valid; callers run
- * `catalog.assertValid()` first so that both synths refuse the same mistakes.
- */
-export function addEsoCharts(app: App, catalog: SecretCatalog): void {
-  new SecretStoreChart(app, STORE_CHART_ID, { catalog });
+/** Adds the store chart and one chart per namespace of the validated declaration to `app`. */
+export function addEsoCharts(app: App, declaration: ResolvedDeclaration): void {
+  const { catalog, store } = declaration;
+  new SecretStoreChart(app, STORE_CHART_ID, { store: clusterSecretStoreProps(catalog.mount, store, catalog.namespaces) });
   for (const namespace of catalog.namespaces) {
     new NamespaceSecretsChart(app, namespaceChartId(namespace), {
       namespace,
-      targets: catalog.targets.filter((t) => t.namespace === namespace),
-      storeName: catalog.eso.storeName,
+      externalSecrets: catalog.targets.filter((t) => t.namespace === namespace).map((t) => externalSecretProps(t, store.storeName)),
     });
   }
 }

@@ -1,15 +1,13 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { SyncTarget } from '../catalog';
-import { VaultExternalSecret } from './vault-external-secret';
+import { VaultExternalSecret, VaultExternalSecretProps } from './vault-external-secret';
 
+/** Properties for `NamespaceSecretsChart`. */
 export interface NamespaceSecretsChartProps {
-  /** The namespace every target of this chart writes to. */
+  /** The namespace every ExternalSecret of this chart lives in. */
   readonly namespace: string;
-  /** The targets of that namespace, in catalog order. */
-  readonly targets: readonly SyncTarget[];
-  /** Name of the ClusterSecretStore the ExternalSecrets read through. */
-  readonly storeName: string;
+  /** The ExternalSecrets, in output order; each must be in `namespace`. */
+  readonly externalSecrets: readonly VaultExternalSecretProps[];
 }
 
 /** The chart (one output file) with the ExternalSecrets of one namespace. */
@@ -18,8 +16,11 @@ export class NamespaceSecretsChart extends Chart {
 
   constructor(scope: Construct, id: string, props: NamespaceSecretsChartProps) {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
-    this.externalSecrets = props.targets.map(
-      (target) => new VaultExternalSecret(this, target.name, { target, storeName: props.storeName }),
-    );
+    this.externalSecrets = props.externalSecrets.map((es) => {
+      if (es.namespace !== props.namespace) {
+        throw new Error(`ExternalSecret "${es.name}" is in namespace "${es.namespace}", not the chart's "${props.namespace}"`);
+      }
+      return new VaultExternalSecret(this, es.name, es);
+    });
   }
 }

@@ -1,11 +1,11 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { SecretCatalog } from '../catalog';
-import { VaultClusterSecretStore } from './vault-cluster-secret-store';
+import { VaultClusterSecretStore, VaultClusterSecretStoreProps } from './vault-cluster-secret-store';
 
+/** Properties for `SecretStoreChart`. */
 export interface SecretStoreChartProps {
-  /** The catalog whose mount, access settings and namespaces the store serves. */
-  readonly catalog: SecretCatalog;
+  /** The store it holds. */
+  readonly store: VaultClusterSecretStoreProps;
 }
 
 /** The chart (one output file) holding the ClusterSecretStore. */
@@ -14,11 +14,6 @@ export class SecretStoreChart extends Chart {
 
   constructor(scope: Construct, id: string, props: SecretStoreChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const { catalog } = props;
-    this.store = new VaultClusterSecretStore(this, 'Store', {
-      mount: catalog.mount,
-      access: catalog.eso,
-      namespaces: catalog.namespaces,
-    });
+    this.store = new VaultClusterSecretStore(this, 'Store', props.store);
   }
 }

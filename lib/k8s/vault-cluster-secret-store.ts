@@ -3,29 +3,40 @@ import {
   ClusterSecretStore,
   ClusterSecretStoreSpecProviderVaultVersion,
 } from '../../imports/external-secrets.io';
-import type { ResolvedEsoAccess } from '../catalog';
 import { SYNC_WAVES, argoAnnotations } from './sync-waves';
 
+/** Properties for `VaultClusterSecretStore`. */
 export interface VaultClusterSecretStoreProps {
+  /** Name of the ClusterSecretStore, as the ExternalSecrets' `secretStoreRef` names it. */
+  readonly name: string;
+  /** Vault's address as ESO reaches it, such as `http://vault.vault-system.svc:8200`. */
+  readonly server: string;
   /** KV v2 mount name, without slashes; ESO inserts `data/` itself. */
   readonly mount: string;
-  /** How ESO reaches and authenticates to Vault. */
-  readonly access: ResolvedEsoAccess;
-  /** The namespaces allowed to use the store; any other namespace is refused by ESO. */
+  /** Path of Vault's Kubernetes auth backend. */
+  readonly authMountPath: string;
+  /** Vault role ESO logs in with. */
+  readonly role: string;
+  /** ESO's service account, whose token ESO presents. */
+  readonly serviceAccountName: string;
+  /** Namespace of ESO's service account. */
+  readonly serviceAccountNamespace: string;
+  /** Audience of the token ESO requests; the Vault role must require the same. */
+  readonly audience: string;
+  /** The namespaces allowed to use the store; ESO refuses any other namespace. */
   readonly namespaces: readonly string[];
-  /** Argo CD sync wave. @default SYNC_WAVES.store */
+  /** Argo CD sync wave. @default -1, after the components and before the ExternalSecrets */
   readonly syncWave?: number;
 }
 
-/** The one ClusterSecretStore: Vault KV v2 through Kubernetes auth, limited to the catalog's namespaces. */
+/** A ClusterSecretStore for Vault KV v2 through Kubernetes auth, limited to the given namespaces. */
 export class VaultClusterSecretStore extends Construct {
   public readonly name: string;
   public readonly resource: ClusterSecretStore;
 
   constructor(scope: Construct, id: string, props: VaultClusterSecretStoreProps) {
     super(scope, id);
-    const { access } = props;
-    this.name = access.storeName;
+    this.name = props.name;
     this.resource = new ClusterSecretStore(this, 'Resource', {
       metadata: {
         name: this.name,
@@ -34,18 +45,18 @@ export class VaultClusterSecretStore extends Construct {
       spec: {
         provider: {
           vault: {
-            server: access.server,
+            server: props.server,
             path: props.mount,
             version: ClusterSecretStoreSpecProviderVaultVersion.V2,
             auth: {
               kubernetes: {
-                mountPath: access.authMountPath,
-                role: access.role,
+                mountPath: props.authMountPath,
+                role: props.role,
                 // The namespace is what keeps a ClusterSecretStore from switching to per-namespace auth.
                 serviceAccountRef: {
-                  name: access.serviceAccountName,
-                  namespace: access.serviceAccountNamespace,
-                  audiences: [access.audience],
+                  name: props.serviceAccountName,
+                  namespace: props.serviceAccountNamespace,
+                  audiences: [props.audience],
                 },
               },
             },

@@ -9,59 +9,87 @@ import {
   ExternalSecretSpecTargetTemplateEngineVersion,
   ExternalSecretSpecTargetTemplateMergePolicy,
 } from '../../imports/external-secrets.io';
-import type { SyncTarget } from '../catalog';
 import { SYNC_WAVES, argoAnnotations } from './sync-waves';
 
-/** Reloader's search mode restarts workloads that opted in when a Secret with this annotation changes. */
-export const RELOADER_MATCH_ANNOTATION = 'reloader.stakater.com/match';
+/** One key copied from Vault into the Secret (ESO `data[]`). */
+export interface ExternalSecretDataEntry {
+  /** The key in the Kubernetes Secret. */
+  readonly secretKey: string;
+  /** The Vault path inside the mount, as `remoteRef.key` takes it (`apps/db`). */
+  readonly remoteKey: string;
+  /** The key at that path, as `remoteRef.property` takes it. */
+  readonly property: string;
+}
 
+/** The Secret's metadata and templated values (ESO `target.template`). */
+export interface ExternalSecretTemplate {
+  /** Kubernetes Secret type. @default - none: Kubernetes makes it `Opaque` */
+  readonly type?: string;
+  /** Labels on the Secret. @default - no labels */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations on the Secret. @default - no annotations */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Templated values: Secret key → Go template. @default - no templated values */
+  readonly data?: Readonly<Record<string, string>>;
+  /** Replace: the Secret holds only the templated keys. Merge: they are added to the copied ones. @default 'Replace' */
+  readonly mergePolicy?: 'Replace' | 'Merge';
+}
+
+/** Properties for `VaultExternalSecret`. */
 export interface VaultExternalSecretProps {
-  /** The catalog row this ExternalSecret renders. */
-  readonly target: SyncTarget;
+  /** Name of the ExternalSecret. */
+  readonly name: string;
+  /** Namespace of the ExternalSecret and of the Secret it writes. */
+  readonly namespace: string;
   /** Name of the ClusterSecretStore to read through. */
   readonly storeName: string;
-  /** Argo CD sync wave. @default SYNC_WAVES.externalSecrets */
+  /** Name of the Secret ESO writes. @default - the ExternalSecret's name */
+  readonly secretName?: string;
+  /** Keys copied one by one. @default - none (then `extract` must name a path) */
+  readonly data?: readonly ExternalSecretDataEntry[];
+  /** Vault paths whose every key is copied (ESO `dataFrom[].extract`). @default - none */
+  readonly extract?: readonly string[];
+  /** How often ESO re-reads Vault, as a Go duration. @default '1h' */
+  readonly refreshInterval?: string;
+  /** Owner: ESO creates and owns the Secret. Merge: ESO adds keys to a Secret someone else creates. @default 'Owner' */
+  readonly creationPolicy?: 'Owner' | 'Merge';
+  /** The Secret's metadata and templated values. @default - an empty template: no labels, annotations or values */
+  readonly template?: ExternalSecretTemplate;
+  /** Argo CD sync wave. @default 0, after the store's wave */
   readonly syncWave?: number;
 }
 
 /**
- * The ExternalSecret of one sync target. Every field the API server would default is written out,
- * so that Argo CD's diff of the live object against git is empty.
+ * The ExternalSecret of one Secret, read through a Vault ClusterSecretStore. Every field the API
+ * server would default is written out, so that Argo CD's diff of the live object against git is empty.
  */
 export class VaultExternalSecret extends Construct {
+  public readonly name: string;
+  public readonly namespace: string;
   public readonly resource: ExternalSecret;
 
   constructor(scope: Construct, id: string, props: VaultExternalSecretProps) {
     super(scope, id);
-    const { target } = props;
-    const data: ExternalSecretSpecData[] = [];
-    const dataFrom: ExternalSecretSpecDataFrom[] = [];
-    for (const source of target.sources) {
-      if (source.kind === 'extract') {
-        dataFrom.push({ extract: { key: source.path.path } });
-        continue;
-      }
-      for (const key of source.keys) {
-        data.push({
-          secretKey: source.renames[key] ?? key,
-          remoteRef: { key: source.path.path, property: key },
-        });
-      }
-    }
-    const annotations = { ...target.annotations };
-    if (target.reloaderMatch) annotations[RELOADER_MATCH_ANNOTATION] = 'true';
+    this.name = props.name;
+    this.namespace = props.namespace;
+    const data: ExternalSecretSpecData[] = (props.data ?? []).map((entry) => ({
+      secretKey: entry.secretKey,
+      remoteRef: { key: entry.remoteKey, property: entry.property },
+    }));
+    const dataFrom: ExternalSecretSpecDataFrom[] = (props.extract ?? []).map((key) => ({ extract: { key } }));
+    const template = props.template ?? {};
     this.resource = new ExternalSecret(this, 'Resource', {
       metadata: {
-        name: target.name,
-        namespace: target.namespace,
+        name: props.name,
+        namespace: props.namespace,
         annotations: argoAnnotations(props.syncWave ?? SYNC_WAVES.externalSecrets),
       },
       spec: {
-        refreshInterval: target.refreshInterval,
+        refreshInterval: props.refreshInterval ?? '1h',
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.storeName },
         target: {
-          name: target.name,
-          creationPolicy: target.creationPolicy === 'Merge'
+          name: props.secretName ?? props.name,
+          creationPolicy: props.creationPolicy === 'Merge'
             ? ExternalSecretSpecTargetCreationPolicy.MERGE
             : ExternalSecretSpecTargetCreationPolicy.OWNER,
           deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
@@ -69,15 +97,15 @@ export class VaultExternalSecret extends Construct {
           // tracking ones included, onto the Secret, and Argo CD may then prune the Secret.
           template: {
             engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
-            mergePolicy: target.templateMergePolicy === 'Merge'
+            mergePolicy: template.mergePolicy === 'Merge'
               ? ExternalSecretSpecTargetTemplateMergePolicy.MERGE
               : ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
-            type: target.type,
+            type: template.type,
             metadata: {
-              labels: nonEmpty(target.labels),
-              annotations: nonEmpty(annotations),
+              labels: nonEmpty(template.labels),
+              annotations: nonEmpty(template.annotations),
             },
-            data: target.templateData ? { ...target.templateData } : undefined,
+            data: template.data ? { ...template.data } : undefined,
           },
         },
         data: data.length > 0 ? data : undefined,
@@ -87,6 +115,6 @@ export class VaultExternalSecret extends Construct {
   }
 }
 
-function nonEmpty(record: Record<string, string>): Record<string, string> | undefined {
-  return Object.keys(record).length > 0 ? record : undefined;
+function nonEmpty(record: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
+  return record && Object.keys(record).length > 0 ? { ...record } : undefined;
 }

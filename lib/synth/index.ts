@@ -1,4 +1,3 @@
-export * from './docs-part';
-export * from './manifests-part';
+export * from './construct-validation';
 export * from './output-part';
 export * from './run-cli';

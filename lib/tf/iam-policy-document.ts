@@ -4,7 +4,7 @@ export interface IamPolicyStatement {
   readonly sid: string;
   /** Allow or Deny. @default 'Allow' */
   readonly effect?: 'Allow' | 'Deny';
-  /** AWS principals (ARNs) the statement applies to; key policies need them, identity policies must not have them. @default none */
+  /** AWS principals (ARNs) the statement applies to; key policies need them, identity policies must not have them. @default - none */
   readonly awsPrincipals?: readonly string[];
   /** Actions, such as `kms:Decrypt`. */
   readonly actions: readonly string[];

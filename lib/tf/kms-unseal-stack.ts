@@ -7,10 +7,11 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { AWS_REGION_PATTERN, IAM_USER_NAME_PATTERN, KMS_UNSEAL_DEFAULTS, KmsUnsealSettings, ResolvedKmsUnseal, SettingsError, UNSEAL_ACTIONS, resolveKmsUnseal } from '../platform';
-import { HomelabStack, HomelabStackProps } from './homelab-stack';
+import { SETTINGS_DEFAULTS, UNSEAL_ACTIONS, assertRule, checkAwsRegion, checkIamUserName, checkKmsAlias } from '../catalog';
 import { IamPolicyDocument } from './iam-policy-document';
 import { requireCompatibleProvider } from './provider-range';
+import { ReadableStack, ReadableStackProps } from './readable-stack';
+import { KMS_STACK_OUTPUTS } from './stack-names';
 
 /**
  * The key policy's one statement: the account root administers the key, and IAM policies in the
@@ -19,17 +20,30 @@ import { requireCompatibleProvider } from './provider-range';
  */
 export const KEY_ADMIN_ACTIONS: readonly string[] = ['kms:*'];
 
-export interface KmsUnsealStackProps extends KmsUnsealSettings, HomelabStackProps {}
+/** Deletion window of the key: the longest AWS allows, to undo a mistaken deletion. */
+export const KMS_DELETION_WINDOW_DAYS = 30;
+
+/** Properties for `KmsUnsealStack`. */
+export interface KmsUnsealStackProps extends ReadableStackProps {
+  /** AWS region of the key, such as `eu-central-1`. */
+  readonly region: string;
+  /** KMS alias of the key. @default 'alias/vault-unseal' */
+  readonly alias?: string;
+  /** IAM user whose access key Vault uses. @default 'vault-unseal' */
+  readonly iamUserName?: string;
+}
 
 /**
  * The AWS KMS key Vault auto-unseals with, its alias, and an IAM user allowed exactly
  * {@link UNSEAL_ACTIONS} on it. There is no access key resource: its secret would be stored in the
- * Terraform state, so the key and the `vault-aws-kms` Secret are created by hand (see README).
+ * Terraform state, so the key and the KMS Secret are created by hand (`homelab-secrets kms-secret` prints how).
  *
  * AWS credentials come from the environment (AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY).
  */
-export class KmsUnsealStack extends HomelabStack {
-  public readonly settings: ResolvedKmsUnseal;
+export class KmsUnsealStack extends ReadableStack {
+  public readonly region: string;
+  public readonly aliasName: string;
+  public readonly iamUserName: string;
   public readonly provider: AwsProvider;
   public readonly key: KmsKey;
   public readonly alias: KmsAlias;
@@ -38,9 +52,14 @@ export class KmsUnsealStack extends HomelabStack {
 
   constructor(scope: Construct, id: string, props: KmsUnsealStackProps) {
     super(scope, id, props);
-    this.settings = resolveKmsUnseal(props);
-    checkSettings(this.settings);
-    this.provider = new AwsProvider(this, 'aws', { region: this.settings.region });
+    this.region = props.region;
+    this.aliasName = props.alias ?? SETTINGS_DEFAULTS.kms.alias;
+    this.iamUserName = props.iamUserName ?? SETTINGS_DEFAULTS.kms.iamUserName;
+    // The same predicates the settings validation uses, for callers that make the stack directly.
+    assertRule(checkAwsRegion, 'region', this.region);
+    assertRule(checkKmsAlias, 'alias', this.aliasName);
+    assertRule(checkIamUserName, 'iamUserName', this.iamUserName);
+    this.provider = new AwsProvider(this, 'aws', { region: this.region });
     requireCompatibleProvider(this, this.provider);
 
     const account = new DataAwsCallerIdentity(this, 'Account');
@@ -52,14 +71,14 @@ export class KmsUnsealStack extends HomelabStack {
       keyUsage: 'ENCRYPT_DECRYPT',
       customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
       enableKeyRotation: true,
-      deletionWindowInDays: KMS_UNSEAL_DEFAULTS.deletionWindowInDays,
+      deletionWindowInDays: KMS_DELETION_WINDOW_DAYS,
       policy: new IamPolicyDocument([
         { sid: 'AccountRootAdministersKey', awsPrincipals: [root], actions: KEY_ADMIN_ACTIONS, resources: ['*'] },
       ]).toJson(),
       lifecycle: { preventDestroy: true },
     });
-    this.alias = new KmsAlias(this, 'UnsealAlias', { name: this.settings.alias, targetKeyId: this.key.keyId });
-    this.user = new IamUser(this, 'UnsealUser', { name: this.settings.iamUserName });
+    this.alias = new KmsAlias(this, 'UnsealAlias', { name: this.aliasName, targetKeyId: this.key.keyId });
+    this.user = new IamUser(this, 'UnsealUser', { name: this.iamUserName });
     this.userPolicy = new IamUserPolicy(this, 'UnsealUserPolicy', {
       name: 'vault-awskms-seal',
       user: this.user.name,
@@ -68,22 +87,10 @@ export class KmsUnsealStack extends HomelabStack {
       ]).toJson(),
     });
 
-    new TerraformOutput(this, 'key_id', { value: this.key.keyId, description: 'VAULT_AWSKMS_SEAL_KEY_ID of the vault-aws-kms Secret' });
-    new TerraformOutput(this, 'key_arn', { value: this.key.arn, description: 'ARN of the unseal key' });
-    new TerraformOutput(this, 'alias', { value: this.alias.name, description: 'Alias of the unseal key' });
-    new TerraformOutput(this, 'region', { value: this.settings.region, description: 'Region of the unseal key' });
-    new TerraformOutput(this, 'iam_user_name', { value: this.user.name, description: 'Create its access key by hand: aws iam create-access-key --user-name <this>' });
-  }
-}
-
-function checkSettings(settings: ResolvedKmsUnseal): void {
-  if (!AWS_REGION_PATTERN.test(settings.region)) {
-    throw new SettingsError(`region "${settings.region}" must be an AWS region such as "eu-central-1"`);
-  }
-  if (!/^alias\/[a-zA-Z0-9/_-]+$/.test(settings.alias) || settings.alias.startsWith('alias/aws/')) {
-    throw new SettingsError(`alias "${settings.alias}" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/"`);
-  }
-  if (!IAM_USER_NAME_PATTERN.test(settings.iamUserName)) {
-    throw new SettingsError(`iamUserName "${settings.iamUserName}" must be 1-64 characters of letters, digits and +=,.@_-`);
+    new TerraformOutput(this, KMS_STACK_OUTPUTS.keyId, { value: this.key.keyId, description: 'VAULT_AWSKMS_SEAL_KEY_ID of the KMS Secret' });
+    new TerraformOutput(this, KMS_STACK_OUTPUTS.keyArn, { value: this.key.arn, description: 'ARN of the unseal key' });
+    new TerraformOutput(this, KMS_STACK_OUTPUTS.alias, { value: this.alias.name, description: 'Alias of the unseal key' });
+    new TerraformOutput(this, KMS_STACK_OUTPUTS.region, { value: this.region, description: 'Region of the unseal key' });
+    new TerraformOutput(this, KMS_STACK_OUTPUTS.iamUserName, { value: this.user.name, description: 'Create its access key by hand: aws iam create-access-key --user-name <this>' });
   }
 }

@@ -2,12 +2,12 @@ import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { Construct } from 'constructs';
-import type { ResolvedEsoAccess, ResolvedVaultRole } from '../catalog';
-import { SettingsError } from '../platform/settings-error';
+import { type ResolvedEsoAccess, type ResolvedVaultRole, SETTINGS_DEFAULTS, SettingsError, assertRule, checkHttpsUrl } from '../catalog';
 
 /** The API server as Vault sees it from inside the cluster. */
-export const DEFAULT_KUBERNETES_HOST = 'https://kubernetes.default.svc';
+export const DEFAULT_KUBERNETES_HOST = SETTINGS_DEFAULTS.vault.kubernetesHost;
 
+/** Properties for `KubernetesAuth`. */
 export interface KubernetesAuthProps {
   /** ESO's side of the login (auth mount path, role, service account and its namespace): the store's values. */
   readonly access: ResolvedEsoAccess;
@@ -17,7 +17,7 @@ export interface KubernetesAuthProps {
   readonly tokenPolicies: readonly string[];
   /** Kubernetes API address Vault calls to review service account tokens. @default 'https://kubernetes.default.svc' */
   readonly kubernetesHost?: string;
-  /** PEM CA of the Kubernetes API, for a Vault that runs outside the cluster. @default none: Vault in the cluster uses its pod's service account CA */
+  /** PEM CA of the Kubernetes API, for a Vault that runs outside the cluster. @default - none: Vault in the cluster uses its pod's service account CA */
   readonly kubernetesCaCert?: string;
 }
 
@@ -37,9 +37,7 @@ export class KubernetesAuth extends Construct {
     const { access, vaultRole } = props;
     this.path = access.authMountPath;
     this.kubernetesHost = props.kubernetesHost ?? DEFAULT_KUBERNETES_HOST;
-    if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(this.kubernetesHost)) {
-      throw new SettingsError(`kubernetesHost "${this.kubernetesHost}" must be an https:// URL`);
-    }
+    assertRule(checkHttpsUrl, 'kubernetesHost', this.kubernetesHost);
     if (props.tokenPolicies.length === 0) throw new SettingsError('tokenPolicies must name at least one policy');
 
     this.resource = new AuthBackend(this, 'Resource', {

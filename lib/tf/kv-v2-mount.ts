@@ -1,20 +1,21 @@
 import { KvSecretBackendV2 } from '@cdktf/provider-vault/lib/kv-secret-backend-v2';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Construct } from 'constructs';
-import { SettingsError } from '../platform/settings-error';
+import { assertRule, checkPositiveInteger } from '../catalog';
 
 export const KV_V2_DEFAULTS = {
-  description: 'Homelab secrets read by External Secrets Operator; managed by homelab-secrets',
+  description: 'Secrets read by External Secrets Operator; managed by homelab-secrets',
   /** Vault's own default, written out so that it is reviewed rather than implied. */
   maxVersions: 10,
 } as const;
 
+/** Properties for `KvV2Mount`. */
 export interface KvV2MountProps {
   /** Mount path, without slashes. */
   readonly path: string;
-  /** What the mount holds, shown by `vault secrets list`. @default KV_V2_DEFAULTS.description */
+  /** What the mount holds, shown by `vault secrets list`. @default 'Secrets read by External Secrets Operator; managed by homelab-secrets' */
   readonly description?: string;
-  /** Versions kept per secret before the oldest is deleted. @default 10 */
+  /** Versions kept per secret before the oldest is deleted. @default 10, Vault's own default */
   readonly maxVersions?: number;
 }
 
@@ -32,9 +33,7 @@ export class KvV2Mount extends Construct {
   constructor(scope: Construct, id: string, props: KvV2MountProps) {
     super(scope, id);
     this.maxVersions = props.maxVersions ?? KV_V2_DEFAULTS.maxVersions;
-    if (!Number.isInteger(this.maxVersions) || this.maxVersions < 1) {
-      throw new SettingsError(`maxVersions ${this.maxVersions} must be a whole number of at least 1`);
-    }
+    assertRule(checkPositiveInteger, 'maxVersions', this.maxVersions);
     this.path = props.path;
     this.resource = new Mount(this, 'Resource', {
       path: props.path,

@@ -15,6 +15,7 @@ export const OPERATOR_DATA_CAPABILITIES: readonly VaultCapability[] = ['create',
  */
 export const OPERATOR_METADATA_CAPABILITIES: readonly VaultCapability[] = ['read', 'delete', 'list'];
 
+/** Properties for `OperatorPolicy`. */
 export interface OperatorPolicyProps {
   /** The KV v2 mount the operators manage, without slashes. */
   readonly mount: string;

@@ -6,15 +6,15 @@ export type VaultCapability = (typeof VAULT_CAPABILITIES)[number];
 
 /** One `path "..." { capabilities = [...] }` block. */
 export interface VaultPolicyRule {
-  /** The API path the rule matches, such as `homelab/data/apps/vpn`; `*` and `+` are globs. */
+  /** The API path the rule matches, such as `secrets/data/apps/db`; `*` and `+` are globs. */
   readonly path: string;
   /** What the rule grants on the path. */
   readonly capabilities: readonly VaultCapability[];
 }
 
-/** Options of a policy document. */
-export interface VaultPolicyDocumentOptions {
-  /** Comment lines written above the rules (without `#`), for whoever runs `vault policy read`. @default none */
+/** Properties for `VaultPolicyDocument`. */
+export interface VaultPolicyDocumentProps {
+  /** Comment lines written above the rules (without `#`), for whoever runs `vault policy read`. @default - none */
   readonly comment?: readonly string[];
 }
 
@@ -29,7 +29,7 @@ export class VaultPolicyDocument {
   public readonly rules: readonly VaultPolicyRule[];
   public readonly comment: readonly string[];
 
-  constructor(rules: readonly VaultPolicyRule[], options: VaultPolicyDocumentOptions = {}) {
+  constructor(rules: readonly VaultPolicyRule[], options: VaultPolicyDocumentProps = {}) {
     if (rules.length === 0) throw new Error('a Vault policy document must have at least one rule');
     const seen = new Set<string>();
     for (const rule of rules) {

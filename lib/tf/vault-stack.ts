@@ -1,33 +1,40 @@
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { Construct } from 'constructs';
-import type { SecretCatalog } from '../catalog';
+import type { ResolvedEsoAccess, ResolvedVaultRole } from '../catalog';
 import { EsoReadPolicy } from './eso-read-policy';
-import { HomelabStack, HomelabStackProps } from './homelab-stack';
 import { KubernetesAuth } from './kubernetes-auth';
 import { KvV2Mount } from './kv-v2-mount';
 import { OperatorPolicy } from './operator-policy';
 import { requireCompatibleProvider } from './provider-range';
+import { ReadableStack, ReadableStackProps } from './readable-stack';
 
-export interface VaultStackProps extends HomelabStackProps {
-  /** The catalog both synths render; callers validate it first (`synthOutputs` does). */
-  readonly catalog: SecretCatalog;
+/** Properties for `VaultStack`. */
+export interface VaultStackProps extends ReadableStackProps {
+  /** The KV v2 mount, without slashes. */
+  readonly mount: string;
+  /** The paths inside the mount ESO reads: its policy grants exactly these. */
+  readonly esoReadPaths: readonly string[];
+  /** ESO's side of the login: auth mount path, role, service account and its namespace, audience. */
+  readonly access: ResolvedEsoAccess;
+  /** Vault's side of ESO's role: the audience it requires and the TTL of its tokens. */
+  readonly vaultRole: ResolvedVaultRole;
   /** Kubernetes API address Vault's Kubernetes auth calls. @default 'https://kubernetes.default.svc' */
   readonly kubernetesHost?: string;
-  /** PEM CA of the Kubernetes API, for a Vault outside the cluster. @default none (Vault in the cluster uses its own) */
+  /** PEM CA of the Kubernetes API, for a Vault outside the cluster. @default - none: Vault in the cluster uses its own */
   readonly kubernetesCaCert?: string;
-  /** Versions KV v2 keeps per secret. @default 10 */
+  /** Versions KV v2 keeps per secret. @default 10, Vault's own default */
   readonly maxVersions?: number;
 }
 
 /**
  * Vault's side of the catalog: the KV v2 mount, Kubernetes auth with ESO's role, ESO's read policy
  * and the operators' policy. Every shared name (mount, auth path, role, audience, service account
- * and namespace) comes from the catalog, the same values the ClusterSecretStore uses.
+ * and namespace) comes from the same values the ClusterSecretStore uses.
  *
  * The provider block is empty on purpose: the address and token come from VAULT_ADDR and
  * VAULT_TOKEN, so no credential is in code or in the synthesized JSON.
  */
-export class VaultStack extends HomelabStack {
+export class VaultStack extends ReadableStack {
   public readonly provider: VaultProvider;
   public readonly mount: KvV2Mount;
   public readonly esoReadPolicy: EsoReadPolicy;
@@ -36,16 +43,15 @@ export class VaultStack extends HomelabStack {
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
     super(scope, id, props);
-    const { catalog } = props;
     this.provider = new VaultProvider(this, 'vault', {});
     requireCompatibleProvider(this, this.provider);
 
-    this.mount = new KvV2Mount(this, 'KvMount', { path: catalog.mount, maxVersions: props.maxVersions });
-    this.esoReadPolicy = new EsoReadPolicy(this, 'EsoReadPolicy', { catalog });
-    this.operatorPolicy = new OperatorPolicy(this, 'OperatorPolicy', { mount: catalog.mount });
+    this.mount = new KvV2Mount(this, 'KvMount', { path: props.mount, maxVersions: props.maxVersions });
+    this.esoReadPolicy = new EsoReadPolicy(this, 'EsoReadPolicy', { mount: props.mount, paths: props.esoReadPaths });
+    this.operatorPolicy = new OperatorPolicy(this, 'OperatorPolicy', { mount: props.mount });
     this.kubernetesAuth = new KubernetesAuth(this, 'KubernetesAuth', {
-      access: catalog.eso,
-      vaultRole: catalog.vaultRole,
+      access: props.access,
+      vaultRole: props.vaultRole,
       // A reference, not the name again: Terraform then writes the policy before the role uses it.
       tokenPolicies: [this.esoReadPolicy.resource.name],
       kubernetesHost: props.kubernetesHost,

@@ -18,9 +18,9 @@ export type ReloadableWorkload = kplus.Deployment | kplus.StatefulSet | kplus.Da
 export interface SecretEnvWiring<SK extends string> {
   /** Environment variables. */
   readonly as: 'env';
-  /** Keys to expose. @default every key of the Secret */
+  /** Keys to expose. @default - every key of the Secret */
   readonly keys?: readonly SK[];
-  /** Variable name per key, where it differs from the key. @default the key */
+  /** Variable name per key, where it differs from the key. @default - the key's own name */
   readonly names?: { readonly [P in SK]?: string };
 }
 
@@ -30,7 +30,7 @@ export interface SecretVolumeWiring<SK extends string> {
   readonly as: 'volume';
   /** Absolute directory the files appear in. */
   readonly mountPath: string;
-  /** Keys to project as files. @default every key of the Secret */
+  /** Keys to project as files. @default - every key of the Secret */
   readonly keys?: readonly SK[];
   /** Name of the pod volume. @default `secret-<Secret name>` */
   readonly volumeName?: string;

@@ -1,18 +1,17 @@
 import { Testing } from 'cdk8s';
-import { COMPONENTS_CHART_ID, ComponentsChart, ComponentsChartProps } from '../../lib/argocd';
-import { SecretCatalog } from '../../lib/catalog';
+import { COMPONENTS_CHART_ID, ComponentsChart } from '../../lib/argocd';
+import type { PlatformSettings } from '../../lib/catalog';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
+import { FIXTURE_SETTINGS, resolvedFixture } from '../support/fixtures';
 
-const KMS = { region: 'eu-central-1', alias: 'alias/vault-unseal' };
-
-function synth(props: Partial<ComponentsChartProps> = {}): any[] {
-  const chart = new ComponentsChart(Testing.app(), COMPONENTS_CHART_ID, { catalog: new SecretCatalog(), kms: KMS, ...props });
-  return Testing.synth(chart);
+function synth(settings: Partial<PlatformSettings> = {}): any[] {
+  const declaration = resolvedFixture(undefined, { ...FIXTURE_SETTINGS, ...settings });
+  return Testing.synth(new ComponentsChart(Testing.app(), COMPONENTS_CHART_ID, { declaration }));
 }
 
 describe('ComponentsChart', () => {
   test('holds the Applications of Vault, ESO and Reloader, all in the components wave', () => {
-    // GIVEN the default catalog
+    // GIVEN the fixture declaration
     // WHEN the chart is synthesized
     const objects = synth();
 
@@ -26,7 +25,7 @@ describe('ComponentsChart', () => {
   });
 
   test('every Application passes the vendored CRD schema and is its own defaulted form', () => {
-    for (const object of synth({ vault: { ingress: { host: 'vault.homelab.local' } } })) {
+    for (const object of synth({ vault: { ingress: { host: 'vault.example.lan' } } })) {
       expect(crdSchemaErrors(object)).toStrictEqual([]);
       expect(withCrdDefaults(object)).toStrictEqual(object);
     }
@@ -35,7 +34,7 @@ describe('ComponentsChart', () => {
   test('applies the Argo CD settings to every Application', () => {
     // GIVEN another project, cluster and Argo CD namespace
     // WHEN synthesized
-    const objects = synth({ argo: { project: 'platform', server: 'https://10.0.0.1:6443', argoNamespace: 'gitops' } });
+    const objects = synth({ argocd: { project: 'platform', server: 'https://10.0.0.1:6443', namespace: 'gitops' } });
 
     // THEN all three Applications use them
     for (const object of objects) {
@@ -45,16 +44,16 @@ describe('ComponentsChart', () => {
     }
   });
 
-  test('refuses a store that would not reach the Vault it installs', () => {
-    // GIVEN a catalog whose store points elsewhere
-    const catalog = new SecretCatalog({ eso: { server: 'http://vault.secrets.svc:8200' } });
-
-    // WHEN synthesized THEN synth names the mismatch
-    expect(() => synth({ catalog })).toThrow(
-      'ClusterSecretStore server "http://vault.secrets.svc:8200" is not the address of the Vault this chart installs ("http://vault.vault.svc:8200")');
+  test('installs Vault under the declared release and namespace, the address the store derives', () => {
+    const declaration = resolvedFixture(undefined, { ...FIXTURE_SETTINGS, vault: { namespace: 'secrets', releaseName: 'bao' } });
+    const chart = new ComponentsChart(Testing.app(), COMPONENTS_CHART_ID, { declaration });
+    expect([chart.vault.name, chart.vault.namespace, chart.vault.serviceUrl, declaration.store.server]).toStrictEqual([
+      'bao', 'secrets', 'http://bao.secrets.svc:8200', 'http://bao.secrets.svc:8200',
+    ]);
   });
 
-  test('matches the snapshot', () => {
-    expect(synth({ vault: { storageClass: 'nfs-client', storageSize: '10Gi', ingress: { host: 'vault.homelab.local' } } })).toMatchSnapshot();
+  test('without a storage class or size, leaves both to the chart and the cluster', () => {
+    const vault = synth({ vault: {} })[0];
+    expect(vault.spec.source.helm.valuesObject.server.dataStorage).toStrictEqual({ enabled: true, mountPath: '/vault/data' });
   });
 });

@@ -3,7 +3,7 @@ import { ExternalSecretsApplication } from '../../lib/argocd';
 import { ESO_DEFAULTS, SecretCatalog } from '../../lib/catalog';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
 
-function synth(catalog = new SecretCatalog()): any {
+function synth(catalog = new SecretCatalog({ mount: 'homelab' })): any {
   const chart = new Chart(Testing.app(), 'test');
   new ExternalSecretsApplication(chart, 'Eso', { access: catalog.eso });
   const objects = Testing.synth(chart);
@@ -30,7 +30,7 @@ describe('ExternalSecretsApplication', () => {
 
   test('installs the CRDs and names the service account the Vault role binds', () => {
     // GIVEN the catalog whose resolved ESO settings the store and the Vault role also render
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
 
     // WHEN synthesized
     const values = synth(catalog).spec.source.helm.valuesObject;
@@ -47,7 +47,7 @@ describe('ExternalSecretsApplication', () => {
 
   test('follows a catalog that renames the service account and its namespace', () => {
     // GIVEN a catalog with its own ESO service account
-    const catalog = new SecretCatalog({ eso: { serviceAccountName: 'eso', serviceAccountNamespace: 'eso-system' } });
+    const catalog = new SecretCatalog({ mount: 'kv', eso: { serviceAccountName: 'eso', serviceAccountNamespace: 'eso-system' } });
 
     // WHEN synthesized
     const app = synth(catalog);

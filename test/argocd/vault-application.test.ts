@@ -1,9 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
 import { VaultApplication, VaultApplicationProps } from '../../lib/argocd';
-import { VAULT_AWS_KMS_SECRET } from '../../lib/platform';
+import type { ResolvedKmsUnseal } from '../../lib/catalog';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
 
-const KMS = { region: 'eu-central-1', alias: 'alias/vault-unseal' };
+const KMS: ResolvedKmsUnseal = { region: 'eu-central-1', alias: 'alias/vault-unseal', iamUserName: 'vault-unseal', secretName: 'vault-aws-kms', secretNamespace: 'vault' };
 
 function synth(props: Partial<VaultApplicationProps> = {}): { app: any; vault: VaultApplication } {
   const chart = new Chart(Testing.app(), 'test');
@@ -22,7 +22,7 @@ function build(props: Partial<VaultApplicationProps>): void {
 }
 
 describe('VaultApplication', () => {
-  test('installs the pinned hashicorp/vault chart into the namespace of the vault-aws-kms Secret', () => {
+  test('installs the pinned hashicorp/vault chart into the namespace of the KMS Secret', () => {
     // GIVEN the KMS settings alone
     // WHEN synthesized
     const { app } = synth();
@@ -35,14 +35,14 @@ describe('VaultApplication', () => {
       targetRevision: '0.34.1',
       helm: { releaseName: 'vault' },
     });
-    expect(app.spec.destination).toStrictEqual({ server: 'https://kubernetes.default.svc', namespace: VAULT_AWS_KMS_SECRET.namespace });
+    expect(app.spec.destination).toStrictEqual({ server: 'https://kubernetes.default.svc', namespace: 'vault' });
     expect(app.spec.syncPolicy).toStrictEqual({ automated: { prune: false, selfHeal: true }, syncOptions: ['CreateNamespace=true'] });
     expect(app.spec.ignoreDifferences).toBeUndefined();
     expect(app.metadata.finalizers).toBeUndefined();
   });
 
   test('passes the Application CRD schema and is its own defaulted form', () => {
-    const { app } = synth({ ingress: { host: 'vault.homelab.local', className: 'traefik' } });
+    const { app } = synth({ ingress: { host: 'vault.example.lan', className: 'traefik' } });
     expect(crdSchemaErrors(app)).toStrictEqual([]);
     expect(withCrdDefaults(app)).toStrictEqual(app);
   });
@@ -78,8 +78,8 @@ describe('VaultApplication', () => {
     });
   });
 
-  test('uses the default alias when the KMS settings name none', () => {
-    const { vault } = synth({ kms: { region: 'us-east-2' } });
+  test('names the region and alias of its KMS props', () => {
+    const { vault } = synth({ kms: { ...KMS, region: 'us-east-2' } });
     expect(vault.serverConfig.seal).toStrictEqual({ region: 'us-east-2', kmsKeyId: 'alias/vault-unseal' });
   });
 
@@ -102,9 +102,9 @@ describe('VaultApplication', () => {
     // WHEN synthesized
     const values = valuesOf();
 
-    // THEN the chart runs standalone on a PVC of the default class and size
+    // THEN the chart runs standalone on a PVC of the chart's default size and the cluster's default class
     expect(values.server.ha).toStrictEqual({ enabled: false });
-    expect(values.server.dataStorage).toStrictEqual({ enabled: true, mountPath: '/vault/data', size: '10Gi', storageClass: 'nfs-client' });
+    expect(values.server.dataStorage).toStrictEqual({ enabled: true, mountPath: '/vault/data' });
     expect(values.injector).toStrictEqual({ enabled: false });
     expect(values.server.authDelegator).toStrictEqual({ enabled: true });
     expect(values.ui).toStrictEqual({ enabled: true });
@@ -122,32 +122,33 @@ describe('VaultApplication', () => {
 
   test('adds an ingress only when a host is given', () => {
     expect(valuesOf().server.ingress).toStrictEqual({ enabled: false });
-    expect(valuesOf({ ingress: { host: 'vault.homelab.local' } }).server.ingress).toStrictEqual({
+    expect(valuesOf({ ingress: { host: 'vault.example.lan' } }).server.ingress).toStrictEqual({
       enabled: true,
-      hosts: [{ host: 'vault.homelab.local', paths: [] }],
+      hosts: [{ host: 'vault.example.lan', paths: [] }],
     });
-    expect(valuesOf({ ingress: { host: 'vault.homelab.local', className: 'traefik' } }).server.ingress).toStrictEqual({
+    expect(valuesOf({ ingress: { host: 'vault.example.lan', className: 'traefik' } }).server.ingress).toStrictEqual({
       enabled: true,
       ingressClassName: 'traefik',
-      hosts: [{ host: 'vault.homelab.local', paths: [] }],
+      hosts: [{ host: 'vault.example.lan', paths: [] }],
     });
   });
 
   test('exposes the in-cluster address the ClusterSecretStore must use', () => {
     expect(synth().vault.serviceUrl).toStrictEqual('http://vault.vault.svc:8200');
+    expect(synth({ namespace: 'secrets', releaseName: 'bao', kms: { ...KMS, secretNamespace: 'secrets' } }).vault.serviceUrl).toStrictEqual('http://bao.secrets.svc:8200');
   });
 
-  test('refuses settings Vault or the chart cannot use', () => {
+  test('refuses props Vault or the chart cannot use, with the settings validation\'s words', () => {
     expect(() => build({ namespace: 'secrets' })).toThrow(
-      'namespace "secrets" of the Vault Application must be "vault", the namespace of the Secret "vault-aws-kms" the pod reads its KMS credentials from');
-    expect(() => build({ kms: { region: 'Frankfurt' } })).toThrow('KMS region "Frankfurt" must be an AWS region such as eu-central-1');
-    expect(() => build({ kms: { region: 'eu-central-1', alias: 'alias/vault unseal' } })).toThrow(
-      'KMS alias "alias/vault unseal" must be an alias (alias/...), a key id or a key ARN');
+      'KMS Secret namespace "vault" must be the Vault Application\'s namespace "secrets": the pod reads the Secret from its own namespace');
+    expect(() => build({ kms: { ...KMS, region: 'Frankfurt' } })).toThrow('KMS region "Frankfurt" must be an AWS region such as "eu-central-1"');
+    expect(() => build({ kms: { ...KMS, alias: 'alias/vault unseal' } })).toThrow(
+      'KMS alias "alias/vault unseal" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)');
     expect(() => build({ storageClass: 'NFS' })).toThrow(
-      'storage class "NFS" of the Vault Application must be a DNS-1123 subdomain of at most 253 characters');
+      'storage class "NFS" of the Vault Application must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters');
     expect(() => build({ storageSize: '10GB' })).toThrow(
-      'storage size "10GB" of the Vault Application must be a Kubernetes quantity such as 10Gi');
-    expect(() => build({ ingress: { host: 'https://vault.homelab.local' } })).toThrow(
-      'ingress host "https://vault.homelab.local" of the Vault Application must be a DNS-1123 subdomain of at most 253 characters');
+      'storage size "10GB" of the Vault Application must be a Kubernetes quantity such as "5Gi" or "500Mi"');
+    expect(() => build({ ingress: { host: 'https://vault.example.lan' } })).toThrow(
+      'ingress host "https://vault.example.lan" of the Vault Application must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters');
   });
 });

@@ -3,13 +3,12 @@ import { SecretCatalog, SyncTarget } from '../../lib/catalog';
 describe('SecretCatalog', () => {
   test('resolves the shared ESO access defaults once', () => {
     // GIVEN / WHEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
 
     // THEN
     expect(catalog.mount).toBe('homelab');
     expect(catalog.eso).toStrictEqual({
       storeName: 'vault-backend',
-      server: 'http://vault.vault.svc:8200',
       authMountPath: 'kubernetes',
       role: 'external-secrets',
       audience: 'vault',
@@ -21,7 +20,7 @@ describe('SecretCatalog', () => {
 
   test('syncTo declares a target with every declared key and the documented defaults', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const minio = catalog.path('infrastructure/minio', ['rootUser', 'rootPassword']);
 
     // WHEN
@@ -39,7 +38,7 @@ describe('SecretCatalog', () => {
 
   test('one path feeds several Secrets in several namespaces', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const openclaw = catalog.path('apps/openclaw', ['GATEWAY_TOKEN', 'HOOKS_TOKEN']);
 
     // WHEN
@@ -56,7 +55,7 @@ describe('SecretCatalog', () => {
 
   test('a target composes one Secret from several paths', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const db = catalog.path('apps/db', ['user', 'password']);
     const api = catalog.path('apps/api', ['token']);
 
@@ -72,7 +71,7 @@ describe('SecretCatalog', () => {
 
   test('extractAll takes every key of the path without listing them', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const registry = catalog.path('apps/registry', ['.dockerconfigjson']);
 
     // WHEN
@@ -86,7 +85,7 @@ describe('SecretCatalog', () => {
 
   test('a template receives one Go template expression per provided key', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const db = catalog.path('apps/db', ['user', 'password', 'db-name']);
 
     // WHEN
@@ -105,7 +104,7 @@ describe('SecretCatalog', () => {
 
   test('a target carries its Secret key names in its type', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const minio = catalog.path('infrastructure/minio', ['rootUser', 'rootPassword']);
 
     // WHEN
@@ -120,7 +119,7 @@ describe('SecretCatalog', () => {
 
   test('undeclared keys are compile errors', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const minio = catalog.path('infrastructure/minio', ['rootUser', 'rootPassword']);
 
     // WHEN: each line below must fail to compile (tsc --noEmit runs over test/ in `npm test`)

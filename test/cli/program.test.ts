@@ -80,7 +80,7 @@ describe('the program', () => {
 
   test('an invalid catalog is reported before any command runs', async () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     catalog.path('apps/a', ['k']).syncTo({ name: 'Bad', namespace: 'arr' });
     const h = harness({ catalog });
 
@@ -89,8 +89,28 @@ describe('the program', () => {
 
     // THEN
     expect(code).toBe(EXIT.usage);
-    expect(h.stderr()).toBe('homelab-secrets: 1 error in the secret catalog:\n  - apps/a → Bad in arr: name "Bad" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters\n');
+    expect(h.stderr()).toBe('homelab-secrets: 1 error in the secret catalog and its settings:\n  - apps/a → Bad in arr: name "Bad" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters\n');
     expect(h.runs).toStrictEqual([]);
+  });
+
+  test('a settings mistake is reported with the catalog\'s before any command runs', async () => {
+    // GIVEN
+    const catalog = new SecretCatalog({ mount: 'homelab' });
+    catalog.path('apps/a', ['k']).syncTo({ name: 'Bad', namespace: 'arr' });
+    const h = harness({ catalog, settings: { kms: { region: 'eu-central' } } });
+
+    // WHEN
+    const code = await h.cli('rebuild');
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    expect(h.stderr()).toBe([
+      'homelab-secrets: 2 errors in the secret catalog and its settings:',
+      '  - apps/a → Bad in arr: name "Bad" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters',
+      '  - settings.kms: region "eu-central" must be an AWS region such as "eu-central-1"',
+      '',
+    ].join('\n'));
+    expect(h.stdout()).toBe('');
   });
 
   test('anything else is a bug: exit 70 with the stack', async () => {

@@ -1,13 +1,11 @@
 import { join } from 'node:path';
-import { homelabCatalog } from '../../apps/homelab';
-import { HOMELAB_KMS } from '../../apps/platform';
-import { DEFAULT_KMS_STACK_DIR, EXIT, VAULT_STACK, renderPutCommand } from '../../lib/cli';
-import { resolveKmsUnseal } from '../../lib/platform';
-import { DEFAULT_TERRAFORM_OUTDIR, TERRAFORM_STACKS } from '../../lib/synth/terraform-part';
+import { HOMELAB_SETTINGS, homelabCatalog } from '../../apps/homelab';
+import { EXIT, VAULT_STACK, kmsStackDir, renderPutCommand } from '../../lib/cli';
+import { DEFAULT_TERRAFORM_OUTDIR, TERRAFORM_STACKS } from '../../lib/tf';
 import { harness } from './support/cli-harness';
 
 async function rebuild(withPlatform = true): Promise<{ code: number; lines: string[] }> {
-  const h = harness({ catalog: homelabCatalog(), platform: withPlatform ? { kms: resolveKmsUnseal(HOMELAB_KMS) } : undefined });
+  const h = harness({ catalog: homelabCatalog(), settings: withPlatform ? HOMELAB_SETTINGS : undefined });
   const code = await h.cli('rebuild');
   return { code, lines: h.stdout().split('\n') };
 }
@@ -76,9 +74,9 @@ describe('rebuild', () => {
     expect(commands(lines)).toContain('aws kms describe-key --key-id alias/vault-unseal --query KeyMetadata.KeyId --output text');
   });
 
-  test('the Terraform folder and stack it quotes are the ones the synth writes', () => {
-    // THEN
-    expect(DEFAULT_KMS_STACK_DIR).toBe(join(DEFAULT_TERRAFORM_OUTDIR, 'stacks', TERRAFORM_STACKS.kmsUnseal));
+  test('the Terraform folder and stack it quotes are the ones the synth writes, from the one stack-names module', () => {
+    expect(kmsStackDir(harness().ctx)).toBe(join(DEFAULT_TERRAFORM_OUTDIR, 'stacks', TERRAFORM_STACKS.kmsUnseal));
+    expect(kmsStackDir({ ...harness().ctx, terraformOutdir: 'out/tf' })).toBe('out/tf/stacks/kms-unseal');
     expect(VAULT_STACK).toBe(TERRAFORM_STACKS.vault);
   });
 });

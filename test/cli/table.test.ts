@@ -1,16 +1,14 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { homelabCatalog } from '../../apps/homelab';
 import { EXIT } from '../../lib/cli';
-import { SECRETS_DOC_PATH, renderSecretsDoc } from '../../lib/docs';
-import { renderPathFlowchart, renderPathTable } from '../../lib/docs';
+import { docsPart, renderPathFlowchart, renderPathTable, renderSecretsDoc } from '../../lib/docs';
 import { synthOutputs } from '../../lib/synth';
-import { docsPart } from '../../lib/synth/docs-part';
-import { harness } from './support/cli-harness';
+import { fixtureDeclaration } from '../support/fixtures';
+import { harness, smallCatalog } from './support/cli-harness';
 
 const SMALL_DOC = [
-  '<!-- Generated from apps/homelab.ts by `npm run synth`; do not edit. `npx homelab-secrets table` prints the same. -->',
+  '<!-- Generated from the secret catalog by homelab-secrets; do not edit. `homelab-secrets table` prints the same. -->',
   '# Secrets under `homelab/`',
   '',
   "Every path of the KV v2 mount `homelab/` (relative to the mount, as ESO's `remoteRef.key` takes it),",
@@ -55,9 +53,9 @@ describe('table', () => {
     expect(h.stdout()).toBe(SMALL_DOC);
   });
 
-  test('for the homelab it is the docs renderers\' table and flowchart, not a copy of them', () => {
+  test('it is the docs renderers\' table and flowchart, not a copy of them', () => {
     // GIVEN
-    const catalog = homelabCatalog();
+    const catalog = smallCatalog();
 
     // WHEN
     const doc = renderSecretsDoc(catalog);
@@ -65,7 +63,7 @@ describe('table', () => {
     // THEN
     expect(doc).toContain(`\n${renderPathTable(catalog)}\n`);
     expect(doc).toContain(`\n\`\`\`mermaid\n${renderPathFlowchart(catalog)}\`\`\`\n`);
-    expect(doc).toContain('| `apps/openclaw` | `OPENCLAW_HOOKS_TOKEN` → `token` | `alertmanager-openclaw-hooks-token` | `monitoring` | Owner |');
+    expect(doc).toContain('| `apps/chat` | `HOOKS_TOKEN` → `token` | `hooks-token` | `monitoring` | Owner |');
   });
 });
 
@@ -76,11 +74,11 @@ describe('docsPart', () => {
 
   test('the synth writes exactly what `table` prints, and nothing else', async () => {
     // GIVEN
-    const h = harness({ catalog: homelabCatalog() });
+    const h = harness({ catalog: smallCatalog() });
     await h.cli('table');
 
     // WHEN
-    synthOutputs(homelabCatalog(), [docsPart(join(root, SECRETS_DOC_PATH))]);
+    synthOutputs(fixtureDeclaration(smallCatalog()), [docsPart(join(root, 'docs', 'secrets.md'))]);
 
     // THEN
     expect(readFileSync(join(root, 'docs', 'secrets.md'), 'utf8')).toBe(h.stdout());

@@ -4,7 +4,7 @@ import { renderPathFlowchart, renderPathTable } from '../../lib/docs';
 describe('renderPathTable', () => {
   test('says "all keys" for a whole-path extract and lists each source of a composed Secret', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const db = catalog.path('apps/db', ['user', 'password']);
     const api = catalog.path('apps/api', ['token', 'unused']);
     const registry = catalog.path('apps/registry', ['.dockerconfigjson']);
@@ -28,7 +28,7 @@ describe('renderPathTable', () => {
 describe('renderPathFlowchart', () => {
   test('draws path → Secret → namespace, with an edge from every source path', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const db = catalog.path('apps/db', ['user']);
     const api = catalog.path('apps/api', ['token']);
     catalog.addTarget({ name: 'app-env', namespace: 'apps', sources: [db.select(), api.select()] });

@@ -1,5 +1,4 @@
 import { Chart, Testing } from 'cdk8s';
-import { SecretCatalog } from '../../lib/catalog';
 import { VaultClusterSecretStore } from '../../lib/k8s';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
 
@@ -7,10 +6,19 @@ describe('VaultClusterSecretStore', () => {
   test('renders the Vault provider with Kubernetes auth, the bare mount and exactly the given namespaces', () => {
     // GIVEN
     const chart = new Chart(Testing.app(), 'test');
-    const catalog = new SecretCatalog({ eso: { server: 'https://vault.example:8200', audience: 'vault' } });
+    const props = {
+      name: 'vault-backend',
+      server: 'https://vault.example:8200',
+      mount: 'homelab',
+      authMountPath: 'kubernetes',
+      role: 'external-secrets',
+      serviceAccountName: 'external-secrets',
+      serviceAccountNamespace: 'external-secrets',
+      audience: 'vault',
+    };
 
     // WHEN
-    new VaultClusterSecretStore(chart, 'Store', { mount: catalog.mount, access: catalog.eso, namespaces: ['monitoring', 'arr'] });
+    new VaultClusterSecretStore(chart, 'Store', { ...props, namespaces: ['monitoring', 'arr'] });
 
     // THEN
     const store = JSON.parse(JSON.stringify(Testing.synth(chart)[0]));

@@ -1,18 +1,25 @@
 import { Chart, Testing } from 'cdk8s';
 import { SecretCatalog, SyncTarget } from '../../lib/catalog';
-import { VaultExternalSecret } from '../../lib/k8s';
+import { VaultExternalSecret, VaultExternalSecretProps } from '../../lib/k8s';
+import { externalSecretProps } from '../../lib/k8s/private/catalog-mapping';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
 import { esoWebhookViolations } from '../support/eso-webhook';
 
-function render(target: SyncTarget): any {
+/** Renders the construct from its own props. */
+function renderProps(props: VaultExternalSecretProps): any {
   const chart = new Chart(Testing.app(), 'test');
-  new VaultExternalSecret(chart, 'Es', { target, storeName: 'vault-backend' });
+  new VaultExternalSecret(chart, 'Es', props);
   const object = JSON.parse(JSON.stringify(Testing.synth(chart)[0]));
   // Every rendered ExternalSecret must pass the CRD schema and ESO's webhook, and show no Argo CD diff.
   expect(crdSchemaErrors(object)).toStrictEqual([]);
   expect(esoWebhookViolations(object)).toStrictEqual([]);
   expect(withCrdDefaults(object)).toStrictEqual(object);
   return object;
+}
+
+/** Renders a catalog target through the mapper, as the synth does. */
+function render(target: SyncTarget): any {
+  return renderProps(externalSecretProps(target, 'vault-backend'));
 }
 
 const ANNOTATIONS = {
@@ -23,9 +30,35 @@ const STORE_REF = { kind: 'ClusterSecretStore', name: 'vault-backend' };
 const PLAIN_TEMPLATE = { engineVersion: 'v2', mergePolicy: 'Replace', metadata: {} };
 
 describe('VaultExternalSecret', () => {
+  test('takes its own props: a name other than the Secret\'s, copied keys and an extracted path', () => {
+    // WHEN
+    const es = renderProps({
+      name: 'db-externalsecret',
+      namespace: 'apps',
+      storeName: 'vault',
+      secretName: 'db',
+      data: [{ secretKey: 'DB_USER', remoteKey: 'apps/db', property: 'user' }],
+      extract: ['apps/shared'],
+    });
+
+    // THEN
+    expect(es).toStrictEqual({
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db-externalsecret', namespace: 'apps', annotations: ANNOTATIONS },
+      spec: {
+        refreshInterval: '1h',
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
+        target: { name: 'db', creationPolicy: 'Owner', deletionPolicy: 'Retain', template: PLAIN_TEMPLATE },
+        data: [{ secretKey: 'DB_USER', remoteRef: { key: 'apps/db', property: 'user' } }],
+        dataFrom: [{ extract: { key: 'apps/shared' } }],
+      },
+    });
+  });
+
   test('an Owner target copies each declared key with remoteRef.key inside the mount', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const target = catalog.path('infrastructure/minio', ['rootUser', 'rootPassword']).syncTo({ name: 'minio-credentials', namespace: 'backups' });
 
     // WHEN
@@ -50,7 +83,7 @@ describe('VaultExternalSecret', () => {
 
   test('a Merge target with a renamed subset, a refresh interval and the Reloader match annotation', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const target = catalog.path('infrastructure/argocd-oidc', ['oidc.authentik.clientSecret', 'unused']).syncTo({
       name: 'argocd-secret',
       namespace: 'argocd',
@@ -80,7 +113,7 @@ describe('VaultExternalSecret', () => {
 
   test('a Secret composed from two paths lists both in data[]', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const db = catalog.path('apps/db', ['user', 'password']);
     const api = catalog.path('apps/api', ['token']);
     const target = catalog.addTarget({ name: 'app-env', namespace: 'apps', sources: [db.select(), api.select({ renames: { token: 'API_TOKEN' } })] });
@@ -99,7 +132,7 @@ describe('VaultExternalSecret', () => {
 
   test('"all keys" of a path becomes dataFrom.extract, with a Secret type, labels and annotations', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const registry = catalog.path('apps/registry', ['.dockerconfigjson']);
     const target = catalog.addTarget({
       name: 'registry-pull',
@@ -126,7 +159,7 @@ describe('VaultExternalSecret', () => {
 
   test('templated values render into target.template.data', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const target = catalog.path('apps/db', ['user', 'password']).syncTo({
       name: 'db-url',
       namespace: 'apps',

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
-import type { SecretCatalog } from '../../lib/catalog';
+import type { Declaration } from '../../lib/catalog';
 import { OutputPart, synthOutputs } from '../../lib/synth';
 
 /** Every file under `dir`, relative path → content, sorted by path. */
@@ -20,11 +20,11 @@ export function readTree(dir: string): Record<string, string> {
 }
 
 /** Runs `synthOutputs` for one folder part into a fresh temp folder and returns its files. */
-export function synthPartToTree(catalog: SecretCatalog, part: (target: string) => OutputPart): Record<string, string> {
+export function synthPartToTree(declaration: Declaration, part: (target: string) => OutputPart): Record<string, string> {
   const root = mkdtempSync(join(tmpdir(), 'homelab-secrets-test-'));
   try {
     const target = join(root, 'out');
-    synthOutputs(catalog, [part(target)]);
+    synthOutputs(declaration, [part(target)]);
     return readTree(target);
   } finally {
     rmSync(root, { recursive: true, force: true });

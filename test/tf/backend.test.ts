@@ -1,8 +1,9 @@
 import { TerraformStack, Testing } from 'cdktf';
-import { StateBackendConfig, addStateBackend, defaultLocalStatePath } from '../../lib/tf/backend';
+import type { StateBackendSettings } from '../../lib/catalog';
+import { addStateBackend, defaultLocalStatePath } from '../../lib/tf/backend';
 import { TfJson } from './support';
 
-function backendOf(config?: StateBackendConfig): unknown {
+function backendOf(config?: StateBackendSettings): unknown {
   const stack = new TerraformStack(Testing.app(), 'vault');
   addStateBackend(stack, config);
   return (JSON.parse(Testing.synth(stack)) as TfJson).terraform!.backend;

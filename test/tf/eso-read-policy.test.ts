@@ -3,28 +3,10 @@ import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
 import { SecretCatalog } from '../../lib/catalog';
 import { ESO_READ_CAPABILITIES, EsoReadPolicy } from '../../lib/tf/eso-read-policy';
-import { homelabCatalog } from '../../apps/homelab';
-import { policyPaths, twoPathCatalog } from './support';
+import { esoPolicyProps, twoPathCatalog } from './support';
 
 Testing.setupJest();
 
-/** The homelab's 14 distinct paths, written out so that a change to the catalog must show up here. */
-const HOMELAB_PATHS = [
-  'apps/exportarr',
-  'apps/homepage',
-  'apps/openclaw',
-  'apps/recyclarr',
-  'apps/unpackerr',
-  'apps/vpn',
-  'infrastructure/alertmanager-slack',
-  'infrastructure/argocd-notifications-slack',
-  'infrastructure/argocd-oidc',
-  'infrastructure/authentik',
-  'infrastructure/grafana',
-  'infrastructure/grafana-oidc',
-  'infrastructure/minio',
-  'infrastructure/velero',
-];
 
 describe('EsoReadPolicy', () => {
   test('a two-path catalog gives exactly read on each data/ path', () => {
@@ -34,7 +16,7 @@ describe('EsoReadPolicy', () => {
 
     // WHEN
     const synthesized = Testing.synthScope((scope) => {
-      policy = new EsoReadPolicy(scope, 'EsoReadPolicy', { catalog });
+      policy = new EsoReadPolicy(scope, 'EsoReadPolicy', esoPolicyProps(catalog));
     });
 
     // THEN
@@ -60,31 +42,13 @@ describe('EsoReadPolicy', () => {
     expect(ESO_READ_CAPABILITIES).toStrictEqual(['read']);
   });
 
-  test('the homelab policy lists exactly its 14 distinct paths, read only, no glob, no metadata/', () => {
-    // GIVEN
-    const catalog = homelabCatalog();
-
-    // WHEN
-    const policy = new EsoReadPolicy(Testing.app(), 'EsoReadPolicy', { catalog });
-
-    // THEN
-    const hcl = policy.document.toHcl();
-    expect(policyPaths(hcl)).toStrictEqual(HOMELAB_PATHS.map((p) => `homelab/data/${p}`));
-    expect(policyPaths(hcl)).toStrictEqual([...catalog.pathNames].sort().map((p) => `homelab/data/${p}`));
-    expect(catalog.paths).toHaveLength(14); // openclaw feeds two Secrets but is one path
-    expect(policy.apiPaths).toStrictEqual(policyPaths(hcl));
-    expect(policy.document.rules.every((r) => r.capabilities.join() === 'read')).toBe(true);
-    expect([...hcl.matchAll(/capabilities = (.*)$/gm)].map((m) => m[1])).toStrictEqual(HOMELAB_PATHS.map(() => '["read"]'));
-    expect(hcl).not.toMatch(/[*+]|metadata\//);
-  });
-
   test('takes a name', () => {
     // GIVEN
     const catalog = twoPathCatalog();
 
     // WHEN
     const synthesized = Testing.synthScope((scope) => {
-      new EsoReadPolicy(scope, 'EsoReadPolicy', { catalog, name: 'external-secrets' });
+      new EsoReadPolicy(scope, 'EsoReadPolicy', { ...esoPolicyProps(catalog), name: 'external-secrets' });
     });
 
     // THEN
@@ -93,11 +57,11 @@ describe('EsoReadPolicy', () => {
 
   test('refuses a glob in a catalog path, even when the catalog was not validated', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     catalog.path('apps/*', ['token']);
 
     // WHEN / THEN
-    expect(() => new EsoReadPolicy(Testing.app(), 'EsoReadPolicy', { catalog })).toThrow(
+    expect(() => new EsoReadPolicy(Testing.app(), 'EsoReadPolicy', esoPolicyProps(catalog))).toThrow(
       'catalog path "apps/*" must not contain the glob characters "*" or "+", which would widen the generated policy',
     );
   });

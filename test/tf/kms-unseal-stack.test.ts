@@ -6,8 +6,7 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
-import { HOMELAB_KMS } from '../../apps/platform';
-import { UNSEAL_ACTIONS } from '../../lib/platform';
+import { UNSEAL_ACTIONS } from '../../lib/catalog';
 import { KEY_ADMIN_ACTIONS, KmsUnsealStack, KmsUnsealStackProps } from '../../lib/tf/kms-unseal-stack';
 import { TfJson, addresses, onlyResource, withoutMachinePaths } from './support';
 
@@ -110,17 +109,17 @@ describe('KmsUnsealStack', () => {
 
   test.each([
     [{ region: 'Frankfurt' }, 'region "Frankfurt" must be an AWS region such as "eu-central-1"'],
-    [{ alias: 'vault-unseal' }, 'alias "vault-unseal" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/"'],
-    [{ alias: 'alias/aws/vault' }, 'alias "alias/aws/vault" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/"'],
+    [{ alias: 'vault-unseal' }, 'alias "vault-unseal" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)'],
+    [{ alias: 'alias/aws/vault' }, 'alias "alias/aws/vault" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)'],
     [{ iamUserName: 'vault unseal' }, 'iamUserName "vault unseal" must be 1-64 characters of letters, digits and +=,.@_-'],
   ])('refuses %j', (props, message) => {
     // GIVEN / WHEN / THEN
     expect(() => synthKms(props)).toThrow(message);
   });
 
-  test('snapshot of the homelab stack', () => {
+  test('snapshot of a stack with the default alias and user', () => {
     // GIVEN / WHEN
-    const synthesized = Testing.synth(new KmsUnsealStack(Testing.app(), 'kms-unseal', HOMELAB_KMS));
+    const synthesized = Testing.synth(new KmsUnsealStack(Testing.app(), 'kms-unseal', { region: 'us-east-1' }));
 
     // THEN
     expect(withoutMachinePaths(synthesized)).toMatchSnapshot();

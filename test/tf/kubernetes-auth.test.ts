@@ -11,7 +11,7 @@ Testing.setupJest();
 describe('KubernetesAuth', () => {
   test('binds the role to the catalog service account, namespace and audience, with short tokens', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
 
     // WHEN
     const synthesized = Testing.synthScope((scope) => {
@@ -40,7 +40,7 @@ describe('KubernetesAuth', () => {
 
   test('spells out the API server CA only for a Vault outside the cluster', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
     // WHEN
@@ -65,6 +65,7 @@ describe('KubernetesAuth', () => {
   test('follows non-default catalog settings', () => {
     // GIVEN
     const catalog = new SecretCatalog({
+      mount: 'kv',
       eso: { authMountPath: 'k8s/home', role: 'eso', audience: 'https://vault.example', serviceAccountName: 'eso', serviceAccountNamespace: 'eso-system' },
       vaultRole: { tokenTtlSeconds: 300 },
     });
@@ -94,7 +95,7 @@ describe('KubernetesAuth', () => {
 
   test.each(['http://kubernetes.default.svc', 'kubernetes.default.svc', 'https://'])('refuses kubernetesHost %j', (kubernetesHost) => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
 
     // WHEN / THEN
     expect(
@@ -104,7 +105,7 @@ describe('KubernetesAuth', () => {
 
   test('refuses a role without policies', () => {
     // GIVEN
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
 
     // WHEN / THEN
     expect(

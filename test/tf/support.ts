@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { SecretCatalog } from '../../lib/catalog';
+import type { EsoReadPolicyProps, VaultStackProps } from '../../lib/tf';
 
 /** The parts of a synthesized Terraform JSON the tests read. */
 export interface TfJson {
@@ -48,4 +49,14 @@ export function twoPathCatalog(): SecretCatalog {
   vpn.syncTo({ name: 'vpn-credentials', namespace: 'arr' });
   vpn.syncTo({ name: 'vpn-user', namespace: 'media', keys: ['OPENVPN_USER'] });
   return catalog;
+}
+
+/** VaultStack's props for a catalog, as terraformPart maps them (defaults for the rest). */
+export function vaultStackProps(catalog: SecretCatalog): VaultStackProps {
+  return { mount: catalog.mount, esoReadPaths: catalog.pathNames, access: catalog.eso, vaultRole: catalog.vaultRole };
+}
+
+/** EsoReadPolicy's props for a catalog. */
+export function esoPolicyProps(catalog: SecretCatalog): EsoReadPolicyProps {
+  return { mount: catalog.mount, paths: catalog.pathNames };
 }

@@ -2,16 +2,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { homelabCatalog } from '../../apps/homelab';
-import { HOMELAB_TERRAFORM } from '../../apps/platform';
 import { CatalogValidationError, SecretCatalog } from '../../lib/catalog';
-import { STORE_CHART_ID } from '../../lib/k8s';
-import { manifestsPart, synthOutputs } from '../../lib/synth';
-import { TERRAFORM_STACKS, TerraformPartOptions, terraformPart } from '../../lib/synth/terraform-part';
+import { STORE_CHART_ID, manifestsPart } from '../../lib/k8s';
+import { synthOutputs } from '../../lib/synth';
+import { TERRAFORM_STACKS, terraformPart } from '../../lib/tf';
+import { FIXTURE_SETTINGS, fixtureDeclaration } from '../support/fixtures';
 import { readTree, synthPartToTree } from '../support/synth';
 import { TfJson, policyPaths, twoPathCatalog } from './support';
 
-const OPTIONS: TerraformPartOptions = { kmsUnseal: { region: 'eu-central-1' } };
 const FORBIDDEN_TYPES = ['vault_kv_secret_v2', 'vault_kv_secret', 'vault_generic_secret', 'aws_iam_access_key'];
 
 function stacksOf(tree: Record<string, string>): Record<string, TfJson> {
@@ -30,7 +28,7 @@ describe('terraformPart', () => {
 
   test('writes the layout cdktf deploy reads: a manifest and one folder per stack', () => {
     // GIVEN / WHEN
-    const tree = synthPartToTree(homelabCatalog(), (target) => terraformPart(target, HOMELAB_TERRAFORM));
+    const tree = synthPartToTree(fixtureDeclaration(twoPathCatalog()), terraformPart);
 
     // THEN
     expect(Object.keys(tree)).toStrictEqual(['manifest.json', 'stacks/kms-unseal/cdk.tf.json', 'stacks/vault/cdk.tf.json']);
@@ -41,8 +39,8 @@ describe('terraformPart', () => {
 
   test('is byte-identical from one synth to the next and holds no machine-specific path', () => {
     // GIVEN / WHEN
-    const first = synthPartToTree(homelabCatalog(), (target) => terraformPart(target, HOMELAB_TERRAFORM));
-    const second = synthPartToTree(homelabCatalog(), (target) => terraformPart(target, HOMELAB_TERRAFORM));
+    const first = synthPartToTree(fixtureDeclaration(twoPathCatalog()), terraformPart);
+    const second = synthPartToTree(fixtureDeclaration(twoPathCatalog()), terraformPart);
 
     // THEN
     expect(second).toStrictEqual(first);
@@ -54,7 +52,7 @@ describe('terraformPart', () => {
 
   test('no stack holds a secret value or an access key resource', () => {
     // GIVEN / WHEN
-    const tree = synthPartToTree(homelabCatalog(), (target) => terraformPart(target, HOMELAB_TERRAFORM));
+    const tree = synthPartToTree(fixtureDeclaration(twoPathCatalog()), terraformPart);
 
     // THEN
     for (const [name, stack] of Object.entries(stacksOf(tree))) {
@@ -66,27 +64,25 @@ describe('terraformPart', () => {
     }
   });
 
-  test('the homelab ESO policy lists exactly the catalog\'s 14 distinct paths', () => {
-    // GIVEN
-    const catalog = homelabCatalog();
+  test('the ESO policy lists exactly the catalog\'s distinct paths', () => {
+    // GIVEN two paths, one feeding two Secrets
+    const catalog = twoPathCatalog();
 
     // WHEN
-    const tree = synthPartToTree(catalog, (target) => terraformPart(target, HOMELAB_TERRAFORM));
+    const tree = synthPartToTree(fixtureDeclaration(catalog), terraformPart);
 
     // THEN
     const policy = stacksOf(tree).vault.resource!.vault_policy.eso_read_policy.policy;
-    expect(policyPaths(policy)).toHaveLength(14);
-    expect(policyPaths(policy)).toStrictEqual([...catalog.pathNames].sort().map((p) => `homelab/data/${p}`));
+    expect(policyPaths(policy)).toStrictEqual(['homelab/data/apps/vpn', 'homelab/data/infrastructure/minio']);
   });
 
   test('the Vault role and the ClusterSecretStore, written by one synth, name the same things', () => {
     // GIVEN
-    const catalog = homelabCatalog();
     const manifests = join(root, 'manifests');
     const terraform = join(root, 'cdktf.out');
 
     // WHEN
-    synthOutputs(catalog, [manifestsPart(manifests), terraformPart(terraform, HOMELAB_TERRAFORM)]);
+    synthOutputs(fixtureDeclaration(twoPathCatalog()), [manifestsPart(manifests), terraformPart(terraform)]);
 
     // THEN
     const store = YAML.parse(readFileSync(join(manifests, `${STORE_CHART_ID}.yaml`), 'utf8')).spec.provider.vault;
@@ -113,9 +109,8 @@ describe('terraformPart', () => {
 
   test('one state backend setting applies to both stacks, each with its own key', () => {
     // GIVEN / WHEN
-    const tree = synthPartToTree(twoPathCatalog(), (target) =>
-      terraformPart(target, { ...OPTIONS, stateBackend: { kind: 's3', bucket: 'tfstate', region: 'eu-central-1' } }),
-    );
+    const settings = { ...FIXTURE_SETTINGS, terraform: { stateBackend: { kind: 's3' as const, bucket: 'tfstate', region: 'eu-central-1' } } };
+    const tree = synthPartToTree(fixtureDeclaration(twoPathCatalog(), settings), terraformPart);
 
     // THEN
     const stacks = stacksOf(tree);
@@ -125,20 +120,20 @@ describe('terraformPart', () => {
 
   test('a bad catalog throws the shared CatalogValidationError and writes nothing', () => {
     // GIVEN
-    const catalog = new SecretCatalog({ vaultRole: { audience: 'kubernetes' } });
+    const catalog = new SecretCatalog({ mount: 'homelab', vaultRole: { audience: 'kubernetes' } });
     catalog.path('homelab/apps/vpn', ['user']).syncTo({ name: 'vpn', namespace: 'arr' });
     const target = join(root, 'cdktf.out');
     mkdirSync(target);
     writeFileSync(join(target, 'manifest.json'), 'previous');
 
     // WHEN
-    const run = (): void => synthOutputs(catalog, [terraformPart(target, OPTIONS)]);
+    const run = (): void => synthOutputs(fixtureDeclaration(catalog), [terraformPart(target)]);
 
     // THEN
     expect(run).toThrow(CatalogValidationError);
     expect(run).toThrow(
       [
-        '2 errors in the secret catalog:',
+        '2 errors in the secret catalog and its settings:',
         '  - vault role: audience "kubernetes" must equal the store\'s audience "vault": Vault refuses tokens minted for another audience',
         '  - homelab/apps/vpn: path "homelab/apps/vpn" must not start with the mount "homelab/": paths are relative to the mount',
       ].join('\n'),
@@ -150,14 +145,14 @@ describe('terraformPart', () => {
   test('keeps terraform init\'s providers and lock file across synths', () => {
     // GIVEN
     const target = join(root, 'cdktf.out');
-    synthOutputs(twoPathCatalog(), [terraformPart(target, OPTIONS)]);
+    synthOutputs(fixtureDeclaration(twoPathCatalog()), [terraformPart(target)]);
     const workdir = join(target, 'stacks', 'vault');
     mkdirSync(join(workdir, '.terraform', 'providers'), { recursive: true });
     writeFileSync(join(workdir, '.terraform', 'providers', 'plugin'), 'binary');
     writeFileSync(join(workdir, '.terraform.lock.hcl'), 'lock');
 
     // WHEN
-    synthOutputs(twoPathCatalog(), [terraformPart(target, OPTIONS)]);
+    synthOutputs(fixtureDeclaration(twoPathCatalog()), [terraformPart(target)]);
 
     // THEN
     expect(readFileSync(join(workdir, '.terraform', 'providers', 'plugin'), 'utf8')).toBe('binary');

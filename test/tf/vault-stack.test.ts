@@ -8,16 +8,17 @@ import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { Testing as K8sTesting } from 'cdk8s';
 import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
-import { homelabCatalog } from '../../apps/homelab';
 import { SecretCatalog } from '../../lib/catalog';
 import { SecretStoreChart } from '../../lib/k8s';
+import { clusterSecretStoreProps } from '../../lib/k8s/private/catalog-mapping';
 import { VaultStack } from '../../lib/tf/vault-stack';
-import { TfJson, addresses, policyPaths, twoPathCatalog, withoutMachinePaths } from './support';
+import { resolvedFixture } from '../support/fixtures';
+import { TfJson, addresses, policyPaths, twoPathCatalog, vaultStackProps, withoutMachinePaths } from './support';
 
 Testing.setupJest();
 
 function synthVault(catalog: SecretCatalog, props: Partial<ConstructorParameters<typeof VaultStack>[2]> = {}): string {
-  return Testing.synth(new VaultStack(Testing.app(), 'vault', { catalog, ...props }));
+  return Testing.synth(new VaultStack(Testing.app(), 'vault', { ...vaultStackProps(catalog), ...props }));
 }
 
 describe('VaultStack', () => {
@@ -80,7 +81,8 @@ describe('VaultStack', () => {
       eso: { authMountPath: 'k8s', role: 'eso', audience: 'vault-eso', serviceAccountName: 'eso-sa', serviceAccountNamespace: 'eso' },
     });
     catalog.path('apps/a', ['k']).syncTo({ name: 'a', namespace: 'apps' });
-    const store = new SecretStoreChart(K8sTesting.app(), 'store', { catalog }).store.resource.toJson();
+    const resolved = resolvedFixture(catalog);
+    const store = new SecretStoreChart(K8sTesting.app(), 'store', { store: clusterSecretStoreProps(catalog.mount, resolved.store, catalog.namespaces) }).store.resource.toJson();
     const vault = store.spec.provider.vault;
 
     // WHEN
@@ -114,9 +116,9 @@ describe('VaultStack', () => {
     });
   });
 
-  test('snapshot of the homelab stack', () => {
+  test('snapshot of a small stack', () => {
     // GIVEN / WHEN
-    const synthesized = synthVault(homelabCatalog());
+    const synthesized = synthVault(twoPathCatalog());
 
     // THEN
     expect(withoutMachinePaths(synthesized)).toMatchSnapshot();

@@ -4,7 +4,7 @@ import { targetSecretKeys } from '../../lib/workloads';
 describe('targetSecretKeys', () => {
   test('lists the copied keys once each, renamed ones under their new name', () => {
     // GIVEN a Secret fed from two paths, one key renamed, one path taken whole
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const sonarr = catalog.path('apps/sonarr', ['API_KEY']);
     const radarr = catalog.path('apps/radarr', ['API_KEY', 'URL']);
     const target = catalog.addTarget({
@@ -18,7 +18,7 @@ describe('targetSecretKeys', () => {
   });
 
   test('lists only the template\'s keys when the template replaces the copied ones', () => {
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const target = catalog.path('infrastructure/velero', ['id', 'secret']).syncTo({
       name: 'velero-cloud',
       namespace: 'backups',
@@ -28,7 +28,7 @@ describe('targetSecretKeys', () => {
   });
 
   test('lists copied and templated keys when the template merges', () => {
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const target = catalog.path('apps/db', ['user', 'password']).syncTo({
       name: 'db',
       namespace: 'apps',

@@ -5,7 +5,7 @@ import { RELOADER_AUTO_ANNOTATION, RELOADER_SEARCH_ANNOTATION, wireSecret } from
 
 /** The homelab's MinIO row, and a Deployment in the Secret's namespace to wire it into. */
 function fixture(namespace = 'backups') {
-  const catalog = new SecretCatalog();
+  const catalog = new SecretCatalog({ mount: 'homelab' });
   const minio = catalog.path('infrastructure/minio', ['rootUser', 'rootPassword'])
     .syncTo({ name: 'minio-credentials', namespace: 'backups' });
   const chart = new Chart(Testing.app(), 'apps', { namespace, disableResourceNameHashes: true });
@@ -104,7 +104,7 @@ describe('wireSecret', () => {
 
   test('follows renames: the Secret key is the new name', () => {
     // GIVEN a target that renames its one key
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const token = catalog.path('apps/openclaw', ['OPENCLAW_HOOKS_TOKEN'])
       .syncTo({ name: 'hooks-token', namespace: 'monitoring', renames: { OPENCLAW_HOOKS_TOKEN: 'token' } });
     const chart = new Chart(Testing.app(), 'apps', { namespace: 'monitoring' });
@@ -120,7 +120,7 @@ describe('wireSecret', () => {
 
   test('checks a templated Secret against the keys its template writes', () => {
     // GIVEN a target whose template replaces the copied keys
-    const catalog = new SecretCatalog();
+    const catalog = new SecretCatalog({ mount: 'homelab' });
     const velero = catalog.path('infrastructure/velero', ['id', 'secret']).syncTo({
       name: 'velero-cloud',
       namespace: 'backups',

@@ -1,8 +1,8 @@
 import { chmodSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SecretCatalog } from '../../../lib/catalog';
-import { CliContext, CliPlatform, RunOptions, RunResult, runCli } from '../../../lib/cli';
+import { PlatformSettings, SecretCatalog } from '../../../lib/catalog';
+import { CliContext, RunOptions, RunResult, runCli } from '../../../lib/cli';
 
 /** A value no command may ever print, pass in argv, or put in a message. */
 export const SENTINEL = 'SENTINEL-do-not-print-7f3a';
@@ -28,7 +28,8 @@ export interface HarnessOptions {
   /** Answers child processes. @default every run succeeds with no output */
   readonly run?: (cmd: string, args: readonly string[], options: RunOptions) => RunResult | Promise<RunResult>;
   readonly fetch?: typeof fetch;
-  readonly platform?: CliPlatform;
+  /** @default no settings: the generic defaults, without a KMS region */
+  readonly settings?: PlatformSettings;
 }
 
 /** A context that records everything, and helpers to run command lines against it. */
@@ -75,7 +76,7 @@ export function harness(options: HarnessOptions = {}): Harness {
       return options.run ? options.run(cmd, args, runOptions) : { exitCode: 0, stdout: '', stderr: '' };
     },
     fetch: options.fetch,
-    platform: options.platform,
+    settings: options.settings,
   };
   return {
     ctx,

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HOMELAB_TERRAFORM } from '../../../apps/platform';
+import { HOMELAB_SETTINGS } from '../../../apps/homelab';
 import type { SecretCatalog } from '../../../lib/catalog';
 import { synthOutputs } from '../../../lib/synth';
-import { TERRAFORM_STACKS, terraformPart } from '../../../lib/synth/terraform-part';
+import { TERRAFORM_STACKS, terraformPart } from '../../../lib/tf';
 import { engines } from './engines';
 import { vaultApi } from './bao-dev-server';
 
@@ -24,7 +24,8 @@ function kubernetesTestCa(): string {
 
 /** Synthesizes the catalog's Terraform into `outdir` and returns the vault stack's folder and JSON. */
 export function synthVaultStack(catalog: SecretCatalog, outdir: string): { dir: string; json: any } {
-  synthOutputs(catalog, [terraformPart(outdir, { ...HOMELAB_TERRAFORM, kubernetesCaCert: kubernetesTestCa() })]);
+  const settings = { ...HOMELAB_SETTINGS, vault: { ...HOMELAB_SETTINGS.vault, kubernetesCaCert: kubernetesTestCa() } };
+  synthOutputs({ catalog, settings }, [terraformPart(outdir)]);
   const dir = join(outdir, 'stacks', TERRAFORM_STACKS.vault);
   return { dir, json: JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) };
 }

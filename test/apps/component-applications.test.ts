@@ -1,16 +1,15 @@
 import YAML from 'yaml';
-import { HOMELAB_COMPONENTS } from '../../apps/components';
-import { homelabCatalog } from '../../apps/homelab';
-import { COMPONENTS_CHART_ID, addComponentApplications } from '../../lib/argocd';
+import { homelabDeclaration } from '../../apps/homelab';
+import { homelabManifestsPart } from '../../apps/manifests';
+import { COMPONENTS_CHART_ID } from '../../lib/argocd';
 import { ESO_DEFAULTS } from '../../lib/catalog';
-import { manifestsPart } from '../../lib/synth';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
 import { manifestObjects, synthPartToTree } from '../support/synth';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 
 function homelabTree(): Record<string, string> {
-  return synthPartToTree(homelabCatalog(), (target) => manifestsPart(target, [addComponentApplications(HOMELAB_COMPONENTS)]));
+  return synthPartToTree(homelabDeclaration(), homelabManifestsPart);
 }
 
 /** Every object nested anywhere in `value` (Helm values included) that is a Secret carrying data. */
@@ -25,7 +24,7 @@ function secretsWithValues(value: unknown, found: unknown[] = []): unknown[] {
   return found;
 }
 
-describe('addComponentApplications', () => {
+describe('the homelab\'s component Applications', () => {
   const tree = homelabTree();
   const objects = manifestObjects(tree);
 
@@ -75,8 +74,10 @@ describe('addComponentApplications', () => {
     expect(account).toMatchObject({ name: ESO_DEFAULTS.serviceAccountName, namespace: eso.spec.destination.namespace });
   });
 
-  test('points the store at the Vault the components install', () => {
+  test('points the store at the Vault the components install, derived from its release and namespace', () => {
     const store = objects.find((o) => o.kind === 'ClusterSecretStore');
+    const vault = objects.find((o) => o.kind === 'Application' && o.metadata.name === 'vault');
+    expect(store.spec.provider.vault.server).toStrictEqual(`http://${vault.spec.source.helm.releaseName}.${vault.spec.destination.namespace}.svc:8200`);
     expect(store.spec.provider.vault.server).toStrictEqual('http://vault.vault.svc:8200');
   });
 

@@ -1,10 +1,12 @@
 import { TerraformElement, TerraformStack } from 'cdktf';
 import { Construct, Node } from 'constructs';
-import { StateBackendConfig, addStateBackend } from './backend';
+import type { StateBackendSettings } from '../catalog';
+import { addStateBackend } from './backend';
 
-export interface HomelabStackProps {
-  /** Where Terraform keeps this stack's state. @default local, '../../../state/<stack>.tfstate' */
-  readonly backend?: StateBackendConfig;
+/** Properties for `ReadableStack`. */
+export interface ReadableStackProps {
+  /** Where Terraform keeps this stack's state. @default - a local file, '../../../state/<stack>.tfstate' */
+  readonly backend?: StateBackendSettings;
 }
 
 /** `KvMount/Resource` → `kv_mount`, `KubernetesAuth/Role` → `kubernetes_auth_role`. */
@@ -20,10 +22,10 @@ export function readableLogicalId(components: readonly string[]): string {
  * without cdktf's hash suffix (`vault_mount.kv_mount`, not `vault_mount.KvMount_57F76643`), so that
  * `terraform import` and `terraform state` commands have names people can type and a README can quote.
  */
-export abstract class HomelabStack extends TerraformStack {
+export abstract class ReadableStack extends TerraformStack {
   private readonly allocated = new Map<string, string>();
 
-  constructor(scope: Construct, id: string, props: HomelabStackProps) {
+  constructor(scope: Construct, id: string, props: ReadableStackProps) {
     super(scope, id);
     addStateBackend(this, props.backend);
   }

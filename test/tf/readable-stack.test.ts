@@ -2,10 +2,10 @@ import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { TerraformOutput, Testing } from 'cdktf';
 import { Construct } from 'constructs';
-import { HomelabStack, readableLogicalId } from '../../lib/tf/homelab-stack';
+import { ReadableStack, readableLogicalId } from '../../lib/tf/readable-stack';
 import { addresses } from './support';
 
-class TestStack extends HomelabStack {
+class TestStack extends ReadableStack {
   constructor(scope: Construct, id: string, build: (stack: TestStack) => void) {
     super(scope, id, {});
     new VaultProvider(this, 'vault');
@@ -13,7 +13,7 @@ class TestStack extends HomelabStack {
   }
 }
 
-describe('HomelabStack', () => {
+describe('ReadableStack', () => {
   test.each([
     [['KvMount', 'Resource'], 'kv_mount'],
     [['KubernetesAuth', 'Role'], 'kubernetes_auth_role'],

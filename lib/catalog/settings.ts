@@ -1,0 +1,303 @@
+// Everything a homelab decides beyond its catalog: the KMS unseal key, the Vault install, where the
+// Argo CD Applications go, and where Terraform keeps its state. Declared once (next to the catalog),
+// validated in the same pass as the catalog, and read by every renderer from the resolved form.
+import { InputProblem, isOptionsObject, optionProblems } from './options';
+import {
+  RuleCheck,
+  checkAwsRegion,
+  checkHttpsUrl,
+  checkIamUserName,
+  checkKmsAlias,
+  checkLabel,
+  checkNonEmpty,
+  checkPositiveInteger,
+  checkQuantity,
+  checkSubdomain,
+} from './rules';
+
+/** The AWS KMS key Vault auto-unseals with, created by the KMS Terraform stack. */
+export interface KmsUnsealSettings {
+  /** AWS region of the key, such as `eu-central-1`. */
+  readonly region: string;
+  /** KMS alias of the key, also what Vault's `seal "awskms"` stanza names. @default 'alias/vault-unseal' */
+  readonly alias?: string;
+  /** IAM user whose access key Vault uses. @default 'vault-unseal' */
+  readonly iamUserName?: string;
+  /** Secret in Vault's namespace holding the key id and the access key pair, made by hand and never in git. @default 'vault-aws-kms' */
+  readonly secretName?: string;
+}
+
+/** The Vault ingress. */
+export interface VaultIngressSettings {
+  /** Host name of the UI and API. */
+  readonly host: string;
+  /** IngressClass of the Ingress. @default - the cluster's default IngressClass */
+  readonly className?: string;
+}
+
+/** The Vault install (an Argo CD Application of the Vault chart) and Vault's own configuration. */
+export interface VaultSettings {
+  /** Namespace Vault is installed into; the KMS Secret lives there too. @default 'vault' */
+  readonly namespace?: string;
+  /** Argo CD Application and Helm release name, and so the name of Vault's Service. @default 'vault' */
+  readonly releaseName?: string;
+  /** StorageClass of the data volume. @default - the cluster's default StorageClass */
+  readonly storageClass?: string;
+  /** Size of the data volume, as a Kubernetes quantity. @default - the Vault chart's default size */
+  readonly storageSize?: string;
+  /** Ingress for the UI and API. @default - no ingress */
+  readonly ingress?: VaultIngressSettings;
+  /** Kubernetes API address Vault's Kubernetes auth calls to review tokens. @default 'https://kubernetes.default.svc' */
+  readonly kubernetesHost?: string;
+  /** PEM CA of the Kubernetes API, for a Vault outside the cluster. @default - none: Vault in the cluster uses its pod's CA */
+  readonly kubernetesCaCert?: string;
+  /** Versions the KV v2 mount keeps per secret. @default 10, Vault's own default */
+  readonly kvMaxVersions?: number;
+}
+
+/** Where the Argo CD Applications live and what they install into. */
+export interface ArgoCdSettings {
+  /** Argo CD project of the Applications. @default 'default' */
+  readonly project?: string;
+  /** API server the charts are installed into. @default 'https://kubernetes.default.svc', the cluster Argo CD runs in */
+  readonly server?: string;
+  /** Namespace Argo CD runs in; Application objects must live there. @default 'argocd' */
+  readonly namespace?: string;
+}
+
+/**
+ * State in a local file. Synth replaces the output folder as a whole, so the state file must live
+ * outside it.
+ */
+export interface LocalStateBackend {
+  readonly kind: 'local';
+  /**
+   * State file, relative to the stack's working directory `<output>/stacks/<stack>` (where
+   * `cdktf deploy` runs Terraform) or absolute. Relative keeps the synthesized JSON machine-independent.
+   * @default '../../../state/<stack>.tfstate', a `state/` folder beside the output folder
+   */
+  readonly path?: string;
+}
+
+/** State in an S3 bucket, encrypted at rest. */
+export interface S3StateBackend {
+  readonly kind: 's3';
+  /** Existing bucket that holds the state files. */
+  readonly bucket: string;
+  /** Region of the bucket. */
+  readonly region: string;
+  /** Key prefix; each stack writes `<prefix>/<stack>.tfstate`. @default 'homelab-secrets' */
+  readonly keyPrefix?: string;
+  /** Lock with a `.tflock` object beside the state (needs Terraform or OpenTofu 1.10 or later). @default true */
+  readonly useLockfile?: boolean;
+  /** DynamoDB table for the older lock mechanism. @default - none */
+  readonly dynamodbTable?: string;
+}
+
+/** Where Terraform keeps a stack's state. */
+export type StateBackendSettings = LocalStateBackend | S3StateBackend;
+
+/** The Terraform stacks' settings. */
+export interface TerraformSettings {
+  /** Where every stack keeps its state. @default - local files in a `state/` folder beside the output folder */
+  readonly stateBackend?: StateBackendSettings;
+}
+
+/** Everything beyond the catalog, declared once next to it. */
+export interface PlatformSettings {
+  /** The AWS KMS key Vault auto-unseals with. */
+  readonly kms: KmsUnsealSettings;
+  /** The Vault install and configuration. @default - Vault in namespace `vault`, release `vault`, the chart's storage defaults */
+  readonly vault?: VaultSettings;
+  /** Where the Argo CD Applications go. @default - project `default`, namespace `argocd`, the local cluster */
+  readonly argocd?: ArgoCdSettings;
+  /** The Terraform stacks' state. @default - local state files */
+  readonly terraform?: TerraformSettings;
+}
+
+/** Defaults that are generic: the names the charts and Vault use out of the box. */
+export const SETTINGS_DEFAULTS = {
+  kms: { alias: 'alias/vault-unseal', iamUserName: 'vault-unseal', secretName: 'vault-aws-kms' },
+  vault: { namespace: 'vault', releaseName: 'vault', kubernetesHost: 'https://kubernetes.default.svc', kvMaxVersions: 10, port: 8200 },
+  argocd: { project: 'default', server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+  s3KeyPrefix: 'homelab-secrets',
+} as const;
+
+/** The KMS actions Vault's awskms seal needs; without DescribeKey Vault crash-loops at start. */
+export const UNSEAL_ACTIONS: readonly string[] = ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey'];
+
+/** The keys of the KMS Secret: the environment variables Vault's awskms seal reads. */
+export const KMS_SECRET_KEYS = {
+  keyId: 'VAULT_AWSKMS_SEAL_KEY_ID',
+  region: 'AWS_REGION',
+  accessKeyId: 'AWS_ACCESS_KEY_ID',
+  secretAccessKey: 'AWS_SECRET_ACCESS_KEY',
+} as const;
+
+/** KmsUnsealSettings with defaults resolved. */
+export interface ResolvedKmsUnseal {
+  readonly region: string;
+  readonly alias: string;
+  readonly iamUserName: string;
+  /** The hand-made Secret with the unseal credentials, in Vault's namespace. */
+  readonly secretName: string;
+  readonly secretNamespace: string;
+}
+
+/** VaultSettings with defaults resolved. */
+export interface ResolvedVault {
+  readonly namespace: string;
+  readonly releaseName: string;
+  readonly storageClass?: string;
+  readonly storageSize?: string;
+  readonly ingress?: VaultIngressSettings;
+  readonly kubernetesHost: string;
+  readonly kubernetesCaCert?: string;
+  readonly kvMaxVersions: number;
+  /** Vault's address inside the cluster, derived from the release and namespace; the store uses it. */
+  readonly serviceUrl: string;
+}
+
+/** PlatformSettings with every default resolved. */
+export interface ResolvedPlatformSettings {
+  readonly kms: ResolvedKmsUnseal;
+  readonly vault: ResolvedVault;
+  readonly argocd: Required<ArgoCdSettings>;
+  readonly terraform: { readonly stateBackend: StateBackendSettings };
+}
+
+/** A settings problem with its row (`settings.kms`). */
+export interface SettingsProblem extends InputProblem {
+  readonly row: string;
+}
+
+const KMS_OPTIONS = ['region', 'alias', 'iamUserName', 'secretName'];
+const VAULT_OPTIONS = ['namespace', 'releaseName', 'storageClass', 'storageSize', 'ingress', 'kubernetesHost', 'kubernetesCaCert', 'kvMaxVersions'];
+const INGRESS_OPTIONS = ['host', 'className'];
+const ARGOCD_OPTIONS = ['project', 'server', 'namespace'];
+const TERRAFORM_OPTIONS = ['stateBackend'];
+const LOCAL_OPTIONS = ['kind', 'path'];
+const S3_OPTIONS = ['kind', 'bucket', 'region', 'keyPrefix', 'useLockfile', 'dynamodbTable'];
+const SETTINGS_OPTIONS = ['kms', 'vault', 'argocd', 'terraform'];
+
+/** Collects the problems of one settings object, each with its row. */
+class Problems {
+  public readonly list: SettingsProblem[] = [];
+  public options(row: string, value: unknown, known: readonly string[], what: string, optional = true): boolean {
+    const problems = optionProblems(value, known, what, optional);
+    this.list.push(...problems.map((p) => ({ row, ...p })));
+    return isOptionsObject(value);
+  }
+  public check(row: string, field: string, value: unknown, check: RuleCheck, optional = true): void {
+    if (value === undefined && optional) return;
+    const rule = check(value);
+    if (rule !== undefined) this.list.push({ row, field, value, rule });
+  }
+}
+
+const checkBoolean: RuleCheck = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false');
+
+/** Every rule the settings break, in declaration order; empty when they are valid. */
+export function settingsProblems(settings: unknown): SettingsProblem[] {
+  const p = new Problems();
+  if (!p.options('settings', settings, SETTINGS_OPTIONS, 'the settings', false)) return p.list;
+  const s = settings as Record<string, unknown>;
+
+  if (p.options('settings.kms', s.kms, KMS_OPTIONS, 'settings.kms', false)) {
+    const kms = s.kms as Record<string, unknown>;
+    p.check('settings.kms', 'region', kms.region, checkAwsRegion, false);
+    p.check('settings.kms', 'alias', kms.alias, checkKmsAlias);
+    p.check('settings.kms', 'iamUserName', kms.iamUserName, checkIamUserName);
+    p.check('settings.kms', 'secretName', kms.secretName, checkSubdomain);
+  }
+
+  if (p.options('settings.vault', s.vault, VAULT_OPTIONS, 'settings.vault')) {
+    const vault = s.vault as Record<string, unknown>;
+    p.check('settings.vault', 'namespace', vault.namespace, checkLabel);
+    p.check('settings.vault', 'releaseName', vault.releaseName, checkLabel);
+    p.check('settings.vault', 'storageClass', vault.storageClass, checkSubdomain);
+    p.check('settings.vault', 'storageSize', vault.storageSize, checkQuantity);
+    p.check('settings.vault', 'kubernetesHost', vault.kubernetesHost, checkHttpsUrl);
+    p.check('settings.vault', 'kubernetesCaCert', vault.kubernetesCaCert, checkPemCertificate);
+    p.check('settings.vault', 'kvMaxVersions', vault.kvMaxVersions, checkPositiveInteger);
+    if (vault.ingress !== undefined && p.options('settings.vault.ingress', vault.ingress, INGRESS_OPTIONS, 'settings.vault.ingress')) {
+      const ingress = vault.ingress as Record<string, unknown>;
+      p.check('settings.vault.ingress', 'host', ingress.host, checkSubdomain, false);
+      p.check('settings.vault.ingress', 'className', ingress.className, checkSubdomain);
+    }
+  }
+
+  if (p.options('settings.argocd', s.argocd, ARGOCD_OPTIONS, 'settings.argocd')) {
+    const argocd = s.argocd as Record<string, unknown>;
+    p.check('settings.argocd', 'project', argocd.project, checkNonEmpty);
+    p.check('settings.argocd', 'server', argocd.server, checkHttpsUrl);
+    p.check('settings.argocd', 'namespace', argocd.namespace, checkLabel);
+  }
+
+  if (p.options('settings.terraform', s.terraform, TERRAFORM_OPTIONS, 'settings.terraform')) {
+    const backend = (s.terraform as Record<string, unknown> | undefined)?.stateBackend;
+    const row = 'settings.terraform.stateBackend';
+    if (backend !== undefined) checkBackend(p, row, backend);
+  }
+  return p.list;
+}
+
+function checkBackend(p: Problems, row: string, backend: unknown): void {
+  const kind = isOptionsObject(backend) ? backend.kind : undefined;
+  if (kind === 'local') {
+    p.options(row, backend, LOCAL_OPTIONS, 'a local state backend');
+    p.check(row, 'path', (backend as Record<string, unknown>).path, checkNonEmpty);
+  } else if (kind === 's3') {
+    p.options(row, backend, S3_OPTIONS, 'an S3 state backend');
+    const s3 = backend as Record<string, unknown>;
+    p.check(row, 'bucket', s3.bucket, checkNonEmpty, false);
+    p.check(row, 'region', s3.region, checkAwsRegion, false);
+    p.check(row, 'keyPrefix', s3.keyPrefix, checkNonEmpty);
+    p.check(row, 'useLockfile', s3.useLockfile, checkBoolean);
+    p.check(row, 'dynamodbTable', s3.dynamodbTable, checkNonEmpty);
+  } else if (isOptionsObject(backend)) {
+    p.list.push({ row, field: 'kind', value: kind, rule: 'must be "local" or "s3"' });
+  } else {
+    p.list.push({ row, field: 'stateBackend', value: backend, rule: 'must be an object' });
+  }
+}
+
+const checkPemCertificate: RuleCheck = (value) =>
+  typeof value === 'string' && /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n?$/.test(value)
+    ? undefined
+    : 'must be a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)';
+
+/** The settings with every default resolved. Call on settings without problems. */
+export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSettings {
+  const vault = settings.vault ?? {};
+  const namespace = vault.namespace ?? SETTINGS_DEFAULTS.vault.namespace;
+  const releaseName = vault.releaseName ?? SETTINGS_DEFAULTS.vault.releaseName;
+  const argocd = settings.argocd ?? {};
+  return {
+    kms: {
+      region: settings.kms.region,
+      alias: settings.kms.alias ?? SETTINGS_DEFAULTS.kms.alias,
+      iamUserName: settings.kms.iamUserName ?? SETTINGS_DEFAULTS.kms.iamUserName,
+      secretName: settings.kms.secretName ?? SETTINGS_DEFAULTS.kms.secretName,
+      secretNamespace: namespace,
+    },
+    vault: {
+      namespace,
+      releaseName,
+      storageClass: vault.storageClass,
+      storageSize: vault.storageSize,
+      ingress: vault.ingress,
+      kubernetesHost: vault.kubernetesHost ?? SETTINGS_DEFAULTS.vault.kubernetesHost,
+      kubernetesCaCert: vault.kubernetesCaCert,
+      kvMaxVersions: vault.kvMaxVersions ?? SETTINGS_DEFAULTS.vault.kvMaxVersions,
+      // The chart names the Service after the release; the API listens on 8200.
+      serviceUrl: `http://${releaseName}.${namespace}.svc:${SETTINGS_DEFAULTS.vault.port}`,
+    },
+    argocd: {
+      project: argocd.project ?? SETTINGS_DEFAULTS.argocd.project,
+      server: argocd.server ?? SETTINGS_DEFAULTS.argocd.server,
+      namespace: argocd.namespace ?? SETTINGS_DEFAULTS.argocd.namespace,
+    },
+    terraform: { stateBackend: settings.terraform?.stateBackend ?? { kind: 'local' } },
+  };
+}

@@ -1,2 +1,0 @@
-export * from './kms-unseal';
-export * from './settings-error';

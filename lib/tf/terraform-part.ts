@@ -1,0 +1,68 @@
+import { copyFileSync, existsSync, readdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { App, Manifest } from 'cdktf';
+import type { ResolvedDeclaration } from '../catalog';
+import { type OutputPart, assertConstructsValid } from '../synth';
+import { KmsUnsealStack } from './kms-unseal-stack';
+import { TERRAFORM_STACKS } from './stack-names';
+import { VaultStack } from './vault-stack';
+
+/** Adds both stacks of the validated declaration to `app`. */
+export function addTerraformStacks(app: App, declaration: ResolvedDeclaration): { vault: VaultStack; kmsUnseal: KmsUnsealStack } {
+  const { catalog, settings } = declaration;
+  const backend = settings.terraform.stateBackend;
+  const vault = new VaultStack(app, TERRAFORM_STACKS.vault, {
+    mount: catalog.mount,
+    esoReadPaths: catalog.pathNames,
+    access: catalog.eso,
+    vaultRole: catalog.vaultRole,
+    kubernetesHost: settings.vault.kubernetesHost,
+    kubernetesCaCert: settings.vault.kubernetesCaCert,
+    maxVersions: settings.vault.kvMaxVersions,
+    backend,
+  });
+  const kmsUnseal = new KmsUnsealStack(app, TERRAFORM_STACKS.kmsUnseal, {
+    region: settings.kms.region,
+    alias: settings.kms.alias,
+    iamUserName: settings.kms.iamUserName,
+    backend,
+  });
+  return { vault, kmsUnseal };
+}
+
+/**
+ * The Terraform JSON of both stacks (`<output>/manifest.json`, `<output>/stacks/<stack>/cdk.tf.json`),
+ * the layout `cdktf deploy` reads. Vault and KMS are separate stacks: different providers, different
+ * credentials, and the KMS key must outlive any Vault change.
+ */
+export function terraformPart(target: string): OutputPart {
+  return {
+    name: 'terraform',
+    target,
+    kind: 'dir',
+    render(declaration, staging) {
+      const app = new App({ outdir: staging, stackTraces: false });
+      addTerraformStacks(app, declaration);
+      assertConstructsValid(app);
+      app.synth();
+    },
+    adopt: keepTerraformWorkingFiles,
+  };
+}
+
+/**
+ * Synth replaces the output folder as a whole, but `terraform init` keeps its provider plugins
+ * (`.terraform/`) and lock file in each stack's folder. Taking them over spares a provider download
+ * on every `cdktf deploy`. Runs only after every part rendered, so `.terraform/` can be moved (the
+ * old folder is deleted right after); the lock file is copied.
+ */
+function keepTerraformWorkingFiles(target: string, staging: string): void {
+  const oldStacks = join(target, Manifest.stacksFolder);
+  if (!existsSync(oldStacks)) return;
+  for (const stack of readdirSync(join(staging, Manifest.stacksFolder))) {
+    const from = join(oldStacks, stack);
+    const to = join(staging, Manifest.stacksFolder, stack);
+    if (existsSync(join(from, '.terraform.lock.hcl'))) copyFileSync(join(from, '.terraform.lock.hcl'), join(to, '.terraform.lock.hcl'));
+    if (existsSync(join(from, '.terraform'))) renameSync(join(from, '.terraform'), join(to, '.terraform'));
+  }
+}
