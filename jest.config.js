@@ -6,5 +6,8 @@ module.exports = {
   // swc strips types without checking them; `npm test` type-checks once with `tsc --noEmit` first.
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
   testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+  // One temp folder per run, removed at its end: no cdk8s.outdir.* or cdktf.outdir.* folders left behind.
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
