@@ -1,0 +1,76 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+const LIB = join(ROOT, 'lib');
+
+/** Every .ts file under `dir`, relative to lib/. */
+function sources(dir: string = LIB): string[] {
+  return readdirSync(dir).sort().flatMap((name) => {
+    const full = join(dir, name);
+    if (statSync(full).isDirectory()) return sources(full);
+    return name.endsWith('.ts') ? [relative(LIB, full)] : [];
+  });
+}
+
+/** `file: specifier` for every import of a lib/ file. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(join(LIB, file), 'utf8');
+  return [...text.matchAll(/^(?:import|export)\b[^;]*?from '([^']+)'/gms)].map((m) => m[1]);
+}
+
+const RENDERERS = ['k8s', 'argocd', 'tf', 'docs', 'cli', 'workloads'];
+
+describe('the library\'s structure', () => {
+  test('lib/synth, the all-or-nothing writer, imports no renderer: only the catalog and node', () => {
+    const synth = sources().filter((f) => f.startsWith('synth/'));
+    expect(synth.length).toBeGreaterThan(0);
+    const imports = synth.flatMap((file) => importsOf(file).map((spec) => `${file}: ${spec}`));
+    expect(imports.filter((line) => !/: (\.\/[a-z-]+|\.\.\/catalog|node:[a-z_]+)$/.test(line))).toStrictEqual([]);
+  });
+
+  test('renderers reach lib/synth only through its index, the writer\'s interface', () => {
+    const deep = sources()
+      .filter((f) => RENDERERS.includes(f.split('/')[0]))
+      .flatMap((file) => importsOf(file).filter((spec) => /\/synth\//.test(spec)).map((spec) => `${file}: ${spec}`));
+    expect(deep).toStrictEqual([]);
+  });
+
+  test('the CLI reads the stack names from a module that loads no cdktf', () => {
+    expect(importsOf('tf/stack-names.ts')).toStrictEqual([]);
+    const cliTf = sources().filter((f) => f.startsWith('cli/')).flatMap((file) => importsOf(file).filter((s) => s.includes('/tf')));
+    expect([...new Set(cliTf)]).toStrictEqual(['../tf/stack-names']);
+  });
+
+  test('lib/ names no value of one homelab', () => {
+    const leaks = sources().flatMap((file) => {
+      const text = readFileSync(join(LIB, file), 'utf8');
+      return ["'homelab'", 'homelab/', 'vault.vault.svc', 'nfs-client', '10Gi', 'HomelabStack', 'this repository', 'homelab.local', 'apps/homelab']
+        .filter((needle) => text.includes(needle))
+        .map((needle) => `${file}: ${needle}`);
+    });
+    expect(leaks).toStrictEqual([]);
+  });
+
+  test('every Props interface has its header doc, and every optional prop documents its default', () => {
+    const problems: string[] = [];
+    for (const file of sources()) {
+      const text = readFileSync(join(LIB, file), 'utf8');
+      for (const match of text.matchAll(/(\/\*\*(?:(?!\*\/)[\s\S])*\*\/\n)?export interface (\w+Props)\b[^{]*\{([\s\S]*?)\n\}/g)) {
+        const [, header, name, body] = match;
+        const construct = name.slice(0, -'Props'.length);
+        if (!header || !header.includes(`Properties for \`${construct}\``)) problems.push(`${file}: ${name} lacks "Properties for \`${construct}\`."`);
+        for (const prop of body.matchAll(/(\/\*\*(?:(?!\*\/)[\s\S])*\*\/)?\s*readonly (\w+)\?:/g)) {
+          if (!prop[1] || !prop[1].includes('@default')) problems.push(`${file}: ${name}.${prop[2]} has no @default`);
+        }
+      }
+    }
+    expect(problems).toStrictEqual([]);
+  });
+
+  test('a test run keeps its temp folders in one folder that it removes at the end', () => {
+    expect(process.env.HOMELAB_SECRETS_JEST_TMP).toBeDefined();
+    expect(tmpdir()).toBe(process.env.HOMELAB_SECRETS_JEST_TMP);
+  });
+});
