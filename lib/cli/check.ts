@@ -139,16 +139,13 @@ export async function check(ctx: CliContext, options: CheckOptions = {}): Promis
 export function registerCheck(program: Command, ctx: CliContext, report: ReportExit): void {
   program
     .command('check')
-    .summary('drift check against a live Vault: exit 0 clean, 1 drift, 2 cannot check')
+    .summary('drift check between the catalog and a live Vault, key names only')
     .description('compare the catalog with a live Vault (VAULT_ADDR, VAULT_TOKEN): missing paths, missing keys, undeclared keys, undeclared paths; key names only, never values')
     .option('--json', 'print the report (or the failure) as JSON on stdout')
     .addHelpText('after', [
       '',
       'Reads GET /v1/<mount>/data/<path> for every declared path and LISTs /v1/<mount>/metadata/ recursively;',
       'the token needs "read" on <mount>/data/* and "list" on <mount>/metadata/*. VAULT_NAMESPACE is sent if set.',
-      '',
-      'Exit codes: 0 no drift; 1 drift; 2 Vault unreachable, access denied, no such mount, VAULT_ADDR or',
-      'VAULT_TOKEN not set, or usage error.',
       '',
       'Examples:',
       '  $ VAULT_ADDR=http://127.0.0.1:8200 VAULT_TOKEN=$(vault print token) npx homelab-secrets check',

@@ -1,20 +1,10 @@
 import { type PlatformSettings, type ResolvedPlatformSettings, type SecretCatalog, resolveSettings } from '../catalog';
 import { DEFAULT_TERRAFORM_OUTDIR, TERRAFORM_STACKS, stackDir } from '../tf/stack-names';
 
-/**
- * Exit codes shared by every command; README "Operator commands" documents them per command.
- * 1 means "ran, and found or caused a problem" (drift, a failed vault/kubectl call); 2 means "could
- * not run as asked" (bad input, unknown path or key, Vault unreachable or denying access).
- */
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  usage: 2,
-  /** A bug: anything thrown that is not a CliError. */
-  internal: 70,
-  /** Ctrl-C at a hidden prompt. */
-  interrupted: 130,
-} as const;
+import { EXIT } from './exit-codes';
+
+/** Moved to exit-codes.ts, where every command's codes are written; re-exported so imports keep working. */
+export { EXIT };
 
 /** A user-facing error: its message is printed as is (no stack trace), then the CLI exits with `exitCode`. */
 export class CliError extends Error {

@@ -68,7 +68,6 @@ export function registerForceSync(program: Command, ctx: CliContext, report: Rep
       return [
         '',
         `Runs, once per matching ExternalSecret: ${KUBECTL} annotate externalsecret -n NS NAME ${FORCE_SYNC_ANNOTATION}=<unix time> --overwrite`,
-        'Exit codes: 0 all annotated; 1 a kubectl call failed (the others still ran); 2 nothing matches, or usage error.',
         ...(example ? ['', 'Examples:', `  $ npx homelab-secrets force-sync ${example.paths[0]}`, `  $ npx homelab-secrets force-sync ${example.name} --dry-run`] : []),
         '',
       ].join('\n');

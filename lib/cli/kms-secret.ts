@@ -136,8 +136,6 @@ export function registerKmsSecret(program: Command, ctx: CliContext, report: Rep
       `Fills in ${Object.values(KMS_STACK_OUTPUTS).join(', ')} from the outputs; the access key pair is read at a prompt`,
       'by the printed commands, so it is never printed, passed as an argument here, or kept in shell history.',
       '',
-      'Exit codes: 0 printed; 2 no input, unreadable file, not JSON, a missing or malformed output, or usage error.',
-      '',
       'Example:',
       `  $ terraform -chdir=${kmsStackDir(ctx)} output -json | npx homelab-secrets kms-secret`,
       '',

@@ -22,7 +22,6 @@ export function registerNewPath(program: Command, ctx: CliContext, report: Repor
       return [
         '',
         '`vault kv put` replaces every key at the path: use it to create a path, and `rotate` to change keys later.',
-        'Exit codes: 0 printed; 2 unknown path or usage error.',
         ...(example ? ['', 'Example:', `  $ npx homelab-secrets new ${example.path}`, `  ${renderPutCommand(ctx.catalog, example)}`] : []),
         '',
       ].join('\n');

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { CatalogValidationError, validateDeclaration } from '../catalog';
 import { registerCheck } from './check';
 import { CliContext, CliError, EXIT } from './context';
+import { isCommandName, renderCommandExitCodes, renderProgramExitCodes } from './exit-codes';
 import { registerForceSync } from './force-sync';
 import { registerKmsSecret } from './kms-secret';
 import { registerNewPath } from './new-path';
@@ -15,7 +16,8 @@ export const CLI_NAME = 'homelab-secrets';
 /**
  * The commander program over `ctx`. Output goes to ctx.stdout/ctx.stderr, and commander's own exits
  * throw (exitOverride) instead of ending the process, so a test can run every command in-process.
- * Each action hands its exit code to `report`.
+ * Each action hands its exit code to `report`. Every command's help ends with its exit codes, rendered
+ * from exit-codes.ts.
  */
 export function buildProgram(ctx: CliContext, report: (exitCode: number) => void): Command {
   const program = new Command(CLI_NAME)
@@ -28,12 +30,7 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .allowExcessArguments(false)
-    .addHelpText('after', [
-      '',
-      'Exit codes: 0 success; 1 drift (check) or a failed vault/kubectl call (rotate, force-sync); 2 usage error,',
-      'unknown path/key/Secret, or Vault unreachable/denied (check); 70 internal error. `<command> --help` has details.',
-      '',
-    ].join('\n'))
+    .addHelpText('after', renderProgramExitCodes())
     .hook('preAction', () => {
       const issues = ctx.settings === undefined ? ctx.catalog.validate() : validateDeclaration({ catalog: ctx.catalog, settings: ctx.settings });
       if (issues.length > 0) throw new CatalogValidationError(issues);
@@ -45,6 +42,11 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
   registerCheck(program, ctx, report);
   registerKmsSecret(program, ctx, report);
   registerRebuild(program, ctx, report);
+  for (const command of program.commands) {
+    const name = command.name();
+    if (!isCommandName(name)) throw new Error(`command ${name} has no exit codes in exit-codes.ts`);
+    command.addHelpText('after', renderCommandExitCodes(name));
+  }
   return program;
 }
 

@@ -92,7 +92,7 @@ export function registerRebuild(program: Command, ctx: CliContext, report: Repor
     .command('rebuild')
     .summary('print the disaster-recovery checklist, with exact commands')
     .description('print the disaster-recovery order as a checklist of exact commands: KMS Secret, Argo CD bootstrap, Velero restore or init, re-populate, sync and check')
-    .addHelpText('after', '\nExit codes: 0 printed; 2 usage error.\n\nExample:\n  $ npx homelab-secrets rebuild > rebuild.txt\n')
+    .addHelpText('after', '\nExample:\n  $ npx homelab-secrets rebuild > rebuild.txt\n')
     .action(() => {
       ctx.stdout.write(renderRebuild(ctx));
       report(EXIT.ok);

@@ -137,9 +137,6 @@ export function registerRotate(program: Command, ctx: CliContext, report: Report
         '  - otherwise, with several keys: one value per line, in the order the keys are named.',
         'The Vault CLI gets them as a JSON object on its stdin (`vault kv patch -mount=<mount> <path> -`), with',
         'VAULT_ADDR, VAULT_TOKEN (also passed as BAO_ADDR, BAO_TOKEN for OpenBao) from the environment.',
-        '',
-        'Exit codes: 0 patched and force-synced; 1 vault kv patch failed (nothing changed) or a kubectl call failed',
-        '(the values are changed); 2 unknown path, undeclared key, missing or empty value, or usage error (nothing changed).',
         ...(example ? [
           '',
           'Examples:',

@@ -7,7 +7,7 @@ export function registerTable(program: Command, ctx: CliContext, report: ReportE
     .command('table')
     .summary('print the path table and flowchart as Markdown (the text of docs/secrets.md)')
     .description('print the path table (Vault path, keys, Secret, namespace, creation policy) and a Mermaid flowchart as Markdown; the same text as docs/secrets.md')
-    .addHelpText('after', '\nExit codes: 0 printed; 2 usage error.\n\nExample:\n  npx homelab-secrets table > /tmp/secrets.md\n')
+    .addHelpText('after', '\nExample:\n  npx homelab-secrets table > /tmp/secrets.md\n')
     .action(() => {
       ctx.stdout.write(renderSecretsDoc(ctx.catalog));
       report(EXIT.ok);

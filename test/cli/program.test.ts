@@ -5,8 +5,46 @@ import { harness } from './support/cli-harness';
 
 const COMMANDS = ['table', 'new', 'rotate', 'force-sync', 'check', 'kms-secret', 'rebuild'];
 
+/** The last lines of each command's help: its exit codes, as lib/cli/exit-codes.ts renders them. */
+const HELP_EXIT_CODES: Record<string, string> = {
+  'table': [
+    'Exit codes: 0 printed; 2 a usage error (unknown command or option, missing argument) or an invalid',
+    '  catalog; 70 a bug (an internal error, printed with its stack).',
+  ].join('\n'),
+  'new': [
+    'Exit codes: 0 printed; 2 unknown path, or a usage error (unknown command or option, missing',
+    '  argument) or an invalid catalog; 70 a bug (an internal error, printed with its stack).',
+  ].join('\n'),
+  'rotate': [
+    'Exit codes: 0 patched and force-synced; 1 `vault kv patch` failed (nothing changed) or a `kubectl`',
+    '  call failed (the values are changed); 2 unknown path, undeclared or repeated key, missing or empty',
+    '  value (nothing changed), or a usage error (unknown command or option, missing argument) or an',
+    '  invalid catalog; 70 a bug (an internal error, printed with its stack); 130 Ctrl-C at a prompt',
+    '  (nothing changed).',
+  ].join('\n'),
+  'force-sync': [
+    'Exit codes: 0 all annotated; 1 a `kubectl` call failed (the others still ran); 2 nothing matches, or',
+    '  a usage error (unknown command or option, missing argument) or an invalid catalog; 70 a bug (an',
+    '  internal error, printed with its stack).',
+  ].join('\n'),
+  'check': [
+    'Exit codes: 0 no drift; 1 drift; 2 Vault unreachable, access denied, no such mount, or',
+    '  `VAULT_ADDR`/`VAULT_TOKEN` not set, or a usage error (unknown command or option, missing argument)',
+    '  or an invalid catalog; 70 a bug (an internal error, printed with its stack).',
+  ].join('\n'),
+  'kms-secret': [
+    'Exit codes: 0 printed; 2 no input, unreadable file, not JSON, missing or malformed output, or a',
+    '  usage error (unknown command or option, missing argument) or an invalid catalog; 70 a bug (an',
+    '  internal error, printed with its stack).',
+  ].join('\n'),
+  'rebuild': [
+    'Exit codes: 0 printed; 2 a usage error (unknown command or option, missing argument) or an invalid',
+    '  catalog; 70 a bug (an internal error, printed with its stack).',
+  ].join('\n'),
+};
+
 describe('the program', () => {
-  test.each(COMMANDS)('`%s --help` prints its usage and exit codes, and exits 0', async (command) => {
+  test.each(COMMANDS)('`%s --help` prints its usage, ends with its exit codes, and exits 0', async (command) => {
     // GIVEN
     const h = harness();
 
@@ -16,8 +54,55 @@ describe('the program', () => {
     // THEN
     expect(code).toBe(EXIT.ok);
     expect(h.stdout()).toMatch(new RegExp(`^Usage: homelab-secrets ${command} `));
-    expect(h.stdout()).toContain('Exit codes: 0 ');
+    expect(h.stdout().endsWith(`\n\n${HELP_EXIT_CODES[command]}\n\n`)).toBe(true);
+    expect(h.stdout().match(/Exit codes/g)).toStrictEqual(['Exit codes']);
     expect(h.runs).toStrictEqual([]);
+  });
+
+  test('`rebuild --help` is exactly its usage, example and exit codes', async () => {
+    // GIVEN
+    const h = harness();
+
+    // WHEN
+    await h.cli('rebuild', '--help');
+
+    // THEN
+    expect(h.stdout()).toBe([
+      'Usage: homelab-secrets rebuild [options]',
+      '',
+      'print the disaster-recovery order as a checklist of exact commands: KMS Secret,',
+      'Argo CD bootstrap, Velero restore or init, re-populate, sync and check',
+      '',
+      'Options:',
+      '  -h, --help  display help for command',
+      '',
+      'Example:',
+      '  $ npx homelab-secrets rebuild > rebuild.txt',
+      '',
+      HELP_EXIT_CODES.rebuild,
+      '',
+      '',
+    ].join('\n'));
+  });
+
+  test('--help ends with what each exit code means for the whole CLI', async () => {
+    // GIVEN
+    const h = harness();
+
+    // WHEN
+    await h.cli('--help');
+
+    // THEN
+    expect(h.stdout().endsWith([
+      '  help [command]                           display help for command',
+      '',
+      'Exit codes: 0 success; 1 ran, and found or caused a problem (drift, a failed vault or kubectl call);',
+      '  2 could not run as asked (usage error, invalid catalog, unknown path, key or Secret, Vault',
+      '  unreachable or denying access); 70 a bug (an internal error, printed with its stack); 130 Ctrl-C',
+      '  at a prompt. `<command> --help` has each command\'s own.',
+      '',
+      '',
+    ].join('\n'))).toBe(true);
   });
 
   test('--help lists every command', async () => {
@@ -29,7 +114,8 @@ describe('the program', () => {
 
     // THEN
     expect(code).toBe(EXIT.ok);
-    const listed = h.stdout().split('\n').filter((l) => /^ {2}[a-z-]+ /.test(l)).map((l) => l.trim().split(' ')[0]);
+    const commands = h.stdout().split('\nCommands:\n')[1].split('\n\n')[0];
+    const listed = commands.split('\n').map((l) => l.trim().split(' ')[0]);
     expect(listed).toStrictEqual([...COMMANDS, 'help']);
   });
 
