@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { DNS1123_SUBDOMAIN, DNS1123_SUBDOMAIN_MAX } from '../catalog';
+import { DNS1123_SUBDOMAIN, DNS1123_SUBDOMAIN_MAX, VAULT_TLS_DEFAULTS } from '../catalog';
 import { AWS_REGION_PATTERN, KmsUnsealSettings, ResolvedKmsUnseal, SettingsError, VAULT_AWS_KMS_SECRET, resolveKmsUnseal } from '../platform';
 import { HELM_CHARTS } from './charts';
 import { ArgoDestinationSettings, HelmApplication, HelmValues } from './helm-application';
@@ -15,6 +15,12 @@ export const VELERO_BACKUP_VOLUMES_ANNOTATION = 'backup.velero.io/backup-volumes
 
 /** The name the Vault chart gives the data PVC's volume (its volumeClaimTemplate). */
 export const VAULT_DATA_VOLUME = 'data';
+
+/** Where the chart mounts an `extraVolumes` entry: `/vault/userconfig/<name>`. */
+export const VAULT_USERCONFIG_DIR = '/vault/userconfig';
+
+/** The CA file the Vault CLI in the pod (`kubectl exec vault-0 -- vault ...`) verifies the server with. */
+export const VAULT_CACERT_ENV = 'VAULT_CACERT';
 
 /** Environment variable that selects the seal type; Vault reads it besides the `seal` block. */
 export const VAULT_SEAL_TYPE_ENV = 'VAULT_SEAL_TYPE';
@@ -49,6 +55,21 @@ export interface VaultIngressSettings {
   readonly host: string;
   /** IngressClass of the Ingress. @default the cluster's default IngressClass */
   readonly className?: string;
+  /** TLS Secret (in Vault's namespace) the ingress serves for `host`. @default the server's TLS Secret */
+  readonly tlsSecretName?: string;
+  /** Annotations of the Ingress, e.g. the controller's "backend speaks HTTPS" setting. @default none */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** How Vault serves its API. */
+export interface VaultTlsSettings {
+  /**
+   * Serve plain HTTP. Root and operator tokens, ESO's service account JWT and every secret value then
+   * travel in clear text; the ClusterSecretStore's server must be `http://` too. @default false
+   */
+  readonly disabled?: boolean;
+  /** `kubernetes.io/tls` Secret in Vault's namespace with `tls.crt`, `tls.key` and `ca.crt` (cert-manager's layout). @default 'vault-tls' */
+  readonly secretName?: string;
 }
 
 /** The homelab-specific parts of the Vault install. */
@@ -59,6 +80,8 @@ export interface VaultSettings {
   readonly storageSize?: string;
   /** Ingress for the UI and API. @default no ingress */
   readonly ingress?: VaultIngressSettings;
+  /** TLS of the listener. @default TLS on, from the Secret 'vault-tls' */
+  readonly tls?: VaultTlsSettings;
 }
 
 export interface VaultApplicationProps extends VaultSettings, ArgoDestinationSettings {
@@ -91,6 +114,8 @@ export class VaultApplication extends HelmApplication {
   public readonly serverConfigHcl: string;
   /** Vault's address inside the cluster; the ClusterSecretStore must use it. */
   public readonly serviceUrl: string;
+  /** The TLS Secret the listener serves, or undefined for plain HTTP. */
+  public readonly tlsSecretName?: string;
 
   constructor(scope: Construct, id: string, props: VaultApplicationProps) {
     const resolved = resolveVault(props);
@@ -110,7 +135,9 @@ export class VaultApplication extends HelmApplication {
     this.ingress = props.ingress;
     this.serverConfig = resolved.serverConfig;
     this.serverConfigHcl = resolved.serverConfigHcl;
-    this.serviceUrl = `http://${VAULT_DEFAULTS.name}.${resolved.namespace}.svc:${VAULT_DEFAULTS.port}`;
+    this.tlsSecretName = resolved.tlsSecretName;
+    const scheme = resolved.tlsSecretName === undefined ? 'http' : 'https';
+    this.serviceUrl = `${scheme}://${VAULT_DEFAULTS.name}.${resolved.namespace}.svc:${VAULT_DEFAULTS.port}`;
   }
 }
 
@@ -121,6 +148,7 @@ interface ResolvedVault {
   readonly storageSize: string;
   readonly serverConfig: VaultServerConfig;
   readonly serverConfigHcl: string;
+  readonly tlsSecretName?: string;
   readonly values: HelmValues;
 }
 
@@ -142,12 +170,26 @@ function resolveVault(props: VaultApplicationProps): ResolvedVault {
   if (props.ingress && !isSubdomain(props.ingress.host)) {
     throw new SettingsError(`ingress host "${props.ingress.host}" of the Vault Application ${SUBDOMAIN_RULE}`);
   }
+  const tlsDisabled = props.tls?.disabled === true;
+  const tlsSecretName = tlsDisabled ? undefined : props.tls?.secretName ?? VAULT_TLS_DEFAULTS.secretName;
+  if (tlsSecretName !== undefined && !isSubdomain(tlsSecretName)) {
+    throw new SettingsError(`TLS Secret "${tlsSecretName}" of the Vault Application ${SUBDOMAIN_RULE}`);
+  }
+  if (props.ingress?.tlsSecretName !== undefined && !isSubdomain(props.ingress.tlsSecretName)) {
+    throw new SettingsError(`ingress TLS Secret "${props.ingress.tlsSecretName}" of the Vault Application ${SUBDOMAIN_RULE}`);
+  }
+  const tlsDir = tlsSecretName === undefined ? undefined : `${VAULT_USERCONFIG_DIR}/${tlsSecretName}`;
 
   const serverConfig: VaultServerConfig = {
     ui: true,
     disableMlock: true,
-    // Plain HTTP inside the cluster (ESO's store uses http://vault.vault.svc:8200); TLS ends at the ingress.
-    listener: { address: '[::]:8200', clusterAddress: '[::]:8201', tlsDisable: true },
+    // TLS on the listener itself: ESO's JWT, tokens and values are encrypted inside the cluster too.
+    listener: {
+      address: '[::]:8200',
+      clusterAddress: '[::]:8201',
+      tlsDisable: tlsDir === undefined,
+      ...(tlsDir === undefined ? {} : { tls: { certFile: `${tlsDir}/${VAULT_TLS_DEFAULTS.certKey}`, keyFile: `${tlsDir}/${VAULT_TLS_DEFAULTS.privateKeyKey}` } }),
+    },
     storagePath: VAULT_DATA_PATH,
     seal: { region: kms.region, kmsKeyId: kms.alias },
   };
@@ -155,7 +197,7 @@ function resolveVault(props: VaultApplicationProps): ResolvedVault {
 
   const values: HelmValues = {
     // Must agree with the listener's tls_disable: the chart derives VAULT_ADDR and the probes' scheme from it.
-    global: { tlsDisable: true },
+    global: { tlsDisable: tlsDir === undefined },
     injector: { enabled: false },
     server: {
       standalone: { enabled: true, config: serverConfigHcl },
@@ -163,7 +205,12 @@ function resolveVault(props: VaultApplicationProps): ResolvedVault {
       dataStorage: { enabled: true, mountPath: VAULT_DATA_PATH, size: storageSize, storageClass },
       // The ClusterRoleBinding to system:auth-delegator that lets Vault run TokenReview for Kubernetes auth.
       authDelegator: { enabled: true },
-      extraEnvironmentVars: { [VAULT_SEAL_TYPE_ENV]: AWSKMS_SEAL_TYPE },
+      extraEnvironmentVars: {
+        [VAULT_SEAL_TYPE_ENV]: AWSKMS_SEAL_TYPE,
+        ...(tlsDir === undefined ? {} : { [VAULT_CACERT_ENV]: `${tlsDir}/${VAULT_TLS_DEFAULTS.caKey}` }),
+      },
+      // The chart mounts a `secret` extraVolume read-only at /vault/userconfig/<name>.
+      ...(tlsSecretName === undefined ? {} : { extraVolumes: [{ type: 'secret', name: tlsSecretName }] }),
       extraSecretEnvironmentVars: KMS_SECRET_ENV.map((key) => ({
         envName: key,
         secretName: VAULT_AWS_KMS_SECRET.name,
@@ -171,19 +218,25 @@ function resolveVault(props: VaultApplicationProps): ResolvedVault {
       })),
       // Velero's opt-in file-system backup copies the data volume of this pod.
       annotations: { [VELERO_BACKUP_VOLUMES_ANNOTATION]: VAULT_DATA_VOLUME },
-      ingress: props.ingress ? ingressValues(props.ingress) : { enabled: false },
+      ingress: props.ingress ? ingressValues(props.ingress, tlsSecretName) : { enabled: false },
     },
     ui: { enabled: true },
   };
-  return { namespace, kms, storageClass, storageSize, serverConfig, serverConfigHcl, values };
+  return { namespace, kms, storageClass, storageSize, serverConfig, serverConfigHcl, tlsSecretName, values };
 }
 
-function ingressValues(ingress: VaultIngressSettings): HelmValues {
+function ingressValues(ingress: VaultIngressSettings, serverTlsSecret: string | undefined): HelmValues {
   // An empty paths list makes the chart route "/" to the Vault Service.
   const hosts: HelmValues[] = [{ host: ingress.host, paths: [] }];
-  return ingress.className === undefined
-    ? { enabled: true, hosts }
-    : { enabled: true, ingressClassName: ingress.className, hosts };
+  const tlsSecret = ingress.tlsSecretName ?? serverTlsSecret;
+  return {
+    enabled: true,
+    ...(ingress.className === undefined ? {} : { ingressClassName: ingress.className }),
+    ...(ingress.annotations === undefined ? {} : { annotations: { ...ingress.annotations } }),
+    hosts,
+    // Without a TLS Secret (plain HTTP and no ingress Secret) the LAN side stays HTTP as well.
+    ...(tlsSecret === undefined ? {} : { tls: [{ secretName: tlsSecret, hosts: [ingress.host] }] }),
+  };
 }
 
 function isSubdomain(value: string): boolean {

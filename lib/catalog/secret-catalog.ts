@@ -42,6 +42,9 @@ export class SecretCatalog {
       audience: eso.audience ?? ESO_DEFAULTS.audience,
       serviceAccountName: eso.serviceAccountName ?? ESO_DEFAULTS.serviceAccountName,
       serviceAccountNamespace: eso.serviceAccountNamespace ?? ESO_DEFAULTS.serviceAccountNamespace,
+      caSecretName: eso.caSecretName ?? ESO_DEFAULTS.caSecretName,
+      caSecretNamespace: eso.caSecretNamespace ?? ESO_DEFAULTS.caSecretNamespace,
+      caSecretKey: eso.caSecretKey ?? ESO_DEFAULTS.caSecretKey,
     };
     this.vaultRole = {
       audience: props.vaultRole?.audience ?? this.eso.audience,

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import {
   ClusterSecretStore,
+  ClusterSecretStoreSpecProviderVaultCaProviderType,
   ClusterSecretStoreSpecProviderVaultVersion,
 } from '../../imports/external-secrets.io';
 import type { ResolvedEsoAccess } from '../catalog';
@@ -17,7 +18,11 @@ export interface VaultClusterSecretStoreProps {
   readonly syncWave?: number;
 }
 
-/** The one ClusterSecretStore: Vault KV v2 through Kubernetes auth, limited to the catalog's namespaces. */
+/**
+ * The one ClusterSecretStore: Vault KV v2 through Kubernetes auth, limited to the catalog's namespaces.
+ * An `https://` server is verified against the `ca.crt` of the Secret Vault serves its certificate
+ * from, and nothing else; an `http://` server (Vault's `tls: { disabled: true }`) gets no caProvider.
+ */
 export class VaultClusterSecretStore extends Construct {
   public readonly name: string;
   public readonly resource: ClusterSecretStore;
@@ -35,6 +40,16 @@ export class VaultClusterSecretStore extends Construct {
         provider: {
           vault: {
             server: access.server,
+            ...(access.server.startsWith('https://')
+              ? {
+                caProvider: {
+                  type: ClusterSecretStoreSpecProviderVaultCaProviderType.SECRET,
+                  name: access.caSecretName,
+                  namespace: access.caSecretNamespace,
+                  key: access.caSecretKey,
+                },
+              }
+              : {}),
             path: props.mount,
             version: ClusterSecretStoreSpecProviderVaultVersion.V2,
             auth: {

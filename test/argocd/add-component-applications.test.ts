@@ -77,7 +77,7 @@ describe('addComponentApplications', () => {
 
   test('points the store at the Vault the components install', () => {
     const store = objects.find((o) => o.kind === 'ClusterSecretStore');
-    expect(store.spec.provider.vault.server).toStrictEqual('http://vault.vault.svc:8200');
+    expect(store.spec.provider.vault.server).toStrictEqual('https://vault.vault.svc:8200');
   });
 
   test('puts no Secret with values anywhere in the output', () => {

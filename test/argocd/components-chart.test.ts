@@ -51,7 +51,18 @@ describe('ComponentsChart', () => {
 
     // WHEN synthesized THEN synth names the mismatch
     expect(() => synth({ catalog })).toThrow(
-      'ClusterSecretStore server "http://vault.secrets.svc:8200" is not the address of the Vault this chart installs ("http://vault.vault.svc:8200")');
+      'ClusterSecretStore server "http://vault.secrets.svc:8200" is not the address of the Vault this chart installs ("https://vault.vault.svc:8200")');
+  });
+
+  test('a Vault on plain HTTP needs an http:// store, and then gets it', () => {
+    // GIVEN Vault with TLS disabled and the default (https://) store
+    // WHEN synthesized THEN the scheme mismatch is named
+    expect(() => synth({ vault: { tls: { disabled: true } } })).toThrow(
+      'ClusterSecretStore server "https://vault.vault.svc:8200" is not the address of the Vault this chart installs ("http://vault.vault.svc:8200")');
+
+    // GIVEN an http:// store as well, WHEN synthesized, THEN it is accepted
+    const catalog = new SecretCatalog({ eso: { server: 'http://vault.vault.svc:8200' } });
+    expect(synth({ catalog, vault: { tls: { disabled: true } } }).map((o) => o.metadata.name)).toStrictEqual(['vault', 'external-secrets', 'reloader']);
   });
 
   test('matches the snapshot', () => {

@@ -9,12 +9,15 @@ describe('SecretCatalog', () => {
     expect(catalog.mount).toBe('homelab');
     expect(catalog.eso).toStrictEqual({
       storeName: 'vault-backend',
-      server: 'http://vault.vault.svc:8200',
+      server: 'https://vault.vault.svc:8200',
       authMountPath: 'kubernetes',
       role: 'external-secrets',
       audience: 'vault',
       serviceAccountName: 'external-secrets',
       serviceAccountNamespace: 'external-secrets',
+      caSecretName: 'vault-tls',
+      caSecretNamespace: 'vault',
+      caSecretKey: 'ca.crt',
     });
     expect(catalog.vaultRole).toStrictEqual({ audience: 'vault', tokenTtlSeconds: 900 });
   });
