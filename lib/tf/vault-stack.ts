@@ -5,6 +5,7 @@ import { EsoReadPolicy } from './eso-read-policy';
 import { HomelabStack, HomelabStackProps } from './homelab-stack';
 import { KubernetesAuth } from './kubernetes-auth';
 import { KvV2Mount } from './kv-v2-mount';
+import { OperatorLogin } from './operator-login';
 import { OperatorPolicy } from './operator-policy';
 import { requireCompatibleProvider } from './provider-range';
 
@@ -20,8 +21,8 @@ export interface VaultStackProps extends HomelabStackProps {
 }
 
 /**
- * Vault's side of the catalog: the KV v2 mount, Kubernetes auth with ESO's role, ESO's read policy
- * and the operators' policy. Every shared name (mount, auth path, role, audience, service account
+ * Vault's side of the catalog: the KV v2 mount, Kubernetes auth with ESO's role, ESO's read policy,
+ * the operators' policy and the userpass backend operators log in at. Every shared name (mount, auth path, role, audience, service account
  * and namespace) comes from the catalog, the same values the ClusterSecretStore uses.
  *
  * The provider block is empty on purpose: the address and token come from VAULT_ADDR and
@@ -33,6 +34,8 @@ export class VaultStack extends HomelabStack {
   public readonly esoReadPolicy: EsoReadPolicy;
   public readonly operatorPolicy: OperatorPolicy;
   public readonly kubernetesAuth: KubernetesAuth;
+  /** Where humans log in for the operator policy; the root token is for bootstrap only. */
+  public readonly operatorLogin: OperatorLogin;
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
     super(scope, id, props);
@@ -43,6 +46,7 @@ export class VaultStack extends HomelabStack {
     this.mount = new KvV2Mount(this, 'KvMount', { path: catalog.mount, maxVersions: props.maxVersions });
     this.esoReadPolicy = new EsoReadPolicy(this, 'EsoReadPolicy', { catalog });
     this.operatorPolicy = new OperatorPolicy(this, 'OperatorPolicy', { mount: catalog.mount });
+    this.operatorLogin = new OperatorLogin(this, 'OperatorLogin');
     this.kubernetesAuth = new KubernetesAuth(this, 'KubernetesAuth', {
       access: catalog.eso,
       vaultRole: catalog.vaultRole,
