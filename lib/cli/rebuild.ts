@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { SecretCatalog } from '../catalog';
 import { KMS_UNSEAL_DEFAULTS, VAULT_AWS_KMS_SECRET } from '../platform/kms-unseal';
 import { CliContext, EXIT, ReportExit, kmsStackDir } from './context';
+import { OPERATOR_LOGIN_DEFAULTS, renderOperatorLoginCommand, renderOperatorUserCommand } from '../tf/operator-login-names';
 import { renderPutCommand } from './new-path';
 
 /**
@@ -23,7 +24,10 @@ export const VAULT_STACK = 'vault';
 /** Stands for the Velero backup to restore; `velero backup get` lists them. */
 export const BACKUP_PLACEHOLDER = '<BACKUP>';
 
-/** Vault's service, from the store's in-cluster address (`http://vault.vault.svc:8200` → vault in vault, 8200). */
+/** The file `rebuild` has the operator write Vault's CA certificate to (a public certificate, not a secret). */
+export const VAULT_CA_FILE = 'vault-ca.crt';
+
+/** Vault's service, from the store's in-cluster address (`https://vault.vault.svc:8200` → vault in vault, 8200). */
 function vaultService(catalog: SecretCatalog): { name: string; namespace: string; port: string; scheme: string } {
   const url = new URL(catalog.eso.server);
   const [name, namespace] = url.hostname.split('.');
@@ -35,6 +39,11 @@ function vaultService(catalog: SecretCatalog): { name: string; namespace: string
   };
 }
 
+/** jsonpath of a Secret key; dots in the key are escaped. */
+function dataKey(key: string): string {
+  return `{.data.${key.replace(/\./g, '\\.')}}`;
+}
+
 /** The disaster-recovery order as a checklist of exact commands, with the catalog's and platform's values. */
 export function renderRebuild(ctx: CliContext): string {
   const { catalog } = ctx;
@@ -43,6 +52,7 @@ export function renderRebuild(ctx: CliContext): string {
   const alias = kms?.alias ?? KMS_UNSEAL_DEFAULTS.alias;
   const region = kms ? ` --region ${kms.region}` : '';
   const svc = vaultService(catalog);
+  const tls = svc.scheme === 'https';
   const ns = svc.namespace;
   const inPod = `kubectl -n ${ns} exec ${VAULT_HELM.pod} --`;
   const mergeTargets = catalog.targets.filter((t) => t.creationPolicy === 'Merge');
@@ -73,16 +83,38 @@ export function renderRebuild(ctx: CliContext): string {
     `   b) Or initialise an empty Vault. With the awskms seal, init prints recovery keys and a root token, not unseal keys: keep them offline.`,
     cmd(`kubectl -n ${ns} exec -ti ${VAULT_HELM.pod} -- vault operator init -recovery-shares=${RECOVERY_SHARES} -recovery-threshold=${RECOVERY_THRESHOLD}`),
     '',
-    `[ ] 4. Re-populate the secrets. Reach Vault through a port-forward and log in (after 3b with the root token):`,
+    `[ ] 4. Re-populate the secrets. Reach Vault through a port-forward${tls ? ', trusting exactly its CA' : ''}, and log in:`,
     cmd(`kubectl -n ${ns} port-forward svc/${svc.name} ${svc.port}:${svc.port} &`),
     cmd(`export VAULT_ADDR=${svc.scheme}://127.0.0.1:${svc.port}`),
+    ...(tls
+      ? [
+        note(`trust only the CA in ${catalog.eso.caSecretName} (a public certificate); Vault's certificate names 127.0.0.1, as the chart's in-pod CLI needs too`),
+        cmd(`kubectl -n ${catalog.eso.caSecretNamespace} get secret ${catalog.eso.caSecretName} -o jsonpath='${dataKey(catalog.eso.caSecretKey)}' | base64 -d > ${VAULT_CA_FILE}`),
+        cmd(`export VAULT_CACERT=$PWD/${VAULT_CA_FILE}`),
+        note("homelab-secrets check uses Node's fetch, which reads NODE_EXTRA_CA_CERTS, not VAULT_CACERT"),
+        cmd(`export NODE_EXTRA_CA_CERTS=$PWD/${VAULT_CA_FILE}`),
+      ]
+      : [note('Vault serves plain HTTP (tls disabled): tokens and values cross the port-forward in clear text')]),
+    `   After 3a: log in as an operator (the restored Vault has the users). After 3b only, once, with the root token from init:`,
     cmd('vault login'),
+    note('prompts for the root token without echo. It deploys the stack and creates the first operator login, nothing else:'),
     cmd('export VAULT_TOKEN=$(vault print token)'),
-    note(`after 3b: the Vault stack creates the ${catalog.mount}/ mount, ESO's auth role ${catalog.eso.role} and the policies`),
+    note(`the Vault stack creates the ${catalog.mount}/ mount, ESO's auth role ${catalog.eso.role}, the policies and the ${OPERATOR_LOGIN_DEFAULTS.authPath} login`),
     cmd(`npx cdktf deploy ${VAULT_STACK}`),
+    note('your operator login ($USER; any name works): the password is read without echo and sent on stdin'),
+    cmd(renderOperatorUserCommand(catalog.mount)),
+    note('then drop the root token: everything below needs only the operator policy'),
+    cmd('vault token revoke -self'),
+    cmd('unset VAULT_TOKEN'),
+    `   Then, in both cases, as an operator (tokens last ${OPERATOR_LOGIN_DEFAULTS.tokenTtl}, renewable to ${OPERATOR_LOGIN_DEFAULTS.tokenMaxTtl}):`,
+    cmd(renderOperatorLoginCommand()),
+    note('prompts for the password without echo; `check` reads the token from VAULT_TOKEN'),
+    cmd('export VAULT_TOKEN=$(vault print token)'),
     note('after 3a: only the paths `check` reports missing'),
     cmd('npx homelab-secrets check'),
-    note('one line per path; replace every <...>. `put` replaces the whole path: change a key of an existing path with `rotate`'),
+    note('one line per path: it prompts for each value without echo and pipes them as JSON to `vault kv put ... -`; needs jq.'),
+    note('a value of several lines (a credentials file): `npx homelab-secrets new <path>` shows how to send it from a file'),
+    note('`put` replaces the whole path: change a key of an existing path with `npx homelab-secrets rotate <path> <key>`'),
     ...catalog.paths.map((path) => cmd(renderPutCommand(catalog, path))),
     '',
     `[ ] 5. ESO recreates every Secret through the ClusterSecretStore ${catalog.eso.storeName}. Sync now rather than at the next refresh, then confirm:`,

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { homelabCatalog } from '../../apps/homelab';
 import { HOMELAB_KMS } from '../../apps/platform';
 import { DEFAULT_KMS_STACK_DIR, EXIT, VAULT_STACK, renderPutCommand } from '../../lib/cli';
+import { SecretCatalog } from '../../lib/catalog';
 import { resolveKmsUnseal } from '../../lib/platform';
+import { renderOperatorUserCommand } from '../../lib/tf/operator-login-names';
 import { DEFAULT_TERRAFORM_OUTDIR, TERRAFORM_STACKS } from '../../lib/synth/terraform-part';
 import { harness } from './support/cli-harness';
 
@@ -28,7 +30,7 @@ describe('rebuild', () => {
       "[ ] 1. Before the Argo CD bootstrap, create the Secret vault-aws-kms in namespace vault: Vault's awskms seal reads its KMS credentials from it.",
       '[ ] 2. Bootstrap Argo CD. It deploys Vault and ESO, and Vault unseals itself through KMS. Restoring from Velero? Do 3a first.',
       "[ ] 3. Bring back Vault's data, either a) or b).",
-      '[ ] 4. Re-populate the secrets. Reach Vault through a port-forward and log in (after 3b with the root token):',
+      '[ ] 4. Re-populate the secrets. Reach Vault through a port-forward, trusting exactly its CA, and log in:',
       '[ ] 5. ESO recreates every Secret through the ClusterSecretStore vault-backend. Sync now rather than at the next refresh, then confirm:',
     ]);
   });
@@ -62,7 +64,7 @@ describe('rebuild', () => {
 
     // THEN
     const all = commands(lines);
-    expect(all.filter((l) => l.startsWith('vault kv put '))).toStrictEqual(catalog.paths.map((p) => renderPutCommand(catalog, p)));
+    expect(all.filter((l) => l.includes('vault kv put '))).toStrictEqual(catalog.paths.map((p) => renderPutCommand(catalog, p)));
     expect(all.filter((l) => l.includes('force-sync'))).toStrictEqual(catalog.pathNames.map((p) => `npx homelab-secrets force-sync ${p}`));
     expect(all.slice(-3)).toStrictEqual(['kubectl get clustersecretstore vault-backend', 'kubectl get externalsecret -A', 'npx homelab-secrets check']);
     expect(all.filter((l) => l.includes('cdktf'))).toContain('npx cdktf deploy vault');
@@ -80,5 +82,49 @@ describe('rebuild', () => {
     // THEN
     expect(DEFAULT_KMS_STACK_DIR).toBe(join(DEFAULT_TERRAFORM_OUTDIR, 'stacks', TERRAFORM_STACKS.kmsUnseal));
     expect(VAULT_STACK).toBe(TERRAFORM_STACKS.vault);
+  });
+
+  test('step 4 trusts exactly Vault\'s CA and uses the root token only to deploy, create the first operator login and revoke itself', async () => {
+    // WHEN
+    const { lines } = await rebuild();
+
+    // THEN
+    const all = commands(lines);
+    const from = all.indexOf('kubectl -n vault port-forward svc/vault 8200:8200 &');
+    expect(all.slice(from, from + 16)).toStrictEqual([
+      'kubectl -n vault port-forward svc/vault 8200:8200 &',
+      'export VAULT_ADDR=https://127.0.0.1:8200',
+      "kubectl -n vault get secret vault-tls -o jsonpath='{.data.ca\\.crt}' | base64 -d > vault-ca.crt",
+      'export VAULT_CACERT=$PWD/vault-ca.crt',
+      'export NODE_EXTRA_CA_CERTS=$PWD/vault-ca.crt',
+      'vault login',
+      'export VAULT_TOKEN=$(vault print token)',
+      'npx cdktf deploy vault',
+      renderOperatorUserCommand('homelab'),
+      'vault token revoke -self',
+      'unset VAULT_TOKEN',
+      'vault login -method=userpass -path=userpass username="$USER"',
+      'export VAULT_TOKEN=$(vault print token)',
+      'npx homelab-secrets check',
+      renderPutCommand(homelabCatalog(), homelabCatalog().paths[0]),
+      renderPutCommand(homelabCatalog(), homelabCatalog().paths[1]),
+    ]);
+    expect(lines).toContain('   Then, in both cases, as an operator (tokens last 1h, renewable to 8h):');
+  });
+
+  test('a plain-HTTP store gets an http:// address, no CA, and a warning', async () => {
+    // GIVEN
+    const catalog = new SecretCatalog({ eso: { server: 'http://vault.vault.svc:8200' } });
+    catalog.path('apps/vpn', ['USER']).syncTo({ name: 'vpn', namespace: 'arr' });
+    const h = harness({ catalog });
+
+    // WHEN
+    await h.cli('rebuild');
+
+    // THEN
+    const lines = h.stdout().split('\n');
+    expect(commands(lines)).toContain('export VAULT_ADDR=http://127.0.0.1:8200');
+    expect(lines.filter((l) => /CACERT|vault-ca/.test(l))).toStrictEqual([]);
+    expect(lines).toContain('      # Vault serves plain HTTP (tls disabled): tokens and values cross the port-forward in clear text');
   });
 });
