@@ -24,7 +24,7 @@ export function renderOperatorUserCommand(mount: string, authPath: string = OPER
   return `( printf 'New Vault password for %s: ' "$USER" >&2; IFS= read -rs p; echo >&2; printf '%s' "$p" ) | vault write auth/${authPath}/users/"$USER" password=- token_policies=${operatorPolicyName(mount)}`;
 }
 
-/** How an operator logs in: the CLI prompts for the password without echo. */
+/** How an operator logs in: the CLI prompts for the password without echo, and `-no-print` keeps the token off the terminal. */
 export function renderOperatorLoginCommand(authPath: string = OPERATOR_LOGIN_DEFAULTS.authPath): string {
-  return `vault login -method=userpass -path=${authPath} username="$USER"`;
+  return `vault login -no-print -method=userpass -path=${authPath} username="$USER"`;
 }

@@ -103,7 +103,7 @@ describe('rebuild', () => {
       renderOperatorUserCommand('homelab'),
       'vault token revoke -self',
       'unset VAULT_TOKEN',
-      'vault login -method=userpass -path=userpass username="$USER"',
+      'vault login -no-print -method=userpass -path=userpass username="$USER"',
       'export VAULT_TOKEN=$(vault print token)',
       'npx homelab-secrets check',
       renderPutCommand(homelabCatalog(), homelabCatalog().paths[0]),

@@ -57,6 +57,6 @@ describe('OperatorLogin', () => {
     expect(operatorPolicyName('homelab')).toStrictEqual(policy.name);
     expect(renderOperatorUserCommand('homelab')).toStrictEqual(
       "( printf 'New Vault password for %s: ' \"$USER\" >&2; IFS= read -rs p; echo >&2; printf '%s' \"$p\" ) | vault write auth/userpass/users/\"$USER\" password=- token_policies=homelab-operator");
-    expect(renderOperatorLoginCommand()).toStrictEqual('vault login -method=userpass -path=userpass username="$USER"');
+    expect(renderOperatorLoginCommand()).toStrictEqual('vault login -no-print -method=userpass -path=userpass username="$USER"');
   });
 });
