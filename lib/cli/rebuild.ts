@@ -68,6 +68,12 @@ export function renderRebuild(ctx: CliContext): string {
     cmd(`terraform -chdir=${kmsDir} output -json | npx homelab-secrets kms-secret`),
     note('then run the commands it prints. Without the Terraform state, the key id is:'),
     cmd(`aws kms describe-key --key-id ${alias}${region} --query KeyMetadata.KeyId --output text`),
+    ...(tls
+      ? [
+        note(`Vault's pod also mounts its TLS Secret ${catalog.eso.caSecretName} (tls.crt, tls.key, ca.crt): issue it with cert-manager before Vault starts (docs/security.md)`),
+        cmd(`kubectl -n ${catalog.eso.caSecretNamespace} get secret ${catalog.eso.caSecretName}`),
+      ]
+      : []),
     '',
     `[ ] 2. Bootstrap Argo CD. It deploys Vault and ESO, and Vault unseals itself through KMS. Restoring from Velero? Do 3a first.`,
     cmd(`${inPod} vault status`),

@@ -41,10 +41,11 @@ describe('rebuild', () => {
 
     // THEN
     const all = commands(lines);
-    expect(all.slice(0, 9)).toStrictEqual([
+    expect(all.slice(0, 10)).toStrictEqual([
       'terraform -chdir=cdktf.out/stacks/kms-unseal init',
       'terraform -chdir=cdktf.out/stacks/kms-unseal output -json | npx homelab-secrets kms-secret',
       'aws kms describe-key --key-id alias/vault-unseal --region eu-central-1 --query KeyMetadata.KeyId --output text',
+      'kubectl -n vault get secret vault-tls',
       'kubectl -n vault exec vault-0 -- vault status',
       'kubectl -n external-secrets get pods',
       'velero backup get',
@@ -52,6 +53,7 @@ describe('rebuild', () => {
       'kubectl -n vault exec -ti vault-0 -- vault operator init -recovery-shares=5 -recovery-threshold=3',
       'kubectl -n vault port-forward svc/vault 8200:8200 &',
     ]);
+    expect(lines).toContain("      # Vault's pod also mounts its TLS Secret vault-tls (tls.crt, tls.key, ca.crt): issue it with cert-manager before Vault starts (docs/security.md)");
     expect(lines).toContain('   b) Or initialise an empty Vault. With the awskms seal, init prints recovery keys and a root token, not unseal keys: keep them offline.');
   });
 
@@ -124,7 +126,7 @@ describe('rebuild', () => {
     // THEN
     const lines = h.stdout().split('\n');
     expect(commands(lines)).toContain('export VAULT_ADDR=http://127.0.0.1:8200');
-    expect(lines.filter((l) => /CACERT|vault-ca/.test(l))).toStrictEqual([]);
+    expect(lines.filter((l) => /CACERT|vault-ca|vault-tls/.test(l))).toStrictEqual([]);
     expect(lines).toContain('      # Vault serves plain HTTP (tls disabled): tokens and values cross the port-forward in clear text');
   });
 });
