@@ -37,10 +37,11 @@ describe('the library\'s structure', () => {
     expect(deep).toStrictEqual([]);
   });
 
-  test('the CLI reads the stack names from a module that loads no cdktf', () => {
+  test('the CLI reads the stack and login names from modules that load no cdktf', () => {
     expect(importsOf('tf/stack-names.ts')).toStrictEqual([]);
     const cliTf = sources().filter((f) => f.startsWith('cli/')).flatMap((file) => importsOf(file).filter((s) => s.includes('/tf')));
-    expect([...new Set(cliTf)]).toStrictEqual(['../tf/stack-names']);
+    expect([...new Set(cliTf)].sort()).toStrictEqual(['../tf/operator-login-names', '../tf/stack-names']);
+    expect(importsOf('tf/operator-login-names.ts')).toStrictEqual([]);
   });
 
   test('lib/ names no value of one homelab', () => {

@@ -38,6 +38,7 @@ export class ComponentsChart extends Chart {
       storageClass: vault.storageClass,
       storageSize: vault.storageSize,
       ingress: vault.ingress,
+      tls: vault.tlsSecretName === undefined ? { disabled: true } : { secretName: vault.tlsSecretName },
     });
     this.externalSecrets = new ExternalSecretsApplication(this, 'ExternalSecrets', { ...argo, access: store });
     this.reloader = new ReloaderApplication(this, 'Reloader', { ...argo });

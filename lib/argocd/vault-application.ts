@@ -3,8 +3,10 @@ import {
   KMS_SECRET_KEYS,
   ResolvedKmsUnseal,
   SETTINGS_DEFAULTS,
-  VaultIngressSettings,
   SettingsError,
+  VAULT_TLS_DEFAULTS,
+  VaultIngressSettings,
+  VaultTlsSettings,
   assertRule,
   checkAwsRegion,
   checkKmsAlias,
@@ -30,6 +32,12 @@ export const VAULT_DATA_VOLUME = 'data';
 /** Environment variable that selects the seal type; Vault reads it besides the `seal` block. */
 export const VAULT_SEAL_TYPE_ENV = 'VAULT_SEAL_TYPE';
 
+/** Where the chart mounts an `extraVolumes` entry: `/vault/userconfig/<name>`. */
+export const VAULT_USERCONFIG_DIR = '/vault/userconfig';
+
+/** The CA file the Vault CLI in the pod (`kubectl exec vault-0 -- vault ...`) verifies the server with. */
+export const VAULT_CACERT_ENV = 'VAULT_CACERT';
+
 /**
  * The KMS Secret's keys the pod reads, as `extraSecretEnvironmentVars`. The Secret's keys are the
  * environment variable names. AWS_REGION is left out on purpose: the region comes from git (the
@@ -51,6 +59,8 @@ export interface VaultApplicationProps extends ArgoDestinationSettings {
   readonly storageSize?: string;
   /** Ingress for the UI and API. @default - no ingress */
   readonly ingress?: VaultIngressSettings;
+  /** TLS of the listener. @default - TLS on, from the Secret `vault-tls` */
+  readonly tls?: VaultTlsSettings;
   /** Argo CD sync wave. @default -2, before the store and the ExternalSecrets */
   readonly syncWave?: number;
 }
@@ -71,6 +81,8 @@ export class VaultApplication extends HelmApplication {
   public readonly storageClass?: string;
   public readonly storageSize?: string;
   public readonly ingress?: VaultIngressSettings;
+  /** The TLS Secret the listener serves, or undefined for plain HTTP. */
+  public readonly tlsSecretName?: string;
   public readonly serverConfig: VaultServerConfig;
   /** The rendered `server.standalone.config`. */
   public readonly serverConfigHcl: string;
@@ -95,7 +107,9 @@ export class VaultApplication extends HelmApplication {
     this.ingress = props.ingress;
     this.serverConfig = resolved.serverConfig;
     this.serverConfigHcl = resolved.serverConfigHcl;
-    this.serviceUrl = `http://${resolved.releaseName}.${resolved.namespace}.svc:${SETTINGS_DEFAULTS.vault.port}`;
+    this.tlsSecretName = resolved.tlsSecretName;
+    const scheme = resolved.tlsSecretName === undefined ? 'http' : 'https';
+    this.serviceUrl = `${scheme}://${resolved.releaseName}.${resolved.namespace}.svc:${SETTINGS_DEFAULTS.vault.port}`;
   }
 }
 
@@ -104,6 +118,7 @@ interface ResolvedVaultValues {
   readonly releaseName: string;
   readonly serverConfig: VaultServerConfig;
   readonly serverConfigHcl: string;
+  readonly tlsSecretName?: string;
   readonly values: HelmValues;
 }
 
@@ -123,12 +138,21 @@ function resolveVault(props: VaultApplicationProps): ResolvedVaultValues {
   if (props.storageClass !== undefined) assertRule(checkSubdomain, 'storage class', props.storageClass, 'the Vault Application');
   if (props.storageSize !== undefined) assertRule(checkQuantity, 'storage size', props.storageSize, 'the Vault Application');
   if (props.ingress) assertRule(checkSubdomain, 'ingress host', props.ingress.host, 'the Vault Application');
+  const tlsSecretName = props.tls?.disabled === true ? undefined : props.tls?.secretName ?? VAULT_TLS_DEFAULTS.secretName;
+  if (tlsSecretName !== undefined) assertRule(checkSubdomain, 'TLS Secret', tlsSecretName, 'the Vault Application');
+  if (props.ingress?.tlsSecretName !== undefined) assertRule(checkSubdomain, 'ingress TLS Secret', props.ingress.tlsSecretName, 'the Vault Application');
+  const tlsDir = tlsSecretName === undefined ? undefined : `${VAULT_USERCONFIG_DIR}/${tlsSecretName}`;
 
   const serverConfig: VaultServerConfig = {
     ui: true,
     disableMlock: true,
-    // Plain HTTP inside the cluster: the store reaches Vault at its Service address over http.
-    listener: { address: '[::]:8200', clusterAddress: '[::]:8201', tlsDisable: true },
+    // TLS on the listener itself: ESO's JWT, tokens and values are encrypted inside the cluster too.
+    listener: {
+      address: '[::]:8200',
+      clusterAddress: '[::]:8201',
+      tlsDisable: tlsDir === undefined,
+      ...(tlsDir === undefined ? {} : { tls: { certFile: `${tlsDir}/${VAULT_TLS_DEFAULTS.certKey}`, keyFile: `${tlsDir}/${VAULT_TLS_DEFAULTS.privateKeyKey}` } }),
+    },
     storagePath: VAULT_DATA_PATH,
     seal: { region: kms.region, kmsKeyId: kms.alias },
   };
@@ -140,7 +164,7 @@ function resolveVault(props: VaultApplicationProps): ResolvedVaultValues {
 
   const values: HelmValues = {
     // Must agree with the listener's tls_disable: the chart derives VAULT_ADDR and the probes' scheme from it.
-    global: { tlsDisable: true },
+    global: { tlsDisable: tlsDir === undefined },
     injector: { enabled: false },
     server: {
       standalone: { enabled: true, config: serverConfigHcl },
@@ -148,7 +172,12 @@ function resolveVault(props: VaultApplicationProps): ResolvedVaultValues {
       dataStorage,
       // The ClusterRoleBinding to system:auth-delegator that lets Vault run TokenReview for Kubernetes auth.
       authDelegator: { enabled: true },
-      extraEnvironmentVars: { [VAULT_SEAL_TYPE_ENV]: AWSKMS_SEAL_TYPE },
+      extraEnvironmentVars: {
+        [VAULT_SEAL_TYPE_ENV]: AWSKMS_SEAL_TYPE,
+        ...(tlsDir === undefined ? {} : { [VAULT_CACERT_ENV]: `${tlsDir}/${VAULT_TLS_DEFAULTS.caKey}` }),
+      },
+      // The chart mounts a `secret` extraVolume read-only at /vault/userconfig/<name>.
+      ...(tlsSecretName === undefined ? {} : { extraVolumes: [{ type: 'secret', name: tlsSecretName }] }),
       extraSecretEnvironmentVars: KMS_SECRET_ENV.map((key) => ({
         envName: key,
         secretName: kms.secretName,
@@ -156,17 +185,23 @@ function resolveVault(props: VaultApplicationProps): ResolvedVaultValues {
       })),
       // Velero's opt-in file-system backup copies the data volume of this pod.
       annotations: { [VELERO_BACKUP_VOLUMES_ANNOTATION]: VAULT_DATA_VOLUME },
-      ingress: props.ingress ? ingressValues(props.ingress) : { enabled: false },
+      ingress: props.ingress ? ingressValues(props.ingress, tlsSecretName) : { enabled: false },
     },
     ui: { enabled: true },
   };
-  return { namespace, releaseName, serverConfig, serverConfigHcl, values };
+  return { namespace, releaseName, serverConfig, serverConfigHcl, tlsSecretName, values };
 }
 
-function ingressValues(ingress: VaultIngressSettings): HelmValues {
+function ingressValues(ingress: VaultIngressSettings, serverTlsSecret: string | undefined): HelmValues {
   // An empty paths list makes the chart route "/" to the Vault Service.
   const hosts: HelmValues[] = [{ host: ingress.host, paths: [] }];
-  return ingress.className === undefined
-    ? { enabled: true, hosts }
-    : { enabled: true, ingressClassName: ingress.className, hosts };
+  const tlsSecret = ingress.tlsSecretName ?? serverTlsSecret;
+  return {
+    enabled: true,
+    ...(ingress.className === undefined ? {} : { ingressClassName: ingress.className }),
+    ...(ingress.annotations === undefined ? {} : { annotations: { ...ingress.annotations } }),
+    hosts,
+    // Without a TLS Secret (plain HTTP and no ingress Secret) the LAN side stays HTTP as well.
+    ...(tlsSecret === undefined ? {} : { tls: [{ secretName: tlsSecret, hosts: [ingress.host] }] }),
+  };
 }

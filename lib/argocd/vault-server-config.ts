@@ -14,8 +14,10 @@ export interface VaultListenerConfig {
   readonly address: string;
   /** Address of the cluster port. */
   readonly clusterAddress: string;
-  /** Serve plain HTTP; TLS ends at the ingress. */
+  /** Serve plain HTTP: everything, tokens included, travels in clear text. */
   readonly tlsDisable: boolean;
+  /** The certificate and key files the listener serves; required unless `tlsDisable`. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
 /** The `seal "awskms"` block. */
@@ -74,6 +76,13 @@ function renderBlock(block: HclBlock): string[] {
 
 /** The configuration as HCL, laid out like `terraform fmt`; the same input gives the same text. */
 export function renderVaultServerConfig(config: VaultServerConfig): string {
+  const { listener } = config;
+  if (!listener.tlsDisable && listener.tls === undefined) {
+    throw new Error('the Vault listener needs tls cert and key files unless tlsDisable is set');
+  }
+  const tlsFiles: HclAttribute[] = listener.tls && !listener.tlsDisable
+    ? [['tls_cert_file', listener.tls.certFile], ['tls_key_file', listener.tls.keyFile]]
+    : [];
   const sections: string[][] = [
     renderAttributes([['ui', config.ui], ['disable_mlock', config.disableMlock]], ''),
     renderBlock({
@@ -83,6 +92,7 @@ export function renderVaultServerConfig(config: VaultServerConfig): string {
         ['address', config.listener.address],
         ['cluster_address', config.listener.clusterAddress],
         ['tls_disable', config.listener.tlsDisable],
+        ...tlsFiles,
       ],
     }),
     renderBlock({ type: 'storage', labels: ['file'], attributes: [['path', config.storagePath]] }),

@@ -1,7 +1,7 @@
 import type { ResolvedEsoAccess } from './eso-access';
 import { isOptionsObject } from './options';
 import type { SecretCatalog } from './secret-catalog';
-import { PlatformSettings, ResolvedPlatformSettings, resolveSettings, settingsProblems } from './settings';
+import { PlatformSettings, ResolvedPlatformSettings, VAULT_TLS_DEFAULTS, resolveSettings, settingsProblems } from './settings';
 import { CatalogIssue, CatalogValidationError, catalogIssue } from './validation';
 
 /**
@@ -19,6 +19,8 @@ export interface Declaration {
 export interface ResolvedStore extends ResolvedEsoAccess {
   /** Vault's address inside the cluster. */
   readonly server: string;
+  /** The Secret whose CA ESO trusts for an `https://` server: the one Vault serves its certificate from. Undefined for plain HTTP. */
+  readonly caProvider?: { readonly name: string; readonly namespace: string; readonly key: string };
 }
 
 /** A validated declaration with every default resolved: what the renderers read. */
@@ -50,6 +52,12 @@ export function resolveDeclaration(declaration: Declaration): ResolvedDeclaratio
   return {
     catalog: declaration.catalog,
     settings,
-    store: { ...declaration.catalog.eso, server: settings.vault.serviceUrl },
+    store: {
+      ...declaration.catalog.eso,
+      server: settings.vault.serviceUrl,
+      caProvider: settings.vault.tlsSecretName === undefined
+        ? undefined
+        : { name: settings.vault.tlsSecretName, namespace: settings.vault.namespace, key: VAULT_TLS_DEFAULTS.caKey },
+    },
   };
 }

@@ -33,7 +33,33 @@ export interface VaultIngressSettings {
   readonly host: string;
   /** IngressClass of the Ingress. @default - the cluster's default IngressClass */
   readonly className?: string;
+  /** TLS Secret (in Vault's namespace) the ingress serves for `host`. @default - the server's TLS Secret; none with plain HTTP */
+  readonly tlsSecretName?: string;
+  /** Annotations of the Ingress, e.g. the controller's "the backend speaks HTTPS" setting. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
+
+/** How Vault serves its API. */
+export interface VaultTlsSettings {
+  /**
+   * Serve plain HTTP. Root and operator tokens, ESO's service account JWT and every secret value then
+   * travel in clear text, and the store's address becomes `http://`. @default false
+   */
+  readonly disabled?: boolean;
+  /** `kubernetes.io/tls` Secret in Vault's namespace with `tls.crt`, `tls.key` and `ca.crt` (cert-manager's layout). @default 'vault-tls' */
+  readonly secretName?: string;
+}
+
+/**
+ * Vault's TLS certificate: a `kubernetes.io/tls` Secret with `tls.crt`, `tls.key` and `ca.crt`, the
+ * layout cert-manager writes. Vault serves it; the store's caProvider trusts its `ca.crt`.
+ */
+export const VAULT_TLS_DEFAULTS = {
+  secretName: 'vault-tls',
+  certKey: 'tls.crt',
+  privateKeyKey: 'tls.key',
+  caKey: 'ca.crt',
+} as const;
 
 /** The Vault install (an Argo CD Application of the Vault chart) and Vault's own configuration. */
 export interface VaultSettings {
@@ -47,6 +73,8 @@ export interface VaultSettings {
   readonly storageSize?: string;
   /** Ingress for the UI and API. @default - no ingress */
   readonly ingress?: VaultIngressSettings;
+  /** TLS of Vault's listener. @default - TLS on, from the Secret `vault-tls` */
+  readonly tls?: VaultTlsSettings;
   /** Kubernetes API address Vault's Kubernetes auth calls to review tokens. @default 'https://kubernetes.default.svc' */
   readonly kubernetesHost?: string;
   /** PEM CA of the Kubernetes API, for a Vault outside the cluster. @default - none: Vault in the cluster uses its pod's CA */
@@ -154,7 +182,11 @@ export interface ResolvedVault {
   readonly kubernetesHost: string;
   readonly kubernetesCaCert?: string;
   readonly kvMaxVersions: number;
-  /** Vault's address inside the cluster, derived from the release and namespace; the store uses it. */
+  /** The TLS Secret Vault serves, or undefined for plain HTTP. */
+  readonly tlsSecretName?: string;
+  /** Vault's API port, as the chart's Service exposes it. */
+  readonly port: number;
+  /** Vault's address inside the cluster, derived from the release, namespace and TLS; the store uses it. */
   readonly serviceUrl: string;
 }
 
@@ -172,8 +204,9 @@ export interface SettingsProblem extends InputProblem {
 }
 
 const KMS_OPTIONS = ['region', 'alias', 'iamUserName', 'secretName'];
-const VAULT_OPTIONS = ['namespace', 'releaseName', 'storageClass', 'storageSize', 'ingress', 'kubernetesHost', 'kubernetesCaCert', 'kvMaxVersions'];
-const INGRESS_OPTIONS = ['host', 'className'];
+const VAULT_OPTIONS = ['namespace', 'releaseName', 'storageClass', 'storageSize', 'ingress', 'tls', 'kubernetesHost', 'kubernetesCaCert', 'kvMaxVersions'];
+const INGRESS_OPTIONS = ['host', 'className', 'tlsSecretName', 'annotations'];
+const TLS_OPTIONS = ['disabled', 'secretName'];
 const ARGOCD_OPTIONS = ['project', 'server', 'namespace'];
 const TERRAFORM_OPTIONS = ['stateBackend'];
 const LOCAL_OPTIONS = ['kind', 'path'];
@@ -196,6 +229,8 @@ class Problems {
 }
 
 const checkBoolean: RuleCheck = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false');
+const checkStringRecord: RuleCheck = (value) =>
+  isOptionsObject(value) && Object.values(value).every((v) => typeof v === 'string') ? undefined : 'must be an object of names to string values';
 
 /** Every rule the settings break, in declaration order; empty when they are valid. */
 export function settingsProblems(settings: unknown): SettingsProblem[] {
@@ -224,6 +259,16 @@ export function settingsProblems(settings: unknown): SettingsProblem[] {
       const ingress = vault.ingress as Record<string, unknown>;
       p.check('settings.vault.ingress', 'host', ingress.host, checkSubdomain, false);
       p.check('settings.vault.ingress', 'className', ingress.className, checkSubdomain);
+      p.check('settings.vault.ingress', 'tlsSecretName', ingress.tlsSecretName, checkSubdomain);
+      p.check('settings.vault.ingress', 'annotations', ingress.annotations, checkStringRecord);
+    }
+    if (vault.tls !== undefined && p.options('settings.vault.tls', vault.tls, TLS_OPTIONS, 'settings.vault.tls')) {
+      const tls = vault.tls as Record<string, unknown>;
+      p.check('settings.vault.tls', 'disabled', tls.disabled, checkBoolean);
+      p.check('settings.vault.tls', 'secretName', tls.secretName, checkSubdomain);
+      if (tls.disabled === true && tls.secretName !== undefined) {
+        p.list.push({ row: 'settings.vault.tls', field: 'secretName', value: tls.secretName, rule: 'is served only with TLS on: remove it, or remove disabled: true' });
+      }
     }
   }
 
@@ -273,6 +318,8 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
   const namespace = vault.namespace ?? SETTINGS_DEFAULTS.vault.namespace;
   const releaseName = vault.releaseName ?? SETTINGS_DEFAULTS.vault.releaseName;
   const argocd = settings.argocd ?? {};
+  const tlsSecretName = vault.tls?.disabled === true ? undefined : vault.tls?.secretName ?? VAULT_TLS_DEFAULTS.secretName;
+  const port = SETTINGS_DEFAULTS.vault.port;
   return {
     kms: {
       region: settings.kms.region,
@@ -290,8 +337,10 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
       kubernetesHost: vault.kubernetesHost ?? SETTINGS_DEFAULTS.vault.kubernetesHost,
       kubernetesCaCert: vault.kubernetesCaCert,
       kvMaxVersions: vault.kvMaxVersions ?? SETTINGS_DEFAULTS.vault.kvMaxVersions,
-      // The chart names the Service after the release; the API listens on 8200.
-      serviceUrl: `http://${releaseName}.${namespace}.svc:${SETTINGS_DEFAULTS.vault.port}`,
+      tlsSecretName,
+      port,
+      // The chart names the Service after the release; the scheme follows the listener.
+      serviceUrl: `${tlsSecretName === undefined ? 'http' : 'https'}://${releaseName}.${namespace}.svc:${port}`,
     },
     argocd: {
       project: argocd.project ?? SETTINGS_DEFAULTS.argocd.project,

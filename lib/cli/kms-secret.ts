@@ -18,14 +18,11 @@ export interface KmsSecretTarget {
 }
 
 /**
- * Shell variables the printed commands read the access key pair into. Not AWS_ACCESS_KEY_ID itself:
- * if the operator's shell exports that name, `read` would replace the operator's own AWS credentials
- * with the unseal user's for every later `aws` command.
+ * The kubectl field manager of the server-side apply that writes the Secret. Server-side apply,
+ * because a client-side `kubectl apply` would copy the whole manifest, secret key included, into the
+ * `kubectl.kubernetes.io/last-applied-configuration` annotation that `kubectl describe` shows.
  */
-export const ACCESS_KEY_SHELL_VARS = {
-  accessKeyId: 'UNSEAL_ACCESS_KEY_ID',
-  secretAccessKey: 'UNSEAL_SECRET_ACCESS_KEY',
-} as const;
+export const KMS_SECRET_FIELD_MANAGER = 'homelab-secrets';
 
 /** The values go into printed shell commands unquoted, so each must match its format exactly. */
 const OUTPUT_FORMATS: Record<keyof typeof KMS_STACK_OUTPUTS, { readonly pattern: RegExp; readonly rule: string }> = {
@@ -72,26 +69,39 @@ export function parseKmsStackOutputs(text: string, source: string): KmsStackOutp
   return { keyId: read('keyId'), region: read('region'), iamUserName: read('iamUserName') };
 }
 
-/** The commands that create the `vault-aws-kms` Secret; the access key pair is read at a prompt, never printed or passed in. */
-export function renderKmsSecretCommands(outputs: KmsStackOutputs, secret: KmsSecretTarget): string {
+/**
+ * The jq program that turns `aws iam create-access-key --output json` into the Secret manifest. Only
+ * the key id and region (not secret, validated) are passed as arguments; the access key pair comes
+ * from jq's stdin and leaves on its stdout, so it is in no argv and never on the terminal.
+ */
+export function kmsSecretFilter(secret: KmsSecretTarget): string {
   const { name, namespace } = secret;
   const keys = KMS_SECRET_KEYS;
-  const { accessKeyId, secretAccessKey } = ACCESS_KEY_SHELL_VARS;
+  return [
+    '(.AccessKey // error("no AccessKey in the aws output")) as $key',
+    `| {apiVersion: "v1", kind: "Secret", type: "Opaque", metadata: {name: "${name}", namespace: "${namespace}"},`,
+    `data: ({${keys.keyId}: $keyId, ${keys.region}: $region, ${keys.accessKeyId}: $key.AccessKeyId, ${keys.secretAccessKey}: $key.SecretAccessKey} | map_values(@base64))}`,
+  ].join(' ');
+}
+
+/** The commands that create the KMS Secret; the access key pair travels on pipes only, never printed or passed in. */
+export function renderKmsSecretCommands(outputs: KmsStackOutputs, secret: KmsSecretTarget): string {
+  const { name, namespace } = secret;
   return [
     `# ${name} (namespace ${namespace}) holds Vault's KMS unseal credentials. Create it by hand, before Vault starts; never commit it.`,
-    `# 1. Create an access key for the IAM user ${outputs.iamUserName}; note AccessKeyId and SecretAccessKey (shown once):`,
-    `aws iam create-access-key --user-name ${outputs.iamUserName}`,
-    '# 2. Enter them at the prompts (bash or zsh); the secret is not echoed, and neither lands in shell history:',
-    `printf 'AccessKeyId: '; read -r ${accessKeyId}`,
-    `printf 'SecretAccessKey: '; read -rs ${secretAccessKey}; echo`,
-    `# 3. Create the Secret (and first its namespace, if it does not exist yet):`,
+    '# Needs aws, jq and kubectl. The new access key pair goes from aws through jq to kubectl on pipes: it is in no',
+    '# command line, never shown on the terminal, and in no file or shell history.',
+    '# 1. The namespace, if it does not exist yet:',
     `kubectl create namespace ${namespace}`,
-    `kubectl create secret generic ${name} -n ${namespace} \\`,
-    `  --from-literal=${keys.keyId}=${outputs.keyId} \\`,
-    `  --from-literal=${keys.region}=${outputs.region} \\`,
-    `  --from-literal=${keys.accessKeyId}="$${accessKeyId}" \\`,
-    `  --from-literal=${keys.secretAccessKey}="$${secretAccessKey}"`,
-    `unset ${accessKeyId} ${secretAccessKey}`,
+    `# 2. Create an access key for the IAM user ${outputs.iamUserName} and write it straight into the Secret (server-side apply keeps`,
+    '#    it out of the last-applied annotation). Running this again replaces the Secret with a new key (rotation):',
+    `aws iam create-access-key --user-name ${outputs.iamUserName} --output json \\`,
+    `  | jq --arg keyId ${outputs.keyId} --arg region ${outputs.region} '${kmsSecretFilter(secret)}' \\`,
+    `  | kubectl apply --server-side --field-manager=${KMS_SECRET_FIELD_MANAGER} -f -`,
+    '# 3. Check: the Secret has its four keys (names only), and the user has the keys you expect. If step 2 failed after aws',
+    '#    created a key, that key was never stored anywhere: delete it (aws iam delete-access-key --user-name ... --access-key-id ...).',
+    `kubectl -n ${namespace} get secret ${name} -o jsonpath='{.data}' | jq 'keys'`,
+    `aws iam list-access-keys --user-name ${outputs.iamUserName}`,
     '',
   ].join('\n');
 }
@@ -133,8 +143,8 @@ export function registerKmsSecret(program: Command, ctx: CliContext, report: Rep
     .option('--file <file>', 'a file holding `terraform output -json` of the KMS stack (default: stdin)')
     .addHelpText('after', () => [
       '',
-      `Fills in ${Object.values(KMS_STACK_OUTPUTS).join(', ')} from the outputs; the access key pair is read at a prompt`,
-      'by the printed commands, so it is never printed, passed as an argument here, or kept in shell history.',
+      `Fills in ${Object.values(KMS_STACK_OUTPUTS).join(', ')} from the outputs. The printed commands pipe the new access key pair`,
+      'from aws through jq to kubectl, so it is never printed, passed as an argument, or kept in a file or shell history.',
       '',
       'Example:',
       `  $ terraform -chdir=${kmsStackDir(ctx)} output -json | npx homelab-secrets kms-secret`,

@@ -3,25 +3,66 @@ import type { SecretCatalog, VaultPath } from '../catalog';
 import { declaredPath } from './catalog-lookup';
 import { CliContext, EXIT, ReportExit } from './context';
 
-/** What stands for a value in a printed command: the operator replaces it, the CLI never sees it. */
-export const VALUE_PLACEHOLDER = '<...>';
+/**
+ * Reads one value per key at a prompt without echo (bash or zsh) and prints it as one line on stdout,
+ * the pipe to jq. `IFS=` keeps leading and trailing blanks, `-r` backslashes, `-s` the terminal quiet;
+ * `printf` is a shell builtin, so the value is in no process's argv.
+ */
+export function renderPromptLoop(keys: readonly string[]): string {
+  return `( for k in ${keys.join(' ')}; do printf '%s: ' "$k" >&2; IFS= read -rs v; echo >&2; printf '%s\\n' "$v"; done )`;
+}
 
-/** `vault kv put <mount>/<path> key1=<...> key2=<...>`: every declared key, values as placeholders. */
+/** A jq program that builds `{"key": <line n>, ...}` from the lines of its stdin, in key order. */
+export function renderJsonFromLines(keys: readonly string[]): string {
+  return `jq -Rn '{${keys.map((key) => `${JSON.stringify(key)}: input`).join(', ')}}'`;
+}
+
+/** `vault kv put -mount=<mount> <path> -`: the values come as one JSON object on stdin, never as argv. */
+export function renderPutFromStdin(catalog: SecretCatalog, path: VaultPath): string {
+  return `vault kv put -mount=${catalog.mount} ${path.path} -`;
+}
+
+/** The file an operator may write the values to instead: the path with "/" as "-". */
+export function valuesFileName(path: VaultPath): string {
+  return `${path.path.replace(/\//g, '-')}.json`;
+}
+
+/**
+ * The one line that creates a path with every declared key: hidden prompts, jq, then `vault kv put
+ * ... -` reading the JSON object on stdin. No value reaches argv, the terminal or shell history.
+ */
 export function renderPutCommand(catalog: SecretCatalog, path: VaultPath): string {
-  return ['vault', 'kv', 'put', `${catalog.mount}/${path.path}`, ...path.keys.map((key) => `${key}=${VALUE_PLACEHOLDER}`)].join(' ');
+  return `${renderPromptLoop(path.keys)} | ${renderJsonFromLines(path.keys)} | ${renderPutFromStdin(catalog, path)}`;
+}
+
+/** The other way: a JSON file of the values, read on stdin and deleted once Vault has them. */
+export function renderPutFromFile(catalog: SecretCatalog, path: VaultPath): string {
+  const file = valuesFileName(path);
+  return `${renderPutFromStdin(catalog, path)} < ${file} && rm ${file}`;
+}
+
+function hints(catalog: SecretCatalog, path: VaultPath): string[] {
+  const template = `{${path.keys.map((key) => `${JSON.stringify(key)}: "..."`).join(', ')}}`;
+  return [
+    `# it prompts for ${path.keys.join(', ')} without echo (bash or zsh), one line each; the values reach vault as JSON on stdin, never as arguments`,
+    `# a value of several lines, or values you keep in a file: write ${template} to ${valuesFileName(path)} (umask 077), then`,
+    `#   ${renderPutFromFile(catalog, path)}`,
+    `# vault kv put replaces every key at ${catalog.mount}/${path.path}: use it for a new path; change keys later with: homelab-secrets rotate ${path.path} <key>...`,
+  ];
 }
 
 export function registerNewPath(program: Command, ctx: CliContext, report: ReportExit): void {
   program
     .command('new')
-    .summary('print the `vault kv put` that creates a path, values as placeholders')
-    .description('print the `vault kv put` that creates a declared path, with every declared key and a placeholder for each value')
+    .summary('print the `vault kv put` that creates a path, reading every value at a hidden prompt')
+    .description('print the command that creates a declared path with every declared key: hidden prompts, jq, and `vault kv put -mount=<mount> <path> -` reading the values as JSON on stdin')
     .argument('<path>', 'a declared path, relative to the mount (e.g. apps/vpn)')
     .addHelpText('after', () => {
       const example = ctx.catalog.paths[0];
       return [
         '',
-        '`vault kv put` replaces every key at the path: use it to create a path, and `rotate` to change keys later.',
+        'No value is ever an argument: the printed line reads them at prompts without echo and pipes them to vault.',
+        'Needs jq. `vault kv put` replaces every key at the path: use it to create a path, and `rotate` to change keys later.',
         ...(example ? ['', 'Example:', `  $ npx homelab-secrets new ${example.path}`, `  ${renderPutCommand(ctx.catalog, example)}`] : []),
         '',
       ].join('\n');
@@ -29,7 +70,7 @@ export function registerNewPath(program: Command, ctx: CliContext, report: Repor
     .action((input: string) => {
       const path = declaredPath(ctx.catalog, input);
       ctx.stdout.write(renderPutCommand(ctx.catalog, path) + '\n');
-      ctx.stderr.write(`# vault kv put replaces every key at ${ctx.catalog.mount}/${path.path}: use it for a new path; change keys later with: homelab-secrets rotate ${path.path} <key>...\n`);
+      ctx.stderr.write(hints(ctx.catalog, path).join('\n') + '\n');
       report(EXIT.ok);
     });
 }

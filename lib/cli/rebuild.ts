@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { VAULT_TLS_DEFAULTS } from '../catalog';
+import { OPERATOR_LOGIN_DEFAULTS, renderOperatorLoginCommand, renderOperatorUserCommand } from '../tf/operator-login-names';
 import { TERRAFORM_STACKS } from '../tf/stack-names';
 import { CliContext, EXIT, ReportExit, cliSettings, kmsStackDir } from './context';
 import { renderPutCommand } from './new-path';
@@ -21,6 +23,14 @@ export const VAULT_STACK = TERRAFORM_STACKS.vault;
 /** Stands for the Velero backup to restore; `velero backup get` lists them. */
 export const BACKUP_PLACEHOLDER = '<BACKUP>';
 
+/** The file `rebuild` has the operator write Vault's CA certificate to (a public certificate, not a secret). */
+export const VAULT_CA_FILE = 'vault-ca.crt';
+
+/** jsonpath of a Secret key; dots in the key are escaped. */
+function dataKey(key: string): string {
+  return `{.data.${key.replace(/\./g, '\\.')}}`;
+}
+
 /** The disaster-recovery order as a checklist of exact commands, with the catalog's and platform's values. */
 export function renderRebuild(ctx: CliContext): string {
   const { catalog } = ctx;
@@ -29,7 +39,8 @@ export function renderRebuild(ctx: CliContext): string {
   const { kms, vault } = settings;
   const alias = kms.alias;
   const region = settings.regionKnown ? ` --region ${kms.region}` : '';
-  const svc = { name: vault.releaseName, port: '8200', scheme: 'http' };
+  const tls = vault.tlsSecretName !== undefined;
+  const svc = { name: vault.releaseName, port: String(vault.port), scheme: tls ? 'https' : 'http' };
   const ns = vault.namespace;
   const helm = vaultHelmNames(vault.releaseName);
   const inPod = `kubectl -n ${ns} exec ${helm.pod} --`;
@@ -46,6 +57,12 @@ export function renderRebuild(ctx: CliContext): string {
     cmd(`terraform -chdir=${kmsDir} output -json | npx homelab-secrets kms-secret`),
     note('then run the commands it prints. Without the Terraform state, the key id is:'),
     cmd(`aws kms describe-key --key-id ${alias}${region} --query KeyMetadata.KeyId --output text`),
+    ...(tls
+      ? [
+        note(`Vault's pod also mounts its TLS Secret ${vault.tlsSecretName} (tls.crt, tls.key, ca.crt): issue it with cert-manager before Vault starts (docs/security.md)`),
+        cmd(`kubectl -n ${ns} get secret ${vault.tlsSecretName}`),
+      ]
+      : []),
     '',
     `[ ] 2. Bootstrap Argo CD. It deploys Vault and ESO, and Vault unseals itself through KMS. Restoring from Velero? Do 3a first.`,
     cmd(`${inPod} vault status`),
@@ -61,16 +78,38 @@ export function renderRebuild(ctx: CliContext): string {
     `   b) Or initialise an empty Vault. With the awskms seal, init prints recovery keys and a root token, not unseal keys: keep them offline.`,
     cmd(`kubectl -n ${ns} exec -ti ${helm.pod} -- vault operator init -recovery-shares=${RECOVERY_SHARES} -recovery-threshold=${RECOVERY_THRESHOLD}`),
     '',
-    `[ ] 4. Re-populate the secrets. Reach Vault through a port-forward and log in (after 3b with the root token):`,
+    `[ ] 4. Re-populate the secrets. Reach Vault through a port-forward${tls ? ', trusting exactly its CA' : ''}, and log in:`,
     cmd(`kubectl -n ${ns} port-forward svc/${svc.name} ${svc.port}:${svc.port} &`),
     cmd(`export VAULT_ADDR=${svc.scheme}://127.0.0.1:${svc.port}`),
+    ...(tls
+      ? [
+        note(`trust only the CA in ${vault.tlsSecretName} (a public certificate); Vault's certificate names 127.0.0.1, as the chart's in-pod CLI needs too`),
+        cmd(`kubectl -n ${ns} get secret ${vault.tlsSecretName} -o jsonpath='${dataKey(VAULT_TLS_DEFAULTS.caKey)}' | base64 -d > ${VAULT_CA_FILE}`),
+        cmd(`export VAULT_CACERT=$PWD/${VAULT_CA_FILE}`),
+        note("homelab-secrets check uses Node's fetch, which reads NODE_EXTRA_CA_CERTS, not VAULT_CACERT"),
+        cmd(`export NODE_EXTRA_CA_CERTS=$PWD/${VAULT_CA_FILE}`),
+      ]
+      : [note('Vault serves plain HTTP (tls disabled): tokens and values cross the port-forward in clear text')]),
+    `   After 3a: log in as an operator (the restored Vault has the users). After 3b only, once, with the root token from init:`,
     cmd('vault login'),
+    note('prompts for the root token without echo. It deploys the stack and creates the first operator login, nothing else:'),
     cmd('export VAULT_TOKEN=$(vault print token)'),
-    note(`after 3b: the Vault stack creates the ${catalog.mount}/ mount, ESO's auth role ${catalog.eso.role} and the policies`),
+    note(`the Vault stack creates the ${catalog.mount}/ mount, ESO's auth role ${catalog.eso.role}, the policies and the ${OPERATOR_LOGIN_DEFAULTS.authPath} login`),
     cmd(`npx cdktf deploy ${VAULT_STACK}`),
+    note('your operator login ($USER; any name works): the password is read without echo and sent on stdin'),
+    cmd(renderOperatorUserCommand(catalog.mount)),
+    note('then drop the root token: everything below needs only the operator policy'),
+    cmd('vault token revoke -self'),
+    cmd('unset VAULT_TOKEN'),
+    `   Then, in both cases, as an operator (tokens last ${OPERATOR_LOGIN_DEFAULTS.tokenTtl}, renewable to ${OPERATOR_LOGIN_DEFAULTS.tokenMaxTtl}):`,
+    cmd(renderOperatorLoginCommand()),
+    note('prompts for the password without echo; `check` reads the token from VAULT_TOKEN'),
+    cmd('export VAULT_TOKEN=$(vault print token)'),
     note('after 3a: only the paths `check` reports missing'),
     cmd('npx homelab-secrets check'),
-    note('one line per path; replace every <...>. `put` replaces the whole path: change a key of an existing path with `rotate`'),
+    note('one line per path: it prompts for each value without echo and pipes them as JSON to `vault kv put ... -`; needs jq.'),
+    note('a value of several lines (a credentials file): `npx homelab-secrets new <path>` shows how to send it from a file'),
+    note('`put` replaces the whole path: change a key of an existing path with `npx homelab-secrets rotate <path> <key>`'),
     ...catalog.paths.map((path) => cmd(renderPutCommand(catalog, path))),
     '',
     `[ ] 5. ESO recreates every Secret through the ClusterSecretStore ${catalog.eso.storeName}. Sync now rather than at the next refresh, then confirm:`,

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import {
   ClusterSecretStore,
+  ClusterSecretStoreSpecProviderVaultCaProviderType,
   ClusterSecretStoreSpecProviderVaultVersion,
 } from '../../imports/external-secrets.io';
 import { SYNC_WAVES, argoAnnotations } from './sync-waves';
@@ -9,8 +10,10 @@ import { SYNC_WAVES, argoAnnotations } from './sync-waves';
 export interface VaultClusterSecretStoreProps {
   /** Name of the ClusterSecretStore, as the ExternalSecrets' `secretStoreRef` names it. */
   readonly name: string;
-  /** Vault's address as ESO reaches it, such as `http://vault.vault-system.svc:8200`. */
+  /** Vault's address as ESO reaches it, such as `https://vault.vault-system.svc:8200`. */
   readonly server: string;
+  /** The Secret whose CA ESO trusts for an `https://` server. @default - none: the system roots, or plain HTTP */
+  readonly caProvider?: { readonly name: string; readonly namespace: string; readonly key: string };
   /** KV v2 mount name, without slashes; ESO inserts `data/` itself. */
   readonly mount: string;
   /** Path of Vault's Kubernetes auth backend. */
@@ -29,7 +32,10 @@ export interface VaultClusterSecretStoreProps {
   readonly syncWave?: number;
 }
 
-/** A ClusterSecretStore for Vault KV v2 through Kubernetes auth, limited to the given namespaces. */
+/**
+ * A ClusterSecretStore for Vault KV v2 through Kubernetes auth, limited to the given namespaces. An
+ * `https://` server with a caProvider is verified against that Secret's CA and nothing else.
+ */
 export class VaultClusterSecretStore extends Construct {
   public readonly name: string;
   public readonly resource: ClusterSecretStore;
@@ -48,6 +54,16 @@ export class VaultClusterSecretStore extends Construct {
             server: props.server,
             path: props.mount,
             version: ClusterSecretStoreSpecProviderVaultVersion.V2,
+            ...(props.caProvider
+              ? {
+                caProvider: {
+                  type: ClusterSecretStoreSpecProviderVaultCaProviderType.SECRET,
+                  name: props.caProvider.name,
+                  namespace: props.caProvider.namespace,
+                  key: props.caProvider.key,
+                },
+              }
+              : {}),
             auth: {
               kubernetes: {
                 mountPath: props.authMountPath,

@@ -4,6 +4,7 @@ export * from './iam-policy-document';
 export * from './kms-unseal-stack';
 export * from './kubernetes-auth';
 export * from './kv-v2-mount';
+export * from './operator-login';
 export * from './operator-policy';
 export * from './provider-range';
 export * from './readable-stack';

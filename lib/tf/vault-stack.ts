@@ -4,6 +4,7 @@ import type { ResolvedEsoAccess, ResolvedVaultRole } from '../catalog';
 import { EsoReadPolicy } from './eso-read-policy';
 import { KubernetesAuth } from './kubernetes-auth';
 import { KvV2Mount } from './kv-v2-mount';
+import { OperatorLogin } from './operator-login';
 import { OperatorPolicy } from './operator-policy';
 import { requireCompatibleProvider } from './provider-range';
 import { ReadableStack, ReadableStackProps } from './readable-stack';
@@ -27,8 +28,8 @@ export interface VaultStackProps extends ReadableStackProps {
 }
 
 /**
- * Vault's side of the catalog: the KV v2 mount, Kubernetes auth with ESO's role, ESO's read policy
- * and the operators' policy. Every shared name (mount, auth path, role, audience, service account
+ * Vault's side of the catalog: the KV v2 mount, Kubernetes auth with ESO's role, ESO's read policy,
+ * the operators' policy and the userpass backend operators log in at. Every shared name (mount, auth path, role, audience, service account
  * and namespace) comes from the same values the ClusterSecretStore uses.
  *
  * The provider block is empty on purpose: the address and token come from VAULT_ADDR and
@@ -40,6 +41,8 @@ export class VaultStack extends ReadableStack {
   public readonly esoReadPolicy: EsoReadPolicy;
   public readonly operatorPolicy: OperatorPolicy;
   public readonly kubernetesAuth: KubernetesAuth;
+  /** Where humans log in for the operator policy; the root token is for bootstrap only. */
+  public readonly operatorLogin: OperatorLogin;
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
     super(scope, id, props);
@@ -49,6 +52,7 @@ export class VaultStack extends ReadableStack {
     this.mount = new KvV2Mount(this, 'KvMount', { path: props.mount, maxVersions: props.maxVersions });
     this.esoReadPolicy = new EsoReadPolicy(this, 'EsoReadPolicy', { mount: props.mount, paths: props.esoReadPaths });
     this.operatorPolicy = new OperatorPolicy(this, 'OperatorPolicy', { mount: props.mount });
+    this.operatorLogin = new OperatorLogin(this, 'OperatorLogin');
     this.kubernetesAuth = new KubernetesAuth(this, 'KubernetesAuth', {
       access: props.access,
       vaultRole: props.vaultRole,

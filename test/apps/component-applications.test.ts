@@ -77,8 +77,11 @@ describe('the homelab\'s component Applications', () => {
   test('points the store at the Vault the components install, derived from its release and namespace', () => {
     const store = objects.find((o) => o.kind === 'ClusterSecretStore');
     const vault = objects.find((o) => o.kind === 'Application' && o.metadata.name === 'vault');
-    expect(store.spec.provider.vault.server).toStrictEqual(`http://${vault.spec.source.helm.releaseName}.${vault.spec.destination.namespace}.svc:8200`);
-    expect(store.spec.provider.vault.server).toStrictEqual('http://vault.vault.svc:8200');
+    expect(store.spec.provider.vault.server).toStrictEqual(`https://${vault.spec.source.helm.releaseName}.${vault.spec.destination.namespace}.svc:8200`);
+    expect(store.spec.provider.vault.server).toStrictEqual('https://vault.vault.svc:8200');
+    // ESO trusts exactly the CA of the Secret Vault serves its certificate from.
+    const tlsVolume = vault.spec.source.helm.valuesObject.server.extraVolumes[0];
+    expect(store.spec.provider.vault.caProvider).toStrictEqual({ type: 'Secret', name: tlsVolume.name, namespace: vault.spec.destination.namespace, key: 'ca.crt' });
   });
 
   test('puts no Secret with values anywhere in the output', () => {

@@ -22,7 +22,7 @@ function build(props: Partial<VaultApplicationProps>): void {
 }
 
 describe('VaultApplication', () => {
-  test('installs the pinned hashicorp/vault chart into the namespace of the KMS Secret', () => {
+  test('installs the pinned hashicorp/vault chart into the namespace of the vault-aws-kms Secret', () => {
     // GIVEN the KMS settings alone
     // WHEN synthesized
     const { app } = synth();
@@ -62,7 +62,9 @@ describe('VaultApplication', () => {
         'listener "tcp" {',
         '  address         = "[::]:8200"',
         '  cluster_address = "[::]:8201"',
-        '  tls_disable     = true',
+        '  tls_disable     = false',
+        '  tls_cert_file   = "/vault/userconfig/vault-tls/tls.crt"',
+        '  tls_key_file    = "/vault/userconfig/vault-tls/tls.key"',
         '}',
         '',
         'storage "file" {',
@@ -94,7 +96,50 @@ describe('VaultApplication', () => {
       { envName: 'AWS_ACCESS_KEY_ID', secretName: 'vault-aws-kms', secretKey: 'AWS_ACCESS_KEY_ID' },
       { envName: 'AWS_SECRET_ACCESS_KEY', secretName: 'vault-aws-kms', secretKey: 'AWS_SECRET_ACCESS_KEY' },
     ]);
+    expect(values.server.extraEnvironmentVars).toStrictEqual({ VAULT_SEAL_TYPE: 'awskms', VAULT_CACERT: '/vault/userconfig/vault-tls/ca.crt' });
+  });
+
+  test('serves TLS by default from the Secret vault-tls, through the chart\'s TLS settings', () => {
+    // GIVEN no TLS settings
+    // WHEN synthesized
+    const { vault, app } = synth();
+    const values = app.spec.source.helm.valuesObject;
+
+    // THEN the chart switches VAULT_ADDR and the probes to https, mounts the Secret and the CLI trusts its CA
+    expect(values.global).toStrictEqual({ tlsDisable: false });
+    expect(values.server.extraVolumes).toStrictEqual([{ type: 'secret', name: 'vault-tls' }]);
+    expect(values.server.extraEnvironmentVars.VAULT_CACERT).toStrictEqual('/vault/userconfig/vault-tls/ca.crt');
+    expect(vault.serverConfig.listener).toStrictEqual({
+      address: '[::]:8200',
+      clusterAddress: '[::]:8201',
+      tlsDisable: false,
+      tls: { certFile: '/vault/userconfig/vault-tls/tls.crt', keyFile: '/vault/userconfig/vault-tls/tls.key' },
+    });
+    expect([vault.tlsSecretName, vault.serviceUrl]).toStrictEqual(['vault-tls', 'https://vault.vault.svc:8200']);
+  });
+
+  test('takes the TLS Secret\'s name from its props', () => {
+    const { vault, app } = synth({ tls: { secretName: 'vault-server-tls' } });
+    const values = app.spec.source.helm.valuesObject;
+    expect(values.server.extraVolumes).toStrictEqual([{ type: 'secret', name: 'vault-server-tls' }]);
+    expect(values.server.extraEnvironmentVars.VAULT_CACERT).toStrictEqual('/vault/userconfig/vault-server-tls/ca.crt');
+    expect(vault.serverConfigHcl).toContain('  tls_cert_file   = "/vault/userconfig/vault-server-tls/tls.crt"\n');
+  });
+
+  test('plain HTTP only when asked for explicitly', () => {
+    // GIVEN tls disabled
+    // WHEN synthesized
+    const { vault, app } = synth({ tls: { disabled: true }, ingress: { host: 'vault.example.lan' } });
+    const values = app.spec.source.helm.valuesObject;
+
+    // THEN no certificate, no CA variable, an http:// address and an ingress without TLS
+    expect(values.global).toStrictEqual({ tlsDisable: true });
+    expect(values.server.extraVolumes).toBeUndefined();
     expect(values.server.extraEnvironmentVars).toStrictEqual({ VAULT_SEAL_TYPE: 'awskms' });
+    expect(vault.serverConfig.listener).toStrictEqual({ address: '[::]:8200', clusterAddress: '[::]:8201', tlsDisable: true });
+    expect(vault.serverConfigHcl).toContain('  tls_disable     = true\n}');
+    expect([vault.tlsSecretName, vault.serviceUrl]).toStrictEqual([undefined, 'http://vault.vault.svc:8200']);
+    expect(values.server.ingress).toStrictEqual({ enabled: true, hosts: [{ host: 'vault.example.lan', paths: [] }] });
   });
 
   test('runs one standalone server on file storage, without the injector, with auth-delegator and the UI', () => {
@@ -102,13 +147,12 @@ describe('VaultApplication', () => {
     // WHEN synthesized
     const values = valuesOf();
 
-    // THEN the chart runs standalone on a PVC of the chart's default size and the cluster's default class
+    // THEN the chart runs standalone on a PVC of the default class and size
     expect(values.server.ha).toStrictEqual({ enabled: false });
     expect(values.server.dataStorage).toStrictEqual({ enabled: true, mountPath: '/vault/data' });
     expect(values.injector).toStrictEqual({ enabled: false });
     expect(values.server.authDelegator).toStrictEqual({ enabled: true });
     expect(values.ui).toStrictEqual({ enabled: true });
-    expect(values.global).toStrictEqual({ tlsDisable: true });
   });
 
   test('takes the storage class and size from its props', () => {
@@ -120,35 +164,40 @@ describe('VaultApplication', () => {
     expect(valuesOf().server.annotations).toStrictEqual({ 'backup.velero.io/backup-volumes': 'data' });
   });
 
-  test('adds an ingress only when a host is given', () => {
+  test('adds an ingress only when a host is given, with a tls block for it', () => {
     expect(valuesOf().server.ingress).toStrictEqual({ enabled: false });
     expect(valuesOf({ ingress: { host: 'vault.example.lan' } }).server.ingress).toStrictEqual({
       enabled: true,
       hosts: [{ host: 'vault.example.lan', paths: [] }],
+      tls: [{ secretName: 'vault-tls', hosts: ['vault.example.lan'] }],
     });
-    expect(valuesOf({ ingress: { host: 'vault.example.lan', className: 'traefik' } }).server.ingress).toStrictEqual({
+    const annotations = { 'nginx.ingress.kubernetes.io/backend-protocol': 'HTTPS' };
+    expect(valuesOf({ ingress: { host: 'vault.example.lan', className: 'nginx', tlsSecretName: 'vault-ingress-tls', annotations } }).server.ingress).toStrictEqual({
       enabled: true,
-      ingressClassName: 'traefik',
+      ingressClassName: 'nginx',
+      annotations,
       hosts: [{ host: 'vault.example.lan', paths: [] }],
+      tls: [{ secretName: 'vault-ingress-tls', hosts: ['vault.example.lan'] }],
     });
   });
 
   test('exposes the in-cluster address the ClusterSecretStore must use', () => {
-    expect(synth().vault.serviceUrl).toStrictEqual('http://vault.vault.svc:8200');
-    expect(synth({ namespace: 'secrets', releaseName: 'bao', kms: { ...KMS, secretNamespace: 'secrets' } }).vault.serviceUrl).toStrictEqual('http://bao.secrets.svc:8200');
+    expect(synth().vault.serviceUrl).toStrictEqual('https://vault.vault.svc:8200');
+    expect(synth({ namespace: 'secrets', releaseName: 'bao', kms: { ...KMS, secretNamespace: 'secrets' } }).vault.serviceUrl).toStrictEqual('https://bao.secrets.svc:8200');
   });
 
   test('refuses props Vault or the chart cannot use, with the settings validation\'s words', () => {
+    const SUBDOMAIN = 'must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters';
     expect(() => build({ namespace: 'secrets' })).toThrow(
       'KMS Secret namespace "vault" must be the Vault Application\'s namespace "secrets": the pod reads the Secret from its own namespace');
     expect(() => build({ kms: { ...KMS, region: 'Frankfurt' } })).toThrow('KMS region "Frankfurt" must be an AWS region such as "eu-central-1"');
     expect(() => build({ kms: { ...KMS, alias: 'alias/vault unseal' } })).toThrow(
       'KMS alias "alias/vault unseal" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)');
-    expect(() => build({ storageClass: 'NFS' })).toThrow(
-      'storage class "NFS" of the Vault Application must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters');
+    expect(() => build({ storageClass: 'NFS' })).toThrow(`storage class "NFS" of the Vault Application ${SUBDOMAIN}`);
     expect(() => build({ storageSize: '10GB' })).toThrow(
       'storage size "10GB" of the Vault Application must be a Kubernetes quantity such as "5Gi" or "500Mi"');
-    expect(() => build({ ingress: { host: 'https://vault.example.lan' } })).toThrow(
-      'ingress host "https://vault.example.lan" of the Vault Application must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters');
+    expect(() => build({ ingress: { host: 'https://vault.example.lan' } })).toThrow(`ingress host "https://vault.example.lan" of the Vault Application ${SUBDOMAIN}`);
+    expect(() => build({ tls: { secretName: 'Vault TLS' } })).toThrow(`TLS Secret "Vault TLS" of the Vault Application ${SUBDOMAIN}`);
+    expect(() => build({ ingress: { host: 'vault.example.lan', tlsSecretName: '-x' } })).toThrow(`ingress TLS Secret "-x" of the Vault Application ${SUBDOMAIN}`);
   });
 });

@@ -37,6 +37,24 @@ describe('renderVaultServerConfig', () => {
     ].join('\n'));
   });
 
+  test('a TLS listener names its certificate and key files', () => {
+    const hcl = renderVaultServerConfig({ ...CONFIG, listener: { ...CONFIG.listener, tlsDisable: false, tls: { certFile: '/tls/tls.crt', keyFile: '/tls/tls.key' } } });
+    expect(hcl.split('\n').slice(3, 10)).toStrictEqual([
+      'listener "tcp" {',
+      '  address         = "[::]:8200"',
+      '  cluster_address = "[::]:8201"',
+      '  tls_disable     = false',
+      '  tls_cert_file   = "/tls/tls.crt"',
+      '  tls_key_file    = "/tls/tls.key"',
+      '}',
+    ]);
+  });
+
+  test('refuses a TLS listener without certificate files', () => {
+    expect(() => renderVaultServerConfig({ ...CONFIG, listener: { ...CONFIG.listener, tlsDisable: false } })).toThrow(
+      'the Vault listener needs tls cert and key files unless tlsDisable is set');
+  });
+
   test('gives the same text for the same input', () => {
     expect(renderVaultServerConfig({ ...CONFIG })).toStrictEqual(renderVaultServerConfig(CONFIG));
   });

@@ -101,7 +101,7 @@ describe('strict input for JavaScript callers', () => {
       'settings.kms: option "keyAlias" is not an option of settings.kms (known: region, alias, iamUserName, secretName)',
       'settings.vault: storageClass "Fast SSD" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters',
       'settings.vault: storageSize 10 must be a Kubernetes quantity such as "5Gi" or "500Mi"',
-      'settings.vault.ingress: option "hostname" is not an option of settings.vault.ingress (known: host, className)',
+      'settings.vault.ingress: option "hostname" is not an option of settings.vault.ingress (known: host, className, tlsSecretName, annotations)',
       'settings.vault.ingress: host undefined must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters',
       'settings.argocd: namespace "Argo" must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters',
       'settings.terraform.stateBackend: kind "gcs" must be "local" or "s3"',
@@ -115,7 +115,7 @@ describe('strict input for JavaScript callers', () => {
       'settings: the settings undefined must be an object',
     ]);
     const resolved = resolveDeclaration({ catalog, settings: { ...FIXTURE_SETTINGS, vault: { namespace: 'secrets', releaseName: 'bao' } } });
-    expect(resolved.store.server).toBe('http://bao.secrets.svc:8200');
+    expect(resolved.store.server).toBe('https://bao.secrets.svc:8200');
     expect(resolved.settings.kms).toStrictEqual({
       region: 'us-east-1', alias: 'alias/vault-unseal', iamUserName: 'vault-unseal', secretName: 'vault-aws-kms', secretNamespace: 'secrets',
     });

@@ -15,21 +15,25 @@ const OUTPUTS = {
   region: { sensitive: false, type: 'string', value: 'eu-central-1' },
 };
 
+const FILTER = '(.AccessKey // error("no AccessKey in the aws output")) as $key'
+  + ' | {apiVersion: "v1", kind: "Secret", type: "Opaque", metadata: {name: "vault-aws-kms", namespace: "vault"},'
+  + ' data: ({VAULT_AWSKMS_SEAL_KEY_ID: $keyId, AWS_REGION: $region, AWS_ACCESS_KEY_ID: $key.AccessKeyId, AWS_SECRET_ACCESS_KEY: $key.SecretAccessKey} | map_values(@base64))}';
+
 const EXPECTED = [
   "# vault-aws-kms (namespace vault) holds Vault's KMS unseal credentials. Create it by hand, before Vault starts; never commit it.",
-  '# 1. Create an access key for the IAM user vault-unseal; note AccessKeyId and SecretAccessKey (shown once):',
-  'aws iam create-access-key --user-name vault-unseal',
-  '# 2. Enter them at the prompts (bash or zsh); the secret is not echoed, and neither lands in shell history:',
-  "printf 'AccessKeyId: '; read -r UNSEAL_ACCESS_KEY_ID",
-  "printf 'SecretAccessKey: '; read -rs UNSEAL_SECRET_ACCESS_KEY; echo",
-  '# 3. Create the Secret (and first its namespace, if it does not exist yet):',
+  '# Needs aws, jq and kubectl. The new access key pair goes from aws through jq to kubectl on pipes: it is in no',
+  '# command line, never shown on the terminal, and in no file or shell history.',
+  '# 1. The namespace, if it does not exist yet:',
   'kubectl create namespace vault',
-  'kubectl create secret generic vault-aws-kms -n vault \\',
-  '  --from-literal=VAULT_AWSKMS_SEAL_KEY_ID=1234abcd-12ab-34cd-56ef-1234567890ab \\',
-  '  --from-literal=AWS_REGION=eu-central-1 \\',
-  '  --from-literal=AWS_ACCESS_KEY_ID="$UNSEAL_ACCESS_KEY_ID" \\',
-  '  --from-literal=AWS_SECRET_ACCESS_KEY="$UNSEAL_SECRET_ACCESS_KEY"',
-  'unset UNSEAL_ACCESS_KEY_ID UNSEAL_SECRET_ACCESS_KEY',
+  '# 2. Create an access key for the IAM user vault-unseal and write it straight into the Secret (server-side apply keeps',
+  '#    it out of the last-applied annotation). Running this again replaces the Secret with a new key (rotation):',
+  'aws iam create-access-key --user-name vault-unseal --output json \\',
+  `  | jq --arg keyId 1234abcd-12ab-34cd-56ef-1234567890ab --arg region eu-central-1 '${FILTER}' \\`,
+  '  | kubectl apply --server-side --field-manager=homelab-secrets -f -',
+  '# 3. Check: the Secret has its four keys (names only), and the user has the keys you expect. If step 2 failed after aws',
+  '#    created a key, that key was never stored anywhere: delete it (aws iam delete-access-key --user-name ... --access-key-id ...).',
+  "kubectl -n vault get secret vault-aws-kms -o jsonpath='{.data}' | jq 'keys'",
+  'aws iam list-access-keys --user-name vault-unseal',
   '',
 ].join('\n');
 

@@ -3,7 +3,7 @@ import { EXIT } from '../../lib/cli';
 import { harness } from './support/cli-harness';
 
 describe('new', () => {
-  test('prints the vault kv put with every declared key as a placeholder', async () => {
+  test('prints the vault kv put that reads every declared key at a hidden prompt and takes them as JSON on stdin', async () => {
     // GIVEN
     const h = harness({ catalog: homelabCatalog() });
 
@@ -12,8 +12,17 @@ describe('new', () => {
 
     // THEN
     expect(code).toBe(EXIT.ok);
-    expect(h.stdout()).toBe('vault kv put homelab/apps/openclaw OPENCLAW_GATEWAY_TOKEN=<...> OPENCLAW_HOOKS_TOKEN=<...> ANTHROPIC_API_KEY=<...>\n');
-    expect(h.stderr()).toBe('# vault kv put replaces every key at homelab/apps/openclaw: use it for a new path; change keys later with: homelab-secrets rotate apps/openclaw <key>...\n');
+    expect(h.stdout()).toBe(
+      "( for k in OPENCLAW_GATEWAY_TOKEN OPENCLAW_HOOKS_TOKEN ANTHROPIC_API_KEY; do printf '%s: ' \"$k\" >&2; IFS= read -rs v; echo >&2; printf '%s\\n' \"$v\"; done )"
+      + ' | jq -Rn \'{"OPENCLAW_GATEWAY_TOKEN": input, "OPENCLAW_HOOKS_TOKEN": input, "ANTHROPIC_API_KEY": input}\''
+      + ' | vault kv put -mount=homelab apps/openclaw -\n');
+    expect(h.stderr()).toBe([
+      '# it prompts for OPENCLAW_GATEWAY_TOKEN, OPENCLAW_HOOKS_TOKEN, ANTHROPIC_API_KEY without echo (bash or zsh), one line each; the values reach vault as JSON on stdin, never as arguments',
+      '# a value of several lines, or values you keep in a file: write {"OPENCLAW_GATEWAY_TOKEN": "...", "OPENCLAW_HOOKS_TOKEN": "...", "ANTHROPIC_API_KEY": "..."} to apps-openclaw.json (umask 077), then',
+      '#   vault kv put -mount=homelab apps/openclaw - < apps-openclaw.json && rm apps-openclaw.json',
+      '# vault kv put replaces every key at homelab/apps/openclaw: use it for a new path; change keys later with: homelab-secrets rotate apps/openclaw <key>...',
+      '',
+    ].join('\n'));
     expect(h.runs).toStrictEqual([]);
   });
 

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { HOMELAB_SETTINGS, homelabCatalog } from '../../apps/homelab';
 import { EXIT, VAULT_STACK, kmsStackDir, renderPutCommand } from '../../lib/cli';
 import { DEFAULT_TERRAFORM_OUTDIR, TERRAFORM_STACKS } from '../../lib/tf';
+import { SecretCatalog } from '../../lib/catalog';
+import { renderOperatorUserCommand } from '../../lib/tf/operator-login-names';
 import { harness } from './support/cli-harness';
 
 async function rebuild(withPlatform = true): Promise<{ code: number; lines: string[] }> {
@@ -26,7 +28,7 @@ describe('rebuild', () => {
       "[ ] 1. Before the Argo CD bootstrap, create the Secret vault-aws-kms in namespace vault: Vault's awskms seal reads its KMS credentials from it.",
       '[ ] 2. Bootstrap Argo CD. It deploys Vault and ESO, and Vault unseals itself through KMS. Restoring from Velero? Do 3a first.',
       "[ ] 3. Bring back Vault's data, either a) or b).",
-      '[ ] 4. Re-populate the secrets. Reach Vault through a port-forward and log in (after 3b with the root token):',
+      '[ ] 4. Re-populate the secrets. Reach Vault through a port-forward, trusting exactly its CA, and log in:',
       '[ ] 5. ESO recreates every Secret through the ClusterSecretStore vault-backend. Sync now rather than at the next refresh, then confirm:',
     ]);
   });
@@ -37,10 +39,11 @@ describe('rebuild', () => {
 
     // THEN
     const all = commands(lines);
-    expect(all.slice(0, 9)).toStrictEqual([
+    expect(all.slice(0, 10)).toStrictEqual([
       'terraform -chdir=cdktf.out/stacks/kms-unseal init',
       'terraform -chdir=cdktf.out/stacks/kms-unseal output -json | npx homelab-secrets kms-secret',
       'aws kms describe-key --key-id alias/vault-unseal --region eu-central-1 --query KeyMetadata.KeyId --output text',
+      'kubectl -n vault get secret vault-tls',
       'kubectl -n vault exec vault-0 -- vault status',
       'kubectl -n external-secrets get pods',
       'velero backup get',
@@ -48,6 +51,7 @@ describe('rebuild', () => {
       'kubectl -n vault exec -ti vault-0 -- vault operator init -recovery-shares=5 -recovery-threshold=3',
       'kubectl -n vault port-forward svc/vault 8200:8200 &',
     ]);
+    expect(lines).toContain("      # Vault's pod also mounts its TLS Secret vault-tls (tls.crt, tls.key, ca.crt): issue it with cert-manager before Vault starts (docs/security.md)");
     expect(lines).toContain('   b) Or initialise an empty Vault. With the awskms seal, init prints recovery keys and a root token, not unseal keys: keep them offline.');
   });
 
@@ -60,7 +64,7 @@ describe('rebuild', () => {
 
     // THEN
     const all = commands(lines);
-    expect(all.filter((l) => l.startsWith('vault kv put '))).toStrictEqual(catalog.paths.map((p) => renderPutCommand(catalog, p)));
+    expect(all.filter((l) => l.includes('vault kv put '))).toStrictEqual(catalog.paths.map((p) => renderPutCommand(catalog, p)));
     expect(all.filter((l) => l.includes('force-sync'))).toStrictEqual(catalog.pathNames.map((p) => `npx homelab-secrets force-sync ${p}`));
     expect(all.slice(-3)).toStrictEqual(['kubectl get clustersecretstore vault-backend', 'kubectl get externalsecret -A', 'npx homelab-secrets check']);
     expect(all.filter((l) => l.includes('cdktf'))).toContain('npx cdktf deploy vault');
@@ -78,5 +82,49 @@ describe('rebuild', () => {
     expect(kmsStackDir(harness().ctx)).toBe(join(DEFAULT_TERRAFORM_OUTDIR, 'stacks', TERRAFORM_STACKS.kmsUnseal));
     expect(kmsStackDir({ ...harness().ctx, terraformOutdir: 'out/tf' })).toBe('out/tf/stacks/kms-unseal');
     expect(VAULT_STACK).toBe(TERRAFORM_STACKS.vault);
+  });
+
+  test('step 4 trusts exactly Vault\'s CA and uses the root token only to deploy, create the first operator login and revoke itself', async () => {
+    // WHEN
+    const { lines } = await rebuild();
+
+    // THEN
+    const all = commands(lines);
+    const from = all.indexOf('kubectl -n vault port-forward svc/vault 8200:8200 &');
+    expect(all.slice(from, from + 16)).toStrictEqual([
+      'kubectl -n vault port-forward svc/vault 8200:8200 &',
+      'export VAULT_ADDR=https://127.0.0.1:8200',
+      "kubectl -n vault get secret vault-tls -o jsonpath='{.data.ca\\.crt}' | base64 -d > vault-ca.crt",
+      'export VAULT_CACERT=$PWD/vault-ca.crt',
+      'export NODE_EXTRA_CA_CERTS=$PWD/vault-ca.crt',
+      'vault login',
+      'export VAULT_TOKEN=$(vault print token)',
+      'npx cdktf deploy vault',
+      renderOperatorUserCommand('homelab'),
+      'vault token revoke -self',
+      'unset VAULT_TOKEN',
+      'vault login -no-print -method=userpass -path=userpass username="$USER"',
+      'export VAULT_TOKEN=$(vault print token)',
+      'npx homelab-secrets check',
+      renderPutCommand(homelabCatalog(), homelabCatalog().paths[0]),
+      renderPutCommand(homelabCatalog(), homelabCatalog().paths[1]),
+    ]);
+    expect(lines).toContain('   Then, in both cases, as an operator (tokens last 1h, renewable to 8h):');
+  });
+
+  test('a Vault on plain HTTP gets an http:// address, no CA, and a warning', async () => {
+    // GIVEN
+    const catalog = new SecretCatalog({ mount: 'homelab' });
+    catalog.path('apps/vpn', ['USER']).syncTo({ name: 'vpn', namespace: 'arr' });
+    const h = harness({ catalog, settings: { kms: { region: 'eu-central-1' }, vault: { tls: { disabled: true } } } });
+
+    // WHEN
+    await h.cli('rebuild');
+
+    // THEN
+    const lines = h.stdout().split('\n');
+    expect(commands(lines)).toContain('export VAULT_ADDR=http://127.0.0.1:8200');
+    expect(lines.filter((l) => /CACERT|vault-ca|vault-tls/.test(l))).toStrictEqual([]);
+    expect(lines).toContain('      # Vault serves plain HTTP (tls disabled): tokens and values cross the port-forward in clear text');
   });
 });

@@ -27,8 +27,9 @@ describe('check against OpenBao', () => {
     }
   });
 
-  function checkHarness(token = bao.rootToken, addr = bao.addr) {
-    return harness({ catalog: homelabCatalog(), env: { VAULT_ADDR: addr, VAULT_TOKEN: token } });
+  /** The CLI's fetch trusts exactly the server's CA, as NODE_EXTRA_CA_CERTS makes Node's fetch do for the real CLI. */
+  function checkHarness(token = bao.rootToken, addr = bao.addr, fetch: typeof globalThis.fetch = bao.fetch) {
+    return harness({ catalog: homelabCatalog(), env: { VAULT_ADDR: addr, VAULT_TOKEN: token }, fetch });
   }
 
   test('a mount that holds exactly the catalog exits 0', async () => {
@@ -115,13 +116,13 @@ describe('check against OpenBao', () => {
 
     // THEN
     expect(code).toBe(EXIT.usage);
-    expect(h.stderr()).toMatch(/^homelab-secrets: Vault at http:\/\/127\.0\.0\.1:\d+ denied LIST \/v1\/homelab\/metadata\/ \(403 /);
+    expect(h.stderr()).toMatch(/^homelab-secrets: Vault at https:\/\/127\.0\.0\.1:\d+ denied LIST \/v1\/homelab\/metadata\/ \(403 /);
     expect(h.stderr()).not.toContain('not-a-token');
   });
 
   test('an unreachable Vault: exit 2', async () => {
     // GIVEN
-    const addr = `http://127.0.0.1:${await freePort()}`;
+    const addr = `https://127.0.0.1:${await freePort()}`;
     const h = checkHarness(bao.rootToken, addr);
 
     // WHEN
@@ -129,7 +130,19 @@ describe('check against OpenBao', () => {
 
     // THEN
     expect(code).toBe(EXIT.usage);
-    expect(h.stderr()).toBe(`homelab-secrets: Vault at ${addr} is unreachable: connect ECONNREFUSED ${addr.slice('http://'.length)}\n`);
+    expect(h.stderr()).toBe(`homelab-secrets: Vault at ${addr} is unreachable: connect ECONNREFUSED ${addr.slice('https://'.length)}\n`);
+  });
+
+  test('a Vault whose certificate the client does not trust is unreachable: exit 2, and no request was answered', async () => {
+    // GIVEN Node's own fetch, which trusts only the system roots
+    const h = checkHarness(bao.rootToken, bao.addr, globalThis.fetch);
+
+    // WHEN
+    const code = await h.cli('check');
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    expect(h.stderr()).toBe(`homelab-secrets: Vault at ${bao.addr} is unreachable: unable to verify the first certificate\n`);
   });
 
   test('a Vault without the mount: exit 2', async () => {
@@ -142,6 +155,6 @@ describe('check against OpenBao', () => {
 
     // THEN
     expect(code).toBe(EXIT.usage);
-    expect(h.stderr()).toMatch(/^homelab-secrets: Vault at http:\/\/127\.0\.0\.1:\d+ has no secrets engine at "homelab\/" \(LIST \/v1\/homelab\/metadata\/: no handler for route/);
+    expect(h.stderr()).toMatch(/^homelab-secrets: Vault at https:\/\/127\.0\.0\.1:\d+ has no secrets engine at "homelab\/" \(LIST \/v1\/homelab\/metadata\/: no handler for route/);
   });
 });

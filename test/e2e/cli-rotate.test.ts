@@ -41,8 +41,9 @@ describe('rotate against OpenBao', () => {
 
   /** The CLI as an operator runs it: real child processes, `vault` and `kubectl` found on PATH. */
   function rotateHarness(stdin: string, extraEnv: Record<string, string> = {}): Harness {
-    const env = { ...process.env, PATH: `${kubectl.dir}:${process.env.PATH}`, VAULT_ADDR: bao.addr, VAULT_TOKEN: bao.rootToken, ...extraEnv };
-    return harness({ catalog: homelabCatalog(), stdin, env, run: spawnRun(env) });
+    // VAULT_CACERT: the CLI passes it on as BAO_CACERT, so the real bao verifies the server's certificate.
+    const env = { ...process.env, PATH: `${kubectl.dir}:${process.env.PATH}`, VAULT_ADDR: bao.addr, VAULT_TOKEN: bao.rootToken, VAULT_CACERT: bao.caFile, ...extraEnv };
+    return harness({ catalog: homelabCatalog(), stdin, env, run: spawnRun(env), fetch: bao.fetch });
   }
 
   async function openclaw(): Promise<{ data: Record<string, string>; version: number }> {

@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { homelabCatalog } from '../../apps/homelab';
 import type { SecretCatalog } from '../../lib/catalog';
-import { BaoDevServer, startBaoDevServer, vaultApi } from './support/bao-dev-server';
+import { renderOperatorLoginCommand, renderOperatorUserCommand } from '../../lib/tf/operator-login-names';
+import { BaoDevServer, fetchTrusting, makeCa, startBaoDevServer, vaultApi } from './support/bao-dev-server';
 import { engines } from './support/engines';
 import { applyWithVaultApi, synthVaultStack, terraform, tokenWith } from './support/vault-stack';
 
@@ -28,6 +29,29 @@ const APPLIERS: [string, Applier, boolean][] = [
   ['the Vault HTTP API calls the provider makes', (_dir, json, server) => applyWithVaultApi(json, server), true],
 ];
 
+/** The operator the e2e logs in as, with a password made for this run (never printed). */
+const OPERATOR = 'e2e-operator';
+
+/**
+ * Every path ESO must not read although a widened policy would let it: an undeclared sibling under
+ * every prefix of a declared path (and at the top of the mount), every parent, the mount's data root,
+ * each declared path with a suffix (`apps/vpn2`) and with a child (`apps/vpn/x`).
+ */
+export function undeclaredNeighbours(catalog: SecretCatalog): string[] {
+  const declared = new Set(catalog.pathNames);
+  const prefixes = new Set<string>(['']);
+  for (const path of catalog.pathNames) {
+    const segments = path.split('/');
+    for (let i = 1; i < segments.length; i++) prefixes.add(segments.slice(0, i).join('/'));
+  }
+  const candidates = [
+    ...[...prefixes].map((prefix) => (prefix ? `${prefix}/e2e-undeclared` : 'e2e-undeclared')),
+    ...[...prefixes].filter((prefix) => prefix !== ''),
+    ...catalog.pathNames.flatMap((path) => [`${path}2`, `${path}/x`]),
+  ];
+  return [...new Set(candidates)].filter((path) => !declared.has(path)).sort();
+}
+
 /** Placeholder content for a declared path: key → "placeholder-<key>". Not secret, never printed. */
 function placeholders(keys: readonly string[]): Record<string, string> {
   return Object.fromEntries(keys.map((k) => [k, `placeholder-${k}`]));
@@ -43,13 +67,15 @@ describe.each(APPLIERS)('the vault stack applied by %s', (_name, apply, availabl
     let stack: { dir: string; json: any };
     let esoToken: string;
     let operatorToken: string;
+    let operatorHome: string;
+    const operatorPassword = `e2e-${Math.random().toString(36).slice(2)}-password`;
 
     const bao = (token: string, args: string[]): { status: number; output: string } => {
       try {
         const output = execFileSync(engines().baoBin, args, {
           encoding: 'utf8',
           stdio: ['ignore', 'pipe', 'pipe'],
-          env: { ...process.env, BAO_ADDR: server.addr, BAO_TOKEN: token, VAULT_ADDR: server.addr, VAULT_TOKEN: token },
+          env: { ...process.env, ...server.cliEnv, BAO_TOKEN: token, VAULT_TOKEN: token },
         });
         return { status: 0, output };
       } catch (error: any) {
@@ -73,12 +99,31 @@ describe.each(APPLIERS)('the vault stack applied by %s', (_name, apply, availabl
         expect(status).toBe(200);
       }
       esoToken = await tokenWith(server, [policyNames().eso]);
-      operatorToken = await tokenWith(server, [policyNames().operator]);
+      operatorToken = await operatorLogin();
     });
+
+    /**
+     * The operator's login as `rebuild` prints it: the bootstrap command, run with the root token,
+     * creates the user with the password read on stdin; then `vault login -method=userpass` (through a
+     * terminal, as it insists on one) stores the operator's token in the token helper.
+     */
+    async function operatorLogin(): Promise<string> {
+      const bin = mkdtempSync(join(tmpdir(), 'homelab-secrets-e2e-bin-'));
+      symlinkSync(engines().baoBin, join(bin, 'vault'));
+      operatorHome = mkdtempSync(join(tmpdir(), 'homelab-secrets-e2e-home-'));
+      const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: operatorHome, USER: OPERATOR, ...server.cliEnv };
+      const create = spawnSync('bash', ['-c', renderOperatorUserCommand(catalog.mount)], { env: { ...env, BAO_TOKEN: server.rootToken }, input: `${operatorPassword}\n`, encoding: 'utf8' });
+      expect([create.status, create.stdout.trim()]).toStrictEqual([0, `Success! Data written to: auth/userpass/users/${OPERATOR}`]);
+      const login = spawnSync('script', ['-qec', renderOperatorLoginCommand(), '/dev/null'], { env, input: `${operatorPassword}\n`, encoding: 'utf8' });
+      expect(login.status).toBe(0);
+      rmSync(bin, { recursive: true, force: true });
+      return readFileSync(join(operatorHome, '.vault-token'), 'utf8').trim();
+    }
 
     afterAll(async () => {
       await server?.stop();
       if (work) rmSync(work, { recursive: true, force: true });
+      if (operatorHome) rmSync(operatorHome, { recursive: true, force: true });
     });
 
     if (apply === applyWithTerraform) {
@@ -128,23 +173,74 @@ describe.each(APPLIERS)('the vault stack applied by %s', (_name, apply, availabl
       }
     });
 
-    test('ESO\'s token is denied undeclared paths, metadata, listing and every write', async () => {
-      await vaultApi(server.addr, server.rootToken, 'POST', `${catalog.mount}/data/apps/undeclared`, { data: { k: 'placeholder' } });
+    test('ESO\'s token is denied every undeclared neighbour of a declared path: siblings, parents, suffixes, children', async () => {
+      // GIVEN each of them holds data, so that a widened policy would answer 200, not 404
+      const neighbours = undeclaredNeighbours(catalog);
+      for (const path of neighbours) {
+        const { status } = await vaultApi(server.addr, server.rootToken, 'POST', `${catalog.mount}/data/${path}`, { data: { k: 'placeholder' } });
+        expect([path, status]).toStrictEqual([path, 200]);
+      }
+      expect(neighbours).toEqual(expect.arrayContaining(['apps/e2e-undeclared', 'infrastructure/e2e-undeclared', 'e2e-undeclared', 'apps', 'infrastructure', 'apps/vpn2', 'apps/vpn/x']));
+
+      // WHEN ESO's token reads them, THEN each is denied; the data root too
+      for (const path of [...neighbours, '']) {
+        const { status } = await read(esoToken, path);
+        expect([path, status]).toStrictEqual([path, 403]);
+      }
+    });
+
+    test('ESO\'s token is denied metadata, listing and every write', async () => {
       const attempts: [string, string, unknown?][] = [
-        ['GET', `${catalog.mount}/data/apps/undeclared`],
         ['GET', `${catalog.mount}/metadata/apps/vpn`],
+        ['GET', `${catalog.mount}/metadata/infrastructure/minio`],
         ['LIST', `${catalog.mount}/metadata/apps`],
+        ['LIST', `${catalog.mount}/metadata/infrastructure`],
         ['LIST', `${catalog.mount}/metadata/`],
+        ['LIST', `${catalog.mount}/data/apps`],
+        ['GET', `${catalog.mount}/config`],
         ['POST', `${catalog.mount}/data/apps/vpn`, { data: { OPENVPN_USER: 'x' } }],
+        ['PATCH', `${catalog.mount}/data/apps/vpn`, { data: { OPENVPN_USER: 'x' } }],
         ['POST', `${catalog.mount}/data/apps/new`, { data: { k: 'x' } }],
         ['DELETE', `${catalog.mount}/data/apps/vpn`],
         ['DELETE', `${catalog.mount}/metadata/apps/vpn`],
+        ['POST', `${catalog.mount}/delete/apps/vpn`, { versions: [1] }],
+        ['POST', `${catalog.mount}/undelete/apps/vpn`, { versions: [1] }],
         ['POST', `${catalog.mount}/destroy/apps/vpn`, { versions: [1] }],
+        ['POST', `${catalog.mount}/metadata/apps/vpn`, { max_versions: 1 }],
       ];
       for (const [method, path, body] of attempts) {
         const { status } = await vaultApi(server.addr, esoToken, method, path, body);
         expect([method, path, status]).toStrictEqual([method, path, 403]);
       }
+    });
+
+    test('ESO\'s reads go over TLS and trust exactly the server\'s CA', async () => {
+      // GIVEN clients that trust the test CA, another CA, and only the system roots
+      const other = mkdtempSync(join(tmpdir(), 'homelab-secrets-e2e-ca-'));
+      const otherCa = readFileSync(makeCa(other, 'other').caFile, 'utf8');
+      rmSync(other, { recursive: true, force: true });
+      const url = `${server.addr}/v1/${catalog.mount}/data/apps/vpn`;
+      const headers = { 'X-Vault-Token': esoToken };
+
+      // WHEN / THEN only the first connects
+      expect(server.addr.startsWith('https://127.0.0.1:')).toBe(true);
+      expect((await fetchTrusting(server.caCert)(url, { headers })).status).toBe(200);
+      for (const ca of [otherCa, undefined]) {
+        const error = await fetchTrusting(ca)(url, { headers }).then(() => undefined, (e: any) => e.cause?.code);
+        expect(error).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+      }
+    });
+
+    test('the Kubernetes auth config is applied exactly as synthesized, relying on the pod\'s CA file', async () => {
+      // GIVEN the synthesized config: no CA of its own (the production setting)
+      const synthesized = Object.values(stack.json.resource.vault_kubernetes_auth_backend_config)[0] as Record<string, unknown>;
+      expect(Object.keys(synthesized).filter((k) => k !== '//').sort()).toStrictEqual(['backend', 'kubernetes_host']);
+
+      // THEN the server holds exactly it
+      const { status, body } = await vaultApi(server.addr, server.rootToken, 'GET', `auth/${catalog.eso.authMountPath}/config`);
+      expect(status).toBe(200);
+      expect({ host: body.data.kubernetes_host, ca: body.data.kubernetes_ca_cert, local: body.data.disable_local_ca_jwt, keys: body.data.pem_keys })
+        .toStrictEqual({ host: synthesized.kubernetes_host, ca: '', local: false, keys: [] });
     });
 
     test('the operator\'s kv patch changes one key and keeps the others', () => {
@@ -162,6 +258,36 @@ describe.each(APPLIERS)('the vault stack applied by %s', (_name, apply, availabl
       expect(JSON.parse(list.output)).toContain('scratch');
       expect(bao(operatorToken, ['kv', 'metadata', 'get', `-mount=${catalog.mount}`, 'apps/scratch']).status).toBe(0);
       expect(bao(operatorToken, ['kv', 'metadata', 'delete', `-mount=${catalog.mount}`, 'apps/scratch']).status).toBe(0);
+    });
+
+    test('the operator\'s login is a userpass token with the operator policy, short-lived', async () => {
+      const { status, body } = await vaultApi(server.addr, operatorToken, 'GET', 'auth/token/lookup-self');
+      expect(status).toBe(200);
+      expect({ path: body.data.path, policies: body.data.policies, ttl: body.data.creation_ttl, name: body.data.meta.username }).toStrictEqual({
+        path: `auth/userpass/login/${OPERATOR}`,
+        policies: ['default', policyNames().operator],
+        ttl: 3600,
+        name: OPERATOR,
+      });
+    });
+
+    test('the operator is denied sys/ and everything outside the mount', async () => {
+      const attempts: [string, string, unknown?][] = [
+        ['GET', 'sys/mounts'],
+        ['GET', 'sys/auth'],
+        ['POST', 'sys/auth/approle', { type: 'approle' }],
+        ['GET', `sys/policies/acl/${policyNames().eso}`],
+        ['PUT', `sys/policies/acl/${policyNames().operator}`, { policy: 'path "*" { capabilities = ["sudo"] }' }],
+        ['POST', `sys/mounts/${catalog.mount}/tune`, { max_lease_ttl: '1h' }],
+        ['POST', 'auth/token/create', { policies: ['root'] }],
+        ['POST', `auth/userpass/users/${OPERATOR}`, { token_policies: 'root' }],
+        ['GET', `auth/${catalog.eso.authMountPath}/role/${catalog.eso.role}`],
+        ['POST', `auth/${catalog.eso.authMountPath}/role/${catalog.eso.role}`, { token_policies: 'root' }],
+      ];
+      for (const [method, path, body] of attempts) {
+        const { status } = await vaultApi(server.addr, operatorToken, method, path, body);
+        expect([method, path, status]).toStrictEqual([method, path, 403]);
+      }
     });
 
     test('the operator is denied outside the mount', async () => {
@@ -199,5 +325,24 @@ describe.each(APPLIERS)('the vault stack applied by %s', (_name, apply, availabl
       expect((await read(esoToken, 'apps/e2e-extra')).status).toBe(403);
       expect((await read(esoToken, 'apps/vpn')).status).toBe(200);
     });
+  });
+});
+
+describe('the same Kubernetes auth config on a server without the pod CA file', () => {
+  let server: BaoDevServer;
+  let work: string;
+  beforeAll(async () => {
+    server = await startBaoDevServer({ podCa: false });
+    work = mkdtempSync(join(tmpdir(), 'homelab-secrets-e2e-'));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('is refused, naming the file: what the pod CA in the test server stands for', async () => {
+    const stack = synthVaultStack(homelabCatalog(), join(work, 'cdktf.out'));
+    await expect(applyWithVaultApi(stack.json, server)).rejects.toThrow(
+      'POST auth/kubernetes/config: 400 ["open /var/run/secrets/kubernetes.io/serviceaccount/ca.crt: no such file or directory"]');
   });
 });

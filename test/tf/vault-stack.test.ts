@@ -22,7 +22,7 @@ function synthVault(catalog: SecretCatalog, props: Partial<ConstructorParameters
 }
 
 describe('VaultStack', () => {
-  test('holds the mount, its KV config, Kubernetes auth with ESO role, and both policies, at readable addresses', () => {
+  test('holds the mount, its KV config, Kubernetes auth with ESO role, both policies and the operator login, at readable addresses', () => {
     // GIVEN
     const catalog = twoPathCatalog();
 
@@ -32,6 +32,7 @@ describe('VaultStack', () => {
     // THEN
     expect(addresses(synthesized)).toStrictEqual([
       'vault_auth_backend.kubernetes_auth',
+      'vault_auth_backend.operator_login',
       'vault_kubernetes_auth_backend_config.kubernetes_auth_config',
       'vault_kubernetes_auth_backend_role.kubernetes_auth_role',
       'vault_kv_secret_backend_v2.kv_mount_config',
@@ -42,6 +43,7 @@ describe('VaultStack', () => {
     expect(synthesized).toHaveResourceWithProperties(Mount, { path: 'homelab', type: 'kv-v2' });
     expect(synthesized).toHaveResourceWithProperties(KvSecretBackendV2, { mount: '${vault_mount.kv_mount.path}', max_versions: 10 });
     expect(synthesized).toHaveResourceWithProperties(AuthBackend, { type: 'kubernetes', path: 'kubernetes' });
+    expect(synthesized).toHaveResourceWithProperties(AuthBackend, { type: 'userpass', path: 'userpass' });
     expect(synthesized).toHaveResourceWithProperties(KubernetesAuthBackendConfig, {
       backend: '${vault_auth_backend.kubernetes_auth.path}',
       kubernetes_host: 'https://kubernetes.default.svc',

@@ -43,6 +43,7 @@ export function clusterSecretStoreProps(mount: string, store: ResolvedStore, nam
   return {
     name: store.storeName,
     server: store.server,
+    caProvider: store.caProvider,
     mount,
     authMountPath: store.authMountPath,
     role: store.role,

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 export interface Engines {
   readonly dir: string;
   readonly baoBin: string;
-  readonly tfBin: string;
+  /** The Terraform-compatible CLI; undefined when `npm run engines` skipped it (HOMELAB_ENGINES_SKIP="tf"). */
+  readonly tfBin?: string;
   readonly tfCliConfigFile: string;
   /** Whether terraform-provider-vault is in the filesystem mirror; if not, why. */
   readonly vaultProvider: { readonly available: boolean; readonly error?: string };
@@ -17,17 +18,16 @@ export function engines(): Engines {
   const file = join(dir, 'engines.json');
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run engines\` first`);
   const recorded = JSON.parse(readFileSync(file, 'utf8'));
-  const found = {
-    dir,
-    baoBin: recorded.bao?.path,
-    tfBin: recorded.tf?.path,
-    tfCliConfigFile: recorded.cliConfigFile ?? join(dir, 'tofurc'),
-  };
-  for (const [name, path] of Object.entries(found)) {
-    if (!path || !existsSync(path)) throw new Error(`engine ${name} is not installed (${path}): run \`npm run engines\``);
-  }
+  const baoBin: string | undefined = recorded.bao?.path;
+  if (!baoBin || !existsSync(baoBin)) throw new Error(`engine bao is not installed (${baoBin}): run \`npm run engines\``);
+  const tfBin: string | undefined = recorded.tf?.path && existsSync(recorded.tf.path) ? recorded.tf.path : undefined;
   return {
-    ...found,
-    vaultProvider: { available: recorded.vaultProvider?.available === true, error: recorded.vaultProvider?.error },
+    dir,
+    baoBin,
+    tfBin,
+    tfCliConfigFile: recorded.cliConfigFile ?? join(dir, 'tofurc'),
+    vaultProvider: tfBin === undefined
+      ? { available: false, error: 'no Terraform-compatible CLI is installed (npm run engines skipped "tf")' }
+      : { available: recorded.vaultProvider?.available === true, error: recorded.vaultProvider?.error },
   };
 }

@@ -8,31 +8,20 @@ import { TERRAFORM_STACKS, terraformPart } from '../../../lib/tf';
 import { engines } from './engines';
 import { vaultApi } from './bao-dev-server';
 
-let testCa: string | undefined;
-
 /**
- * A throwaway CA certificate. The dev server runs outside any cluster, so the Kubernetes auth config
- * needs the API server's CA spelled out (in the cluster Vault reads its pod's); no login uses it.
+ * Synthesizes the catalog's Terraform with the homelab's own settings into `outdir` and returns the
+ * vault stack's folder and JSON: exactly what users deploy, nothing added for the test.
  */
-function kubernetesTestCa(): string {
-  testCa ??= execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-subj', '/CN=homelab-secrets-e2e-kubernetes-ca', '-days', '1', '-keyout', '/dev/null',
-  ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return testCa;
-}
-
-/** Synthesizes the catalog's Terraform into `outdir` and returns the vault stack's folder and JSON. */
 export function synthVaultStack(catalog: SecretCatalog, outdir: string): { dir: string; json: any } {
-  const settings = { ...HOMELAB_SETTINGS, vault: { ...HOMELAB_SETTINGS.vault, kubernetesCaCert: kubernetesTestCa() } };
-  synthOutputs({ catalog, settings }, [terraformPart(outdir)]);
+  synthOutputs({ catalog, settings: HOMELAB_SETTINGS }, [terraformPart(outdir)]);
   const dir = join(outdir, 'stacks', TERRAFORM_STACKS.vault);
   return { dir, json: JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) };
 }
 
 /** Runs the Terraform-compatible CLI in a stack folder against the dev server. */
-export function terraform(dir: string, args: string[], server: { addr: string; rootToken: string }): { status: number; output: string } {
+export function terraform(dir: string, args: string[], server: { addr: string; rootToken: string; caFile: string }): { status: number; output: string } {
   const { tfBin, tfCliConfigFile } = engines();
+  if (tfBin === undefined) throw new Error('no Terraform-compatible CLI is installed: run `npm run engines`');
   try {
     const output = execFileSync(tfBin, args, {
       cwd: dir,
@@ -45,6 +34,8 @@ export function terraform(dir: string, args: string[], server: { addr: string; r
         CHECKPOINT_DISABLE: '1',
         VAULT_ADDR: server.addr,
         VAULT_TOKEN: server.rootToken,
+        // The provider verifies the server against exactly the test's CA.
+        VAULT_CACERT: server.caFile,
       },
     });
     return { status: 0, output };
@@ -107,6 +98,10 @@ export async function applyWithVaultApi(json: any, server: { addr: string; rootT
   const { body: auths } = await vaultApi(server.addr, server.rootToken, 'GET', 'sys/auth');
   for (const auth of each('vault_auth_backend')) {
     if (!auths[`${auth.path}/`]) await call('POST', `sys/auth/${auth.path}`, { type: auth.type, description: auth.description });
+    // The provider tunes the backend with the tune block's set fields (null means unset).
+    for (const tune of auth.tune ?? []) {
+      await call('POST', `sys/auth/${auth.path}/tune`, Object.fromEntries(Object.entries(tune).filter(([, v]) => v !== null)));
+    }
   }
   for (const config of each('vault_kubernetes_auth_backend_config')) {
     const { backend, ...fields } = config;
