@@ -10,7 +10,7 @@ import { goTool } from './support/engines';
 // (what Argo CD does with them), and the rendered objects checked. The values are read from
 // manifests/argocd-applications.yaml, not from lib/, so this checks what is applied.
 const helm = goTool('helm');
-if (!helm.path) process.stderr.write(`helm is not installed, so the helm template suite is skipped: ${helm.reason}\n`);
+if (helm.path === null) process.stderr.write(`helm is not installed, so the helm template suite is skipped: ${helm.reason}\n`);
 const suite = helm.path ? describe : describe.skip;
 
 const apps = committedApplications();
