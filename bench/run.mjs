@@ -2,6 +2,9 @@
 // npm run bench: synth speed and memory as whole processes, against the empty-app floor measured in
 // the same run. Wall time and peak RSS (from /usr/bin/time -v's "Maximum resident set size") are the
 // median of RUNS runs after one warm-up, the jobs interleaved round-robin. Writes bench/results.json and prints a Markdown table.
+// Besides the synth itself (node dist/bench/entry.js), it measures what a user waits for: `npm run synth`
+// from the shell, transpile included, cold (no dist/swc/) and after a one-line edit of apps/homelab.ts
+// (restored afterwards), writing into a temp folder (HOMELAB_SECRETS_OUTDIR).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -20,14 +23,17 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** One process under /usr/bin/time -v: wall seconds and peak RSS in MiB. */
-function measureOnce(command, args) {
+/** One process under /usr/bin/time -v: wall seconds and peak RSS in MiB. `job.before` runs first, untimed. */
+function measureOnce(job) {
+  const { command, args } = job;
   const work = mkdtempSync(join(tmpdir(), 'homelab-secrets-bench-'));
   const timeFile = join(work, 'time.txt');
+  const out = (a) => a.replace('{out}', join(work, 'out'));
+  job.before?.();
   const start = performance.now();
-  const result = spawnSync('/usr/bin/time', ['-v', '-o', timeFile, command, ...args.map((a) => a.replace('{out}', join(work, 'out')))], {
+  const result = spawnSync('/usr/bin/time', ['-v', '-o', timeFile, command, ...args.map(out)], {
     cwd: ROOT,
-    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', CHECKPOINT_DISABLE: '1' },
+    env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false', CHECKPOINT_DISABLE: '1', ...Object.fromEntries(Object.entries(job.env ?? {}).map(([k, v]) => [k, out(v)])) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const wall = (performance.now() - start) / 1000;
@@ -44,26 +50,44 @@ function measureOnce(command, args) {
  * measured early or late, which matters for ratios such as "homelab full / floor".
  */
 function measureAll(jobs) {
-  for (const job of jobs) measureOnce(job.command, job.args);
+  for (const job of jobs) measureOnce(job);
   const samples = jobs.map(() => []);
   const rounds = Math.max(...jobs.map((job) => job.runs));
   for (let round = 0; round < rounds; round++) {
     jobs.forEach((job, i) => {
-      if (round < job.runs) samples[i].push(measureOnce(job.command, job.args));
+      if (round < job.runs) samples[i].push(measureOnce(job));
     });
   }
   return jobs.map((job, i) => {
     const row = {
       label: job.label,
       ...(job.size ? { size: job.size, mode: job.mode } : {}),
+      ...(job.shell ? { shell: job.shell } : {}),
       wallSeconds: Number(median(samples[i].map((s) => s.wall)).toFixed(3)),
       peakRssMiB: Number(median(samples[i].map((s) => s.rssMiB)).toFixed(1)),
       runs: job.runs,
     };
-    process.stderr.write(`${row.label.padEnd(22)} ${row.wallSeconds.toFixed(3)} s  ${row.peakRssMiB.toFixed(0)} MiB\n`);
+    process.stderr.write(`${row.label.padEnd(34)} ${row.wallSeconds.toFixed(3)} s  ${row.peakRssMiB.toFixed(0)} MiB\n`);
     return row;
   });
 }
+
+// The one-line edit: the description of the first path, alternating between two texts so that every run
+// is an edit; the original file is written back when the bench ends, however it ends.
+const HOMELAB = join(ROOT, 'apps', 'homelab.ts');
+const homelabSource = readFileSync(HOMELAB, 'utf8');
+const EDITED_LINE = "{ description: 'MinIO root credentials' }";
+if (!homelabSource.includes(EDITED_LINE)) throw new Error(`bench: apps/homelab.ts no longer has ${EDITED_LINE}; pick another line to edit`);
+let edits = 0;
+function editHomelab() {
+  edits += 1;
+  writeFileSync(HOMELAB, homelabSource.replace(EDITED_LINE, `{ description: 'MinIO root credentials (bench edit ${edits % 2})' }`));
+}
+function restoreHomelab() {
+  if (edits > 0 && readFileSync(HOMELAB, 'utf8') !== homelabSource) writeFileSync(HOMELAB, homelabSource);
+}
+process.on('exit', restoreHomelab);
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(130));
 
 execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
 const entry = join('dist', 'bench', 'entry.js');
@@ -71,8 +95,17 @@ const jobs = [{ label: 'floor (empty apps)', command: 'node', args: [entry, 'flo
 for (const size of SIZES) {
   for (const mode of MODES) jobs.push({ label: `${mode} ${size}`, size, mode, command: 'node', args: [entry, mode, size, '{out}'], runs: RUNS });
 }
+const shellSynth = { command: 'npm', args: ['run', '--silent', 'synth'], env: { HOMELAB_SECRETS_OUTDIR: '{out}' }, runs: RUNS };
+jobs.push({ ...shellSynth, label: 'npm run synth (cold, no dist/swc)', shell: 'cold', before: () => rmSync(join(ROOT, 'dist', 'swc'), { recursive: true, force: true }) });
+jobs.push({ ...shellSynth, label: 'npm run synth (one-line edit)', shell: 'edit', before: editHomelab });
 if (WITH_TESTS) jobs.push({ label: 'npm test (warm)', command: 'npm', args: ['test', '--silent'], runs: 1 });
-const rows = measureAll(jobs);
+let rows;
+try {
+  rows = measureAll(jobs);
+} finally {
+  restoreHomelab();
+}
+for (const row of rows) row.ratioToFloor = Number((row.wallSeconds / rows[0].wallSeconds).toFixed(2));
 
 const floor = rows[0];
 const find = (size, mode) => rows.find((r) => r.size === size && r.mode === mode);
@@ -94,7 +127,9 @@ if (full1k && full5k) {
   const ratio = (full5k.wallSeconds - floor.wallSeconds) / (full1k.wallSeconds - floor.wallSeconds);
   targets.push({ target: '5,000 paths ≤ 6× 1,000 paths (above the floor)', value: `${ratio.toFixed(2)}×`, met: ratio <= 6 });
 }
-if (tests) targets.push({ target: 'npm test warm < 30 s', value: `${tests.wallSeconds.toFixed(1)} s`, met: tests.wallSeconds < 30 });
+const edit = rows.find((r) => r.shell === 'edit');
+if (edit) targets.push({ target: 'npm run synth after a one-line edit ≤ 1.5 s', value: `${edit.wallSeconds.toFixed(2)} s (${edit.ratioToFloor}× floor)`, met: edit.wallSeconds <= 1.5 });
+if (tests) targets.push({ target: 'npm test warm < 10 s', value: `${tests.wallSeconds.toFixed(1)} s`, met: tests.wallSeconds < 10 });
 
 const results = {
   node: process.version,
@@ -106,8 +141,8 @@ const results = {
 };
 writeFileSync(join(ROOT, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
 
-const lines = ['| Measurement | Wall (median) | Peak RSS (median) |', '|---|---|---|'];
-for (const row of rows) lines.push(`| ${row.label} | ${row.wallSeconds.toFixed(3)} s | ${row.peakRssMiB.toFixed(0)} MiB |`);
+const lines = ['| Measurement | Wall (median) | × floor | Peak RSS (median) |', '|---|---|---|---|'];
+for (const row of rows) lines.push(`| ${row.label} | ${row.wallSeconds.toFixed(3)} s | ${row.ratioToFloor.toFixed(2)}× | ${row.peakRssMiB.toFixed(0)} MiB |`);
 lines.push('', '| Target | Measured | Met |', '|---|---|---|');
 for (const t of targets) lines.push(`| ${t.target} | ${t.value} | ${t.met ? 'yes' : '**no**'} |`);
 console.log(lines.join('\n'));

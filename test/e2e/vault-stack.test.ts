@@ -18,14 +18,16 @@ const applyWithTerraform: Applier = async (dir, _json, server) => {
   if (apply.status !== 0) throw new Error(`apply failed:\n${apply.output}`);
 };
 
-const { vaultProvider } = engines();
+const { vaultProvider, tfBin, tfError } = engines();
 if (!vaultProvider.available) {
   // Reported, not hidden: the Terraform path of this suite needs the provider in the mirror.
   process.stderr.write(`terraform-provider-vault is not installed, so the Terraform CLI suite is skipped: ${vaultProvider.error}\n`);
+} else if (!tfBin) {
+  process.stderr.write(`the Terraform-compatible CLI is not installed, so the Terraform CLI suite is skipped: ${tfError}\n`);
 }
 
 const APPLIERS: [string, Applier, boolean][] = [
-  ['the Terraform-compatible CLI with terraform-provider-vault', applyWithTerraform, vaultProvider.available],
+  ['the Terraform-compatible CLI with terraform-provider-vault', applyWithTerraform, vaultProvider.available && tfBin !== undefined],
   ['the Vault HTTP API calls the provider makes', (_dir, json, server) => applyWithVaultApi(json, server), true],
 ];
 

@@ -1,5 +1,7 @@
 import Ajv, { ValidateFunction } from 'ajv';
-import { readFileSync, readdirSync } from 'node:fs';
+import standaloneCode from 'ajv/dist/standalone';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 
@@ -37,11 +39,37 @@ function crdFilesByKind(): Map<string, string> {
   return files;
 }
 
+/**
+ * Every test file has its own module registry, so without a cache each one would parse the same CRDs
+ * and compile the same validators again (about 3 s of a `npm test` on 2 cores). Both are kept on disk,
+ * named by the SHA-256 of what they are made from, so a changed CRD, transformation or ajv version
+ * is never served from a stale entry: the parsed CRD by the YAML text, the validator (ajv's standalone
+ * code of the same compiled schema) by the schema, the ajv options and the ajv version.
+ */
+const CACHE_DIR = join(__dirname, '..', '..', 'node_modules', '.cache', 'homelab-secrets-tests');
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+function cached(name: string, make: () => string): string {
+  const file = join(CACHE_DIR, name);
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    const content = make();
+    mkdirSync(CACHE_DIR, { recursive: true });
+    // written whole, then renamed: a parallel test worker reads either nothing or all of it
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
+    return content;
+  }
+}
+
 /** The served versions of one kind's CRD. Parsed on demand: the large CRDs take ~0.5 s each. */
 function loadCrdVersions(kind: string): CrdVersion[] {
   const path = crdFiles.get(kind);
   if (!path) return [];
-  const crd = YAML.parse(readFileSync(path, 'utf8'));
+  const text = readFileSync(path, 'utf8');
+  const crd = JSON.parse(cached(`crd-${sha256(text)}.json`, () => JSON.stringify(YAML.parse(text))));
   return crd.spec.versions
     .filter((version: any) => version.served)
     .map((version: any) => ({
@@ -78,10 +106,29 @@ function closeObjects(schema: Schema): Schema {
 
 const crdFiles = crdFilesByKind();
 const versionsByKind = new Map<string, CrdVersion[]>();
-const ajv = new Ajv({ strict: false, allErrors: true });
+const AJV_OPTIONS = { strict: false, allErrors: true, code: { source: true } } as const;
 // Formats the CRDs name but ajv does not know without ajv-formats; the API server checks them.
-for (const format of ['int-or-string', 'date-time', 'byte', 'duration', 'int32', 'int64']) ajv.addFormat(format, true);
+const KNOWN_FORMATS = ['int-or-string', 'date-time', 'byte', 'duration', 'int32', 'int64'];
+const AJV_VERSION: string = require('ajv/package.json').version;
+let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
+
+/** ajv's validator of `schema`, compiled once per schema and then loaded from its standalone code. */
+function compiled(schema: Schema): ValidateFunction {
+  const text = JSON.stringify(schema);
+  const name = `validator-${sha256(`${AJV_VERSION}\n${JSON.stringify(AJV_OPTIONS)}\n${KNOWN_FORMATS}\n${text}`)}.js`;
+  const code = cached(name, () => {
+    if (!ajv) {
+      ajv = new Ajv(AJV_OPTIONS);
+      for (const format of KNOWN_FORMATS) ajv.addFormat(format, true);
+    }
+    return standaloneCode(ajv, ajv.compile(JSON.parse(text)));
+  });
+  const module = { exports: {} as any };
+  // the standalone code is CommonJS that requires ajv's runtime helpers
+  new Function('module', 'exports', 'require', code)(module, module.exports, require);
+  return (module.exports.default ?? module.exports) as ValidateFunction;
+}
 
 function key(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;
@@ -101,7 +148,7 @@ export function crdSchemaErrors(object: { apiVersion: string; kind: string }): s
   if (!validate) {
     // metadata is typed loosely in CRDs (type: object); the API server checks it itself.
     const schema = closeObjects(authorable(crdSchema(object.apiVersion, object.kind)));
-    validate = ajv.compile(schema);
+    validate = compiled(schema);
     validators.set(id, validate);
   }
   if (validate(object)) return [];
