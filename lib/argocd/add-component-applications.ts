@@ -1,9 +1,15 @@
 import type { ChartContributor } from '../k8s';
 import { COMPONENTS_CHART_ID, ComponentsChart } from './components-chart';
 
-/** The manifests part's contributor that writes `argocd-applications.yaml` next to the ESO charts. */
+/**
+ * The manifests part's contributor that writes `argocd-applications.yaml` next to the ESO charts,
+ * with the Applications of the components the settings install; no file when they install none.
+ */
 export function componentApplications(): ChartContributor {
   return (app, declaration) => {
-    new ComponentsChart(app, COMPONENTS_CHART_ID, { declaration });
+    const { components } = declaration.settings;
+    if (components.vault || components.externalSecrets || components.reloader) {
+      new ComponentsChart(app, COMPONENTS_CHART_ID, { declaration });
+    }
   };
 }

@@ -6,11 +6,12 @@ import type { HelmApplication } from './helm-application';
 /** The component table of the docs, rendered from the same Applications the synth writes. */
 export function renderComponentTable(declaration: ResolvedDeclaration): string {
   const chart = new ComponentsChart(new App(), COMPONENTS_CHART_ID, { declaration });
-  const rows: [string, HelmApplication][] = [
+  const all: [string, HelmApplication | undefined][] = [
     ['Vault', chart.vault],
     ['External Secrets Operator', chart.externalSecrets],
     ['Stakater Reloader', chart.reloader],
   ];
+  const rows = all.filter((row): row is [string, HelmApplication] => row[1] !== undefined);
   return [
     '| Component | Application | Chart | Repository | Version | Namespace | Sync wave |',
     '|---|---|---|---|---|---|---|',

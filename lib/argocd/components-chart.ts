@@ -15,11 +15,11 @@ export interface ComponentsChartProps {
   readonly declaration: ResolvedDeclaration;
 }
 
-/** The chart (one output file) with the Argo CD Applications of Vault, ESO and Reloader. */
+/** The chart (one output file) with the Argo CD Applications of Vault, ESO and Reloader, each if the settings install it. */
 export class ComponentsChart extends Chart {
-  public readonly vault: VaultApplication;
-  public readonly externalSecrets: ExternalSecretsApplication;
-  public readonly reloader: ReloaderApplication;
+  public readonly vault?: VaultApplication;
+  public readonly externalSecrets?: ExternalSecretsApplication;
+  public readonly reloader?: ReloaderApplication;
 
   constructor(scope: Construct, id: string, props: ComponentsChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -29,8 +29,8 @@ export class ComponentsChart extends Chart {
       server: settings.argocd.server,
       argoNamespace: settings.argocd.namespace,
     };
-    const { vault } = settings;
-    this.vault = new VaultApplication(this, 'Vault', {
+    const { vault, components } = settings;
+    if (components.vault) this.vault = new VaultApplication(this, 'Vault', {
       ...argo,
       kms: settings.kms,
       namespace: vault.namespace,
@@ -40,7 +40,7 @@ export class ComponentsChart extends Chart {
       ingress: vault.ingress,
       tls: vault.tlsSecretName === undefined ? { disabled: true } : { secretName: vault.tlsSecretName },
     });
-    this.externalSecrets = new ExternalSecretsApplication(this, 'ExternalSecrets', { ...argo, access: store });
-    this.reloader = new ReloaderApplication(this, 'Reloader', { ...argo });
+    if (components.externalSecrets) this.externalSecrets = new ExternalSecretsApplication(this, 'ExternalSecrets', { ...argo, access: store });
+    if (components.reloader) this.reloader = new ReloaderApplication(this, 'Reloader', { ...argo });
   }
 }

@@ -47,8 +47,8 @@ const KMS_SECRET_ENV = [KMS_SECRET_KEYS.keyId, KMS_SECRET_KEYS.accessKeyId, KMS_
 
 /** Properties for `VaultApplication`. */
 export interface VaultApplicationProps extends ArgoDestinationSettings {
-  /** The KMS unseal key and the Secret with its credentials, as the KMS stack creates the key. */
-  readonly kms: ResolvedKmsUnseal;
+  /** The KMS unseal key and the Secret with its credentials, as the KMS stack creates the key. @default - no KMS auto-unseal: Vault's Shamir seal, unsealed by hand */
+  readonly kms?: ResolvedKmsUnseal;
   /** Namespace of Vault; the pod reads the KMS Secret from it. @default 'vault' */
   readonly namespace?: string;
   /** Application and Helm release name, and so the name of Vault's Service. @default 'vault' */
@@ -77,7 +77,7 @@ export interface VaultApplicationProps extends ArgoDestinationSettings {
  * the same Secret; neither is ever in git.
  */
 export class VaultApplication extends HelmApplication {
-  public readonly kms: ResolvedKmsUnseal;
+  public readonly kms?: ResolvedKmsUnseal;
   public readonly storageClass?: string;
   public readonly storageSize?: string;
   public readonly ingress?: VaultIngressSettings;
@@ -129,11 +129,13 @@ function resolveVault(props: VaultApplicationProps): ResolvedVaultValues {
   // The same predicates the settings validation uses, for callers that make the construct directly.
   assertRule(checkLabel, 'namespace', namespace, 'the Vault Application');
   assertRule(checkLabel, 'release name', releaseName, 'the Vault Application');
-  assertRule(checkAwsRegion, 'KMS region', kms.region);
-  assertRule(checkKmsAlias, 'KMS alias', kms.alias);
-  assertRule(checkSubdomain, 'KMS Secret name', kms.secretName);
-  if (kms.secretNamespace !== namespace) {
-    throw new SettingsError(`KMS Secret namespace "${kms.secretNamespace}" must be the Vault Application's namespace "${namespace}": the pod reads the Secret from its own namespace`);
+  if (kms) {
+    assertRule(checkAwsRegion, 'KMS region', kms.region);
+    assertRule(checkKmsAlias, 'KMS alias', kms.alias);
+    assertRule(checkSubdomain, 'KMS Secret name', kms.secretName);
+    if (kms.secretNamespace !== namespace) {
+      throw new SettingsError(`KMS Secret namespace "${kms.secretNamespace}" must be the Vault Application's namespace "${namespace}": the pod reads the Secret from its own namespace`);
+    }
   }
   if (props.storageClass !== undefined) assertRule(checkSubdomain, 'storage class', props.storageClass, 'the Vault Application');
   if (props.storageSize !== undefined) assertRule(checkQuantity, 'storage size', props.storageSize, 'the Vault Application');
@@ -154,7 +156,7 @@ function resolveVault(props: VaultApplicationProps): ResolvedVaultValues {
       ...(tlsDir === undefined ? {} : { tls: { certFile: `${tlsDir}/${VAULT_TLS_DEFAULTS.certKey}`, keyFile: `${tlsDir}/${VAULT_TLS_DEFAULTS.privateKeyKey}` } }),
     },
     storagePath: VAULT_DATA_PATH,
-    seal: { region: kms.region, kmsKeyId: kms.alias },
+    seal: kms ? { region: kms.region, kmsKeyId: kms.alias } : undefined,
   };
   const serverConfigHcl = renderVaultServerConfig(serverConfig);
 
@@ -172,17 +174,25 @@ function resolveVault(props: VaultApplicationProps): ResolvedVaultValues {
       dataStorage,
       // The ClusterRoleBinding to system:auth-delegator that lets Vault run TokenReview for Kubernetes auth.
       authDelegator: { enabled: true },
-      extraEnvironmentVars: {
-        [VAULT_SEAL_TYPE_ENV]: AWSKMS_SEAL_TYPE,
-        ...(tlsDir === undefined ? {} : { [VAULT_CACERT_ENV]: `${tlsDir}/${VAULT_TLS_DEFAULTS.caKey}` }),
-      },
+      ...(kms || tlsDir !== undefined
+        ? {
+          extraEnvironmentVars: {
+            ...(kms ? { [VAULT_SEAL_TYPE_ENV]: AWSKMS_SEAL_TYPE } : {}),
+            ...(tlsDir === undefined ? {} : { [VAULT_CACERT_ENV]: `${tlsDir}/${VAULT_TLS_DEFAULTS.caKey}` }),
+          },
+        }
+        : {}),
       // The chart mounts a `secret` extraVolume read-only at /vault/userconfig/<name>.
       ...(tlsSecretName === undefined ? {} : { extraVolumes: [{ type: 'secret', name: tlsSecretName }] }),
-      extraSecretEnvironmentVars: KMS_SECRET_ENV.map((key) => ({
-        envName: key,
-        secretName: kms.secretName,
-        secretKey: key,
-      })),
+      ...(kms
+        ? {
+          extraSecretEnvironmentVars: KMS_SECRET_ENV.map((key) => ({
+            envName: key,
+            secretName: kms.secretName,
+            secretKey: key,
+          })),
+        }
+        : {}),
       // Velero's opt-in file-system backup copies the data volume of this pod.
       annotations: { [VELERO_BACKUP_VOLUMES_ANNOTATION]: VAULT_DATA_VOLUME },
       ingress: props.ingress ? ingressValues(props.ingress, tlsSecretName) : { enabled: false },

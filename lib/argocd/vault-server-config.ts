@@ -38,8 +38,8 @@ export interface VaultServerConfig {
   readonly listener: VaultListenerConfig;
   /** Directory of the file storage backend. */
   readonly storagePath: string;
-  /** The AWS KMS seal. */
-  readonly seal: AwsKmsSealConfig;
+  /** The AWS KMS seal. @default - no seal block: Vault's default Shamir seal, unsealed by hand */
+  readonly seal?: AwsKmsSealConfig;
 }
 
 type HclValue = string | number | boolean;
@@ -96,11 +96,13 @@ export function renderVaultServerConfig(config: VaultServerConfig): string {
       ],
     }),
     renderBlock({ type: 'storage', labels: ['file'], attributes: [['path', config.storagePath]] }),
-    renderBlock({
-      type: 'seal',
-      labels: [AWSKMS_SEAL_TYPE],
-      attributes: [['region', config.seal.region], ['kms_key_id', config.seal.kmsKeyId]],
-    }),
+    ...(config.seal
+      ? [renderBlock({
+        type: 'seal',
+        labels: [AWSKMS_SEAL_TYPE],
+        attributes: [['region', config.seal.region], ['kms_key_id', config.seal.kmsKeyId]],
+      })]
+      : []),
   ];
   return `${sections.map((lines) => lines.join('\n')).join('\n\n')}\n`;
 }

@@ -54,7 +54,7 @@ export function resolveDeclaration(declaration: Declaration): ResolvedDeclaratio
     settings,
     store: {
       ...declaration.catalog.eso,
-      server: settings.vault.serviceUrl,
+      server: settings.vault.address,
       caProvider: settings.vault.tlsSecretName === undefined
         ? undefined
         : { name: settings.vault.tlsSecretName, namespace: settings.vault.namespace, key: VAULT_TLS_DEFAULTS.caKey },

@@ -3,7 +3,7 @@ import { InputProblem, isOptionsObject, optionProblems } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
 import { CatalogIssue, CatalogValidationError, validateCatalog } from './validation';
-import { VaultPath } from './vault-path';
+import { PathReaders, VaultPath } from './vault-path';
 
 /** Properties for `SecretCatalog`: one KV v2 mount, its paths and the Secrets they feed. */
 export interface SecretCatalogProps {
@@ -19,12 +19,17 @@ export interface SecretCatalogProps {
 export interface PathOptions {
   /** What the path holds, for people. @default - no description */
   readonly description?: string;
+  /**
+   * Who reads the path. `operators`: people and other tools only, so it feeds no Secret, gets no
+   * ExternalSecret and no ESO read grant; the operator policy covers it. @default 'eso': it must feed a Secret
+   */
+  readonly readBy?: PathReaders;
 }
 
 const CATALOG_OPTIONS = ['mount', 'eso', 'vaultRole'];
 const ESO_OPTIONS = ['storeName', 'authMountPath', 'role', 'audience', 'serviceAccountName', 'serviceAccountNamespace'];
 const VAULT_ROLE_OPTIONS = ['audience', 'tokenTtlSeconds'];
-const PATH_OPTIONS = ['description'];
+const PATH_OPTIONS = ['description', 'readBy'];
 
 /** An input problem tied to its row. @internal */
 export interface RowProblem extends InputProblem {
@@ -68,7 +73,8 @@ export class SecretCatalog {
   /** Declares a path under the mount and its keys; `keys` becomes the path's key type. */
   public path<const K extends string>(path: string, keys: readonly K[], options?: PathOptions): VaultPath<K> {
     const description = isOptionsObject(options) ? options.description : undefined;
-    const declared = new VaultPath<K>(this, path, keys, description as string | undefined);
+    const readBy = isOptionsObject(options) ? options.readBy : undefined;
+    const declared = new VaultPath<K>(this, path, keys, description as string | undefined, (readBy ?? 'eso') as PathReaders);
     this._paths.push(declared);
     const row = typeof path === 'string' && path !== '' ? path : `(path #${this._paths.length})`;
     this.reportInput(row, optionProblems(options, PATH_OPTIONS, 'path() options'));
@@ -122,6 +128,17 @@ export class SecretCatalog {
   /** Distinct declared path names, in declaration order. */
   public get pathNames(): string[] {
     return [...new Set(this._paths.map((p) => p.path))];
+  }
+
+  /** The paths ESO reads (those that feed a Secret), in declaration order: exactly what ESO's policy grants. */
+  public get esoPathNames(): string[] {
+    const fed = new Set(this._targets.flatMap((t) => t.sources.map((s) => s.path.path)));
+    return this.pathNames.filter((path) => fed.has(path));
+  }
+
+  /** The paths only operators and other tools read, in declaration order. */
+  public get operatorPaths(): readonly VaultPath[] {
+    return this._paths.filter((p) => p.readBy === 'operators');
   }
 
   /** Every rule the catalog breaks, in declaration order; empty when it is valid. Settings are checked by `validateDeclaration`. */

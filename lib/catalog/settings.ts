@@ -61,8 +61,13 @@ export const VAULT_TLS_DEFAULTS = {
   caKey: 'ca.crt',
 } as const;
 
-/** The Vault install (an Argo CD Application of the Vault chart) and Vault's own configuration. */
+/** Where Vault runs and how it is installed, and Vault's own configuration. */
 export interface VaultSettings {
+  /**
+   * The address ESO reaches a Vault outside the cluster at, such as `https://vault.lan:8200`. Only
+   * without the Vault component (`components.vault: false`). @default - Vault in the cluster: `<http|https>://<releaseName>.<namespace>.svc:8200`
+   */
+  readonly address?: string;
   /** Namespace Vault is installed into; the KMS Secret lives there too. @default 'vault' */
   readonly namespace?: string;
   /** Argo CD Application and Helm release name, and so the name of Vault's Service. @default 'vault' */
@@ -131,10 +136,30 @@ export interface TerraformSettings {
   readonly stateBackend?: StateBackendSettings;
 }
 
+/** The GitOps tool that applies the committed manifests; it decides which ordering annotations they carry. */
+export type GitOpsFlavour = 'argocd' | 'flux' | 'plain';
+
+/** Which components are installed as Argo CD Applications. */
+export interface ComponentSettings {
+  /** The Vault chart. @default true under Argo CD */
+  readonly vault?: boolean;
+  /** External Secrets Operator's chart, with its CRDs. @default true under Argo CD */
+  readonly externalSecrets?: boolean;
+  /** Stakater Reloader's chart. @default true under Argo CD */
+  readonly reloader?: boolean;
+}
+
 /** Everything beyond the catalog, declared once next to it. */
 export interface PlatformSettings {
-  /** The AWS KMS key Vault auto-unseals with. */
-  readonly kms: KmsUnsealSettings;
+  /** The AWS KMS key Vault auto-unseals with. @default - no KMS: no KMS stack, no awskms seal (Vault unseals another way) */
+  readonly kms?: KmsUnsealSettings;
+  /**
+   * Argo CD: sync-wave annotations and the components' Applications. Flux: no Argo CD annotations and
+   * no Applications; order with Kustomization dependsOn. Plain: no GitOps annotations at all. @default 'argocd'
+   */
+  readonly gitops?: GitOpsFlavour;
+  /** Which components are installed as Argo CD Applications. @default - all three under Argo CD; none under Flux or plain */
+  readonly components?: ComponentSettings;
   /** The Vault install and configuration. @default - Vault in namespace `vault`, release `vault`, the chart's storage defaults */
   readonly vault?: VaultSettings;
   /** Where the Argo CD Applications go. @default - project `default`, namespace `argocd`, the local cluster */
@@ -186,13 +211,20 @@ export interface ResolvedVault {
   readonly tlsSecretName?: string;
   /** Vault's API port, as the chart's Service exposes it. */
   readonly port: number;
-  /** Vault's address inside the cluster, derived from the release, namespace and TLS; the store uses it. */
+  /** Vault's address inside the cluster, derived from the release, namespace and TLS. */
   readonly serviceUrl: string;
+  /** The address the store uses: `address` for a Vault outside the cluster, else `serviceUrl`. */
+  readonly address: string;
+  /** Whether Vault runs outside the cluster (an `address` is given). */
+  readonly external: boolean;
 }
 
 /** PlatformSettings with every default resolved. */
 export interface ResolvedPlatformSettings {
-  readonly kms: ResolvedKmsUnseal;
+  /** The KMS unseal key, or undefined without one. */
+  readonly kms?: ResolvedKmsUnseal;
+  readonly gitops: GitOpsFlavour;
+  readonly components: Required<ComponentSettings>;
   readonly vault: ResolvedVault;
   readonly argocd: Required<ArgoCdSettings>;
   readonly terraform: { readonly stateBackend: StateBackendSettings };
@@ -204,14 +236,16 @@ export interface SettingsProblem extends InputProblem {
 }
 
 const KMS_OPTIONS = ['region', 'alias', 'iamUserName', 'secretName'];
-const VAULT_OPTIONS = ['namespace', 'releaseName', 'storageClass', 'storageSize', 'ingress', 'tls', 'kubernetesHost', 'kubernetesCaCert', 'kvMaxVersions'];
+const VAULT_OPTIONS = ['address', 'namespace', 'releaseName', 'storageClass', 'storageSize', 'ingress', 'tls', 'kubernetesHost', 'kubernetesCaCert', 'kvMaxVersions'];
 const INGRESS_OPTIONS = ['host', 'className', 'tlsSecretName', 'annotations'];
 const TLS_OPTIONS = ['disabled', 'secretName'];
 const ARGOCD_OPTIONS = ['project', 'server', 'namespace'];
 const TERRAFORM_OPTIONS = ['stateBackend'];
 const LOCAL_OPTIONS = ['kind', 'path'];
 const S3_OPTIONS = ['kind', 'bucket', 'region', 'keyPrefix', 'useLockfile', 'dynamodbTable'];
-const SETTINGS_OPTIONS = ['kms', 'vault', 'argocd', 'terraform'];
+const SETTINGS_OPTIONS = ['kms', 'gitops', 'components', 'vault', 'argocd', 'terraform'];
+const COMPONENT_OPTIONS = ['vault', 'externalSecrets', 'reloader'];
+const GITOPS_FLAVOURS: readonly GitOpsFlavour[] = ['argocd', 'flux', 'plain'];
 
 /** Collects the problems of one settings object, each with its row. */
 class Problems {
@@ -229,6 +263,8 @@ class Problems {
 }
 
 const checkBoolean: RuleCheck = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false');
+const checkHttpUrl: RuleCheck = (value) =>
+  typeof value === 'string' && /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value) ? undefined : 'must be an http:// or https:// URL such as "https://vault.lan:8200"';
 const checkStringRecord: RuleCheck = (value) =>
   isOptionsObject(value) && Object.values(value).every((v) => typeof v === 'string') ? undefined : 'must be an object of names to string values';
 
@@ -238,7 +274,7 @@ export function settingsProblems(settings: unknown): SettingsProblem[] {
   if (!p.options('settings', settings, SETTINGS_OPTIONS, 'the settings', false)) return p.list;
   const s = settings as Record<string, unknown>;
 
-  if (p.options('settings.kms', s.kms, KMS_OPTIONS, 'settings.kms', false)) {
+  if (s.kms !== undefined && p.options('settings.kms', s.kms, KMS_OPTIONS, 'settings.kms')) {
     const kms = s.kms as Record<string, unknown>;
     p.check('settings.kms', 'region', kms.region, checkAwsRegion, false);
     p.check('settings.kms', 'alias', kms.alias, checkKmsAlias);
@@ -246,8 +282,28 @@ export function settingsProblems(settings: unknown): SettingsProblem[] {
     p.check('settings.kms', 'secretName', kms.secretName, checkSubdomain);
   }
 
+  const gitops = s.gitops ?? 'argocd';
+  if (!GITOPS_FLAVOURS.includes(gitops as GitOpsFlavour)) {
+    p.list.push({ row: 'settings', field: 'gitops', value: s.gitops, rule: 'must be "argocd", "flux" or "plain"' });
+  }
+  const components = s.components as Record<string, unknown> | undefined;
+  if (s.components !== undefined && p.options('settings.components', s.components, COMPONENT_OPTIONS, 'settings.components')) {
+    for (const name of COMPONENT_OPTIONS) {
+      p.check('settings.components', name, components![name], checkBoolean);
+      if (components![name] === true && gitops !== 'argocd' && GITOPS_FLAVOURS.includes(gitops as GitOpsFlavour)) {
+        p.list.push({ row: 'settings.components', field: name, value: true,
+          rule: `installs an Argo CD Application, which gitops "${String(gitops)}" does not apply: install it with your own tool (a Flux HelmRelease, helm) and remove this, or use gitops "argocd"` });
+      }
+    }
+  }
   if (p.options('settings.vault', s.vault, VAULT_OPTIONS, 'settings.vault')) {
     const vault = s.vault as Record<string, unknown>;
+    p.check('settings.vault', 'address', vault.address, checkHttpUrl);
+    const installsVault = gitops === 'argocd' && components?.vault !== false;
+    if (vault.address !== undefined && installsVault) {
+      p.list.push({ row: 'settings.vault', field: 'address', value: vault.address,
+        rule: 'names a Vault outside the cluster, but the Vault component installs one inside it: set components: { vault: false }, or remove address' });
+    }
     p.check('settings.vault', 'namespace', vault.namespace, checkLabel);
     p.check('settings.vault', 'releaseName', vault.releaseName, checkLabel);
     p.check('settings.vault', 'storageClass', vault.storageClass, checkSubdomain);
@@ -318,15 +374,28 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
   const namespace = vault.namespace ?? SETTINGS_DEFAULTS.vault.namespace;
   const releaseName = vault.releaseName ?? SETTINGS_DEFAULTS.vault.releaseName;
   const argocd = settings.argocd ?? {};
-  const tlsSecretName = vault.tls?.disabled === true ? undefined : vault.tls?.secretName ?? VAULT_TLS_DEFAULTS.secretName;
+  const external = vault.address !== undefined;
+  // An external Vault over plain HTTP needs no CA; over https its CA Secret is named like an in-cluster one's.
+  const plain = vault.tls?.disabled === true || (external && vault.address!.startsWith('http://'));
+  const tlsSecretName = plain ? undefined : vault.tls?.secretName ?? VAULT_TLS_DEFAULTS.secretName;
   const port = SETTINGS_DEFAULTS.vault.port;
+  const gitops = settings.gitops ?? 'argocd';
+  const onArgo = gitops === 'argocd';
+  const components = settings.components ?? {};
+  const serviceUrl = `${tlsSecretName === undefined ? 'http' : 'https'}://${releaseName}.${namespace}.svc:${port}`;
   return {
-    kms: {
+    kms: settings.kms === undefined ? undefined : {
       region: settings.kms.region,
       alias: settings.kms.alias ?? SETTINGS_DEFAULTS.kms.alias,
       iamUserName: settings.kms.iamUserName ?? SETTINGS_DEFAULTS.kms.iamUserName,
       secretName: settings.kms.secretName ?? SETTINGS_DEFAULTS.kms.secretName,
       secretNamespace: namespace,
+    },
+    gitops,
+    components: {
+      vault: onArgo && components.vault !== false,
+      externalSecrets: onArgo && components.externalSecrets !== false,
+      reloader: onArgo && components.reloader !== false,
     },
     vault: {
       namespace,
@@ -340,7 +409,9 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
       tlsSecretName,
       port,
       // The chart names the Service after the release; the scheme follows the listener.
-      serviceUrl: `${tlsSecretName === undefined ? 'http' : 'https'}://${releaseName}.${namespace}.svc:${port}`,
+      serviceUrl,
+      address: vault.address ?? serviceUrl,
+      external,
     },
     argocd: {
       project: argocd.project ?? SETTINGS_DEFAULTS.argocd.project,

@@ -2,20 +2,40 @@ import { InputProblem, isOptionsObject, optionProblems } from './options';
 import { goTemplateRef } from './rules';
 import { SecretKeysOf, SyncSource, sourceSecretKeys } from './sources';
 
-/** Who owns the Kubernetes Secret. */
-export type CreationPolicy = 'Owner' | 'Merge';
+/**
+ * How ESO writes the Kubernetes Secret. Owner: ESO creates it and owns it (deleting the ExternalSecret
+ * deletes the Secret). Orphan: ESO creates or updates it without owning it. Merge: ESO only adds its
+ * keys to a Secret someone else creates. None: ESO writes no Secret at all.
+ */
+export type CreationPolicy = 'Owner' | 'Orphan' | 'Merge' | 'None';
+
+/** The creation policies, in ESO's documentation order. */
+export const CREATION_POLICIES: readonly CreationPolicy[] = ['Owner', 'Orphan', 'Merge', 'None'];
+
+/**
+ * What ESO does with the Secret when the Vault path or its keys disappear. Retain: keep the Secret as
+ * it is. Delete: delete it (only a Secret ESO owns). Merge: remove ESO's keys from it.
+ */
+export type DeletionPolicy = 'Retain' | 'Delete' | 'Merge';
+
+/** The deletion policies. */
+export const DELETION_POLICIES: readonly DeletionPolicy[] = ['Retain', 'Delete', 'Merge'];
 
 /** Template expressions for each Secret key, typed so that only provided keys compile. */
 export type TemplateRefs<SK extends string> = { readonly [P in SK]: string };
 
 /** Options of one Kubernetes Secret that ESO writes (`syncTo()`, `addTarget()`). */
 export interface SyncTargetOptions<SK extends string = string> {
-  /** Name of the Kubernetes Secret, also used for its ExternalSecret. */
+  /** Name of the Kubernetes Secret. */
   readonly name: string;
   /** Namespace of the Secret and its ExternalSecret. */
   readonly namespace: string;
-  /** Owner: ESO creates and owns the Secret. Merge: ESO adds keys to a Secret someone else creates. @default 'Owner' */
+  /** Name of the ExternalSecret that writes the Secret. @default - the Secret's name */
+  readonly externalSecretName?: string;
+  /** How ESO writes the Secret: Owner, Orphan, Merge or None (see CreationPolicy). @default 'Owner' */
   readonly creationPolicy?: CreationPolicy;
+  /** What ESO does with the Secret when its source disappears: Retain, Delete or Merge. @default 'Retain' */
+  readonly deletionPolicy?: DeletionPolicy;
   /** How often ESO re-reads Vault, as a Go duration. @default '1h' */
   readonly refreshInterval?: string;
   /** Allows a zero refreshInterval ("sync once"), with which ESO ignores forced syncs. @default false */
@@ -39,7 +59,7 @@ export interface SyncTargetOptions<SK extends string = string> {
 
 /** The names of SyncTargetOptions, for the run-time check of JavaScript callers' options. */
 export const SYNC_TARGET_OPTIONS: readonly string[] = [
-  'name', 'namespace', 'creationPolicy', 'refreshInterval', 'allowZeroRefreshInterval', 'reloaderMatch',
+  'name', 'namespace', 'externalSecretName', 'creationPolicy', 'deletionPolicy', 'refreshInterval', 'allowZeroRefreshInterval', 'reloaderMatch',
   'type', 'labels', 'annotations', 'template', 'templateMergePolicy',
 ];
 
@@ -57,7 +77,10 @@ export interface SyncTargetSpec<T extends readonly SyncSource[] = readonly SyncS
 export class SyncTarget<SK extends string = string> {
   public readonly name: string;
   public readonly namespace: string;
+  /** The ExternalSecret's name: `externalSecretName`, else the Secret's. */
+  public readonly externalSecretName: string;
   public readonly creationPolicy: CreationPolicy;
+  public readonly deletionPolicy: DeletionPolicy;
   public readonly refreshInterval: string;
   public readonly allowZeroRefreshInterval: boolean;
   public readonly reloaderMatch: boolean;
@@ -83,7 +106,9 @@ export class SyncTarget<SK extends string = string> {
     const spec = (isOptionsObject(input) ? input : {}) as Partial<SyncTargetSpec>;
     this.name = spec.name as string;
     this.namespace = spec.namespace as string;
+    this.externalSecretName = spec.externalSecretName ?? this.name;
     this.creationPolicy = spec.creationPolicy ?? 'Owner';
+    this.deletionPolicy = spec.deletionPolicy ?? 'Retain';
     this.refreshInterval = spec.refreshInterval ?? '1h';
     this.allowZeroRefreshInterval = spec.allowZeroRefreshInterval ?? false;
     this.reloaderMatch = spec.reloaderMatch ?? false;
@@ -134,6 +159,16 @@ export class SyncTarget<SK extends string = string> {
   /** The row label used in errors and tables: `infrastructure/minio → minio-credentials in backups`. */
   public get row(): string {
     return `${this.paths.join(' + ') || '(no source)'} → ${this.name} in ${this.namespace}`;
+  }
+
+  /** Whether the ExternalSecret's name differs from the Secret's. */
+  public get renamesExternalSecret(): boolean {
+    return this.externalSecretName !== this.name;
+  }
+
+  /** Whether ESO writes a Secret at all (every creation policy but None). */
+  public get writesSecret(): boolean {
+    return this.creationPolicy !== 'None';
   }
 
   /** Secret keys provided by the sources (before templating), in order, duplicates kept. */

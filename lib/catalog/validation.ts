@@ -11,7 +11,7 @@ import {
   showValue,
 } from './rules';
 import type { SecretCatalog } from './secret-catalog';
-import type { SyncTarget } from './sync-target';
+import { CREATION_POLICIES, DELETION_POLICIES, type SyncTarget } from './sync-target';
 import type { VaultPath } from './vault-path';
 
 /** One broken rule: which row, which field, what was received, and the rule. */
@@ -129,8 +129,14 @@ function checkPaths(list: IssueList, catalog: SecretCatalog): void {
     firstIndex.set(path.path, index);
     for (const rule of pathRules(path.path, catalog.mount)) list.add(row, 'path', path.path, rule);
     checkKeys(list, row, path.keys);
-    if (!fed.has(path.path)) {
-      list.add(row, 'targets', [], 'must name at least one sync target: add one with syncTo(), or remove the path');
+    if (path.readBy !== 'eso' && path.readBy !== 'operators') {
+      list.add(row, 'readBy', path.readBy, 'must be "eso" (the path feeds Secrets) or "operators" (people and other tools only)');
+    } else if (path.readBy === 'operators' && fed.has(path.path)) {
+      const feeds = catalog.targets.filter((t) => t.sources.some((src) => src.path === path)).map((t) => t.row);
+      list.add(row, 'readBy', path.readBy, `says only operators read the path, but it feeds ${feeds.join(', ')}: remove readBy, or the targets`);
+    } else if (path.readBy === 'eso' && !fed.has(path.path)) {
+      list.add(row, 'targets', [],
+        'must name at least one sync target: add one with syncTo(); or, if only operators and other tools read the path, declare it with { readBy: "operators" }; or remove the path');
     }
   });
 }
@@ -139,26 +145,42 @@ function checkPaths(list: IssueList, catalog: SecretCatalog): void {
 const POLICY_SYNTAX = /["\\]|\$\{|%\{/;
 const POLICY_SYNTAX_RULE = 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax';
 
-/** Rules a path inside the mount breaks; empty when it is fine. Shared with the CLI. */
+/**
+ * The path a user most likely meant: no leading or trailing "/", no empty, "." or ".." segments, no
+ * mount in front, no KV v2 API segment. Used to say how to fix a path, never to fix it silently.
+ */
+export function suggestedPath(path: string, mount: string): string {
+  const segments = path.split('/').filter((s) => s !== '' && s !== '.' && s !== '..');
+  if (mount && segments[0] === mount) segments.shift();
+  return segments.filter((s) => !KV2_API_SEGMENTS.includes(s)).join('/');
+}
+
+/** Rules a path inside the mount breaks, each with its fix; empty when it is fine. Shared with the CLI. */
 export function pathRules(path: unknown, mount: string): string[] {
   if (typeof path !== 'string') return ['must be a string: a path inside the mount, such as "apps/db"'];
-  if (path === '') return ['must not be empty'];
+  if (path === '') return ['must not be empty: name a path inside the mount, such as "apps/db"'];
   const rules: string[] = [];
-  if (path.startsWith('/') || path.endsWith('/')) rules.push('must not start or end with "/"');
-  if (path.includes('//')) rules.push('must not contain "//"');
+  const suggested = suggestedPath(path, mount);
+  // Suggest a spelling only when it would itself be a valid path.
+  const usable = suggested !== '' && suggested !== path && !/[*+\s]/.test(suggested) && !POLICY_SYNTAX.test(suggested);
+  const write = usable ? `, write ${JSON.stringify(suggested)}` : '';
+  if (path.startsWith('/') || path.endsWith('/')) {
+    rules.push(`must not start or end with "/": paths are relative to the mount${mount ? ` "${mount}"` : ''}${write}`);
+  }
+  if (path.includes('//')) rules.push(`must not contain "//": separate segments with one "/"${write}`);
   const segments = path.split('/');
-  if (segments.some((s) => s === '.' || s === '..')) rules.push('must not contain a "." or ".." segment');
+  if (segments.some((s) => s === '.' || s === '..')) rules.push(`must not contain a "." or ".." segment: Vault does not resolve them${write}`);
   const apiSegment = segments.find((s) => KV2_API_SEGMENTS.includes(s));
   if (apiSegment) {
-    rules.push(`must not contain a "${apiSegment}" segment: ESO and the policies add "data/" and "metadata/" themselves`);
+    rules.push(`must not contain a "${apiSegment}" segment: ESO and the policies add "data/" and "metadata/" themselves${write}`);
   }
   if (mount && segments[0] === mount) {
-    rules.push(`must not start with the mount "${mount}/": paths are relative to the mount`);
+    rules.push(`must not start with the mount "${mount}/": paths are relative to the mount${write}`);
   }
   // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f]/.test(path)) rules.push('must not contain whitespace or control characters');
-  if (/[*+]/.test(path)) rules.push('must not contain the glob characters "*" or "+", which would widen the generated policy');
-  if (POLICY_SYNTAX.test(path)) rules.push(POLICY_SYNTAX_RULE);
+  if (/[\s\u0000-\u001f\u007f]/.test(path)) rules.push('must not contain whitespace or control characters: use "-" or "_" instead');
+  if (/[*+]/.test(path)) rules.push('must not contain the glob characters "*" or "+", which would widen the generated policy: declare each path on its own');
+  if (POLICY_SYNTAX.test(path)) rules.push(`${POLICY_SYNTAX_RULE}: rename the path without them`);
   return rules;
 }
 
@@ -181,15 +203,17 @@ function checkKeys(list: IssueList, row: string, keys: readonly string[]): void 
 
 function checkTargets(list: IssueList, catalog: SecretCatalog): void {
   const writers = new Map<string, SyncTarget>();
+  const externalSecrets = new Map<string, SyncTarget>();
   const declared = new Set(catalog.paths);
   for (const target of catalog.targets) {
     const row = target.row;
     if (!isSubdomain(target.name)) list.add(row, 'name', target.name, SUBDOMAIN_RULE);
     if (!isLabel(target.namespace)) list.add(row, 'namespace', target.namespace, LABEL_RULE);
-    if (target.creationPolicy !== 'Owner' && target.creationPolicy !== 'Merge') {
-      list.add(row, 'creationPolicy', target.creationPolicy, 'must be "Owner" or "Merge"');
-    }
+    if (target.renamesExternalSecret && !isSubdomain(target.externalSecretName)) list.add(row, 'externalSecretName', target.externalSecretName, SUBDOMAIN_RULE);
+    checkPolicies(list, row, target);
     checkRefreshInterval(list, row, target);
+    checkMetadata(list, row, 'labels', target.labels, true);
+    checkMetadata(list, row, 'annotations', target.annotations, false);
     if (target.type !== undefined && (typeof target.type !== 'string' || target.type.trim() === '')) {
       list.add(row, 'type', target.type, 'must be a non-empty Secret type such as "kubernetes.io/dockerconfigjson"');
     }
@@ -207,6 +231,74 @@ function checkTargets(list: IssueList, catalog: SecretCatalog): void {
         'a Secret has exactly one ExternalSecret, so give this one several sources instead');
     } else {
       writers.set(id, target);
+    }
+    const esId = `${target.namespace}/${target.externalSecretName}`;
+    const named = externalSecrets.get(esId);
+    if (named && named !== writer) {
+      list.add(row, 'externalSecretName', target.externalSecretName,
+        `is already the name of the ExternalSecret of ${named.row}: ExternalSecret names are unique per namespace, so set another externalSecretName`);
+    } else if (!named) {
+      externalSecrets.set(esId, target);
+    }
+  }
+}
+
+/**
+ * The creation and deletion policies, and the combinations ESO v2.9's admission webhook refuses, with
+ * its reasons (apis/externalsecrets/v1/externalsecret_validator.go, validatePolicies). With creation
+ * policy None ESO writes no Secret, so a template, a type, labels, annotations or Reloader's match
+ * annotation would never reach one: they are refused too.
+ */
+function checkPolicies(list: IssueList, row: string, target: SyncTarget): void {
+  const { creationPolicy: creation, deletionPolicy: deletion } = target;
+  const creationKnown = CREATION_POLICIES.includes(creation);
+  const deletionKnown = DELETION_POLICIES.includes(deletion);
+  if (!creationKnown) list.add(row, 'creationPolicy', creation, `must be one of ${CREATION_POLICIES.map((p) => `"${p}"`).join(', ')}`);
+  if (!deletionKnown) list.add(row, 'deletionPolicy', deletion, `must be one of ${DELETION_POLICIES.map((p) => `"${p}"`).join(', ')}`);
+  if (!creationKnown || !deletionKnown) return;
+  if (deletion === 'Delete' && (creation === 'Merge' || creation === 'None')) {
+    list.add(row, 'deletionPolicy', deletion,
+      `is refused by ESO with creationPolicy "${creation}": "deletionPolicy=Delete must not be used when the controller doesn't own the secret. Please set creationPolicy=Owner"`);
+  }
+  if (deletion === 'Merge' && creation === 'None') {
+    list.add(row, 'deletionPolicy', deletion,
+      'is refused by ESO with creationPolicy "None": "deletionPolicy=Merge must not be used with creationPolicy=None. There is no Secret to merge with"');
+  }
+  if (creation === 'None') {
+    const pointless: [string, boolean][] = [
+      ['template', target.templateData !== undefined],
+      ['templateMergePolicy', target.templateMergePolicy !== 'Replace'],
+      ['type', target.type !== undefined],
+      ['labels', Object.keys(target.labels).length > 0],
+      ['annotations', Object.keys(target.annotations).length > 0],
+      ['reloaderMatch', target.reloaderMatch],
+    ];
+    for (const [field] of pointless.filter(([, set]) => set)) {
+      list.add(row, field, (target as unknown as Record<string, unknown>)[field === 'template' ? 'templateData' : field],
+        'has no effect with creationPolicy "None": ESO writes no Secret to put it on; remove it, or use another creationPolicy');
+    }
+  }
+}
+
+/** A label or annotation key: an optional DNS subdomain prefix and "/", then a name of at most 63 characters. */
+const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const NAME_RULE = 'must be a Kubernetes qualified name: an optional DNS-1123 subdomain prefix of at most 253 characters and "/", then a name of at most 63 characters of a-z, A-Z, 0-9, "-", "_" and ".", starting and ending alphanumeric';
+
+/** The Kubernetes rules for label and annotation keys, and for label values (apimachinery's validation). */
+function checkMetadata(list: IssueList, row: string, field: 'labels' | 'annotations', record: Readonly<Record<string, string>>, labelValues: boolean): void {
+  for (const [key, value] of Object.entries(record)) {
+    const slash = key.lastIndexOf('/');
+    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+    const name = slash >= 0 ? key.slice(slash + 1) : key;
+    if ((prefix !== undefined && !isSubdomain(prefix)) || name.length > 63 || !QUALIFIED_NAME.test(name)) {
+      list.add(row, `${field} key`, key, NAME_RULE);
+    }
+    if (typeof value !== 'string') {
+      list.add(row, `${field}.${key}`, value, 'must be a string');
+    } else if (labelValues && (value.length > 63 || !LABEL_VALUE.test(value))) {
+      list.add(row, `${field}.${key}`, value,
+        'must be a Kubernetes label value: empty, or at most 63 characters of a-z, A-Z, 0-9, "-", "_" and ".", starting and ending alphanumeric');
     }
   }
 }

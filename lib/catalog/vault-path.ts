@@ -5,6 +5,9 @@ import type { SyncTarget, SyncTargetOptions } from './sync-target';
 
 const SELECTION_OPTIONS = ['keys', 'renames'];
 
+/** Who reads a path: `eso` (it feeds Kubernetes Secrets), or `operators` (people and other tools only). */
+export type PathReaders = 'eso' | 'operators';
+
 /** Which keys of a path go into a Secret, and under which names. */
 export interface KeySelection<S extends string, R extends Renames<S>> {
   /** Vault keys to copy. @default - every declared key of the path */
@@ -28,12 +31,15 @@ export class VaultPath<K extends string = string> {
   public readonly keys: readonly K[];
   /** What the path holds, for people. */
   public readonly description?: string;
+  /** Who reads the path: ESO (it feeds Secrets), or operators and other tools only (no ExternalSecret, no ESO grant). */
+  public readonly readBy: PathReaders;
 
   /** @internal */
-  constructor(private readonly catalog: SecretCatalog, path: string, keys: readonly K[], description?: string) {
+  constructor(private readonly catalog: SecretCatalog, path: string, keys: readonly K[], description?: string, readBy: PathReaders = 'eso') {
     this.path = path;
     this.keys = Array.isArray(keys) ? [...keys] : keys;
     this.description = description;
+    this.readBy = readBy;
   }
 
   /** Selects keys of this path for a Secret, optionally renamed. */

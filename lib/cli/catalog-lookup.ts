@@ -35,20 +35,24 @@ export function assertDeclaredKeys(path: VaultPath, keys: readonly string[]): vo
 }
 
 /**
- * The targets `input` names: the targets a declared path feeds, and targets (Secrets, and so
- * ExternalSecrets) of that name in any namespace.
+ * The targets `input` names: the targets a declared path feeds, and the targets whose ExternalSecret
+ * or Secret has that name, in any namespace.
  */
 export function matchingTargets(catalog: SecretCatalog, input: string): SyncTarget[] {
   const byPath = catalog.targetsOf(input);
-  const byName = catalog.targets.filter((t) => t.name === input && !byPath.includes(t));
+  const byName = catalog.targets.filter((t) => (t.externalSecretName === input || t.name === input) && !byPath.includes(t));
   const matched = [...byPath, ...byName];
   if (matched.length === 0) {
     const prefix = `${catalog.mount}/`;
     if (input.startsWith(prefix) && catalog.pathNames.includes(input.slice(prefix.length))) {
       throw new CliError(`no ExternalSecret matches ${JSON.stringify(input)}: paths are relative to the mount "${catalog.mount}", write ${JSON.stringify(input.slice(prefix.length))}`);
     }
-    const names = [...new Set(catalog.targets.map((t) => t.name))];
-    throw new CliError(`no ExternalSecret matches ${JSON.stringify(input)}: give a declared path (${catalog.pathNames.join(', ')}) or a Secret name (${names.join(', ')})`);
+    const names = [...new Set(catalog.targets.flatMap((t) => (t.renamesExternalSecret ? [t.externalSecretName, t.name] : [t.name])))];
+    const operatorOnly = catalog.operatorPaths.find((p) => p.path === input);
+    if (operatorOnly) {
+      throw new CliError(`no ExternalSecret reads ${JSON.stringify(input)}: it is declared as read by operators and other tools only`);
+    }
+    throw new CliError(`no ExternalSecret matches ${JSON.stringify(input)}: give a declared path (${catalog.esoPathNames.join(', ')}) or an ExternalSecret or Secret name (${names.join(', ')})`);
   }
   return matched;
 }

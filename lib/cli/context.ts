@@ -1,4 +1,4 @@
-import { type PlatformSettings, type ResolvedPlatformSettings, type SecretCatalog, resolveSettings } from '../catalog';
+import { type PlatformSettings, type ResolvedPlatformSettings, type SecretCatalog, resolveSettings, settingsProblems } from '../catalog';
 import { DEFAULT_TERRAFORM_OUTDIR, TERRAFORM_STACKS, stackDir } from '../tf/stack-names';
 
 import { EXIT } from './exit-codes';
@@ -82,9 +82,13 @@ export function vaultStackDir(ctx: CliContext): string {
 /** Settings quoted when a context has none: every generic default, and a region nobody can mistake for one. */
 const NO_SETTINGS: PlatformSettings = { kms: { region: '<region>' } };
 
-/** The context's settings with defaults resolved; the program validates them before any command runs. */
+/**
+ * The context's settings with defaults resolved. Invalid settings resolve as the defaults: the
+ * program refuses them before any command runs, but builds its help (which quotes them) first.
+ */
 export function cliSettings(ctx: CliContext): ResolvedPlatformSettings & { readonly regionKnown: boolean } {
-  return { ...resolveSettings(ctx.settings ?? NO_SETTINGS), regionKnown: ctx.settings !== undefined };
+  const valid = ctx.settings !== undefined && settingsProblems(ctx.settings).length === 0;
+  return { ...resolveSettings(valid ? ctx.settings! : NO_SETTINGS), regionKnown: valid };
 }
 
 /** How a command's action hands its exit code to the program. */

@@ -19,7 +19,7 @@ export function forceSyncValue(ctx: CliContext): string {
 
 /** `kubectl annotate externalsecret -n NS NAME force-sync=<unix time> --overwrite`, as an argument array. */
 export function annotateArgs(target: SyncTarget, value: string): string[] {
-  return ['annotate', 'externalsecret', '-n', target.namespace, target.name, `${FORCE_SYNC_ANNOTATION}=${value}`, '--overwrite'];
+  return ['annotate', 'externalsecret', '-n', target.namespace, target.externalSecretName, `${FORCE_SYNC_ANNOTATION}=${value}`, '--overwrite'];
 }
 
 function plural(count: number, word: string): string {
@@ -42,15 +42,15 @@ export async function forceSyncTargets(ctx: CliContext, targets: readonly SyncTa
   for (const target of targets) {
     const result = await ctx.run(KUBECTL, annotateArgs(target, value));
     if (result.exitCode === 0) {
-      ctx.stdout.write(`  ${target.namespace}/${target.name}: annotated\n`);
+      ctx.stdout.write(`  ${target.namespace}/${target.externalSecretName}: annotated\n`);
     } else {
       failed.push(target);
-      ctx.stdout.write(`  ${target.namespace}/${target.name}: FAILED\n`);
-      ctx.stderr.write(`homelab-secrets: kubectl annotate externalsecret -n ${target.namespace} ${target.name} exited with ${result.exitCode}: ${result.stderr.trim()}\n`);
+      ctx.stdout.write(`  ${target.namespace}/${target.externalSecretName}: FAILED\n`);
+      ctx.stderr.write(`homelab-secrets: kubectl annotate externalsecret -n ${target.namespace} ${target.externalSecretName} exited with ${result.exitCode}: ${result.stderr.trim()}\n`);
     }
   }
   if (failed.length > 0) {
-    ctx.stderr.write(`homelab-secrets: ${failed.length} of ${plural(targets.length, 'ExternalSecret')} not force-synced: ${failed.map((t) => `${t.namespace}/${t.name}`).join(', ')}\n`);
+    ctx.stderr.write(`homelab-secrets: ${failed.length} of ${plural(targets.length, 'ExternalSecret')} not force-synced: ${failed.map((t) => `${t.namespace}/${t.externalSecretName}`).join(', ')}\n`);
     return EXIT.failed;
   }
   return EXIT.ok;
@@ -60,8 +60,8 @@ export function registerForceSync(program: Command, ctx: CliContext, report: Rep
   program
     .command('force-sync')
     .summary('annotate the ExternalSecrets of a path or Secret so that ESO syncs now')
-    .description('make ESO re-read Vault now: annotate the ExternalSecret of every Secret fed by a path, or of the Secret with that name')
-    .argument('<path|secret-name>', 'a declared path (every Secret it feeds) or a Secret name (in every namespace that has it)')
+    .description('make ESO re-read Vault now: annotate the ExternalSecret of every Secret fed by a path, or the ExternalSecret (or the Secret\'s) with that name')
+    .argument('<path|name>', 'a declared path (every Secret it feeds), or an ExternalSecret or Secret name (in every namespace that has it)')
     .option('--dry-run', 'print the kubectl commands instead of running them')
     .addHelpText('after', () => {
       const example = ctx.catalog.targets[0];

@@ -130,12 +130,16 @@ export async function kmsSecret(ctx: CliContext, options: KmsSecretOptions = {})
     text = await ctx.stdin.readAll();
   }
   const { kms } = cliSettings(ctx);
+  if (kms === undefined) throw new CliError('the settings declare no KMS key (settings.kms), so there is no KMS Secret to create');
   ctx.stdout.write(renderKmsSecretCommands(parseKmsStackOutputs(text, source), { name: kms.secretName, namespace: kms.secretNamespace }));
   return EXIT.ok;
 }
 
+/** Registers `kms-secret`, only when the settings declare a KMS key: without one there is no Secret to make. */
 export function registerKmsSecret(program: Command, ctx: CliContext, report: ReportExit): void {
-  const { secretName: name, secretNamespace: namespace } = cliSettings(ctx).kms;
+  const { kms } = cliSettings(ctx);
+  if (kms === undefined) return;
+  const { secretName: name, secretNamespace: namespace } = kms;
   program
     .command('kms-secret')
     .summary(`print the commands that create the Secret ${name} for Vault's KMS auto-unseal`)

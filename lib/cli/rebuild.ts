@@ -36,10 +36,10 @@ export function renderRebuild(ctx: CliContext): string {
   const { catalog } = ctx;
   const kmsDir = kmsStackDir(ctx);
   const settings = cliSettings(ctx);
-  const { kms, vault } = settings;
-  const alias = kms.alias;
-  const region = settings.regionKnown ? ` --region ${kms.region}` : '';
+  const { kms, vault, components } = settings;
+  const region = kms && settings.regionKnown ? ` --region ${kms.region}` : '';
   const tls = vault.tlsSecretName !== undefined;
+  const inCluster = !vault.external;
   const svc = { name: vault.releaseName, port: String(vault.port), scheme: tls ? 'https' : 'http' };
   const ns = vault.namespace;
   const helm = vaultHelmNames(vault.releaseName);
@@ -47,50 +47,75 @@ export function renderRebuild(ctx: CliContext): string {
   const mergeTargets = catalog.targets.filter((t) => t.creationPolicy === 'Merge');
   const cmd = (line: string): string => `      ${line}`;
   const note = (line: string): string => `      # ${line}`;
+  const onArgo = settings.gitops === 'argocd';
+  const bootstrap = onArgo ? 'the Argo CD bootstrap' : `your ${settings.gitops === 'flux' ? 'Flux' : 'GitOps'} bootstrap`;
 
-  return [
-    `Disaster recovery for the ${catalog.mount}/ mount: ${catalog.pathNames.length} paths, ${catalog.targets.length} Secrets in ${catalog.namespaces.join(', ')}.`,
-    'Run from a checkout of the repository that declares the catalog, after installing and synthesizing it (which builds the CLI); `terraform` may be `tofu`.',
-    '',
-    `[ ] 1. Before the Argo CD bootstrap, create the Secret ${kms.secretName} in namespace ${kms.secretNamespace}: Vault's awskms seal reads its KMS credentials from it.`,
-    cmd(`terraform -chdir=${kmsDir} init`),
-    cmd(`terraform -chdir=${kmsDir} output -json | npx homelab-secrets kms-secret`),
-    note('then run the commands it prints. Without the Terraform state, the key id is:'),
-    cmd(`aws kms describe-key --key-id ${alias}${region} --query KeyMetadata.KeyId --output text`),
-    ...(tls
-      ? [
-        note(`Vault's pod also mounts its TLS Secret ${vault.tlsSecretName} (tls.crt, tls.key, ca.crt): issue it with cert-manager before Vault starts (docs/security.md)`),
-        cmd(`kubectl -n ${ns} get secret ${vault.tlsSecretName}`),
-      ]
-      : []),
-    '',
-    `[ ] 2. Bootstrap Argo CD. It deploys Vault and ESO, and Vault unseals itself through KMS. Restoring from Velero? Do 3a first.`,
-    cmd(`${inPod} vault status`),
-    note('expect "Seal Type awskms"; an empty volume says "Initialized false" until 3b'),
-    cmd(`kubectl -n ${catalog.eso.serviceAccountNamespace} get pods`),
-    '',
-    `[ ] 3. Bring back Vault's data, either a) or b).`,
-    `   a) Restore namespace ${ns} from Velero (Vault's pod and its volume claim ${helm.dataClaim}) BEFORE Argo CD syncs Vault:`,
-    note('Velero fills the volume only of a pod it restores itself; Argo CD then adopts the restored objects.'),
-    note('Velero reads its backups with its own credentials: if ESO writes them from Vault, create that Secret by hand first.'),
-    cmd('velero backup get'),
-    cmd(`velero restore create --from-backup ${BACKUP_PLACEHOLDER} --include-namespaces ${ns} --wait`),
-    `   b) Or initialise an empty Vault. With the awskms seal, init prints recovery keys and a root token, not unseal keys: keep them offline.`,
-    cmd(`kubectl -n ${ns} exec -ti ${helm.pod} -- vault operator init -recovery-shares=${RECOVERY_SHARES} -recovery-threshold=${RECOVERY_THRESHOLD}`),
-    '',
-    `[ ] 4. Re-populate the secrets. Reach Vault through a port-forward${tls ? ', trusting exactly its CA' : ''}, and log in:`,
-    cmd(`kubectl -n ${ns} port-forward svc/${svc.name} ${svc.port}:${svc.port} &`),
-    cmd(`export VAULT_ADDR=${svc.scheme}://127.0.0.1:${svc.port}`),
-    ...(tls
-      ? [
-        note(`trust only the CA in ${vault.tlsSecretName} (a public certificate); Vault's certificate names 127.0.0.1, as the chart's in-pod CLI needs too`),
-        cmd(`kubectl -n ${ns} get secret ${vault.tlsSecretName} -o jsonpath='${dataKey(VAULT_TLS_DEFAULTS.caKey)}' | base64 -d > ${VAULT_CA_FILE}`),
-        cmd(`export VAULT_CACERT=$PWD/${VAULT_CA_FILE}`),
-        note("homelab-secrets check uses Node's fetch, which reads NODE_EXTRA_CA_CERTS, not VAULT_CACERT"),
-        cmd(`export NODE_EXTRA_CA_CERTS=$PWD/${VAULT_CA_FILE}`),
-      ]
-      : [note('Vault serves plain HTTP (tls disabled): tokens and values cross the port-forward in clear text')]),
-    `   After 3a: log in as an operator (the restored Vault has the users). After 3b only, once, with the root token from init:`,
+  const steps: { title: (n: number) => string; lines: string[] }[] = [];
+  const tlsLines = tls && inCluster
+    ? [
+      note(`Vault's pod also mounts its TLS Secret ${vault.tlsSecretName} (tls.crt, tls.key, ca.crt): issue it with cert-manager before Vault starts (docs/security.md)`),
+      cmd(`kubectl -n ${ns} get secret ${vault.tlsSecretName}`),
+    ]
+    : [];
+  if (kms) {
+    steps.push({
+      title: (n) => `[ ] ${n}. Before ${bootstrap}, create the Secret ${kms.secretName} in namespace ${kms.secretNamespace}: Vault's awskms seal reads its KMS credentials from it.`,
+      lines: [
+        cmd(`terraform -chdir=${kmsDir} init`),
+        cmd(`terraform -chdir=${kmsDir} output -json | npx homelab-secrets kms-secret`),
+        note('then run the commands it prints. Without the Terraform state, the key id is:'),
+        cmd(`aws kms describe-key --key-id ${kms.alias}${region} --query KeyMetadata.KeyId --output text`),
+        ...tlsLines,
+      ],
+    });
+  } else if (tlsLines.length > 0) {
+    steps.push({ title: (n) => `[ ] ${n}. Before ${bootstrap}, issue Vault's TLS Secret ${vault.tlsSecretName} in namespace ${ns}.`, lines: tlsLines });
+  }
+
+  const dataStep = steps.length + 2;
+  const unseal = kms ? 'Vault unseals itself through KMS' : 'Vault starts sealed (no KMS auto-unseal)';
+  if (inCluster) {
+    const installs = [components.vault ? 'Vault' : undefined, components.externalSecrets ? 'ESO' : undefined].filter((c) => c !== undefined);
+    steps.push({
+      title: (n) => onArgo && installs.length > 0
+        ? `[ ] ${n}. Bootstrap Argo CD. It deploys ${installs.join(' and ')}, and ${unseal}. Restoring from Velero? Do ${dataStep}a first.`
+        : `[ ] ${n}. Install Vault and ESO with your own tooling, then apply the manifests folder; ${unseal}. Restoring from Velero? Do ${dataStep}a first.`,
+      lines: [
+        cmd(`${inPod} vault status`),
+        note(`${kms ? 'expect "Seal Type awskms"; ' : ''}an empty volume says "Initialized false" until ${dataStep}b`),
+        cmd(`kubectl -n ${catalog.eso.serviceAccountNamespace} get pods`),
+      ],
+    });
+    steps.push({
+      title: (n) => `[ ] ${n}. Bring back Vault's data, either a) or b).`,
+      lines: [
+        `   a) Restore namespace ${ns} from Velero (Vault's pod and its volume claim ${helm.dataClaim}) BEFORE ${onArgo && components.vault ? 'Argo CD syncs Vault' : 'Vault is installed'}:`,
+        note(`Velero fills the volume only of a pod it restores itself; ${onArgo && components.vault ? 'Argo CD' : 'your tooling'} then adopts the restored objects.`),
+        note('Velero reads its backups with its own credentials: if ESO writes them from Vault, create that Secret by hand first.'),
+        cmd('velero backup get'),
+        cmd(`velero restore create --from-backup ${BACKUP_PLACEHOLDER} --include-namespaces ${ns} --wait`),
+        ...(kms
+          ? [
+            `   b) Or initialise an empty Vault. With the awskms seal, init prints recovery keys and a root token, not unseal keys: keep them offline.`,
+            cmd(`kubectl -n ${ns} exec -ti ${helm.pod} -- vault operator init -recovery-shares=${RECOVERY_SHARES} -recovery-threshold=${RECOVERY_THRESHOLD}`),
+          ]
+          : [
+            `   b) Or initialise an empty Vault. Without KMS, init prints unseal keys and a root token: keep them offline, and unseal after every restart.`,
+            cmd(`kubectl -n ${ns} exec -ti ${helm.pod} -- vault operator init -key-shares=${RECOVERY_SHARES} -key-threshold=${RECOVERY_THRESHOLD}`),
+            note(`${RECOVERY_THRESHOLD} times, each with another unseal key, typed at the prompt without echo (after a) too, with the backup's keys):`),
+            cmd(`kubectl -n ${ns} exec -ti ${helm.pod} -- vault operator unseal`),
+          ]),
+      ],
+    });
+  } else {
+    steps.push({
+      title: (n) => `[ ] ${n}. Vault runs outside the cluster, at ${vault.address}: bring it and its data back the way you run it, then bootstrap ESO.`,
+      lines: [cmd(`kubectl -n ${catalog.eso.serviceAccountNamespace} get pods`)],
+    });
+  }
+
+  const login = [
+    `   After ${inCluster ? `${dataStep}a` : 'a restore'}: log in as an operator (the restored Vault has the users). After ${inCluster ? `${dataStep}b only` : 'a fresh init only'}, once, with the root token from init:`,
     cmd('vault login'),
     note('prompts for the root token without echo. It deploys the stack and creates the first operator login, nothing else:'),
     cmd('export VAULT_TOKEN=$(vault print token)'),
@@ -105,24 +130,58 @@ export function renderRebuild(ctx: CliContext): string {
     cmd(renderOperatorLoginCommand()),
     note('prompts for the password without echo; `check` reads the token from VAULT_TOKEN'),
     cmd('export VAULT_TOKEN=$(vault print token)'),
-    note('after 3a: only the paths `check` reports missing'),
+    note(`after ${inCluster ? `${dataStep}a` : 'a restore'}: only the paths \`check\` reports missing`),
     cmd('npx homelab-secrets check'),
     note('one line per path: it prompts for each value without echo and pipes them as JSON to `vault kv put ... -`; needs jq.'),
     note('a value of several lines (a credentials file): `npx homelab-secrets new <path>` shows how to send it from a file'),
     note('`put` replaces the whole path: change a key of an existing path with `npx homelab-secrets rotate <path> <key>`'),
     ...catalog.paths.map((path) => cmd(renderPutCommand(catalog, path))),
+  ];
+  const caLines = tls
+    ? [
+      note(`trust only the CA in ${vault.tlsSecretName} (a public certificate); Vault's certificate names 127.0.0.1, as the chart's in-pod CLI needs too`),
+      cmd(`kubectl -n ${ns} get secret ${vault.tlsSecretName} -o jsonpath='${dataKey(VAULT_TLS_DEFAULTS.caKey)}' | base64 -d > ${VAULT_CA_FILE}`),
+      cmd(`export VAULT_CACERT=$PWD/${VAULT_CA_FILE}`),
+      note("homelab-secrets check uses Node's fetch, which reads NODE_EXTRA_CA_CERTS, not VAULT_CACERT"),
+      cmd(`export NODE_EXTRA_CA_CERTS=$PWD/${VAULT_CA_FILE}`),
+    ]
+    : [note('Vault serves plain HTTP (tls disabled): tokens and values cross the port-forward in clear text')];
+  steps.push({
+    title: (n) => inCluster
+      ? `[ ] ${n}. Re-populate the secrets. Reach Vault through a port-forward${tls ? ', trusting exactly its CA' : ''}, and log in:`
+      : `[ ] ${n}. Re-populate the secrets. Reach Vault at its address${tls ? ', trusting exactly its CA' : ''}, and log in:`,
+    lines: [
+      ...(inCluster
+        ? [cmd(`kubectl -n ${ns} port-forward svc/${svc.name} ${svc.port}:${svc.port} &`), cmd(`export VAULT_ADDR=${svc.scheme}://127.0.0.1:${svc.port}`)]
+        : [cmd(`export VAULT_ADDR=${vault.address}`)]),
+      ...caLines,
+      ...login,
+    ],
+  });
+
+  steps.push({
+    title: (n) => `[ ] ${n}. ESO recreates every Secret through the ClusterSecretStore ${catalog.eso.storeName}. Sync now rather than at the next refresh, then confirm:`,
+    lines: [
+      ...catalog.esoPathNames.map((path) => cmd(`npx homelab-secrets force-sync ${path}`)),
+      cmd(`kubectl get clustersecretstore ${catalog.eso.storeName}`),
+      cmd('kubectl get externalsecret -A'),
+      note('every row READY True, STATUS SecretSynced'),
+      ...(mergeTargets.length > 0
+        ? [note(`${mergeTargets.map((t) => `${t.namespace}/${t.name}`).join(', ')}: Merge targets, synced once their owner has created the Secret`)]
+        : []),
+      ...(catalog.operatorPaths.length > 0
+        ? [note(`${catalog.operatorPaths.map((p) => p.path).join(', ')}: read by operators and other tools only, no ExternalSecret to sync`)]
+        : []),
+      cmd('npx homelab-secrets check'),
+      note('exit 0: Vault holds every declared path and key, and nothing else'),
+    ],
+  });
+
+  return [
+    `Disaster recovery for the ${catalog.mount}/ mount: ${catalog.pathNames.length} paths, ${catalog.targets.length} Secrets in ${catalog.namespaces.join(', ')}.`,
+    'Run from a checkout of the repository that declares the catalog, after installing and synthesizing it (which builds the CLI); `terraform` may be `tofu`.',
     '',
-    `[ ] 5. ESO recreates every Secret through the ClusterSecretStore ${catalog.eso.storeName}. Sync now rather than at the next refresh, then confirm:`,
-    ...catalog.pathNames.map((path) => cmd(`npx homelab-secrets force-sync ${path}`)),
-    cmd(`kubectl get clustersecretstore ${catalog.eso.storeName}`),
-    cmd('kubectl get externalsecret -A'),
-    note('every row READY True, STATUS SecretSynced'),
-    ...(mergeTargets.length > 0
-      ? [note(`${mergeTargets.map((t) => `${t.namespace}/${t.name}`).join(', ')}: Merge targets, synced once their owner has created the Secret`)]
-      : []),
-    cmd('npx homelab-secrets check'),
-    note('exit 0: Vault holds every declared path and key, and nothing else'),
-    '',
+    ...steps.flatMap((step, index) => [step.title(index + 1), ...step.lines, '']),
   ].join('\n');
 }
 

@@ -96,6 +96,10 @@ export async function rotate(ctx: CliContext, input: string, keys: readonly stri
     ctx.stdout.write(DRY_RUN_HEADER);
     ctx.stdout.write(`# patch ${keys.join(', ')}; the values are read from stdin as a JSON object, never from argv\n`);
     ctx.stdout.write(`${command}\n`);
+    if (path.readBy === 'operators') {
+      ctx.stdout.write(`# no ExternalSecret to force-sync: ${path.path} is read by operators and other tools only\n`);
+      return EXIT.ok;
+    }
     return forceSyncTargets(ctx, targets, `fed by ${path.path}`, true);
   }
 
@@ -111,6 +115,10 @@ export async function rotate(ctx: CliContext, input: string, keys: readonly stri
     return EXIT.failed;
   }
   ctx.stdout.write(`patched ${catalog.mount}/${path.path}: ${keys.join(', ')}; its other keys are unchanged\n`);
+  if (path.readBy === 'operators') {
+    ctx.stdout.write(`no ExternalSecret to force-sync: ${path.path} is read by operators and other tools only\n`);
+    return EXIT.ok;
+  }
   const synced = await forceSyncTargets(ctx, targets, `fed by ${path.path}`, false);
   if (synced !== EXIT.ok) {
     ctx.stderr.write(`homelab-secrets: the new values are in Vault; ESO reads them at its next refresh, or run: homelab-secrets force-sync ${path.path}\n`);

@@ -12,12 +12,13 @@ export function namespaceChartId(namespace: string): string {
 
 /** Adds the store chart and one chart per namespace of the validated declaration to `app`. */
 export function addEsoCharts(app: App, declaration: ResolvedDeclaration): void {
-  const { catalog, store } = declaration;
-  new SecretStoreChart(app, STORE_CHART_ID, { store: clusterSecretStoreProps(catalog.mount, store, catalog.namespaces) });
+  const { catalog, store, settings } = declaration;
+  const flavour = settings.gitops;
+  new SecretStoreChart(app, STORE_CHART_ID, { store: clusterSecretStoreProps(catalog.mount, store, catalog.namespaces, flavour) });
   for (const namespace of catalog.namespaces) {
     new NamespaceSecretsChart(app, namespaceChartId(namespace), {
       namespace,
-      externalSecrets: catalog.targets.filter((t) => t.namespace === namespace).map((t) => externalSecretProps(t, store.storeName)),
+      externalSecrets: catalog.targets.filter((t) => t.namespace === namespace).map((t) => externalSecretProps(t, store.storeName, flavour)),
     });
   }
 }

@@ -24,3 +24,14 @@ export function argoAnnotations(wave: number): Record<string, string> {
     [SYNC_OPTIONS_ANNOTATION]: SKIP_DRY_RUN_ON_MISSING_RESOURCE,
   };
 }
+
+/** The GitOps flavours the manifests can be written for (the settings' `gitops`). */
+export type ManifestFlavour = 'argocd' | 'flux' | 'plain';
+
+/**
+ * The ordering annotations of an object in `wave` under `flavour`: Argo CD's sync wave and dry-run
+ * option under Argo CD; none under Flux (which orders Kustomizations with dependsOn) or plain.
+ */
+export function gitOpsAnnotations(flavour: ManifestFlavour, wave: number): Record<string, string> {
+  return flavour === 'argocd' ? argoAnnotations(wave) : {};
+}

@@ -28,8 +28,8 @@ export interface VaultClusterSecretStoreProps {
   readonly audience: string;
   /** The namespaces allowed to use the store; ESO refuses any other namespace. */
   readonly namespaces: readonly string[];
-  /** Argo CD sync wave. @default -1, after the components and before the ExternalSecrets */
-  readonly syncWave?: number;
+  /** Annotations of the store, such as a GitOps tool's ordering. @default - Argo CD's sync wave -1 and SkipDryRunOnMissingResource */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -46,7 +46,7 @@ export class VaultClusterSecretStore extends Construct {
     this.resource = new ClusterSecretStore(this, 'Resource', {
       metadata: {
         name: this.name,
-        annotations: argoAnnotations(props.syncWave ?? SYNC_WAVES.store),
+        annotations: annotationsOrNone(props.annotations ?? argoAnnotations(SYNC_WAVES.store)),
       },
       spec: {
         provider: {
@@ -83,4 +83,8 @@ export class VaultClusterSecretStore extends Construct {
       },
     });
   }
+}
+
+function annotationsOrNone(annotations: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  return Object.keys(annotations).length > 0 ? { ...annotations } : undefined;
 }

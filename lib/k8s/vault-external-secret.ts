@@ -9,7 +9,21 @@ import {
   ExternalSecretSpecTargetTemplateEngineVersion,
   ExternalSecretSpecTargetTemplateMergePolicy,
 } from '../../imports/external-secrets.io';
+import { SettingsError } from '../catalog';
 import { SYNC_WAVES, argoAnnotations } from './sync-waves';
+
+const CREATION: Record<'Owner' | 'Orphan' | 'Merge' | 'None', ExternalSecretSpecTargetCreationPolicy> = {
+  Owner: ExternalSecretSpecTargetCreationPolicy.OWNER,
+  Orphan: ExternalSecretSpecTargetCreationPolicy.ORPHAN,
+  Merge: ExternalSecretSpecTargetCreationPolicy.MERGE,
+  None: ExternalSecretSpecTargetCreationPolicy.NONE,
+};
+
+const DELETION: Record<'Retain' | 'Delete' | 'Merge', ExternalSecretSpecTargetDeletionPolicy> = {
+  Retain: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
+  Delete: ExternalSecretSpecTargetDeletionPolicy.DELETE,
+  Merge: ExternalSecretSpecTargetDeletionPolicy.MERGE,
+};
 
 /** One key copied from Vault into the Secret (ESO `data[]`). */
 export interface ExternalSecretDataEntry {
@@ -51,12 +65,14 @@ export interface VaultExternalSecretProps {
   readonly extract?: readonly string[];
   /** How often ESO re-reads Vault, as a Go duration. @default '1h' */
   readonly refreshInterval?: string;
-  /** Owner: ESO creates and owns the Secret. Merge: ESO adds keys to a Secret someone else creates. @default 'Owner' */
-  readonly creationPolicy?: 'Owner' | 'Merge';
-  /** The Secret's metadata and templated values. @default - an empty template: no labels, annotations or values */
+  /** How ESO writes the Secret: Owner, Orphan, Merge, or None (no Secret). @default 'Owner' */
+  readonly creationPolicy?: 'Owner' | 'Orphan' | 'Merge' | 'None';
+  /** What ESO does with the Secret when its source disappears: Retain, Delete or Merge. @default 'Retain' */
+  readonly deletionPolicy?: 'Retain' | 'Delete' | 'Merge';
+  /** The Secret's metadata and templated values. @default - an empty template (none with creationPolicy None) */
   readonly template?: ExternalSecretTemplate;
-  /** Argo CD sync wave. @default 0, after the store's wave */
-  readonly syncWave?: number;
+  /** Annotations of the ExternalSecret itself, such as a GitOps tool's ordering. @default - Argo CD's sync wave 0 and SkipDryRunOnMissingResource */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -77,25 +93,29 @@ export class VaultExternalSecret extends Construct {
       remoteRef: { key: entry.remoteKey, property: entry.property },
     }));
     const dataFrom: ExternalSecretSpecDataFrom[] = (props.extract ?? []).map((key) => ({ extract: { key } }));
+    const creationPolicy = props.creationPolicy ?? 'Owner';
+    // With None ESO writes no Secret, so there is nothing a template could shape.
+    if (creationPolicy === 'None' && props.template !== undefined) {
+      throw new SettingsError(`template of ExternalSecret "${props.name}" has no effect with creationPolicy "None": ESO writes no Secret`);
+    }
     const template = props.template ?? {};
+    const annotations = props.annotations ?? argoAnnotations(SYNC_WAVES.externalSecrets);
     this.resource = new ExternalSecret(this, 'Resource', {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        annotations: argoAnnotations(props.syncWave ?? SYNC_WAVES.externalSecrets),
+        annotations: Object.keys(annotations).length > 0 ? { ...annotations } : undefined,
       },
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.storeName },
         target: {
           name: props.secretName ?? props.name,
-          creationPolicy: props.creationPolicy === 'Merge'
-            ? ExternalSecretSpecTargetCreationPolicy.MERGE
-            : ExternalSecretSpecTargetCreationPolicy.OWNER,
-          deletionPolicy: ExternalSecretSpecTargetDeletionPolicy.RETAIN,
-          // Always a template: without one ESO copies this object's labels and annotations, Argo CD's
-          // tracking ones included, onto the Secret, and Argo CD may then prune the Secret.
-          template: {
+          creationPolicy: CREATION[creationPolicy],
+          deletionPolicy: DELETION[props.deletionPolicy ?? 'Retain'],
+          // Always a template when ESO writes a Secret: without one ESO copies this object's labels and
+          // annotations, Argo CD's tracking ones included, onto the Secret, and Argo CD may then prune it.
+          template: creationPolicy === 'None' ? undefined : {
             engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
             mergePolicy: template.mergePolicy === 'Merge'
               ? ExternalSecretSpecTargetTemplateMergePolicy.MERGE

@@ -8,12 +8,12 @@ import { TERRAFORM_STACKS } from './stack-names';
 import { VaultStack } from './vault-stack';
 
 /** Adds both stacks of the validated declaration to `app`. */
-export function addTerraformStacks(app: App, declaration: ResolvedDeclaration): { vault: VaultStack; kmsUnseal: KmsUnsealStack } {
+export function addTerraformStacks(app: App, declaration: ResolvedDeclaration): { vault: VaultStack; kmsUnseal?: KmsUnsealStack } {
   const { catalog, settings } = declaration;
   const backend = settings.terraform.stateBackend;
   const vault = new VaultStack(app, TERRAFORM_STACKS.vault, {
     mount: catalog.mount,
-    esoReadPaths: catalog.pathNames,
+    esoReadPaths: catalog.esoPathNames,
     access: catalog.eso,
     vaultRole: catalog.vaultRole,
     kubernetesHost: settings.vault.kubernetesHost,
@@ -21,17 +21,19 @@ export function addTerraformStacks(app: App, declaration: ResolvedDeclaration): 
     maxVersions: settings.vault.kvMaxVersions,
     backend,
   });
-  const kmsUnseal = new KmsUnsealStack(app, TERRAFORM_STACKS.kmsUnseal, {
-    region: settings.kms.region,
-    alias: settings.kms.alias,
-    iamUserName: settings.kms.iamUserName,
+  const { kms } = settings;
+  const kmsUnseal = kms === undefined ? undefined : new KmsUnsealStack(app, TERRAFORM_STACKS.kmsUnseal, {
+    region: kms.region,
+    alias: kms.alias,
+    iamUserName: kms.iamUserName,
     backend,
   });
   return { vault, kmsUnseal };
 }
 
 /**
- * The Terraform JSON of both stacks (`<output>/manifest.json`, `<output>/stacks/<stack>/cdk.tf.json`),
+ * The Terraform JSON of both stacks (`<output>/manifest.json`, `<output>/stacks/<stack>/cdk.tf.json`;
+ * the KMS stack only when the settings declare a KMS key),
  * the layout `cdktf deploy` reads. Vault and KMS are separate stacks: different providers, different
  * credentials, and the KMS key must outlive any Vault change.
  */

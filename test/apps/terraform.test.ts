@@ -54,7 +54,7 @@ describe('the homelab Terraform', () => {
   });
 
   test('the KMS key lives in the homelab\'s region under its alias, and both stacks keep local state', () => {
-    expect(kms.provider!.aws[0].region).toBe(HOMELAB_SETTINGS.kms.region);
+    expect(kms.provider!.aws[0].region).toBe(HOMELAB_SETTINGS.kms!.region);
     expect(kms.resource!.aws_kms_alias.unseal_alias.name).toBe('alias/vault-unseal');
     expect(vault.terraform!.backend).toStrictEqual({ local: { path: '../../../state/vault.tfstate' } });
     expect(kms.terraform!.backend).toStrictEqual({ local: { path: '../../../state/kms-unseal.tfstate' } });

@@ -10,14 +10,14 @@ function messages(declare: (catalog: Untyped) => void, props: Untyped = { mount:
   return catalog.validate().map((issue) => issue.message);
 }
 
-const TARGET_OPTIONS = 'name, namespace, creationPolicy, refreshInterval, allowZeroRefreshInterval, reloaderMatch, type, labels, annotations, template, templateMergePolicy';
+const TARGET_OPTIONS = 'name, namespace, externalSecretName, creationPolicy, deletionPolicy, refreshInterval, allowZeroRefreshInterval, reloaderMatch, type, labels, annotations, template, templateMergePolicy';
 
 describe('strict input for JavaScript callers', () => {
   test('an unknown option of syncTo() is named, with the known ones, instead of being ignored', () => {
     expect(messages((c) => {
-      c.path('apps/db', ['user']).syncTo({ name: 'db', namespace: 'apps', deletionPolicy: 'Delete', refreshIntervall: '5m' });
+      c.path('apps/db', ['user']).syncTo({ name: 'db', namespace: 'apps', immutable: true, refreshIntervall: '5m' });
     })).toStrictEqual([
-      `apps/db → db in apps: option "deletionPolicy" is not an option of syncTo() options (known: ${TARGET_OPTIONS}, keys, renames)`,
+      `apps/db → db in apps: option "immutable" is not an option of syncTo() options (known: ${TARGET_OPTIONS}, keys, renames)`,
       `apps/db → db in apps: option "refreshIntervall" is not an option of syncTo() options (known: ${TARGET_OPTIONS}, keys, renames)`,
     ]);
   });
@@ -30,7 +30,7 @@ describe('strict input for JavaScript callers', () => {
       'catalog: option "isolation" is not an option of new SecretCatalog() (known: mount, eso, vaultRole)',
       'store: option "server" is not an option of the eso settings (known: storeName, authMountPath, role, audience, serviceAccountName, serviceAccountNamespace)',
       'vault role: option "ttl" is not an option of the vaultRole settings (known: audience, tokenTtlSeconds)',
-      'apps/db: option "descripton" is not an option of path() options (known: description)',
+      'apps/db: option "descripton" is not an option of path() options (known: description, readBy)',
       'apps/db: option "key" is not an option of select() options (known: keys, renames)',
       `apps/db → db in apps: option "owner" is not an option of addTarget() options (known: ${TARGET_OPTIONS}, sources)`,
     ]);
@@ -97,7 +97,7 @@ describe('strict input for JavaScript callers', () => {
 
     // THEN
     expect(issues).toStrictEqual([
-      'settings: option "flux" is not an option of the settings (known: kms, vault, argocd, terraform)',
+      'settings: option "flux" is not an option of the settings (known: kms, gitops, components, vault, argocd, terraform)',
       'settings.kms: option "keyAlias" is not an option of settings.kms (known: region, alias, iamUserName, secretName)',
       'settings.vault: storageClass "Fast SSD" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters',
       'settings.vault: storageSize 10 must be a Kubernetes quantity such as "5Gi" or "500Mi"',

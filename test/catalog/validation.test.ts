@@ -81,23 +81,23 @@ describe('catalog validation', () => {
   });
 
   test.each([
-    ['', '(path #1)', 'must not be empty'],
-    ['/apps/a', '/apps/a', 'must not start or end with "/"'],
-    ['apps/a/', 'apps/a/', 'must not start or end with "/"'],
-    ['apps//a', 'apps//a', 'must not contain "//"'],
-    ['apps/./a', 'apps/./a', 'must not contain a "." or ".." segment'],
-    ['apps/../a', 'apps/../a', 'must not contain a "." or ".." segment'],
-    ['data/apps/a', 'data/apps/a', 'must not contain a "data" segment: ESO and the policies add "data/" and "metadata/" themselves'],
-    ['apps/metadata/a', 'apps/metadata/a', 'must not contain a "metadata" segment: ESO and the policies add "data/" and "metadata/" themselves'],
-    ['homelab/apps/a', 'homelab/apps/a', 'must not start with the mount "homelab/": paths are relative to the mount'],
-    ['apps/a b', 'apps/a b', 'must not contain whitespace or control characters'],
-    ['apps/a\u0007', 'apps/a\u0007', 'must not contain whitespace or control characters'],
-    ['apps/*', 'apps/*', 'must not contain the glob characters "*" or "+", which would widen the generated policy'],
-    ['apps/+/a', 'apps/+/a', 'must not contain the glob characters "*" or "+", which would widen the generated policy'],
-    ['apps/"a"', 'apps/"a"', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax'],
-    ['apps/${var.x}', 'apps/${var.x}', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax'],
-    ['apps/%{if}', 'apps/%{if}', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax'],
-    ['apps\\a', 'apps\\a', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax'],
+    ['', '(path #1)', 'must not be empty: name a path inside the mount, such as "apps/db"'],
+    ['/apps/a', '/apps/a', 'must not start or end with "/": paths are relative to the mount "homelab", write "apps/a"'],
+    ['apps/a/', 'apps/a/', 'must not start or end with "/": paths are relative to the mount "homelab", write "apps/a"'],
+    ['apps//a', 'apps//a', 'must not contain "//": separate segments with one "/", write "apps/a"'],
+    ['apps/./a', 'apps/./a', 'must not contain a "." or ".." segment: Vault does not resolve them, write "apps/a"'],
+    ['apps/../a', 'apps/../a', 'must not contain a "." or ".." segment: Vault does not resolve them, write "apps/a"'],
+    ['data/apps/a', 'data/apps/a', 'must not contain a "data" segment: ESO and the policies add "data/" and "metadata/" themselves, write "apps/a"'],
+    ['apps/metadata/a', 'apps/metadata/a', 'must not contain a "metadata" segment: ESO and the policies add "data/" and "metadata/" themselves, write "apps/a"'],
+    ['homelab/apps/a', 'homelab/apps/a', 'must not start with the mount "homelab/": paths are relative to the mount, write "apps/a"'],
+    ['apps/a b', 'apps/a b', 'must not contain whitespace or control characters: use "-" or "_" instead'],
+    ['apps/a\u0007', 'apps/a\u0007', 'must not contain whitespace or control characters: use "-" or "_" instead'],
+    ['apps/*', 'apps/*', 'must not contain the glob characters "*" or "+", which would widen the generated policy: declare each path on its own'],
+    ['apps/+/a', 'apps/+/a', 'must not contain the glob characters "*" or "+", which would widen the generated policy: declare each path on its own'],
+    ['apps/"a"', 'apps/"a"', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax: rename the path without them'],
+    ['apps/${var.x}', 'apps/${var.x}', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax: rename the path without them'],
+    ['apps/%{if}', 'apps/%{if}', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax: rename the path without them'],
+    ['apps\\a', 'apps\\a', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax: rename the path without them'],
   ])('6. the bad Vault path %j', (path, row, rule) => {
     expect(messages((c) => {
       c.path(path, ['k']).syncTo({ name: 'x', namespace: 'arr' });
@@ -108,9 +108,9 @@ describe('catalog validation', () => {
     expect(messages((c) => {
       c.path('/homelab/data/*', ['k']).syncTo({ name: 'x', namespace: 'arr' });
     })).toStrictEqual([
-      '/homelab/data/*: path "/homelab/data/*" must not start or end with "/"',
+      '/homelab/data/*: path "/homelab/data/*" must not start or end with "/": paths are relative to the mount "homelab"',
       '/homelab/data/*: path "/homelab/data/*" must not contain a "data" segment: ESO and the policies add "data/" and "metadata/" themselves',
-      '/homelab/data/*: path "/homelab/data/*" must not contain the glob characters "*" or "+", which would widen the generated policy',
+      '/homelab/data/*: path "/homelab/data/*" must not contain the glob characters "*" or "+", which would widen the generated policy: declare each path on its own',
     ]);
   });
 
@@ -154,7 +154,7 @@ describe('catalog validation', () => {
       c.path('apps/orphan', ['k']);
     })).toStrictEqual([
       'apps/empty: keys [] must declare at least one key',
-      'apps/orphan: targets [] must name at least one sync target: add one with syncTo(), or remove the path',
+      'apps/orphan: targets [] must name at least one sync target: add one with syncTo(); or, if only operators and other tools read the path, declare it with { readBy: "operators" }; or remove the path',
     ]);
   });
 

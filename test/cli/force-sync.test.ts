@@ -66,7 +66,7 @@ describe('force-sync', () => {
 
     // THEN
     expect(code).toBe(EXIT.usage);
-    expect(h.stderr()).toBe('homelab-secrets: no ExternalSecret matches "apps/nope": give a declared path (apps/vpn, apps/chat) or a Secret name (vpn-credentials, chat-secrets, hooks-token)\n');
+    expect(h.stderr()).toBe('homelab-secrets: no ExternalSecret matches "apps/nope": give a declared path (apps/vpn, apps/chat) or an ExternalSecret or Secret name (vpn-credentials, chat-secrets, hooks-token)\n');
     expect(h.runs).toStrictEqual([]);
   });
 

@@ -94,7 +94,7 @@ describe('the program', () => {
 
     // THEN
     expect(h.stdout().endsWith([
-      '  help [command]                           display help for command',
+      '  help [command]                    display help for command',
       '',
       'Exit codes: 0 success; 1 ran, and found or caused a problem (drift, a failed vault or kubectl call);',
       '  2 could not run as asked (usage error, invalid catalog, unknown path, key or Secret, Vault',
@@ -115,7 +115,8 @@ describe('the program', () => {
     // THEN
     expect(code).toBe(EXIT.ok);
     const commands = h.stdout().split('\nCommands:\n')[1].split('\n\n')[0];
-    const listed = commands.split('\n').map((l) => l.trim().split(' ')[0]);
+    // A command's line starts two spaces in; its summary's wrapped lines are indented further.
+    const listed = commands.split('\n').filter((l) => /^ {2}\S/.test(l)).map((l) => l.trim().split(' ')[0]);
     expect(listed).toStrictEqual([...COMMANDS, 'help']);
   });
 

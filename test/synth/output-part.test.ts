@@ -195,7 +195,7 @@ describe('runSynthMain', () => {
     expect(exitCode).toBe(1);
     expect(stderr).toBe([
       'homelab-secrets: 2 errors in the secret catalog and its settings:',
-      '  - /apps/a: path "/apps/a" must not start or end with "/"',
+      '  - /apps/a: path "/apps/a" must not start or end with "/": paths are relative to the mount "kv", write "apps/a"',
       '  - /apps/a → Bad in apps: name "Bad" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters',
       'Nothing was written.',
       '',
@@ -220,7 +220,7 @@ describe('runSynthMain', () => {
     expect(exitCode).toBe(1);
     expect(stderr).toBe([
       'homelab-secrets: 3 errors in the secret catalog and its settings:',
-      '  - /apps/a: path "/apps/a" must not start or end with "/"',
+      '  - /apps/a: path "/apps/a" must not start or end with "/": paths are relative to the mount "kv", write "apps/a"',
       '  - /apps/a → Bad in apps: name "Bad" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters',
       '  - settings.kms: region "eu-central" must be an AWS region such as "eu-central-1"',
       'Nothing was written.',

@@ -1,4 +1,5 @@
-import type { ResolvedStore, SyncTarget } from '../../catalog';
+import type { GitOpsFlavour, ResolvedStore, SyncTarget } from '../../catalog';
+import { SYNC_WAVES, gitOpsAnnotations } from '../sync-waves';
 import type { VaultClusterSecretStoreProps } from '../vault-cluster-secret-store';
 import type { VaultExternalSecretProps } from '../vault-external-secret';
 
@@ -6,7 +7,7 @@ import type { VaultExternalSecretProps } from '../vault-external-secret';
 export const RELOADER_MATCH_ANNOTATION = 'reloader.stakater.com/match';
 
 /** The props of the ExternalSecret of one catalog target: the mapping from catalog to construct. */
-export function externalSecretProps(target: SyncTarget, storeName: string): VaultExternalSecretProps {
+export function externalSecretProps(target: SyncTarget, storeName: string, flavour: GitOpsFlavour = 'argocd'): VaultExternalSecretProps {
   const data: NonNullable<VaultExternalSecretProps['data']>[number][] = [];
   const extract: string[] = [];
   for (const source of target.sources) {
@@ -21,26 +22,27 @@ export function externalSecretProps(target: SyncTarget, storeName: string): Vaul
   const annotations = { ...target.annotations };
   if (target.reloaderMatch) annotations[RELOADER_MATCH_ANNOTATION] = 'true';
   return {
-    name: target.name,
+    name: target.externalSecretName,
     namespace: target.namespace,
     storeName,
+    secretName: target.name,
     data,
     extract,
     refreshInterval: target.refreshInterval,
     creationPolicy: target.creationPolicy,
-    template: {
-      type: target.type,
-      labels: target.labels,
-      annotations,
-      data: target.templateData,
-      mergePolicy: target.templateMergePolicy,
-    },
+    deletionPolicy: target.deletionPolicy,
+    // With creationPolicy None ESO writes no Secret, so there is no template (the catalog refuses one).
+    template: target.writesSecret
+      ? { type: target.type, labels: target.labels, annotations, data: target.templateData, mergePolicy: target.templateMergePolicy }
+      : undefined,
+    annotations: gitOpsAnnotations(flavour, SYNC_WAVES.externalSecrets),
   };
 }
 
 /** The props of the ClusterSecretStore: the mount, the resolved access settings, the catalog's namespaces. */
-export function clusterSecretStoreProps(mount: string, store: ResolvedStore, namespaces: readonly string[]): VaultClusterSecretStoreProps {
+export function clusterSecretStoreProps(mount: string, store: ResolvedStore, namespaces: readonly string[], flavour: GitOpsFlavour = 'argocd'): VaultClusterSecretStoreProps {
   return {
+    annotations: gitOpsAnnotations(flavour, SYNC_WAVES.store),
     name: store.storeName,
     server: store.server,
     caProvider: store.caProvider,
