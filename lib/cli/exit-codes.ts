@@ -44,7 +44,7 @@ export const COMMON_EXIT_CODES: readonly ExitCodeMeaning[] = [
 ];
 
 /** The operator commands, in the order the program lists them. */
-export const COMMAND_NAMES = ['table', 'new', 'rotate', 'force-sync', 'check', 'kms-secret', 'rebuild'] as const;
+export const COMMAND_NAMES = ['table', 'new', 'rotate', 'force-sync', 'check', 'kms-secret', 'rebuild', 'import'] as const;
 
 /** The name of one operator command. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -80,6 +80,11 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
   ],
   'rebuild': [
     { code: EXIT.ok, meaning: 'printed' },
+  ],
+  'import': [
+    { code: EXIT.ok, meaning: 'written (with `--verify`: and every ExternalSecret synthesizes the same)' },
+    { code: EXIT.failed, meaning: 'written, but `--verify` found a difference' },
+    { code: EXIT.usage, meaning: 'something the library cannot express, no namespace, unreadable input (nothing written)' },
   ],
 };
 

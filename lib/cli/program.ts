@@ -1,9 +1,10 @@
 import { Command, CommanderError } from 'commander';
-import { CatalogValidationError, validateDeclaration } from '../catalog';
+import { CatalogValidationError, type SecretCatalog, validateDeclaration } from '../catalog';
 import { registerCheck } from './check';
 import { CliContext, CliError, EXIT } from './context';
 import { isCommandName, renderCommandExitCodes, renderProgramExitCodes } from './exit-codes';
 import { registerForceSync } from './force-sync';
+import { registerImport } from './import/command';
 import { registerKmsSecret } from './kms-secret';
 import { registerNewPath } from './new-path';
 import { registerRebuild } from './rebuild';
@@ -20,8 +21,10 @@ export const CLI_NAME = 'homelab-secrets';
  * from exit-codes.ts.
  */
 export function buildProgram(ctx: CliContext, report: (exitCode: number) => void): Command {
+  // `import` runs without a declaration (it writes one), so the catalog may be absent.
+  const mount = (ctx.catalog as SecretCatalog | undefined)?.mount;
   const program = new Command(CLI_NAME)
-    .description(`Operator commands over the secret catalog (Vault mount ${ctx.catalog.mount}/): they know every path, key and Secret, never a value.`)
+    .description(`Operator commands over the secret catalog${mount ? ` (Vault mount ${mount}/)` : ''}: they know every path, key and Secret, never a value.`)
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
@@ -31,7 +34,9 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
     .showHelpAfterError('(add --help for usage)')
     .allowExcessArguments(false)
     .addHelpText('after', renderProgramExitCodes())
-    .hook('preAction', () => {
+    .hook('preAction', (_program, action) => {
+      // import writes a declaration from YAML: it needs none, and runs in a project that has none yet.
+      if (action.name() === 'import') return;
       const issues = ctx.settings === undefined ? ctx.catalog.validate() : validateDeclaration({ catalog: ctx.catalog, settings: ctx.settings });
       if (issues.length > 0) throw new CatalogValidationError(issues);
     });
@@ -42,6 +47,7 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
   registerCheck(program, ctx, report);
   registerKmsSecret(program, ctx, report);
   registerRebuild(program, ctx, report);
+  registerImport(program, ctx, report);
   for (const command of program.commands) {
     const name = command.name();
     if (!isCommandName(name)) throw new Error(`command ${name} has no exit codes in exit-codes.ts`);

@@ -1,0 +1,39 @@
+import { type Declaration, type EsoAccessSettings, type PlatformSettings, SecretCatalog, type SyncSource, type VaultPath } from '../../catalog';
+import type { ImportPlan } from './plan';
+
+/**
+ * Declares the plan through the public API, the same calls the generated module makes, so that
+ * `--verify` can synthesize what the module will synthesize without compiling it.
+ */
+export function buildDeclaration(plan: ImportPlan): Declaration {
+  const catalog = new SecretCatalog({
+    mount: plan.catalog.mount,
+    ...(Object.keys(plan.catalog.eso).length > 0 ? { eso: plan.catalog.eso as EsoAccessSettings } : {}),
+  });
+  const paths = new Map<string, VaultPath>();
+  for (const p of plan.paths) paths.set(p.path, catalog.path(p.path, p.keys));
+  for (const t of plan.targets) {
+    const sources: SyncSource[] = t.sources.map((s) => {
+      const path = paths.get(s.path)!;
+      return s.kind === 'extract' ? path.extractAll() : path.select({ keys: s.keys, renames: s.renames });
+    });
+    const { templateData } = t;
+    catalog.addTarget({
+      name: t.name,
+      namespace: t.namespace,
+      ...(t.externalSecretName !== undefined ? { externalSecretName: t.externalSecretName } : {}),
+      ...(t.creationPolicy !== undefined ? { creationPolicy: t.creationPolicy as 'Owner' } : {}),
+      ...(t.deletionPolicy !== undefined ? { deletionPolicy: t.deletionPolicy as 'Retain' } : {}),
+      ...(t.refreshInterval !== undefined ? { refreshInterval: t.refreshInterval } : {}),
+      ...(t.allowZeroRefreshInterval ? { allowZeroRefreshInterval: true } : {}),
+      ...(t.type !== undefined ? { type: t.type } : {}),
+      ...(t.labels ? { labels: t.labels } : {}),
+      ...(t.annotations ? { annotations: t.annotations } : {}),
+      ...(t.reloaderMatch ? { reloaderMatch: true } : {}),
+      ...(templateData ? { template: () => ({ ...templateData }) } : {}),
+      ...(t.templateMergePolicy ? { templateMergePolicy: t.templateMergePolicy } : {}),
+      sources,
+    });
+  }
+  return { catalog, settings: plan.settings as PlatformSettings };
+}

@@ -1,0 +1,131 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { validateDeclaration } from '../../catalog';
+import { CliContext, CliError, EXIT, ReportExit } from '../context';
+import { buildDeclaration } from './build';
+import { type ImportText, listInputFiles, parseDocuments, readInputFile } from './documents';
+import { generateModule } from './generate';
+import { type ImportNote, type ImportRefusal, type ImportedExternalSecret, originLabel } from './model';
+import { readDocuments } from './parse';
+import { type ImportPlan, planImport } from './plan';
+import { type RoundTripReport, compareRoundTrip, formatRoundTrip } from './round-trip';
+import { synthesizeEsoDocuments } from './synthesize';
+
+/** Options of one import. */
+export interface ImportOptions {
+  /** For ExternalSecrets without a namespace. @default - none: they are refused */
+  readonly namespace?: string;
+  /** The KV v2 mount, when no ClusterSecretStore is in the input. @default - the store's */
+  readonly mount?: string;
+  /** Also synthesize the module's catalog and compare it with the input. @default false */
+  readonly verify?: boolean;
+  /** The inputs as given, for the module's header comment. @default - the files read */
+  readonly sources?: readonly string[];
+}
+
+/** What an import produced: the module, or the refusals that stopped it, and what it noted. */
+export interface ImportResult {
+  readonly notes: readonly ImportNote[];
+  readonly refusals: readonly ImportRefusal[];
+  /** The generated module; undefined when anything was refused. */
+  readonly module?: string;
+  readonly plan?: ImportPlan;
+  /** With `verify`: the comparison of the input with the synthesized ExternalSecrets. */
+  readonly roundTrip?: RoundTripReport;
+}
+
+/** One refusal as people read it: `file document n (ExternalSecret ns/name): field rule`. */
+export function formatRefusal(refusal: ImportRefusal): string {
+  return `${originLabel(refusal)}: ${refusal.field === '' ? '' : `${refusal.field} `}${refusal.rule}`;
+}
+
+/** One note as people read it. */
+export function formatNote(note: ImportNote): string {
+  return `${note.warning ? 'warning' : 'note'}: ${originLabel(note)}: ${note.text}`;
+}
+
+/**
+ * Imports the texts: reads them, refuses what the library cannot express (all at once), plans the
+ * catalog, checks it with the catalog's own validator, generates the module and, with `verify`,
+ * synthesizes the catalog and compares it with the input.
+ */
+export async function importTexts(texts: readonly ImportText[], options: ImportOptions = {}): Promise<ImportResult> {
+  const parsed = parseDocuments(texts);
+  const input = readDocuments(parsed.documents);
+  const planned = planImport(input, options);
+  const notes = [...input.notes, ...planned.notes];
+  const refusals = [...parsed.refusals, ...input.refusals, ...planned.refusals];
+  if (refusals.length > 0) return { notes, refusals };
+  const { plan } = planned;
+  const declaration = buildDeclaration(plan);
+  // The catalog's own rules (key names, path spelling, ESO's policy combinations), tied back to the document.
+  const targets = declaration.catalog.targets;
+  for (const issue of validateDeclaration(declaration)) {
+    const index = targets.findIndex((t) => t.row === issue.row);
+    const from = index >= 0 ? plan.targets[index].from : plan.targets.find((t) => t.sources.some((s) => s.path === issue.row))?.from;
+    const origin = from
+      ? { file: from.file, document: from.document, object: `ExternalSecret ${plan.targets[plan.targets.findIndex((t) => t.from === from)].namespace}/${from.name}` }
+      : { file: plan.storeFile ?? '(input)', document: 1, object: '' };
+    refusals.push({ ...origin, field: '', rule: `the catalog refuses it: ${issue.message}` });
+  }
+  if (refusals.length > 0) return { notes, refusals };
+  const module = generateModule(plan, { sources: options.sources ?? [...new Set(texts.map((t) => t.file))] });
+  if (!options.verify) return { notes, refusals, module, plan };
+  const synthesized = readDocuments(await synthesizeEsoDocuments(declaration)).externalSecrets;
+  const imported = plan.targets.map((t) => ({ ...t.from, namespace: t.namespace })) as (ImportedExternalSecret & { namespace: string })[];
+  return { notes, refusals, module, plan, roundTrip: compareRoundTrip(imported, synthesized) };
+}
+
+export function registerImport(program: Command, ctx: CliContext, report: ReportExit): void {
+  program
+    .command('import')
+    .summary('write a TypeScript catalog module from existing ExternalSecret and ClusterSecretStore YAML')
+    .description('read ExternalSecrets and the ClusterSecretStore (files, folders searched for *.yaml and *.yml, or - for a stream on stdin such as `kustomize build` output) and print the catalog module that declares the same through the library')
+    .argument('<inputs...>', 'YAML files, folders, or - for stdin')
+    .option('--out <file>', 'write the module to this file instead of stdout')
+    .option('--namespace <namespace>', 'the namespace of ExternalSecrets that have none')
+    .option('--mount <mount>', 'the KV v2 mount, when the ClusterSecretStore is not in the input')
+    .option('--verify', 'also synthesize the module\'s catalog and compare each ExternalSecret with the input; exit 1 on any difference')
+    .addHelpText('after', [
+      '',
+      'Anything the library cannot express (dataFrom.find, generators, PushSecret, another provider, remoteRef.version,',
+      'a decoding, conversion or metadata policy, a namespaced SecretStore, a missing namespace) is refused: every refusal is',
+      'listed with its file, document and field, and nothing is written. A Secret in the input is skipped with a warning; its',
+      'values are never read out. Notes (a leading "/" removed from a key, skipped kinds) go to stderr.',
+      '',
+    ].join('\n'))
+    .action(async (inputs: string[], opts: { out?: string; namespace?: string; mount?: string; verify?: boolean }) => {
+      const cwd = process.cwd();
+      let files: string[];
+      try {
+        files = listInputFiles(inputs, cwd);
+      } catch (error) {
+        throw new CliError((error as Error).message);
+      }
+      if (files.length === 0) throw new CliError(`no *.yaml or *.yml file in ${inputs.join(', ')}`);
+      const texts: ImportText[] = [];
+      for (const file of files) {
+        try {
+          texts.push({ file, text: file === '-' ? await ctx.stdin.readAll() : readInputFile(file, cwd) });
+        } catch (error) {
+          throw new CliError((error as Error).message);
+        }
+      }
+      const result = await importTexts(texts, { namespace: opts.namespace, mount: opts.mount, verify: opts.verify === true, sources: inputs.map((i) => (i === '-' ? 'stdin' : i)) });
+      for (const note of result.notes) ctx.stderr.write(`${formatNote(note)}\n`);
+      if (result.module === undefined) {
+        const n = result.refusals.length;
+        throw new CliError([`${n} refusal${n === 1 ? '' : 's'}: the library cannot express ${n === 1 ? 'this' : 'these'}, so nothing was written:`,
+          ...result.refusals.map((r) => `  - ${formatRefusal(r)}`)].join('\n'));
+      }
+      if (opts.out !== undefined) writeFileSync(resolve(cwd, opts.out), result.module);
+      else ctx.stdout.write(result.module);
+      if (result.roundTrip) {
+        ctx.stderr.write(`${formatRoundTrip(result.roundTrip)}\n`);
+        report(result.roundTrip.differences.length === 0 ? EXIT.ok : EXIT.failed);
+        return;
+      }
+      report(EXIT.ok);
+    });
+}

@@ -1,0 +1,90 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import YAML from 'yaml';
+import type { DocumentOrigin, ImportRefusal } from './model';
+
+/** One input text: a file's content, or stdin's (`-`). */
+export interface ImportText {
+  /** As printed in messages: the path as given or found under a folder, or `-` for stdin. */
+  readonly file: string;
+  readonly text: string;
+}
+
+/** One YAML document of an input, parsed. Empty documents (a trailing `---`) are left out. */
+export interface SourceDocument extends DocumentOrigin {
+  readonly value: unknown;
+}
+
+const YAML_FILE = /\.ya?ml$/;
+
+/**
+ * The files named by `inputs`: each file as given, each folder searched recursively for `*.yaml` and
+ * `*.yml` in name order, `-` for stdin. Throws an Error naming an input that cannot be read.
+ */
+export function listInputFiles(inputs: readonly string[], cwd: string): string[] {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir).sort()) {
+      if (name.startsWith('.')) continue;
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (YAML_FILE.test(name)) files.push(full);
+    }
+  };
+  for (const input of inputs) {
+    if (input === '-') {
+      files.push('-');
+      continue;
+    }
+    let isDir: boolean;
+    try {
+      isDir = statSync(join(cwd, input)).isDirectory();
+    } catch {
+      throw new Error(`${input}: no such file or folder`);
+    }
+    if (isDir) {
+      const before = files.length;
+      walk(join(cwd, input));
+      for (let i = before; i < files.length; i++) files[i] = relative(cwd, files[i]) || files[i];
+    } else {
+      files.push(input);
+    }
+  }
+  return files;
+}
+
+/** Reads one listed file (relative to `cwd`); stdin is read by the caller. */
+export function readInputFile(file: string, cwd: string): string {
+  try {
+    return readFileSync(join(cwd, file), 'utf8');
+  } catch (error) {
+    throw new Error(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}
+
+/**
+ * The documents of every input text, in order. A document YAML cannot parse is a refusal: its values
+ * may be anything, so the message quotes YAML's position, never the text.
+ */
+export function parseDocuments(texts: readonly ImportText[]): { documents: SourceDocument[]; refusals: ImportRefusal[] } {
+  const documents: SourceDocument[] = [];
+  const refusals: ImportRefusal[] = [];
+  for (const { file, text } of texts) {
+    const parsed = YAML.parseAllDocuments(text, { uniqueKeys: false });
+    // parseAllDocuments returns an EmptyStream (not an array) for an empty text.
+    const list = Array.isArray(parsed) ? parsed : [];
+    list.forEach((doc, index) => {
+      const document = index + 1;
+      if (doc.errors.length > 0) {
+        const first = doc.errors[0];
+        const where = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
+        refusals.push({ file, document, object: '', field: '', rule: `is not valid YAML (${first.code}${where})` });
+        return;
+      }
+      const value: unknown = doc.toJS({ maxAliasCount: 100 });
+      if (value === null || value === undefined) return;
+      documents.push({ file, document, value });
+    });
+  }
+  return { documents, refusals };
+}

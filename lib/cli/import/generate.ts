@@ -1,0 +1,272 @@
+import { goTemplateRef } from '../../catalog';
+import type { ImportPlan, PlannedKeySource, PlannedPath, PlannedSource, PlannedTarget } from './plan';
+
+/** The package the generated module imports from. */
+export const PACKAGE_NAME = 'homelab-secrets';
+
+/** A statement longer than this is written one option per line. */
+const LINE_WIDTH = 140;
+/** Section headings are padded with dashes to this width, as in the reference declaration. */
+const HEADING_WIDTH = 100;
+
+const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for function if '
+  + 'import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface '
+  + 'package private protected public await catalog v').split(' '));
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** A single-quoted TypeScript string literal. */
+export function quote(text: string): string {
+  const escaped = text.replace(/[\\'\u0000-\u001f\u2028\u2029\u007f]/g, (ch) => {
+    switch (ch) {
+      case '\\': return '\\\\';
+      case '\'': return '\\\'';
+      case '\n': return '\\n';
+      case '\r': return '\\r';
+      case '\t': return '\\t';
+      default: return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    }
+  });
+  return `'${escaped}'`;
+}
+
+function propertyName(name: string): string {
+  return IDENTIFIER.test(name) ? name : quote(name);
+}
+
+function stringArray(items: readonly string[]): string {
+  return `[${items.map(quote).join(', ')}]`;
+}
+
+function stringRecord(record: Readonly<Record<string, string>>): string {
+  const entries = Object.entries(record).map(([k, v]) => `${propertyName(k)}: ${quote(v)}`);
+  return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+}
+
+/** Any JSON-like value as an inline TypeScript literal. */
+function literal(value: unknown): string {
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
+  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${propertyName(k)}: ${literal(v)}`);
+  return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+}
+
+const TEMPLATE_REF = /\{\{ (?:\.([A-Za-z_][A-Za-z0-9_]*)|index \. ("(?:[^"\\]|\\.)*")) \}\}/g;
+
+/**
+ * One template body as TypeScript: the key references the library writes itself (`{{ .user }}`,
+ * `{{ index . "db-name" }}`, for provided keys) become `v.user`, everything else stays text. Returns
+ * whether `v` is used.
+ */
+export function templateExpression(body: string, provided: ReadonlySet<string>): { code: string; usesRefs: boolean } {
+  const parts: ({ text: string } | { ref: string })[] = [];
+  let at = 0;
+  for (const match of body.matchAll(TEMPLATE_REF)) {
+    let key: string;
+    try {
+      key = match[1] ?? (JSON.parse(match[2]) as string);
+    } catch {
+      continue;
+    }
+    if (goTemplateRef(key) !== match[0] || !provided.has(key)) continue;
+    if (match.index! > at) parts.push({ text: body.slice(at, match.index) });
+    parts.push({ ref: key });
+    at = match.index! + match[0].length;
+  }
+  if (at < body.length) parts.push({ text: body.slice(at) });
+  const refs = parts.filter((p): p is { ref: string } => 'ref' in p);
+  if (refs.length === 0) return { code: quote(body), usesRefs: false };
+  const access = (key: string): string => (IDENTIFIER.test(key) ? `v.${key}` : `v[${quote(key)}]`);
+  if (body.includes('\n')) {
+    const text = parts.map((p) => ('ref' in p ? `\${${access(p.ref)}}` : p.text.replace(/[\\`]/g, (c) => `\\${c}`).replace(/\$\{/g, '\\${'))).join('');
+    return { code: `\`${text}\``, usesRefs: true };
+  }
+  return { code: parts.map((p) => ('ref' in p ? access(p.ref) : quote(p.text))).join(' + '), usesRefs: true };
+}
+
+/** The Secret keys a target's sources provide, which its template may refer to. */
+function providedKeys(sources: readonly PlannedSource[], paths: ReadonlyMap<string, PlannedPath>): Set<string> {
+  return new Set(sources.flatMap((s) => (s.kind === 'extract' ? [...paths.get(s.path)!.keys] : s.keys.map((k) => s.renames[k] ?? k))));
+}
+
+/** camelCase of a path's last segment (with more segments when that is taken), never a reserved word. */
+function variableNames(paths: readonly string[]): Map<string, string> {
+  const names = new Map<string, string>();
+  const taken = new Set<string>();
+  const camel = (segments: string[]): string => {
+    const words = segments.join('-').split(/[^A-Za-z0-9]+/).filter(Boolean);
+    const name = words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join('');
+    const safe = /^[0-9]/.test(name) || name === '' ? `path${name.charAt(0).toUpperCase()}${name.slice(1)}` : name;
+    return RESERVED.has(safe) ? `${safe}Path` : safe;
+  };
+  for (const path of paths) {
+    const segments = path.split('/');
+    let name = '';
+    for (let n = 1; n <= segments.length && (name === '' || taken.has(name)); n++) name = camel(segments.slice(-n));
+    for (let i = 2; taken.has(name); i++) name = `${camel(segments)}${i}`;
+    taken.add(name);
+    names.set(path, name);
+  }
+  return names;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+
+/** `{ keys, renames }` of a key source, leaving out what is the default (every declared key, no renames). */
+function selection(source: PlannedKeySource, path: PlannedPath): [string, string][] {
+  const fields: [string, string][] = [];
+  if (!sameKeys(source.keys, path.keys)) fields.push(['keys', stringArray(source.keys)]);
+  if (Object.keys(source.renames).length > 0) fields.push(['renames', stringRecord(source.renames)]);
+  return fields;
+}
+
+interface Rendered {
+  /** The option name → value pairs, in the order written. */
+  readonly fields: [string, string][];
+  /** The template's entries, written one per line when the statement is long. */
+  readonly template?: { readonly params: string; readonly entries: [string, string][] };
+}
+
+function targetFields(t: PlannedTarget, head: [string, string][], paths: ReadonlyMap<string, PlannedPath>): Rendered {
+  const fields: [string, string][] = [['name', quote(t.name)], ['namespace', quote(t.namespace)]];
+  if (t.externalSecretName !== undefined) fields.push(['externalSecretName', quote(t.externalSecretName)]);
+  fields.push(...head);
+  if (t.creationPolicy !== undefined) fields.push(['creationPolicy', quote(t.creationPolicy)]);
+  if (t.deletionPolicy !== undefined) fields.push(['deletionPolicy', quote(t.deletionPolicy)]);
+  if (t.refreshInterval !== undefined) fields.push(['refreshInterval', quote(t.refreshInterval)]);
+  if (t.allowZeroRefreshInterval) fields.push(['allowZeroRefreshInterval', 'true']);
+  if (t.type !== undefined) fields.push(['type', quote(t.type)]);
+  if (t.labels) fields.push(['labels', stringRecord(t.labels)]);
+  if (t.annotations) fields.push(['annotations', stringRecord(t.annotations)]);
+  if (t.reloaderMatch) fields.push(['reloaderMatch', 'true']);
+  let template: Rendered['template'];
+  if (t.templateData) {
+    const provided = providedKeys(t.sources, paths);
+    const rendered = Object.entries(t.templateData).map(([key, body]) => ({ key, ...templateExpression(body, provided) }));
+    const params = rendered.some((r) => r.usesRefs) ? '(v)' : '()';
+    template = { params, entries: rendered.map((r) => [propertyName(r.key), r.code]) };
+    fields.push(['template', `${params} => (${template.entries.length === 0 ? '{}' : `{ ${template.entries.map(([k, v]) => `${k}: ${v}`).join(', ')} }`})`]);
+  }
+  if (t.templateMergePolicy) fields.push(['templateMergePolicy', quote(t.templateMergePolicy)]);
+  return { fields, template };
+}
+
+/** `prefix{ a: 1, b: 2 }suffix` on one line, or one option per line when that is too long or multi-line. */
+function optionsObject(prefix: string, rendered: Rendered, suffix: string, indent: string): string {
+  const inline = `${prefix}{ ${rendered.fields.map(([k, v]) => `${k}: ${v}`).join(', ')} }${suffix}`;
+  if (inline.length + indent.length <= LINE_WIDTH && !inline.includes('\n')) return `${indent}${inline}`;
+  const inner = `${indent}  `;
+  const lines = rendered.fields.map(([k, v]) => {
+    if (k === 'template' && rendered.template && rendered.template.entries.length > 0) {
+      const entries = rendered.template.entries.map(([ek, ev]) => `${inner}  ${ek}: ${ev},`);
+      return `${inner}template: ${rendered.template.params} => ({\n${entries.join('\n')}\n${inner}}),`;
+    }
+    return `${inner}${k}: ${v},`;
+  });
+  return `${indent}${prefix}{\n${lines.join('\n')}\n${indent}}${suffix}`;
+}
+
+function heading(title: string): string {
+  const text = `  // --- ${title} `;
+  return text.padEnd(HEADING_WIDTH, '-');
+}
+
+/** Options of {@link generateModule}. */
+export interface GenerateOptions {
+  /** What the module was imported from, for its header comment. @default - the number of ExternalSecrets only */
+  readonly sources?: readonly string[];
+}
+
+/**
+ * The TypeScript module that declares the plan through the public API: one section per namespace,
+ * one statement per target, paths declared where they are first used.
+ */
+export function generateModule(plan: ImportPlan, options: GenerateOptions = {}): string {
+  const paths = new Map(plan.paths.map((p) => [p.path, p]));
+  const uses = new Map<string, number>();
+  for (const t of plan.targets) for (const s of t.sources) uses.set(s.path, (uses.get(s.path) ?? 0) + 1);
+  const chained = (t: PlannedTarget): boolean => t.sources.length === 1 && t.sources[0].kind === 'keys' && uses.get(t.sources[0].path) === 1;
+  const needVariable = plan.paths.filter((p) => plan.targets.some((t) => t.sources.some((s) => s.path === p.path) && !chained(t)));
+  const names = variableNames(needVariable.map((p) => p.path));
+  const declared = new Set<string>();
+
+  const pathCall = (p: PlannedPath): string => `catalog.path(${quote(p.path)}, ${stringArray(p.keys)})`;
+  const placeholderComment = (p: PlannedPath): string[] => (p.keysUnknown
+    ? [`  // Every key of ${p.path} is extracted, so the import cannot see them: replace ${quote(p.keys[0])} with the path's keys.`]
+    : []);
+
+  const body: string[] = [];
+  const namespaces = [...new Set(plan.targets.map((t) => t.namespace))].sort();
+  for (const namespace of namespaces) {
+    body.push('', heading(namespace));
+    for (const t of plan.targets.filter((x) => x.namespace === namespace)) {
+      if (chained(t)) {
+        const source = t.sources[0] as PlannedKeySource;
+        const p = paths.get(source.path)!;
+        body.push(...placeholderComment(p));
+        body.push(`  ${pathCall(p)}`);
+        body.push(optionsObject('.syncTo(', targetFields(t, selection(source, p), paths), ');', '    '));
+        continue;
+      }
+      for (const s of t.sources) {
+        if (declared.has(s.path)) continue;
+        declared.add(s.path);
+        const p = paths.get(s.path)!;
+        body.push(...placeholderComment(p));
+        body.push(`  const ${names.get(s.path)} = ${pathCall(p)};`);
+      }
+      if (t.sources.length === 1 && t.sources[0].kind === 'keys') {
+        const source = t.sources[0];
+        body.push(optionsObject(`${names.get(source.path)}.syncTo(`, targetFields(t, selection(source, paths.get(source.path)!), paths), ');', '  '));
+        continue;
+      }
+      const sources = t.sources.map((s) => {
+        const name = names.get(s.path)!;
+        if (s.kind === 'extract') return `${name}.extractAll()`;
+        const fields = selection(s, paths.get(s.path)!);
+        return `${name}.select(${fields.length === 0 ? '' : `{ ${fields.map(([k, v]) => `${k}: ${v}`).join(', ')} }`})`;
+      });
+      const rendered = targetFields(t, [], paths);
+      body.push(optionsObject('catalog.addTarget(', { ...rendered, fields: [...rendered.fields, ['sources', `[${sources.join(', ')}]`]] }, ');', '  '));
+    }
+  }
+
+  const eso = plan.catalog.eso;
+  const catalogProps = [`mount: ${quote(plan.catalog.mount)}`, ...(Object.keys(eso).length > 0 ? [`eso: ${stringRecord(eso)}`] : [])];
+  let constructor = `  const catalog = new SecretCatalog({ ${catalogProps.join(', ')} });`;
+  if (constructor.length > LINE_WIDTH) constructor = `  const catalog = new SecretCatalog({\n${catalogProps.map((p) => `    ${p},`).join('\n')}\n  });`;
+
+  const settings = Object.entries(plan.settings as unknown as Record<string, unknown>)
+    .filter(([, v]) => !(typeof v === 'object' && v !== null && Object.keys(v).length === 0))
+    .map(([k, v]) => `  ${k}: ${literal(v)},`);
+  const count = plan.targets.length;
+  const from = options.sources && options.sources.length > 0 ? ` in ${options.sources.join(', ')}` : '';
+  return [
+    `// Imported by \`${PACKAGE_NAME} import\` from ${count} ExternalSecret${count === 1 ? '' : 's'}${from}.`,
+    '// Synthesized, it writes the same ExternalSecrets (`homelab-secrets import --verify` compares them).',
+    `import type { Declaration, PlatformSettings } from '${PACKAGE_NAME}';`,
+    `import { SecretCatalog } from '${PACKAGE_NAME}';`,
+    '',
+    '/** The imported path table: every Vault path the ExternalSecrets read, its keys, and the Secrets it feeds. */',
+    'export function importedCatalog(): SecretCatalog {',
+    constructor,
+    ...body,
+    '',
+    '  return catalog;',
+    '}',
+    '',
+    '/**',
+    ' * Where Vault is and how the manifests are applied, read from the ClusterSecretStore. Add the rest',
+    ' * (kms, the Vault install\'s storage, argocd, terraform) as docs/library.md describes.',
+    ' */',
+    settings.length === 0 ? 'export const IMPORTED_SETTINGS: PlatformSettings = {};' : `export const IMPORTED_SETTINGS: PlatformSettings = {\n${settings.join('\n')}\n};`,
+    '',
+    '/** The imported declaration: what the synth entry points and the CLI work from. */',
+    'export function importedDeclaration(): Declaration {',
+    '  return { catalog: importedCatalog(), settings: IMPORTED_SETTINGS };',
+    '}',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,94 @@
+// What the importer reads out of ExternalSecret and ClusterSecretStore YAML, before it becomes a catalog.
+// Plain data: the parser fills it, the planner groups it, the generator and the builder read the plan.
+
+/** Where a document came from: the file (or `-` for stdin) and its 1-based position in that file. */
+export interface DocumentOrigin {
+  readonly file: string;
+  readonly document: number;
+}
+
+/** Something the library cannot express: the import writes nothing while any is left. */
+export interface ImportRefusal extends DocumentOrigin {
+  /** `ExternalSecret apps/db`, or empty before the kind is known. */
+  readonly object: string;
+  /** The field, as a path into the document (`spec.dataFrom[0].find`). */
+  readonly field: string;
+  readonly rule: string;
+}
+
+/** Something the import changed or left out on purpose; printed on stderr, never fatal. */
+export interface ImportNote extends DocumentOrigin {
+  readonly object: string;
+  readonly text: string;
+  /** Warnings (a Secret in the input) are printed as `warning:`, the rest as `note:`. */
+  readonly warning?: boolean;
+}
+
+/** One key copied into the Secret (`data[]`), with the leading `/` of the key already removed. */
+export interface ImportedDataEntry {
+  readonly secretKey: string;
+  readonly key: string;
+  readonly property: string;
+}
+
+/** The Secret's template, with ESO's defaults filled in. */
+export interface ImportedTemplate {
+  readonly type?: string;
+  readonly engineVersion: string;
+  readonly mergePolicy: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** Secret key → Go template body. */
+  readonly data?: Readonly<Record<string, string>>;
+}
+
+/** One ExternalSecret, with every default ESO would apply filled in: what the round trip compares. */
+export interface ImportedExternalSecret extends DocumentOrigin {
+  readonly name: string;
+  /** Undefined until `--namespace` or an overlay supplies it. */
+  readonly namespace?: string;
+  readonly storeName: string;
+  readonly refreshInterval: string;
+  readonly secretName: string;
+  readonly creationPolicy: string;
+  readonly deletionPolicy: string;
+  /** Undefined with creationPolicy None, where ESO writes no Secret. */
+  readonly template?: ImportedTemplate;
+  readonly data: readonly ImportedDataEntry[];
+  /** The paths of `dataFrom[].extract`, leading `/` removed. */
+  readonly extract: readonly string[];
+  /** Whether the object carries Argo CD or Flux metadata: a hint for the settings' `gitops`. */
+  readonly gitops?: 'argocd' | 'flux';
+}
+
+/** The ClusterSecretStore's Vault provider and Kubernetes auth. */
+export interface ImportedStore extends DocumentOrigin {
+  readonly name: string;
+  readonly server: string;
+  readonly mount: string;
+  readonly caProvider?: { readonly type: string; readonly name: string; readonly namespace?: string; readonly key: string };
+  readonly authMountPath: string;
+  readonly role: string;
+  readonly serviceAccountName?: string;
+  readonly serviceAccountNamespace?: string;
+  readonly audience?: string;
+}
+
+/** Everything read from the inputs. */
+export interface ImportedInput {
+  readonly externalSecrets: readonly ImportedExternalSecret[];
+  readonly stores: readonly ImportedStore[];
+  readonly refusals: readonly ImportRefusal[];
+  readonly notes: readonly ImportNote[];
+}
+
+/** `ExternalSecret apps/db` (or just the name without a namespace). */
+export function objectLabel(kind: string, name: unknown, namespace?: unknown): string {
+  const shown = typeof name === 'string' && name !== '' ? name : '(no name)';
+  return typeof namespace === 'string' && namespace !== '' ? `${kind} ${namespace}/${shown}` : `${kind} ${shown}`;
+}
+
+/** `es.yaml document 2 (ExternalSecret apps/db)`: how refusals and notes name their document. */
+export function originLabel(origin: DocumentOrigin & { readonly object: string }): string {
+  return `${origin.file} document ${origin.document}${origin.object ? ` (${origin.object})` : ''}`;
+}

@@ -1,0 +1,255 @@
+import { ESO_DEFAULTS, SETTINGS_DEFAULTS, VAULT_TLS_DEFAULTS } from '../../catalog';
+import type { ImportNote, ImportRefusal, ImportedExternalSecret, ImportedInput, ImportedStore } from './model';
+import { objectLabel } from './model';
+
+/** One path of the catalog: the union of the properties read from it, in the order first read. */
+export interface PlannedPath {
+  readonly path: string;
+  readonly keys: readonly string[];
+  /** Only extracted and never read key by key: the keys are placeholders the user must replace. */
+  readonly keysUnknown: boolean;
+}
+
+/** Keys of one path copied one by one, in the input's order; `renames` where the Secret's name differs. */
+export interface PlannedKeySource {
+  readonly kind: 'keys';
+  readonly path: string;
+  readonly keys: readonly string[];
+  readonly renames: Readonly<Record<string, string>>;
+}
+
+/** Every key of one path (`dataFrom.extract`). */
+export interface PlannedExtractSource {
+  readonly kind: 'extract';
+  readonly path: string;
+}
+
+export type PlannedSource = PlannedKeySource | PlannedExtractSource;
+
+/** One target: the options of `syncTo()`/`addTarget()` that differ from the library's defaults. */
+export interface PlannedTarget {
+  readonly from: ImportedExternalSecret;
+  readonly name: string;
+  readonly namespace: string;
+  readonly externalSecretName?: string;
+  readonly creationPolicy?: string;
+  readonly deletionPolicy?: string;
+  readonly refreshInterval?: string;
+  readonly allowZeroRefreshInterval?: boolean;
+  readonly type?: string;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly reloaderMatch?: boolean;
+  readonly templateData?: Readonly<Record<string, string>>;
+  readonly templateMergePolicy?: 'Merge';
+  /** `data[]` as key sources (consecutive rows of one path together), then `dataFrom` as extracts. */
+  readonly sources: readonly PlannedSource[];
+}
+
+/** The catalog's constructor options that differ from the defaults. */
+export interface PlannedCatalog {
+  readonly mount: string;
+  readonly eso: Readonly<Record<string, string>>;
+}
+
+/** The settings skeleton: where Vault is and how the manifests are applied. */
+export interface PlannedSettings {
+  readonly gitops?: 'flux' | 'plain';
+  readonly components?: { readonly vault: false };
+  readonly vault: Readonly<Record<string, unknown>>;
+}
+
+/** What the generator writes and the builder declares. */
+export interface ImportPlan {
+  readonly catalog: PlannedCatalog;
+  readonly settings: PlannedSettings;
+  readonly paths: readonly PlannedPath[];
+  readonly targets: readonly PlannedTarget[];
+  readonly storeFile?: string;
+}
+
+/** Options of {@link planImport}. */
+export interface PlanOptions {
+  /** For ExternalSecrets without a namespace. @default - none: they are refused */
+  readonly namespace?: string;
+  /** The KV v2 mount when no ClusterSecretStore is in the input. @default - none: then a store is required */
+  readonly mount?: string;
+}
+
+const RELOADER_MATCH = 'reloader.stakater.com/match';
+const ZERO_DURATION = /^(0+(\.0*)?(ns|us|µs|ms|s|m|h)?)+$/;
+
+/** The placeholder key of a path that is only extracted: unique per path, so two extracts never collide. */
+export function placeholderKey(path: string): string {
+  return `TODO-keys-of-${path.replace(/[^-._a-zA-Z0-9]/g, '-')}`;
+}
+
+function inClusterServer(server: string): { scheme: string; release: string; namespace: string } | undefined {
+  const m = /^(https?):\/\/([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc:8200$/.exec(server);
+  return m ? { scheme: m[1], release: m[2], namespace: m[4] } : undefined;
+}
+
+function planStore(store: ImportedStore | undefined, notes: ImportNote[], refusals: ImportRefusal[], gitops: 'argocd' | 'flux' | 'plain'): { catalog: Omit<PlannedCatalog, 'mount'>; settings: PlannedSettings } {
+  const eso: Record<string, string> = {};
+  const vault: Record<string, unknown> = {};
+  let components: PlannedSettings['components'];
+  const flavour = gitops === 'argocd' ? {} : { gitops };
+  if (!store) return { catalog: { eso }, settings: { ...flavour, vault } };
+  const origin = { file: store.file, document: store.document, object: objectLabel('ClusterSecretStore', store.name) };
+  const note = (text: string): void => void notes.push({ ...origin, text });
+  const set = (field: keyof typeof ESO_DEFAULTS, value: string | undefined): void => {
+    if (value !== undefined && value !== ESO_DEFAULTS[field]) eso[field] = value;
+  };
+  set('storeName', store.name);
+  set('authMountPath', store.authMountPath);
+  set('role', store.role);
+  set('serviceAccountName', store.serviceAccountName);
+  set('serviceAccountNamespace', store.serviceAccountNamespace);
+  set('audience', store.audience);
+  if (store.serviceAccountName === undefined || store.serviceAccountNamespace === undefined) {
+    note(`spec.provider.vault.auth.kubernetes.serviceAccountRef has no ${store.serviceAccountName === undefined ? 'name' : 'namespace'}: the library names ESO's service account ${store.serviceAccountNamespace ?? ESO_DEFAULTS.serviceAccountNamespace}/${store.serviceAccountName ?? ESO_DEFAULTS.serviceAccountName} explicitly`);
+  }
+  if (store.audience === undefined) note(`spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences is not set: the library requests the audience "${ESO_DEFAULTS.audience}", which the Vault role it writes requires`);
+
+  const inCluster = inClusterServer(store.server);
+  const https = store.server.startsWith('https://');
+  if (inCluster) {
+    if (inCluster.namespace !== SETTINGS_DEFAULTS.vault.namespace) vault.namespace = inCluster.namespace;
+    if (inCluster.release !== SETTINGS_DEFAULTS.vault.releaseName) vault.releaseName = inCluster.release;
+  } else {
+    vault.address = store.server;
+    if (gitops === 'argocd') components = { vault: false };
+  }
+  if (!https) {
+    if (inCluster) vault.tls = { disabled: true };
+    if (store.caProvider) refusals.push({ ...origin, field: 'spec.provider.vault.caProvider', rule: 'is set for a plain http:// server: the library writes a caProvider only for https://' });
+  } else {
+    const caNamespace = (vault.namespace as string | undefined) ?? SETTINGS_DEFAULTS.vault.namespace;
+    const ca = store.caProvider;
+    if (!ca) {
+      note(`spec.provider.vault.caProvider is not set: for an https:// server the library trusts only the ca.crt of the Secret "${VAULT_TLS_DEFAULTS.secretName}" in namespace "${caNamespace}" (set settings.vault.tls.secretName for another)`);
+    } else if ((ca.namespace ?? '') !== caNamespace || ca.key !== VAULT_TLS_DEFAULTS.caKey) {
+      refusals.push({ ...origin, field: 'spec.provider.vault.caProvider', rule: `must name the key "${VAULT_TLS_DEFAULTS.caKey}" of a Secret in Vault's namespace "${caNamespace}": the library trusts the CA of Vault's own TLS Secret (got key "${ca.key}" in namespace "${ca.namespace ?? ''}")` });
+    } else if (ca.name !== VAULT_TLS_DEFAULTS.secretName) {
+      vault.tls = { secretName: ca.name };
+    }
+  }
+  return { catalog: { eso }, settings: { ...flavour, ...(components ? { components } : {}), vault } };
+}
+
+/** The key sources of `data[]`: consecutive rows of one path form one source, unless a key repeats. */
+function keySources(es: ImportedExternalSecret): PlannedKeySource[] {
+  const sources: { path: string; keys: string[]; renames: Record<string, string> }[] = [];
+  for (const row of es.data) {
+    let last = sources[sources.length - 1];
+    if (!last || last.path !== row.key || last.keys.includes(row.property)) {
+      last = { path: row.key, keys: [], renames: {} };
+      sources.push(last);
+    }
+    last.keys.push(row.property);
+    if (row.secretKey !== row.property) last.renames[row.property] = row.secretKey;
+  }
+  return sources.map((s) => ({ kind: 'keys', ...s }));
+}
+
+/**
+ * Groups what was read into the catalog: one path per Vault path (keys: the union of the properties
+ * read), one target per ExternalSecret. Refuses what spans documents: a missing namespace, a second
+ * store, a store that is not in the input.
+ */
+export function planImport(input: ImportedInput, options: PlanOptions = {}): { plan: ImportPlan; refusals: ImportRefusal[]; notes: ImportNote[] } {
+  const refusals: ImportRefusal[] = [];
+  const notes: ImportNote[] = [];
+  const esOrigin = (es: ImportedExternalSecret) => ({ file: es.file, document: es.document, object: objectLabel('ExternalSecret', es.name, es.namespace) });
+
+  const referenced = [...new Set(input.externalSecrets.map((es) => es.storeName))];
+  const storeName = referenced[0] ?? input.stores[0]?.name;
+  const store = input.stores.find((s) => s.name === storeName);
+  for (const other of input.stores.filter((s) => s !== store)) {
+    notes.push({ file: other.file, document: other.document, object: objectLabel('ClusterSecretStore', other.name), text: `is not imported: the catalog has one store, "${storeName}"` });
+  }
+  for (const es of input.externalSecrets) {
+    if (es.storeName !== storeName) {
+      refusals.push({ ...esOrigin(es), field: `spec.secretStoreRef.name ${JSON.stringify(es.storeName)}`, rule: `is a second store: the catalog reads through one ClusterSecretStore ("${storeName}"); import each store's ExternalSecrets on their own` });
+    }
+  }
+  const mount = store?.mount ?? options.mount;
+  if (mount === undefined && input.externalSecrets.length > 0) {
+    const first = input.externalSecrets[0];
+    refusals.push({ ...esOrigin(first), field: `spec.secretStoreRef.name ${JSON.stringify(storeName)}`, rule: 'names a ClusterSecretStore that is not in the input: add its YAML (it holds the mount, the server and the Kubernetes auth), or give the mount with --mount' });
+  }
+  const votes = input.externalSecrets.map((es) => es.gitops);
+  const gitops = votes.includes('argocd') ? 'argocd' : votes.includes('flux') ? 'flux' : 'plain';
+  const { catalog, settings } = planStore(store, notes, refusals, gitops);
+
+  // Each path's keys start with the longest selection read from it (usually the Secret that takes the
+  // whole path), so that target needs no `keys`; keys only others read follow in the order first read.
+  const longest = new Map<string, readonly string[]>();
+  for (const es of input.externalSecrets) {
+    for (const source of keySources(es)) {
+      if (source.keys.length > (longest.get(source.path)?.length ?? 0)) longest.set(source.path, source.keys);
+    }
+  }
+  const paths = new Map<string, { keys: string[]; extracted: boolean }>();
+  const pathOf = (path: string) => {
+    let entry = paths.get(path);
+    if (!entry) paths.set(path, (entry = { keys: [...longest.get(path) ?? []], extracted: false }));
+    return entry;
+  };
+  const targets: PlannedTarget[] = [];
+  const seen = new Map<string, ImportedExternalSecret>();
+  for (const es of input.externalSecrets) {
+    const namespace = es.namespace ?? options.namespace;
+    if (namespace === undefined) {
+      refusals.push({ ...esOrigin(es), field: 'metadata.namespace', rule: 'is not set, and no overlay set it: give the namespace with --namespace, or import the output of kustomize build or flux build' });
+      continue;
+    }
+    const id = `${namespace}/${es.name}`;
+    const earlier = seen.get(id);
+    if (earlier) {
+      refusals.push({ ...esOrigin(es), field: 'metadata.name', rule: `is already the name of the ExternalSecret in ${earlier.file} document ${earlier.document}: ExternalSecret names are unique per namespace` });
+      continue;
+    }
+    seen.set(id, es);
+    const sources: PlannedSource[] = [...keySources(es), ...es.extract.map((path) => ({ kind: 'extract' as const, path }))];
+    for (const source of sources) {
+      const entry = pathOf(source.path);
+      if (source.kind === 'extract') entry.extracted = true;
+      else for (const key of source.keys) if (!entry.keys.includes(key)) entry.keys.push(key);
+    }
+    const t = es.template;
+    const annotations = { ...(t?.annotations ?? {}) };
+    const reloaderMatch = annotations[RELOADER_MATCH] === 'true';
+    if (reloaderMatch) delete annotations[RELOADER_MATCH];
+    targets.push({
+      from: es,
+      name: es.secretName,
+      namespace,
+      ...(es.secretName !== es.name ? { externalSecretName: es.name } : {}),
+      ...(es.creationPolicy !== 'Owner' ? { creationPolicy: es.creationPolicy } : {}),
+      ...(es.deletionPolicy !== 'Retain' ? { deletionPolicy: es.deletionPolicy } : {}),
+      ...(es.refreshInterval !== '1h' ? { refreshInterval: es.refreshInterval } : {}),
+      ...(ZERO_DURATION.test(es.refreshInterval) ? { allowZeroRefreshInterval: true } : {}),
+      ...(t?.type !== undefined ? { type: t.type } : {}),
+      ...(t && Object.keys(t.labels).length > 0 ? { labels: t.labels } : {}),
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+      ...(reloaderMatch ? { reloaderMatch } : {}),
+      ...(t?.data !== undefined ? { templateData: t.data } : {}),
+      ...(t?.mergePolicy === 'Merge' ? { templateMergePolicy: 'Merge' as const } : {}),
+      sources,
+    });
+  }
+  const planned: PlannedPath[] = [...paths].map(([path, entry]) => {
+    if (entry.keys.length > 0) return { path, keys: entry.keys, keysUnknown: false };
+    return { path, keys: [placeholderKey(path)], keysUnknown: true };
+  });
+  for (const p of planned.filter((x) => x.keysUnknown)) {
+    const user = targets.find((t) => t.sources.some((s) => s.path === p.path))!.from;
+    notes.push({ ...esOrigin(user), text: `path "${p.path}" is only extracted, so its keys are unknown: the module declares the placeholder key "${p.keys[0]}"; replace it with the path's keys (homelab-secrets check lists them)` });
+  }
+  return {
+    plan: { catalog: { mount: mount ?? '', ...catalog }, settings, paths: planned, targets, ...(store ? { storeFile: store.file } : {}) },
+    refusals,
+    notes,
+  };
+}
