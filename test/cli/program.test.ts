@@ -3,7 +3,7 @@ import { SecretCatalog } from '../../lib/catalog';
 import { CliError, EXIT, HiddenLineReader, RawModeInput, spawnRun } from '../../lib/cli';
 import { harness } from './support/cli-harness';
 
-const COMMANDS = ['table', 'new', 'rotate', 'force-sync', 'check', 'kms-secret', 'rebuild'];
+const COMMANDS = ['table', 'new', 'rotate', 'force-sync', 'check', 'kms-secret', 'rebuild', 'import'];
 
 /** The last lines of each command's help: its exit codes, as lib/cli/exit-codes.ts renders them. */
 const HELP_EXIT_CODES: Record<string, string> = {
@@ -40,6 +40,12 @@ const HELP_EXIT_CODES: Record<string, string> = {
   'rebuild': [
     'Exit codes: 0 printed; 2 a usage error (unknown command or option, missing argument) or an invalid',
     '  catalog; 70 a bug (an internal error, printed with its stack).',
+  ].join('\n'),
+  'import': [
+    'Exit codes: 0 written (with `--verify`: and every ExternalSecret synthesizes the same); 1 written,',
+    '  but `--verify` found a difference; 2 something the library cannot express, no namespace,',
+    '  unreadable input (nothing written), or a usage error (unknown command or option, missing argument)',
+    '  or an invalid catalog; 70 a bug (an internal error, printed with its stack).',
   ].join('\n'),
 };
 

@@ -12,6 +12,9 @@ import { type ImportPlan, planImport } from './plan';
 import { type RoundTripReport, compareRoundTrip, formatRoundTrip } from './round-trip';
 import { synthesizeEsoDocuments } from './synthesize';
 
+/** How messages name stdin (`-`). */
+export const STDIN_NAME = '(stdin)';
+
 /** Options of one import. */
 export interface ImportOptions {
   /** For ExternalSecrets without a namespace. @default - none: they are refused */
@@ -54,9 +57,10 @@ export async function importTexts(texts: readonly ImportText[], options: ImportO
   const parsed = parseDocuments(texts);
   const input = readDocuments(parsed.documents);
   const planned = planImport(input, options);
-  const notes = [...input.notes, ...planned.notes];
   const refusals = [...parsed.refusals, ...input.refusals, ...planned.refusals];
-  if (refusals.length > 0) return { notes, refusals };
+  // With refusals nothing is generated, so the notes about the module (placeholders) would mislead.
+  if (refusals.length > 0) return { notes: input.notes, refusals };
+  const notes = [...input.notes, ...planned.notes];
   const { plan } = planned;
   const declaration = buildDeclaration(plan);
   // The catalog's own rules (key names, path spelling, ESO's policy combinations), tied back to the document.
@@ -107,7 +111,7 @@ export function registerImport(program: Command, ctx: CliContext, report: Report
       const texts: ImportText[] = [];
       for (const file of files) {
         try {
-          texts.push({ file, text: file === '-' ? await ctx.stdin.readAll() : readInputFile(file, cwd) });
+          texts.push(file === '-' ? { file: STDIN_NAME, text: await ctx.stdin.readAll() } : { file, text: readInputFile(file, cwd) });
         } catch (error) {
           throw new CliError((error as Error).message);
         }

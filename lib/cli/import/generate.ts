@@ -194,7 +194,7 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
 
   const pathCall = (p: PlannedPath): string => `catalog.path(${quote(p.path)}, ${stringArray(p.keys)})`;
   const placeholderComment = (p: PlannedPath): string[] => (p.keysUnknown
-    ? [`  // Every key of ${p.path} is extracted, so the import cannot see them: replace ${quote(p.keys[0])} with the path's keys.`]
+    ? [`  // dataFrom.extract takes every key of ${p.path}, which the YAML does not list: replace the placeholder with them.`]
     : []);
 
   const body: string[] = [];
@@ -242,7 +242,7 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
     .filter(([, v]) => !(typeof v === 'object' && v !== null && Object.keys(v).length === 0))
     .map(([k, v]) => `  ${k}: ${literal(v)},`);
   const count = plan.targets.length;
-  const from = options.sources && options.sources.length > 0 ? ` in ${options.sources.join(', ')}` : '';
+  const from = options.sources && options.sources.length > 0 ? ` (${options.sources.join(', ')})` : '';
   return [
     `// Imported by \`${PACKAGE_NAME} import\` from ${count} ExternalSecret${count === 1 ? '' : 's'}${from}.`,
     '// Synthesized, it writes the same ExternalSecrets (`homelab-secrets import --verify` compares them).',

@@ -321,6 +321,10 @@ export function readDocuments(documents: readonly SourceDocument[]): ImportedInp
       r.refuse('kind', kind, 'is not supported: give the items as separate documents (kubectl get -o yaml writes a List)');
     } else if (group === GENERATOR_GROUP) {
       r.refuse('kind', kind, 'is not supported: generators make values, and the catalog only copies values that live in Vault');
+    } else if (group === ESO_GROUP && (kind === 'PushSecret' || kind === 'ClusterPushSecret')) {
+      r.refuse('kind', kind, 'is not supported: the catalog describes what ESO reads from Vault, and a PushSecret writes to it');
+    } else if (group === ESO_GROUP && kind === 'ClusterExternalSecret') {
+      r.refuse('kind', kind, 'is not supported: the catalog declares each namespace\'s ExternalSecret on its own; import the ExternalSecrets it makes (kubectl get externalsecret -A -o yaml)');
     } else if (group === ESO_GROUP) {
       if (!ACCEPTED_VERSIONS.includes(apiVersion)) {
         r.refuse('apiVersion', apiVersion, `is not supported: the import reads ${ACCEPTED_VERSIONS.join(' and ')}`);
