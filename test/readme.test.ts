@@ -22,6 +22,8 @@ const README_MAX_BYTES = 10_240;
  * merged. The lead removes this exception after the merge.
  */
 const EXPECTED_FROM_OTHER_BRANCHES = ['docs/validation-and-ci.md', 'docs/security.md'];
+/** Pages a helper branch adds whose README link the lead writes when merging (the branch leaves README.md alone). */
+const LINKED_FROM_README_AT_MERGE = ['docs/migrating.md'];
 
 function read(file: string): string {
   return readFileSync(file, 'utf8');
@@ -94,7 +96,7 @@ describe('README', () => {
   test('links every docs page, and the pages other branches bring', () => {
     const linked = relativeLinks(README).map((target) => target.split('#')[0]);
     const pages = [...DOC_PAGES.map((page) => relative(ROOT, page)), ...EXPECTED_FROM_OTHER_BRANCHES];
-    expect(pages.filter((page) => !linked.includes(page))).toStrictEqual([]);
+    expect(pages.filter((page) => !linked.includes(page) && !LINKED_FROM_README_AT_MERGE.includes(page))).toStrictEqual([]);
   });
 });
 
