@@ -59,8 +59,8 @@ export async function importTexts(texts: readonly ImportText[], options: ImportO
   const planned = planImport(input, options);
   const refusals = [...parsed.refusals, ...input.refusals, ...planned.refusals];
   // With refusals nothing is generated, so the notes about the module (placeholders) would mislead.
-  if (refusals.length > 0) return { notes: input.notes, refusals };
-  const notes = [...input.notes, ...planned.notes];
+  if (refusals.length > 0) return { notes: [...parsed.notes, ...input.notes], refusals };
+  const notes = [...parsed.notes, ...input.notes, ...planned.notes];
   const { plan } = planned;
   const declaration = buildDeclaration(plan);
   // The catalog's own rules (key names, path spelling, ESO's policy combinations), tied back to the document.

@@ -1,7 +1,10 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
-import type { DocumentOrigin, ImportRefusal } from './model';
+import type { DocumentOrigin, ImportNote, ImportRefusal } from './model';
+
+/** The API group of ESO's objects. */
+export const ESO_API_GROUP = 'external-secrets.io';
 
 /** One input text: a file's content, or stdin's (`-`). */
 export interface ImportText {
@@ -66,9 +69,10 @@ export function readInputFile(file: string, cwd: string): string {
  * The documents of every input text, in order. A document YAML cannot parse is a refusal: its values
  * may be anything, so the message quotes YAML's position, never the text.
  */
-export function parseDocuments(texts: readonly ImportText[]): { documents: SourceDocument[]; refusals: ImportRefusal[] } {
+export function parseDocuments(texts: readonly ImportText[]): { documents: SourceDocument[]; refusals: ImportRefusal[]; notes: ImportNote[] } {
   const documents: SourceDocument[] = [];
   const refusals: ImportRefusal[] = [];
+  const notes: ImportNote[] = [];
   for (const { file, text } of texts) {
     const parsed = YAML.parseAllDocuments(text, { uniqueKeys: false });
     // parseAllDocuments returns an EmptyStream (not an array) for an empty text.
@@ -78,7 +82,11 @@ export function parseDocuments(texts: readonly ImportText[]): { documents: Sourc
       if (doc.errors.length > 0) {
         const first = doc.errors[0];
         const where = first.linePos?.[0] ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : '';
-        refusals.push({ file, document, object: '', field: '', rule: `is not valid YAML (${first.code}${where})` });
+        const problem = `is not valid YAML (${first.code}${where})`;
+        // A folder of a real repository holds Helm templates and other files that are not plain YAML:
+        // only one that names ESO's API could be an ExternalSecret the import would drop.
+        if (text.includes(ESO_API_GROUP)) refusals.push({ file, document, object: '', field: '', rule: `${problem}: it names ${ESO_API_GROUP}, so it may hold an ExternalSecret; render it first (helm template, kustomize build)` });
+        else notes.push({ file, document, object: '', text: `${problem} and names no ${ESO_API_GROUP} object: skipped` });
         return;
       }
       const value: unknown = doc.toJS({ maxAliasCount: 100 });
@@ -86,5 +94,5 @@ export function parseDocuments(texts: readonly ImportText[]): { documents: Sourc
       documents.push({ file, document, value });
     });
   }
-  return { documents, refusals };
+  return { documents, refusals, notes };
 }

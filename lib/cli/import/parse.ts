@@ -305,8 +305,8 @@ export function readDocuments(documents: readonly SourceDocument[]): ImportedInp
   for (const { file, document, value } of documents) {
     const r = new DocumentReader({ file, document });
     if (!isObject(value)) {
-      r.refuse('', undefined, 'is not a Kubernetes object');
-      refusals.push(...r.refusals);
+      r.note('is not a Kubernetes object: skipped');
+      notes.push(...r.notes);
       continue;
     }
     const kind = typeof value.kind === 'string' ? value.kind : '';

@@ -89,12 +89,16 @@ function inClusterServer(server: string): { scheme: string; release: string; nam
   return m ? { scheme: m[1], release: m[2], namespace: m[4] } : undefined;
 }
 
-function planStore(store: ImportedStore | undefined, notes: ImportNote[], refusals: ImportRefusal[], gitops: 'argocd' | 'flux' | 'plain'): { catalog: Omit<PlannedCatalog, 'mount'>; settings: PlannedSettings } {
+function planStore(store: ImportedStore | undefined, storeName: string | undefined, notes: ImportNote[], refusals: ImportRefusal[], gitops: 'argocd' | 'flux' | 'plain'): { catalog: Omit<PlannedCatalog, 'mount'>; settings: PlannedSettings } {
   const eso: Record<string, string> = {};
   const vault: Record<string, unknown> = {};
   let components: PlannedSettings['components'];
   const flavour = gitops === 'argocd' ? {} : { gitops };
-  if (!store) return { catalog: { eso }, settings: { ...flavour, vault } };
+  if (!store) {
+    // Without the store's YAML (--mount), the ExternalSecrets still name it.
+    if (storeName !== undefined && storeName !== ESO_DEFAULTS.storeName) eso.storeName = storeName;
+    return { catalog: { eso }, settings: { ...flavour, vault } };
+  }
   const origin = { file: store.file, document: store.document, object: objectLabel('ClusterSecretStore', store.name) };
   const note = (text: string): void => void notes.push({ ...origin, text });
   const set = (field: keyof typeof ESO_DEFAULTS, value: string | undefined): void => {
@@ -180,7 +184,7 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
   }
   const votes = input.externalSecrets.map((es) => es.gitops);
   const gitops = votes.includes('argocd') ? 'argocd' : votes.includes('flux') ? 'flux' : 'plain';
-  const { catalog, settings } = planStore(store, notes, refusals, gitops);
+  const { catalog, settings } = planStore(store, storeName, notes, refusals, gitops);
 
   // Each path's keys start with the longest selection read from it (usually the Secret that takes the
   // whole path), so that target needs no `keys`; keys only others read follow in the order first read.

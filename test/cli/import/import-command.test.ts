@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliContext } from '../../../lib/cli';
 import { runCli } from '../../../lib/cli';
-import { compareRoundTrip, formatRoundTrip, importTexts } from '../../../lib/cli/import';
+import { compareRoundTrip, formatNote, formatRefusal, formatRoundTrip, importTexts } from '../../../lib/cli/import';
 import { EXIT } from '../../../lib/cli/exit-codes';
 import { SENTINEL, harness } from '../support/cli-harness';
 
@@ -144,17 +144,59 @@ describe('homelab-secrets import', () => {
     expect(empty.stderr()).toBe('homelab-secrets: no *.yaml or *.yml file in docs\n');
   });
 
-  test('YAML that does not parse is refused with its position, never its text', async () => {
-    // GIVEN
-    const text = `apiVersion: v1\nkind: Secret\nstringData:\n  password: "${SENTINEL}\n`;
+  test('YAML that does not parse is refused with its position, never its text, when it names ESO; skipped otherwise', async () => {
+    // GIVEN a broken Secret (a Helm template, say), and a broken ExternalSecret
+    const secret = `apiVersion: v1\nkind: Secret\nstringData:\n  password: "${SENTINEL}\n`;
+    const externalSecret = `apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata:\n  name: {{ .Release.Name }}\n  bad: "${SENTINEL}\n`;
 
     // WHEN
-    const result = await importTexts([{ file: 'broken.yaml', text }]);
+    const skipped = await importTexts([{ file: 'secret.yaml', text: secret }], { mount: 'kv' });
+    const refused = await importTexts([{ file: 'es.yaml', text: externalSecret }], { mount: 'kv' });
 
     // THEN
-    expect(result.module).toBeUndefined();
-    expect(result.refusals.map((r) => `${r.field}|${r.rule}`)).toStrictEqual(['|is not valid YAML (MISSING_CHAR at line 5, column 1)']);
-    expect(JSON.stringify(result)).not.toContain(SENTINEL);
+    expect(skipped.refusals).toStrictEqual([]);
+    expect(skipped.notes.map(formatNote)).toStrictEqual(['note: secret.yaml document 1: is not valid YAML (MISSING_CHAR at line 5, column 1) and names no external-secrets.io object: skipped']);
+    expect(refused.module).toBeUndefined();
+    expect(refused.refusals.map(formatRefusal)).toStrictEqual([
+      'es.yaml document 1: is not valid YAML (MISSING_CHAR at line 6, column 1): it names external-secrets.io, so it may hold an ExternalSecret; render it first (helm template, kustomize build)',
+    ]);
+    expect(JSON.stringify([skipped, refused])).not.toContain(SENTINEL);
+  });
+
+  test('without the store\'s YAML the ExternalSecrets are refused, unless --mount names the mount', async () => {
+    // GIVEN one app's folder: its ExternalSecrets, not the store
+    const refused = harness();
+    const given = harness();
+
+    // WHEN
+    const refusedCode = await refused.cli('import', `${FIXTURES}/homelab-repo/apps/media`);
+    const code = await given.cli('import', `${FIXTURES}/homelab-repo/apps/media`, '--mount', 'kv', '--verify');
+
+    // THEN
+    expect(refusedCode).toBe(EXIT.usage);
+    expect(refused.stderr().split('\n').slice(-3)).toStrictEqual([
+      'homelab-secrets: 1 refusal: the library cannot express this, so nothing was written:',
+      '  - test/cli/import/fixtures/homelab-repo/apps/media/externalsecrets.yaml document 1 (ExternalSecret media/sonarr): spec.secretStoreRef.name "vault" names a ClusterSecretStore that is not in the input: add its YAML (it holds the mount, the server and the Kubernetes auth), or give the mount with --mount',
+      '',
+    ]);
+    expect(code).toBe(EXIT.ok);
+    expect(given.stdout()).toContain("  const catalog = new SecretCatalog({ mount: 'kv', eso: { storeName: 'vault' } });\n");
+    expect(given.stderr().split('\n').slice(-2)).toStrictEqual([
+      'round trip: 3 of 3 ExternalSecrets synthesize the same (name, namespace, store, refreshInterval, target, policies, template, data, dataFrom)',
+      '',
+    ]);
+  });
+
+  test('documents that are not Kubernetes objects, or not ESO\'s, are skipped with a note', async () => {
+    // WHEN
+    const result = await importTexts([{ file: 'mixed.yaml', text: '- a\n- b\n---\nfoo: 1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: n }\n' }], { mount: 'kv' });
+
+    // THEN
+    expect(result.notes.map(formatNote)).toStrictEqual([
+      'note: mixed.yaml document 1: is not a Kubernetes object: skipped',
+      'note: mixed.yaml document 2 ((no kind) (no name)): is not an External Secrets Operator object: skipped',
+      'note: mixed.yaml document 3 (ConfigMap n/c): is not an External Secrets Operator object: skipped',
+    ]);
   });
 });
 
