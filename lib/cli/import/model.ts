@@ -65,6 +65,7 @@ export interface ImportedExternalSecret extends DocumentOrigin {
 export interface ImportedStore extends DocumentOrigin {
   readonly name: string;
   readonly server: string;
+  /** `provider.vault.path`; empty when the store leaves the mount to each key's first segment. */
   readonly mount: string;
   readonly caProvider?: { readonly type: string; readonly name: string; readonly namespace?: string; readonly key: string };
   readonly authMountPath: string;

@@ -253,7 +253,8 @@ function readStore(r: DocumentReader, doc: Json): ImportedStore | undefined {
   if (spec.retrySettings !== undefined) r.refuse('spec.retrySettings', undefined, 'is not supported: the library writes ESO\'s default retries');
   const vault = r.fields(provider.vault, 'spec.provider.vault', ['server', 'path', 'version', 'auth', 'caProvider'], 'the Vault provider');
   const server = r.string(vault.server, 'spec.provider.vault.server', true) ?? '';
-  const mount = r.string(vault.path, 'spec.provider.vault.path', true) ?? '';
+  // Without a path ESO takes the mount from each key's first segment; the planner does the same.
+  const mount = r.string(vault.path, 'spec.provider.vault.path', false) ?? '';
   r.onlyDefault(vault.version, 'spec.provider.vault.version', ['v2'], 'is not supported: the library reads KV version 2 mounts');
   const auth = r.fields(vault.auth, 'spec.provider.vault.auth', ['kubernetes'], 'auth');
   if (auth.kubernetes === undefined) r.refuse('spec.provider.vault.auth.kubernetes', undefined, 'is required: the library logs ESO in with Kubernetes auth');

@@ -141,6 +141,44 @@ function planStore(store: ImportedStore | undefined, storeName: string | undefin
   return { catalog: { eso }, settings: { ...flavour, ...(components ? { components } : {}), vault } };
 }
 
+/**
+ * The mount of a store without `provider.vault.path`: ESO then reads each key's first segment as the
+ * mount, so every key of the store's ExternalSecrets must name the same one.
+ */
+function mountFromKeys(externalSecrets: readonly ImportedExternalSecret[], store: ImportedStore, refusals: ImportRefusal[], notes: ImportNote[]): string {
+  const keys = externalSecrets.filter((es) => es.storeName === store.name).flatMap((es) => [...es.data.map((d) => d.key), ...es.extract]);
+  const mounts = [...new Set(keys.map((key) => key.split('/')[0]))];
+  const origin = { file: store.file, document: store.document, object: objectLabel('ClusterSecretStore', store.name) };
+  if (mounts.length === 1 && keys.every((key) => key.includes('/'))) {
+    notes.push({ ...origin, text: `spec.provider.vault.path is not set: the mount is "${mounts[0]}", the first segment of every key, and the catalog writes it as the store's path` });
+    return mounts[0];
+  }
+  refusals.push({ ...origin, field: 'spec.provider.vault.path', rule: mounts.length > 1
+    ? `is not set, so ESO reads the mount from each key's first segment, and the keys name several (${mounts.join(', ')}): the catalog has one mount; import each mount's ExternalSecrets with a store of their own`
+    : 'is required: it is the KV v2 mount, and no key names one' });
+  return '';
+}
+
+/**
+ * The ExternalSecret with its keys relative to the mount, as ESO reads them: a key that starts with
+ * the mount (`secret/apps/db`, `secret/data/apps/db`) is the same path as `apps/db`, with a note.
+ */
+function keysInsideMount(es: ImportedExternalSecret, mount: string, notes: ImportNote[]): ImportedExternalSecret {
+  const origin = { file: es.file, document: es.document, object: objectLabel('ExternalSecret', es.name, es.namespace) };
+  const inside = (key: string, field: string): string => {
+    if (!key.startsWith(`${mount}/`)) return key;
+    let path = key.slice(mount.length + 1);
+    if (path.startsWith('data/')) path = path.slice('data/'.length);
+    notes.push({ ...origin, text: `${field} ${JSON.stringify(key)} is read as ${JSON.stringify(path)}: ESO removes the mount "${mount}"${key.length - path.length > mount.length + 1 ? ' and "data/"' : ''} itself, and the catalog writes paths inside the mount` });
+    return path;
+  };
+  return {
+    ...es,
+    data: es.data.map((d, i) => ({ ...d, key: inside(d.key, `spec.data[${i}].remoteRef.key`) })),
+    extract: es.extract.map((key, i) => inside(key, `spec.dataFrom[${i}].extract.key`)),
+  };
+}
+
 /** The key sources of `data[]`: consecutive rows of one path form one source, unless a key repeats. */
 function keySources(es: ImportedExternalSecret): PlannedKeySource[] {
   const sources: { path: string; keys: string[]; renames: Record<string, string> }[] = [];
@@ -177,19 +215,21 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
       refusals.push({ ...esOrigin(es), field: `spec.secretStoreRef.name ${JSON.stringify(es.storeName)}`, rule: `is a second store: the catalog reads through one ClusterSecretStore ("${storeName}"); import each store's ExternalSecrets on their own` });
     }
   }
-  const mount = store?.mount ?? options.mount;
-  if (mount === undefined && input.externalSecrets.length > 0) {
-    const first = input.externalSecrets[0];
+  const storeMount = store === undefined ? options.mount : store.mount || mountFromKeys(input.externalSecrets, store, refusals, notes);
+  const mount = storeMount === '' ? undefined : storeMount;
+  const externalSecrets = mount === undefined ? input.externalSecrets : input.externalSecrets.map((es) => keysInsideMount(es, mount, notes));
+  if (store === undefined && mount === undefined && input.externalSecrets.length > 0) {
+    const first = externalSecrets[0];
     refusals.push({ ...esOrigin(first), field: `spec.secretStoreRef.name ${JSON.stringify(storeName)}`, rule: 'names a ClusterSecretStore that is not in the input: add its YAML (it holds the mount, the server and the Kubernetes auth), or give the mount with --mount' });
   }
-  const votes = input.externalSecrets.map((es) => es.gitops);
+  const votes = externalSecrets.map((es) => es.gitops);
   const gitops = votes.includes('argocd') ? 'argocd' : votes.includes('flux') ? 'flux' : 'plain';
   const { catalog, settings } = planStore(store, storeName, notes, refusals, gitops);
 
   // Each path's keys start with the longest selection read from it (usually the Secret that takes the
   // whole path), so that target needs no `keys`; keys only others read follow in the order first read.
   const longest = new Map<string, readonly string[]>();
-  for (const es of input.externalSecrets) {
+  for (const es of externalSecrets) {
     for (const source of keySources(es)) {
       if (source.keys.length > (longest.get(source.path)?.length ?? 0)) longest.set(source.path, source.keys);
     }
@@ -202,7 +242,7 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
   };
   const targets: PlannedTarget[] = [];
   const seen = new Map<string, ImportedExternalSecret>();
-  for (const es of input.externalSecrets) {
+  for (const es of externalSecrets) {
     const namespace = es.namespace ?? options.namespace;
     if (namespace === undefined) {
       refusals.push({ ...esOrigin(es), field: 'metadata.namespace', rule: 'is not set, and no overlay set it: give the namespace with --namespace, or import the output of kustomize build or flux build' });

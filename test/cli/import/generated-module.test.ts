@@ -27,6 +27,7 @@ const INPUTS = {
   seed: { input: 'manifests' },
   homelabRepo: { input: `${FIXTURES}/homelab-repo` },
   externalVault: { input: `${FIXTURES}/external-vault`, namespace: 'monitoring' },
+  mountInKeys: { input: `${FIXTURES}/mount-in-keys` },
 } as const;
 type InputName = keyof typeof INPUTS;
 

@@ -28,6 +28,19 @@ describe('homelab-secrets import', () => {
     expect(h.stderr()).toBe(expected('homelab-repo.stderr.txt'));
   });
 
+  test('keys written with the mount (and data/) are read as ESO reads them, and a store without path takes the keys\' mount', async () => {
+    // GIVEN a store without provider.vault.path, and keys secret/data/apps/x and secret/apps/y
+    const h = harness();
+
+    // WHEN
+    const code = await h.cli('import', `${FIXTURES}/mount-in-keys`, '--verify');
+
+    // THEN
+    expect(code).toBe(EXIT.ok);
+    expect(h.stdout()).toBe(expected('mount-in-keys.module.ts.txt'));
+    expect(h.stderr()).toBe(expected('mount-in-keys.stderr.txt'));
+  });
+
   test('a Secret in the input is skipped with a warning, and its value appears nowhere', async () => {
     // GIVEN the fixture's apps/db/secret.yaml holds the sentinel as a value
     expect(readFileSync(`${FIXTURES}/homelab-repo/apps/db/secret.yaml`, 'utf8')).toContain(SENTINEL);
