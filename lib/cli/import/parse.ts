@@ -286,7 +286,7 @@ function readStore(r: DocumentReader, doc: Json): ImportedStore | undefined {
     mount,
     ...(caProvider ? { caProvider } : {}),
     authMountPath: r.string(k8s.mountPath, 'spec.provider.vault.auth.kubernetes.mountPath', false) ?? 'kubernetes',
-    role: r.string(k8s.role, 'spec.provider.vault.auth.kubernetes.role', true) ?? '',
+    role: r.string(k8s.role, 'spec.provider.vault.auth.kubernetes.role', auth.kubernetes !== undefined) ?? '',
     serviceAccountName: r.string(sa.name, 'spec.provider.vault.auth.kubernetes.serviceAccountRef.name', false),
     serviceAccountNamespace: r.string(sa.namespace, 'spec.provider.vault.auth.kubernetes.serviceAccountRef.namespace', false),
     audience,

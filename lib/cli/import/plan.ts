@@ -131,7 +131,7 @@ function planStore(store: ImportedStore | undefined, storeName: string | undefin
     const caNamespace = (vault.namespace as string | undefined) ?? SETTINGS_DEFAULTS.vault.namespace;
     const ca = store.caProvider;
     if (!ca) {
-      note(`spec.provider.vault.caProvider is not set: for an https:// server the library trusts only the ca.crt of the Secret "${VAULT_TLS_DEFAULTS.secretName}" in namespace "${caNamespace}" (set settings.vault.tls.secretName for another)`);
+      note(`spec.provider.vault.caProvider is not set, so ESO trusts the system's CAs; the library cannot write that yet: its store trusts only the ca.crt of the Secret "${VAULT_TLS_DEFAULTS.secretName}" in namespace "${caNamespace}" (settings.vault.tls.secretName names another), so create that Secret with Vault's CA`);
     } else if ((ca.namespace ?? '') !== caNamespace || ca.key !== VAULT_TLS_DEFAULTS.caKey) {
       refusals.push({ ...origin, field: 'spec.provider.vault.caProvider', rule: `must name the key "${VAULT_TLS_DEFAULTS.caKey}" of a Secret in Vault's namespace "${caNamespace}": the library trusts the CA of Vault's own TLS Secret (got key "${ca.key}" in namespace "${ca.namespace ?? ''}")` });
     } else if (ca.name !== VAULT_TLS_DEFAULTS.secretName) {

@@ -200,6 +200,24 @@ describe('homelab-secrets import', () => {
     ]);
   });
 
+  test('a store\'s defaults left out are noted where the library writes something else', async () => {
+    // GIVEN a Vault outside the cluster over https, without caProvider and serviceAccountRef
+    const store = 'apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: { name: vault-backend }\nspec:\n  provider:\n    vault:\n'
+      + '      server: https://vault.example.com\n      path: secret\n      auth: { kubernetes: { role: external-secrets } }\n';
+
+    // WHEN
+    const result = await importTexts([{ file: 'store.yaml', text: store }]);
+
+    // THEN
+    expect(result.refusals).toStrictEqual([]);
+    expect(result.plan!.settings).toStrictEqual({ gitops: 'plain', vault: { address: 'https://vault.example.com' } });
+    expect(result.notes.map(formatNote)).toStrictEqual([
+      'note: store.yaml document 1 (ClusterSecretStore vault-backend): spec.provider.vault.auth.kubernetes.serviceAccountRef has no name: the library names ESO\'s service account external-secrets/external-secrets explicitly',
+      'note: store.yaml document 1 (ClusterSecretStore vault-backend): spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences is not set: the library requests the audience "vault", which the Vault role it writes requires',
+      'note: store.yaml document 1 (ClusterSecretStore vault-backend): spec.provider.vault.caProvider is not set, so ESO trusts the system\'s CAs; the library cannot write that yet: its store trusts only the ca.crt of the Secret "vault-tls" in namespace "vault" (settings.vault.tls.secretName names another), so create that Secret with Vault\'s CA',
+    ]);
+  });
+
   test('documents that are not Kubernetes objects, or not ESO\'s, are skipped with a note', async () => {
     // WHEN
     const result = await importTexts([{ file: 'mixed.yaml', text: '- a\n- b\n---\nfoo: 1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: n }\n' }], { mount: 'kv' });
