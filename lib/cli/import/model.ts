@@ -48,6 +48,8 @@ export interface ImportedExternalSecret extends DocumentOrigin {
   /** Undefined until `--namespace` or an overlay supplies it. */
   readonly namespace?: string;
   readonly storeName: string;
+  /** `secretStoreRef.kind` as written; a SecretStore is refused on its own, so no store is looked up for it. */
+  readonly storeKind?: string;
   readonly refreshInterval: string;
   readonly secretName: string;
   readonly creationPolicy: string;

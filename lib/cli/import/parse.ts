@@ -228,6 +228,7 @@ function readExternalSecret(r: DocumentReader, doc: Json): ImportedExternalSecre
     name,
     ...(namespace !== undefined ? { namespace } : {}),
     storeName,
+    ...(storeKind !== undefined ? { storeKind } : {}),
     refreshInterval,
     secretName,
     creationPolicy,

@@ -204,13 +204,15 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
   const notes: ImportNote[] = [];
   const esOrigin = (es: ImportedExternalSecret) => ({ file: es.file, document: es.document, object: objectLabel('ExternalSecret', es.name, es.namespace) });
 
-  const referenced = [...new Set(input.externalSecrets.map((es) => es.storeName))];
+  // ExternalSecrets of a namespaced SecretStore are refused already; they name no ClusterSecretStore.
+  const clusterStoreUsers = input.externalSecrets.filter((es) => es.storeKind !== 'SecretStore');
+  const referenced = [...new Set(clusterStoreUsers.map((es) => es.storeName))];
   const storeName = referenced[0] ?? input.stores[0]?.name;
   const store = input.stores.find((s) => s.name === storeName);
   for (const other of input.stores.filter((s) => s !== store)) {
     notes.push({ file: other.file, document: other.document, object: objectLabel('ClusterSecretStore', other.name), text: `is not imported: the catalog has one store, "${storeName}"` });
   }
-  for (const es of input.externalSecrets) {
+  for (const es of clusterStoreUsers) {
     if (es.storeName !== storeName) {
       refusals.push({ ...esOrigin(es), field: `spec.secretStoreRef.name ${JSON.stringify(es.storeName)}`, rule: `is a second store: the catalog reads through one ClusterSecretStore ("${storeName}"); import each store's ExternalSecrets on their own` });
     }
