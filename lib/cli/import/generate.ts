@@ -77,7 +77,8 @@ export function templateExpression(body: string, provided: ReadonlySet<string>):
   const refs = parts.filter((p): p is { ref: string } => 'ref' in p);
   if (refs.length === 0) return { code: quote(body), usesRefs: false };
   const access = (key: string): string => (IDENTIFIER.test(key) ? `v.${key}` : `v[${quote(key)}]`);
-  if (body.includes('\n')) {
+  // A template literal reads best for a body of several lines, but JavaScript turns a CR in one into LF.
+  if (body.includes('\n') && !body.includes('\r')) {
     const text = parts.map((p) => ('ref' in p ? `\${${access(p.ref)}}` : p.text.replace(/[\\`]/g, (c) => `\\${c}`).replace(/\$\{/g, '\\${'))).join('');
     return { code: `\`${text}\``, usesRefs: true };
   }
