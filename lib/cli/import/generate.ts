@@ -7,7 +7,7 @@ export const PACKAGE_NAME = 'homelab-secrets';
 /** A statement longer than this is written one option per line. */
 const LINE_WIDTH = 140;
 /** Section headings are padded with dashes to this width, as in the reference declaration. */
-const HEADING_WIDTH = 100;
+const HEADING_WIDTH = 99;
 
 const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for function if '
   + 'import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface '
