@@ -70,7 +70,7 @@ export async function importTexts(texts: readonly ImportText[], options: ImportO
     const from = index >= 0 ? plan.targets[index].from : plan.targets.find((t) => t.sources.some((s) => s.path === issue.row))?.from;
     const origin = from
       ? { file: from.file, document: from.document, object: `ExternalSecret ${plan.targets[plan.targets.findIndex((t) => t.from === from)].namespace}/${from.name}` }
-      : { file: plan.storeFile ?? '(input)', document: 1, object: '' };
+      : plan.storeOrigin ?? { file: '(input)', document: 1, object: '' };
     refusals.push({ ...origin, field: '', rule: `the catalog refuses it: ${issue.message}` });
   }
   if (refusals.length > 0) return { notes, refusals };

@@ -28,7 +28,8 @@ export function listInputFiles(inputs: readonly string[], cwd: string): string[]
   const files: string[] = [];
   const walk = (dir: string): void => {
     for (const name of readdirSync(dir).sort()) {
-      if (name.startsWith('.')) continue;
+      // Hidden folders (.git, .github) and installed packages hold no manifests of the repository's own.
+      if (name.startsWith('.') || name === 'node_modules') continue;
       const full = join(dir, name);
       if (statSync(full).isDirectory()) walk(full);
       else if (YAML_FILE.test(name)) files.push(full);

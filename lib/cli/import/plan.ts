@@ -65,7 +65,8 @@ export interface ImportPlan {
   readonly settings: PlannedSettings;
   readonly paths: readonly PlannedPath[];
   readonly targets: readonly PlannedTarget[];
-  readonly storeFile?: string;
+  /** The ClusterSecretStore's document, which settings and store problems are tied to. */
+  readonly storeOrigin?: { readonly file: string; readonly document: number; readonly object: string };
 }
 
 /** Options of {@link planImport}. */
@@ -253,7 +254,7 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
     const id = `${namespace}/${es.name}`;
     const earlier = seen.get(id);
     if (earlier) {
-      refusals.push({ ...esOrigin(es), field: 'metadata.name', rule: `is already the name of the ExternalSecret in ${earlier.file} document ${earlier.document}: ExternalSecret names are unique per namespace` });
+      refusals.push({ ...esOrigin(es), field: 'metadata.name', rule: `is already the name of the ExternalSecret in ${earlier.file} document ${earlier.document}: ExternalSecret names are unique per namespace (for a base and its overlays, import the output of kustomize build)` });
       continue;
     }
     seen.set(id, es);
@@ -294,7 +295,7 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
     notes.push({ ...esOrigin(user), text: `path "${p.path}" is only extracted, so its keys are unknown: the module declares the placeholder key "${p.keys[0]}"; replace it with the path's keys (homelab-secrets check lists them)` });
   }
   return {
-    plan: { catalog: { mount: mount ?? '', ...catalog }, settings, paths: planned, targets, ...(store ? { storeFile: store.file } : {}) },
+    plan: { catalog: { mount: mount ?? '', ...catalog }, settings, paths: planned, targets, ...(store ? { storeOrigin: { file: store.file, document: store.document, object: objectLabel('ClusterSecretStore', store.name) } } : {}) },
     refusals,
     notes,
   };

@@ -86,6 +86,15 @@ describe('the generated module', () => {
     for (const file of committed) expect([file, tree[file]]).toStrictEqual([file, readFileSync(join(ROOT, 'manifests', file), 'utf8')]);
   });
 
+  test('the seed homelab\'s Argo CD Applications are skipped with a note, and the store\'s conditions noted', () => {
+    expect(results.seed.notes.map((n) => `${n.file} ${n.document} ${n.object}: ${n.text}`)).toStrictEqual([
+      'manifests/argocd-applications.yaml 1 Application argocd/vault: is not an External Secrets Operator object: skipped',
+      'manifests/argocd-applications.yaml 2 Application argocd/external-secrets: is not an External Secrets Operator object: skipped',
+      'manifests/argocd-applications.yaml 3 Application argocd/reloader: is not an External Secrets Operator object: skipped',
+      'manifests/cluster-secret-store.yaml 1 ClusterSecretStore vault-backend: spec.conditions is not imported: the library limits the store to the namespaces the catalog writes to',
+    ]);
+  });
+
   test('the seed homelab\'s own settings come back as the defaults they are', () => {
     expect(modules.seed.IMPORTED_SETTINGS).toStrictEqual({});
     expect(synthPartToTree(modules.seed.importedDeclaration(), (target) => manifestsPart(target))['cluster-secret-store.yaml'])

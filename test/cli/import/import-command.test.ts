@@ -218,6 +218,26 @@ describe('homelab-secrets import', () => {
     ]);
   });
 
+  test('a store the catalog refuses is tied to the store\'s document, and a repeated ExternalSecret to the second one', async () => {
+    // GIVEN a store whose name is no DNS name, in the second document; and one ExternalSecret twice
+    const es = 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: { name: a, namespace: n }\nspec:\n  secretStoreRef: { kind: ClusterSecretStore, name: Vault_Backend }\n'
+      + '  data: [{ secretKey: k, remoteRef: { key: p, property: k } }]\n';
+    const store = 'apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: { name: Vault_Backend }\nspec:\n  provider:\n    vault:\n'
+      + '      server: http://vault.vault.svc:8200\n      path: kv\n      auth: { kubernetes: { role: r, serviceAccountRef: { name: external-secrets, namespace: external-secrets, audiences: [vault] } } }\n';
+
+    // WHEN
+    const once = await importTexts([{ file: 'all.yaml', text: `${es}---\n${store}` }]);
+    const twice = await importTexts([{ file: 'base.yaml', text: es }, { file: 'overlay.yaml', text: `${store}---\n${es}` }]);
+
+    // THEN
+    expect(once.refusals.map(formatRefusal)).toStrictEqual([
+      'all.yaml document 2 (ClusterSecretStore Vault_Backend): the catalog refuses it: store: storeName "Vault_Backend" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters',
+    ]);
+    expect(twice.refusals.map(formatRefusal)).toStrictEqual([
+      'overlay.yaml document 2 (ExternalSecret n/a): metadata.name is already the name of the ExternalSecret in base.yaml document 1: ExternalSecret names are unique per namespace (for a base and its overlays, import the output of kustomize build)',
+    ]);
+  });
+
   test('documents that are not Kubernetes objects, or not ESO\'s, are skipped with a note', async () => {
     // WHEN
     const result = await importTexts([{ file: 'mixed.yaml', text: '- a\n- b\n---\nfoo: 1\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: c, namespace: n }\n' }], { mount: 'kv' });
