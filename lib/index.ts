@@ -4,4 +4,3 @@ export * from './docs';
 export * from './k8s';
 export * from './platform';
 export * from './synth';
-export * from './workloads';

@@ -9,3 +9,5 @@ export * from './operator-policy';
 export * from './provider-range';
 export * from './vault-policy-document';
 export * from './vault-stack';
+// The Terraform output part lives in lib/synth for now; ./tf is the entry point that may load cdktf.
+export * from '../synth/terraform-part';
