@@ -12,5 +12,3 @@ export * from './stack-names';
 export * from './terraform-part';
 export * from './vault-policy-document';
 export * from './vault-stack';
-// The Terraform output part lives in lib/synth for now; ./tf is the entry point that may load cdktf.
-export * from '../synth/terraform-part';

@@ -221,8 +221,8 @@ describe('the installed package', () => {
   test('holds the library\'s JavaScript and declarations only: no apps, bench, tests, sources or build info', () => {
     const files = Object.keys(readTree(join(project.dir, 'node_modules/homelab-secrets')));
     const unexpected = files.filter((f) => !/^(package\.json|README\.md|dist\/(lib|imports)\/.+\.(js|d\.ts))$/.test(f));
-    // `bin` still names the seed homelab's CLI, and npm always packs a bin; the lead redesigns that entry.
-    expect(unexpected).toStrictEqual(['dist/apps/cli.js']);
+    // `bin` is the library's own dist/lib/cli/bin.js, which loads the project's declaration.
+    expect(unexpected).toStrictEqual([]);
     for (const entry of ['dist/lib/index', 'dist/lib/tf/index', 'dist/lib/cli/index', 'dist/lib/workloads/index']) {
       expect(files).toEqual(expect.arrayContaining([`${entry}.js`, `${entry}.d.ts`]));
     }
