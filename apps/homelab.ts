@@ -82,3 +82,6 @@ export const HOMELAB_SETTINGS: PlatformSettings = {
 export function homelabDeclaration(): Declaration {
   return { catalog: homelabCatalog(), settings: HOMELAB_SETTINGS };
 }
+
+/** What `npx homelab-secrets` works from (package.json `homelabSecrets.declaration` names this module). */
+export const declaration = homelabDeclaration;

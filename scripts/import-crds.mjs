@@ -13,6 +13,7 @@ const GROUPS = {
   'external-secrets.io': [
     'crds/external-secrets/external-secrets.io_clustersecretstores.yaml',
     'crds/external-secrets/external-secrets.io_externalsecrets.yaml',
+    'crds/external-secrets/external-secrets.io_secretstores.yaml',
   ],
   'argoproj.io': ['crds/argocd/application-crd.yaml'],
 };

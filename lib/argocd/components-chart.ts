@@ -40,7 +40,13 @@ export class ComponentsChart extends Chart {
       ingress: vault.ingress,
       tls: vault.tlsSecretName === undefined ? { disabled: true } : { secretName: vault.tlsSecretName },
     });
-    if (components.externalSecrets) this.externalSecrets = new ExternalSecretsApplication(this, 'ExternalSecrets', { ...argo, access: store });
+    if (components.externalSecrets) {
+      this.externalSecrets = new ExternalSecretsApplication(this, 'ExternalSecrets', {
+        ...argo,
+        access: store,
+        tokenRequestsForStores: props.declaration.catalog.isolation === 'namespace',
+      });
+    }
     if (components.reloader) this.reloader = new ReloaderApplication(this, 'Reloader', { ...argo });
   }
 }

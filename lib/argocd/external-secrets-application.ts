@@ -37,6 +37,12 @@ export interface ExternalSecretsApplicationProps extends ArgoDestinationSettings
   readonly access: Pick<ResolvedEsoAccess, 'serviceAccountName' | 'serviceAccountNamespace'>;
   /** Argo CD sync wave. @default -2, before the store and the ExternalSecrets */
   readonly syncWave?: number;
+  /**
+   * Whether ESO requests tokens for the namespaces' store ServiceAccounts (namespace isolation). The
+   * chart grants `serviceaccounts/token` create cluster-wide by default; this writes that value out,
+   * so the grant the isolation relies on is reviewed in git. @default false: the chart's default, unwritten
+   */
+  readonly tokenRequestsForStores?: boolean;
 }
 
 /**
@@ -65,6 +71,7 @@ export class ExternalSecretsApplication extends HelmApplication {
         // The chart default, written out because the ignoreDifferences above rely on it.
         crds: { conversion: { enabled: false } },
         serviceAccount: { create: true, name: props.access.serviceAccountName },
+        ...(props.tokenRequestsForStores ? { rbac: { serviceAccountTokenCreate: true } } : {}),
       },
     });
     this.serviceAccountName = props.access.serviceAccountName;

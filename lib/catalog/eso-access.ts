@@ -48,3 +48,12 @@ export interface ResolvedVaultRole {
   readonly audience: string;
   readonly tokenTtlSeconds: number;
 }
+
+/**
+ * The names of one namespace's own store and identity in namespace isolation, used by both sides:
+ * its SecretStore and ServiceAccount are named like the cluster store, its Vault role is
+ * `<role>-<namespace>`. Namespaces are unique DNS labels, so the names never collide.
+ */
+export function namespaceIdentity(eso: ResolvedEsoAccess, namespace: string): { storeName: string; serviceAccountName: string; role: string } {
+  return { storeName: eso.storeName, serviceAccountName: eso.storeName, role: `${eso.role}-${namespace}` };
+}

@@ -13,7 +13,16 @@ export interface SecretCatalogProps {
   readonly eso?: EsoAccessSettings;
   /** The Vault auth role ESO logs in with. @default - the store's audience, 900-second tokens */
   readonly vaultRole?: VaultRoleSettings;
+  /**
+   * `cluster`: one ClusterSecretStore, ESO logs in as its own service account with one role that reads
+   * every path. `namespace`: per namespace a ServiceAccount, a SecretStore, a Vault role bound to
+   * exactly that ServiceAccount, and a policy that reads exactly the namespace's own paths. @default 'cluster'
+   */
+  readonly isolation?: Isolation;
 }
+
+/** How ESO's access to Vault is cut: one identity for the cluster, or one per namespace. */
+export type Isolation = 'cluster' | 'namespace';
 
 /** Options of `SecretCatalog.path()`. */
 export interface PathOptions {
@@ -26,7 +35,7 @@ export interface PathOptions {
   readonly readBy?: PathReaders;
 }
 
-const CATALOG_OPTIONS = ['mount', 'eso', 'vaultRole'];
+const CATALOG_OPTIONS = ['mount', 'eso', 'vaultRole', 'isolation'];
 const ESO_OPTIONS = ['storeName', 'authMountPath', 'role', 'audience', 'serviceAccountName', 'serviceAccountNamespace'];
 const VAULT_ROLE_OPTIONS = ['audience', 'tokenTtlSeconds'];
 const PATH_OPTIONS = ['description', 'readBy'];
@@ -44,6 +53,8 @@ export class SecretCatalog {
   public readonly mount: string;
   public readonly eso: ResolvedEsoAccess;
   public readonly vaultRole: ResolvedVaultRole;
+  /** One identity for the cluster, or one per namespace. */
+  public readonly isolation: Isolation;
   private readonly _paths: VaultPath[] = [];
   private readonly _targets: SyncTarget[] = [];
   private readonly _inputProblems: RowProblem[] = [];
@@ -52,6 +63,7 @@ export class SecretCatalog {
     this.reportInput('catalog', optionProblems(props, CATALOG_OPTIONS, 'new SecretCatalog()', false));
     const given: Partial<SecretCatalogProps> = isOptionsObject(props) ? props : {};
     this.mount = given.mount as string;
+    this.isolation = (given.isolation ?? 'cluster') as Isolation;
     this.reportInput('store', optionProblems(given.eso, ESO_OPTIONS, 'the eso settings'));
     this.reportInput('vault role', optionProblems(given.vaultRole, VAULT_ROLE_OPTIONS, 'the vaultRole settings'));
     const eso: EsoAccessSettings = isOptionsObject(given.eso) ? given.eso : {};
@@ -133,6 +145,12 @@ export class SecretCatalog {
   /** The paths ESO reads (those that feed a Secret), in declaration order: exactly what ESO's policy grants. */
   public get esoPathNames(): string[] {
     const fed = new Set(this._targets.flatMap((t) => t.sources.map((s) => s.path.path)));
+    return this.pathNames.filter((path) => fed.has(path));
+  }
+
+  /** The paths the ExternalSecrets of `namespace` read, in declaration order: exactly what its policy grants in namespace isolation. */
+  public esoPathNamesOf(namespace: string): string[] {
+    const fed = new Set(this._targets.filter((t) => t.namespace === namespace).flatMap((t) => t.sources.map((s) => s.path.path)));
     return this.pathNames.filter((path) => fed.has(path));
   }
 

@@ -12,7 +12,7 @@ export interface KeySource<SK extends string = string> {
   readonly keys: readonly string[];
   /** Vault key → Secret key, for keys whose name differs in the Secret. */
   readonly renames: Readonly<Record<string, string>>;
-  /** @internal phantom: the Secret keys this source yields. */
+  /** Phantom, never set at run time; public so that the .d.ts keep it: the Secret keys this source yields. */
   readonly __secretKeys?: SK;
 }
 
@@ -21,7 +21,7 @@ export interface ExtractSource<SK extends string = string> {
   readonly kind: 'extract';
   /** The Vault path whose keys are all copied. */
   readonly path: VaultPath;
-  /** @internal phantom: the Secret keys this source yields (the path's declared keys). */
+  /** Phantom, never set at run time; public so that the .d.ts keep it: the Secret keys this source yields (the path's declared keys). */
   readonly __secretKeys?: SK;
 }
 

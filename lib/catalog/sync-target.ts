@@ -93,7 +93,7 @@ export class SyncTarget<SK extends string = string> {
   public readonly templateMergePolicy: 'Replace' | 'Merge';
   /** Keys the template asked for that no source provides (only reachable from JavaScript). */
   public readonly unknownTemplateRefs: readonly string[];
-  /** @internal phantom: the Secret's key names, for the type checker only. */
+  /** Phantom, never set at run time; public so that the .d.ts keep it: the Secret's key names, for the type checker only. */
   public readonly __secretKeys?: SK;
 
   private readonly input: unknown;

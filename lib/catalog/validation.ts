@@ -90,6 +90,11 @@ function checkMount(list: IssueList, mount: string): void {
 
 function checkAccess(list: IssueList, catalog: SecretCatalog): void {
   const { eso, vaultRole } = catalog;
+  if (catalog.isolation !== 'cluster' && catalog.isolation !== 'namespace') {
+    list.add('catalog', 'isolation', catalog.isolation, 'must be "cluster" (one ClusterSecretStore) or "namespace" (a SecretStore, ServiceAccount, Vault role and policy per namespace)');
+  } else if (catalog.isolation === 'namespace' && checkLabel(`${eso.role}-x`) !== undefined) {
+    list.add('store', 'role', eso.role, 'must be a DNS-1123 label in namespace isolation, where each namespace gets the role "<role>-<namespace>"');
+  }
   if (!isSubdomain(eso.storeName)) list.add('store', 'storeName', eso.storeName, SUBDOMAIN_RULE);
   if (typeof eso.authMountPath !== 'string' || !eso.authMountPath || /^\/|\/$|\/\//.test(eso.authMountPath)) {
     list.add('store', 'authMountPath', eso.authMountPath, 'must be a non-empty auth path without leading, trailing or double "/"');

@@ -119,7 +119,7 @@ export function renderRebuild(ctx: CliContext): string {
     cmd('vault login'),
     note('prompts for the root token without echo. It deploys the stack and creates the first operator login, nothing else:'),
     cmd('export VAULT_TOKEN=$(vault print token)'),
-    note(`the Vault stack creates the ${catalog.mount}/ mount, ESO's auth role ${catalog.eso.role}, the policies and the ${OPERATOR_LOGIN_DEFAULTS.authPath} login`),
+    note(`the Vault stack creates the ${catalog.mount}/ mount, ESO's auth ${catalog.isolation === 'namespace' ? `roles ${catalog.eso.role}-<namespace>` : `role ${catalog.eso.role}`}, the policies and the ${OPERATOR_LOGIN_DEFAULTS.authPath} login`),
     cmd(`npx cdktf deploy ${VAULT_STACK}`),
     note('your operator login ($USER; any name works): the password is read without echo and sent on stdin'),
     cmd(renderOperatorUserCommand(catalog.mount)),
@@ -159,11 +159,14 @@ export function renderRebuild(ctx: CliContext): string {
     ],
   });
 
+  const perNamespace = catalog.isolation === 'namespace';
   steps.push({
-    title: (n) => `[ ] ${n}. ESO recreates every Secret through the ClusterSecretStore ${catalog.eso.storeName}. Sync now rather than at the next refresh, then confirm:`,
+    title: (n) => perNamespace
+      ? `[ ] ${n}. ESO recreates every Secret through each namespace's SecretStore ${catalog.eso.storeName} (Vault roles ${catalog.eso.role}-<namespace>). Sync now rather than at the next refresh, then confirm:`
+      : `[ ] ${n}. ESO recreates every Secret through the ClusterSecretStore ${catalog.eso.storeName}. Sync now rather than at the next refresh, then confirm:`,
     lines: [
       ...catalog.esoPathNames.map((path) => cmd(`npx homelab-secrets force-sync ${path}`)),
-      cmd(`kubectl get clustersecretstore ${catalog.eso.storeName}`),
+      cmd(perNamespace ? `kubectl get secretstore -A --field-selector metadata.name=${catalog.eso.storeName}` : `kubectl get clustersecretstore ${catalog.eso.storeName}`),
       cmd('kubectl get externalsecret -A'),
       note('every row READY True, STATUS SecretSynced'),
       ...(mergeTargets.length > 0

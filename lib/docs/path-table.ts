@@ -1,4 +1,4 @@
-import type { SecretCatalog, SyncSource, SyncTarget } from '../catalog';
+import { type SecretCatalog, type SyncSource, type SyncTarget, namespaceIdentity } from '../catalog';
 
 /** The keys a source contributes, as the docs show them; a whole-path extract reads "all keys". */
 function describeSource(source: SyncSource): string {
@@ -24,13 +24,27 @@ function describePolicy(target: SyncTarget): string {
   return target.deletionPolicy === 'Retain' ? target.creationPolicy : `${target.creationPolicy}, deletion ${target.deletionPolicy}`;
 }
 
-/** The Vault path table as Markdown: one row per Secret in catalog order, then the paths only operators read. */
+/** Which store and Vault role serve the Secrets of `namespace` (namespace isolation). */
+function describeStore(catalog: SecretCatalog, namespace: string): string {
+  const identity = namespaceIdentity(catalog.eso, namespace);
+  return `SecretStore \`${identity.storeName}\`, role \`${identity.role}\``;
+}
+
+/**
+ * The Vault path table as Markdown: one row per Secret in catalog order, then the paths only operators
+ * read. In namespace isolation a last column names the store and role of each Secret; in cluster
+ * isolation one store and one role serve them all, which the secrets doc says once.
+ */
 export function renderPathTable(catalog: SecretCatalog): string {
+  const perNamespace = catalog.isolation === 'namespace';
   const rows = catalog.targets.map((target) =>
-    `| ${target.paths.map((p) => `\`${p}\``).join(' + ')} | ${describeKeys(target)} | ${describeSecret(target)} | \`${target.namespace}\` | ${describePolicy(target)} |`,
+    `| ${target.paths.map((p) => `\`${p}\``).join(' + ')} | ${describeKeys(target)} | ${describeSecret(target)} | \`${target.namespace}\` | ${describePolicy(target)} |${perNamespace ? ` ${describeStore(catalog, target.namespace)} |` : ''}`,
   );
   for (const path of catalog.operatorPaths) {
-    rows.push(`| \`${path.path}\` | ${path.keys.map((k) => `\`${k}\``).join(', ')} | — | — | read by operators and other tools only |`);
+    rows.push(`| \`${path.path}\` | ${path.keys.map((k) => `\`${k}\``).join(', ')} | — | — | read by operators and other tools only |${perNamespace ? ' — |' : ''}`);
+  }
+  if (perNamespace) {
+    return ['| Vault path | Keys | Secret | Namespace | Creation policy | Store and Vault role |', '|---|---|---|---|---|---|', ...rows].join('\n') + '\n';
   }
   return ['| Vault path | Keys | Secret | Namespace | Creation policy |', '|---|---|---|---|---|', ...rows].join('\n') + '\n';
 }
@@ -41,7 +55,11 @@ export function renderPathFlowchart(catalog: SecretCatalog): string {
   const pathIds = new Map(catalog.pathNames.map((p, i) => [p, `p${i}`]));
   catalog.pathNames.forEach((path) => lines.push(`  ${pathIds.get(path)}["${catalog.mount}/${path}"]`));
   const namespaces = catalog.namespaces;
-  namespaces.forEach((ns, i) => lines.push(`  n${i}(["namespace ${ns}"])`));
+  const store = (ns: string): string => {
+    const identity = namespaceIdentity(catalog.eso, ns);
+    return catalog.isolation === 'namespace' ? `: SecretStore ${identity.storeName}, role ${identity.role}` : '';
+  };
+  namespaces.forEach((ns, i) => lines.push(`  n${i}(["namespace ${ns}${store(ns)}"])`));
   catalog.targets.forEach((target, i) => {
     lines.push(`  s${i}["Secret ${target.name}${target.creationPolicy === 'Owner' ? '' : ` (${target.creationPolicy.toLowerCase()})`}"]`);
     for (const path of target.paths) lines.push(`  ${pathIds.get(path)} --> s${i}`);

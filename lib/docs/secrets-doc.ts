@@ -13,6 +13,10 @@ export function renderSecretsDoc(catalog: SecretCatalog): string {
     `Every path of the KV v2 mount \`${catalog.mount}/\` (relative to the mount, as ESO's \`remoteRef.key\` takes it),`,
     'its keys, and the Kubernetes Secrets the External Secrets Operator writes from it. Names only: the values live in Vault.',
     '',
+    catalog.isolation === 'namespace'
+      ? `Namespace isolation: each namespace reads through its own SecretStore, logged in as its own ServiceAccount with its own Vault role, whose policy reads exactly that namespace's paths.`
+      : `Cluster isolation: every Secret is read through the ClusterSecretStore \`${catalog.eso.storeName}\`, logged in as ESO's service account \`${catalog.eso.serviceAccountNamespace}/${catalog.eso.serviceAccountName}\` with the Vault role \`${catalog.eso.role}\`, whose policy reads every path ESO reads.`,
+    '',
     renderPathTable(catalog),
     '```mermaid',
     renderPathFlowchart(catalog) + '```',

@@ -1,7 +1,7 @@
 import { App, YamlOutputType } from 'cdk8s';
 import type { ResolvedDeclaration } from '../catalog';
 import { NamespaceSecretsChart } from './namespace-secrets-chart';
-import { clusterSecretStoreProps, externalSecretProps } from './private/catalog-mapping';
+import { clusterSecretStoreProps, externalSecretProps, namespaceStoreProps } from './private/catalog-mapping';
 import { SecretStoreChart } from './secret-store-chart';
 
 /** The output file (chart id) of the store and of each namespace's ExternalSecrets. */
@@ -10,15 +10,25 @@ export function namespaceChartId(namespace: string): string {
   return `externalsecrets-${namespace}`;
 }
 
-/** Adds the store chart and one chart per namespace of the validated declaration to `app`. */
+/**
+ * Adds the charts of the validated declaration to `app`: in cluster isolation the ClusterSecretStore
+ * and one chart of ExternalSecrets per namespace; in namespace isolation one chart per namespace with
+ * its ServiceAccount, its SecretStore and its ExternalSecrets, and no ClusterSecretStore.
+ */
 export function addEsoCharts(app: App, declaration: ResolvedDeclaration): void {
   const { catalog, store, settings } = declaration;
   const flavour = settings.gitops;
-  new SecretStoreChart(app, STORE_CHART_ID, { store: clusterSecretStoreProps(catalog.mount, store, catalog.namespaces, flavour) });
+  const perNamespace = catalog.isolation === 'namespace';
+  if (!perNamespace) {
+    new SecretStoreChart(app, STORE_CHART_ID, { store: clusterSecretStoreProps(catalog.mount, store, catalog.namespaces, flavour) });
+  }
   for (const namespace of catalog.namespaces) {
     new NamespaceSecretsChart(app, namespaceChartId(namespace), {
       namespace,
-      externalSecrets: catalog.targets.filter((t) => t.namespace === namespace).map((t) => externalSecretProps(t, store.storeName, flavour)),
+      store: perNamespace ? namespaceStoreProps(catalog.mount, store, namespace, flavour) : undefined,
+      externalSecrets: catalog.targets
+        .filter((t) => t.namespace === namespace)
+        .map((t) => externalSecretProps(t, store.storeName, flavour, perNamespace ? 'SecretStore' : 'ClusterSecretStore')),
     });
   }
 }

@@ -1,6 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { StoreServiceAccount, StoreServiceAccountProps } from './store-service-account';
 import { VaultExternalSecret, VaultExternalSecretProps } from './vault-external-secret';
+import { VaultSecretStore, VaultSecretStoreProps } from './vault-secret-store';
 
 /** Properties for `NamespaceSecretsChart`. */
 export interface NamespaceSecretsChartProps {
@@ -8,14 +10,22 @@ export interface NamespaceSecretsChartProps {
   readonly namespace: string;
   /** The ExternalSecrets, in output order; each must be in `namespace`. */
   readonly externalSecrets: readonly VaultExternalSecretProps[];
+  /** The namespace's own store and the ServiceAccount it logs in as (namespace isolation). @default - none: the ExternalSecrets read through a ClusterSecretStore */
+  readonly store?: { readonly serviceAccount: StoreServiceAccountProps; readonly secretStore: VaultSecretStoreProps };
 }
 
-/** The chart (one output file) with the ExternalSecrets of one namespace. */
+/** The chart (one output file) with the ExternalSecrets of one namespace, and its own store in namespace isolation. */
 export class NamespaceSecretsChart extends Chart {
   public readonly externalSecrets: VaultExternalSecret[];
+  public readonly serviceAccount?: StoreServiceAccount;
+  public readonly secretStore?: VaultSecretStore;
 
   constructor(scope: Construct, id: string, props: NamespaceSecretsChartProps) {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
+    if (props.store) {
+      this.serviceAccount = new StoreServiceAccount(this, 'ServiceAccount', props.store.serviceAccount);
+      this.secretStore = new VaultSecretStore(this, 'SecretStore', props.store.secretStore);
+    }
     this.externalSecrets = props.externalSecrets.map((es) => {
       if (es.namespace !== props.namespace) {
         throw new Error(`ExternalSecret "${es.name}" is in namespace "${es.namespace}", not the chart's "${props.namespace}"`);

@@ -55,8 +55,10 @@ export interface VaultExternalSecretProps {
   readonly name: string;
   /** Namespace of the ExternalSecret and of the Secret it writes. */
   readonly namespace: string;
-  /** Name of the ClusterSecretStore to read through. */
+  /** Name of the store to read through. */
   readonly storeName: string;
+  /** Kind of that store: the cluster's, or the namespace's own. @default 'ClusterSecretStore' */
+  readonly storeKind?: 'ClusterSecretStore' | 'SecretStore';
   /** Name of the Secret ESO writes. @default - the ExternalSecret's name */
   readonly secretName?: string;
   /** Keys copied one by one. @default - none (then `extract` must name a path) */
@@ -76,7 +78,7 @@ export interface VaultExternalSecretProps {
 }
 
 /**
- * The ExternalSecret of one Secret, read through a Vault ClusterSecretStore. Every field the API
+ * The ExternalSecret of one Secret, read through a Vault store. Every field the API
  * server would default is written out, so that Argo CD's diff of the live object against git is empty.
  */
 export class VaultExternalSecret extends Construct {
@@ -108,7 +110,10 @@ export class VaultExternalSecret extends Construct {
       },
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',
-        secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE, name: props.storeName },
+        secretStoreRef: {
+          kind: props.storeKind === 'SecretStore' ? ExternalSecretSpecSecretStoreRefKind.SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE,
+          name: props.storeName,
+        },
         target: {
           name: props.secretName ?? props.name,
           creationPolicy: CREATION[creationPolicy],

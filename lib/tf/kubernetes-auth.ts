@@ -7,6 +7,20 @@ import { type ResolvedEsoAccess, type ResolvedVaultRole, SETTINGS_DEFAULTS, Sett
 /** The API server as Vault sees it from inside the cluster. */
 export const DEFAULT_KUBERNETES_HOST = SETTINGS_DEFAULTS.vault.kubernetesHost;
 
+/** One Kubernetes-auth role: a name, the one ServiceAccount it binds, and the policies its tokens get. */
+export interface KubernetesAuthRoleBinding {
+  /** Construct id suffix of the role (`Role-<suffix>`), which is also its Terraform address suffix. */
+  readonly idSuffix: string;
+  /** The role's name in Vault. */
+  readonly name: string;
+  /** The ServiceAccount that may log in with the role. */
+  readonly serviceAccountName: string;
+  /** Its namespace. */
+  readonly serviceAccountNamespace: string;
+  /** Policies attached to the tokens the role issues. */
+  readonly tokenPolicies: readonly string[];
+}
+
 /** Properties for `KubernetesAuth`. */
 export interface KubernetesAuthProps {
   /** ESO's side of the login (auth mount path, role, service account and its namespace): the store's values. */
@@ -15,6 +29,12 @@ export interface KubernetesAuthProps {
   readonly vaultRole: ResolvedVaultRole;
   /** Policies attached to the tokens the role issues. */
   readonly tokenPolicies: readonly string[];
+  /**
+   * The roles, each bound to exactly one ServiceAccount in one namespace (namespace isolation). When
+   * given, they replace the one role of ESO's own service account, and `tokenPolicies` is not used.
+   * @default - one role, `access.role`, bound to ESO's service account with `tokenPolicies`
+   */
+  readonly roles?: readonly KubernetesAuthRoleBinding[];
   /** Kubernetes API address Vault calls to review service account tokens. @default 'https://kubernetes.default.svc' */
   readonly kubernetesHost?: string;
   /** PEM CA of the Kubernetes API, for a Vault that runs outside the cluster. @default - none: Vault in the cluster uses its pod's service account CA */
@@ -30,7 +50,10 @@ export class KubernetesAuth extends Construct {
   public readonly kubernetesHost: string;
   public readonly resource: AuthBackend;
   public readonly config: KubernetesAuthBackendConfig;
+  /** The first role: ESO's own in cluster isolation. */
   public readonly role: KubernetesAuthBackendRole;
+  /** Every role, in the order given. */
+  public readonly roles: readonly KubernetesAuthBackendRole[];
 
   constructor(scope: Construct, id: string, props: KubernetesAuthProps) {
     super(scope, id);
@@ -38,7 +61,20 @@ export class KubernetesAuth extends Construct {
     this.path = access.authMountPath;
     this.kubernetesHost = props.kubernetesHost ?? DEFAULT_KUBERNETES_HOST;
     assertRule(checkHttpsUrl, 'kubernetesHost', this.kubernetesHost);
-    if (props.tokenPolicies.length === 0) throw new SettingsError('tokenPolicies must name at least one policy');
+    const bindings: readonly (KubernetesAuthRoleBinding & { readonly id: string })[] = props.roles
+      ? props.roles.map((role) => ({ ...role, id: `Role-${role.idSuffix}` }))
+      : [{
+        id: 'Role',
+        idSuffix: '',
+        name: access.role,
+        serviceAccountName: access.serviceAccountName,
+        serviceAccountNamespace: access.serviceAccountNamespace,
+        tokenPolicies: props.tokenPolicies,
+      }];
+    if (bindings.length === 0) throw new SettingsError('roles must name at least one role');
+    for (const binding of bindings) {
+      if (binding.tokenPolicies.length === 0) throw new SettingsError(`tokenPolicies of role "${binding.name}" must name at least one policy`);
+    }
 
     this.resource = new AuthBackend(this, 'Resource', {
       type: 'kubernetes',
@@ -52,16 +88,17 @@ export class KubernetesAuth extends Construct {
       kubernetesHost: this.kubernetesHost,
       kubernetesCaCert: props.kubernetesCaCert,
     });
-    this.role = new KubernetesAuthBackendRole(this, 'Role', {
+    this.roles = bindings.map((binding) => new KubernetesAuthBackendRole(this, binding.id, {
       backend: this.resource.path,
-      roleName: access.role,
-      boundServiceAccountNames: [access.serviceAccountName],
-      boundServiceAccountNamespaces: [access.serviceAccountNamespace],
+      roleName: binding.name,
+      boundServiceAccountNames: [binding.serviceAccountName],
+      boundServiceAccountNamespaces: [binding.serviceAccountNamespace],
       audience: vaultRole.audience,
-      tokenPolicies: [...props.tokenPolicies],
+      tokenPolicies: [...binding.tokenPolicies],
       // ESO logs in again when its token expires, so the token never needs to outlive its TTL.
       tokenTtl: vaultRole.tokenTtlSeconds,
       tokenMaxTtl: vaultRole.tokenTtlSeconds,
-    });
+    }));
+    this.role = this.roles[0];
   }
 }

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Manifest } from 'cdktf';
-import type { ResolvedDeclaration } from '../catalog';
+import { type ResolvedDeclaration, namespaceIdentity } from '../catalog';
 import { type OutputPart, assertConstructsValid } from '../synth';
 import { KmsUnsealStack } from './kms-unseal-stack';
 import { TERRAFORM_STACKS } from './stack-names';
@@ -19,6 +19,12 @@ export function addTerraformStacks(app: App, declaration: ResolvedDeclaration): 
     kubernetesHost: settings.vault.kubernetesHost,
     kubernetesCaCert: settings.vault.kubernetesCaCert,
     maxVersions: settings.vault.kvMaxVersions,
+    namespaceReaders: catalog.isolation === 'namespace'
+      ? catalog.namespaces.map((namespace) => {
+        const identity = namespaceIdentity(catalog.eso, namespace);
+        return { namespace, paths: catalog.esoPathNamesOf(namespace), role: identity.role, serviceAccountName: identity.serviceAccountName };
+      })
+      : undefined,
     backend,
   });
   const { kms } = settings;

@@ -25,6 +25,23 @@ export interface VaultStackProps extends ReadableStackProps {
   readonly kubernetesCaCert?: string;
   /** Versions KV v2 keeps per secret. @default 10, Vault's own default */
   readonly maxVersions?: number;
+  /**
+   * Namespace isolation: per namespace a policy reading exactly its paths and a role bound to exactly
+   * its ServiceAccount. They replace ESO's one role and policy. @default - cluster isolation: one role for ESO's own service account, one policy for `esoReadPaths`
+   */
+  readonly namespaceReaders?: readonly NamespaceReader[];
+}
+
+/** One namespace's identity in Vault (namespace isolation). */
+export interface NamespaceReader {
+  /** The namespace. */
+  readonly namespace: string;
+  /** The paths its ExternalSecrets read. */
+  readonly paths: readonly string[];
+  /** Its Vault role. */
+  readonly role: string;
+  /** Its ServiceAccount, the one the role binds. */
+  readonly serviceAccountName: string;
 }
 
 /**
@@ -38,7 +55,10 @@ export interface VaultStackProps extends ReadableStackProps {
 export class VaultStack extends ReadableStack {
   public readonly provider: VaultProvider;
   public readonly mount: KvV2Mount;
+  /** ESO's read policy in cluster isolation; the first namespace's in namespace isolation. */
   public readonly esoReadPolicy: EsoReadPolicy;
+  /** Every ESO read policy: one, or one per namespace. */
+  public readonly esoReadPolicies: readonly EsoReadPolicy[];
   public readonly operatorPolicy: OperatorPolicy;
   public readonly kubernetesAuth: KubernetesAuth;
   /** Where humans log in for the operator policy; the root token is for bootstrap only. */
@@ -50,7 +70,15 @@ export class VaultStack extends ReadableStack {
     requireCompatibleProvider(this, this.provider);
 
     this.mount = new KvV2Mount(this, 'KvMount', { path: props.mount, maxVersions: props.maxVersions });
-    this.esoReadPolicy = new EsoReadPolicy(this, 'EsoReadPolicy', { mount: props.mount, paths: props.esoReadPaths });
+    const readers = props.namespaceReaders;
+    this.esoReadPolicies = readers
+      ? readers.map((reader) => new EsoReadPolicy(this, `EsoReadPolicy-${reader.namespace}`, {
+        mount: props.mount,
+        paths: reader.paths,
+        name: `${props.mount}-eso-read-${reader.namespace}`,
+      }))
+      : [new EsoReadPolicy(this, 'EsoReadPolicy', { mount: props.mount, paths: props.esoReadPaths })];
+    this.esoReadPolicy = this.esoReadPolicies[0];
     this.operatorPolicy = new OperatorPolicy(this, 'OperatorPolicy', { mount: props.mount });
     this.operatorLogin = new OperatorLogin(this, 'OperatorLogin');
     this.kubernetesAuth = new KubernetesAuth(this, 'KubernetesAuth', {
@@ -58,6 +86,13 @@ export class VaultStack extends ReadableStack {
       vaultRole: props.vaultRole,
       // A reference, not the name again: Terraform then writes the policy before the role uses it.
       tokenPolicies: [this.esoReadPolicy.resource.name],
+      roles: readers?.map((reader, index) => ({
+        idSuffix: reader.namespace,
+        name: reader.role,
+        serviceAccountName: reader.serviceAccountName,
+        serviceAccountNamespace: reader.namespace,
+        tokenPolicies: [this.esoReadPolicies[index].resource.name],
+      })),
       kubernetesHost: props.kubernetesHost,
       kubernetesCaCert: props.kubernetesCaCert,
     });

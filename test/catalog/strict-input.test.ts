@@ -26,8 +26,8 @@ describe('strict input for JavaScript callers', () => {
     expect(messages((c) => {
       const db = c.path('apps/db', ['user'], { descripton: 'typo' });
       c.addTarget({ name: 'db', namespace: 'apps', sources: [db.select({ key: ['user'] })], owner: 'me' });
-    }, { mount: 'kv', eso: { server: 'http://vault:8200' }, vaultRole: { ttl: 60 }, isolation: 'namespace' })).toStrictEqual([
-      'catalog: option "isolation" is not an option of new SecretCatalog() (known: mount, eso, vaultRole)',
+    }, { mount: 'kv', eso: { server: 'http://vault:8200' }, vaultRole: { ttl: 60 }, isolate: 'namespace' })).toStrictEqual([
+      'catalog: option "isolate" is not an option of new SecretCatalog() (known: mount, eso, vaultRole, isolation)',
       'store: option "server" is not an option of the eso settings (known: storeName, authMountPath, role, audience, serviceAccountName, serviceAccountNamespace)',
       'vault role: option "ttl" is not an option of the vaultRole settings (known: audience, tokenTtlSeconds)',
       'apps/db: option "descripton" is not an option of path() options (known: description, readBy)',

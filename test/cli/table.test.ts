@@ -14,6 +14,8 @@ const SMALL_DOC = [
   "Every path of the KV v2 mount `homelab/` (relative to the mount, as ESO's `remoteRef.key` takes it),",
   'its keys, and the Kubernetes Secrets the External Secrets Operator writes from it. Names only: the values live in Vault.',
   '',
+  "Cluster isolation: every Secret is read through the ClusterSecretStore `vault-backend`, logged in as ESO's service account `external-secrets/external-secrets` with the Vault role `external-secrets`, whose policy reads every path ESO reads.",
+  '',
   '| Vault path | Keys | Secret | Namespace | Creation policy |',
   '|---|---|---|---|---|',
   '| `apps/vpn` | `USER`, `PASSWORD` | `vpn-credentials` | `arr` | Owner |',

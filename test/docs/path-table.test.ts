@@ -55,3 +55,34 @@ describe('renderPathFlowchart', () => {
     ].join('\n'));
   });
 });
+
+describe('the path table of issue 12\'s shapes', () => {
+  test('names a renamed ExternalSecret, a deletion policy other than Retain, None, and the paths only operators read', () => {
+    const catalog = new SecretCatalog({ mount: 'kv' });
+    const db = catalog.path('apps/db', ['password']);
+    db.syncTo({ name: 'db-secret', namespace: 'apps', externalSecretName: 'db-es', creationPolicy: 'Orphan', deletionPolicy: 'Delete' });
+    db.syncTo({ name: 'db-check', namespace: 'apps', creationPolicy: 'None' });
+    catalog.path('infra/backup-key', ['key'], { readBy: 'operators' });
+    expect(renderPathTable(catalog).split('\n').slice(2)).toStrictEqual([
+      '| `apps/db` | `password` | `db-secret` (ExternalSecret `db-es`) | `apps` | Orphan, deletion Delete |',
+      '| `apps/db` | `password` | `db-check` (not written: creation policy None) | `apps` | None |',
+      '| `infra/backup-key` | `key` | — | — | read by operators and other tools only |',
+      '',
+    ]);
+    expect(renderPathFlowchart(catalog).split('\n')).toStrictEqual([
+      'flowchart LR',
+      '  p0["kv/apps/db"]',
+      '  p1["kv/infra/backup-key"]',
+      '  n0(["namespace apps"])',
+      '  s0["Secret db-secret (orphan)"]',
+      '  p0 --> s0',
+      '  s0 --> n0',
+      '  s1["Secret db-check (none)"]',
+      '  p0 --> s1',
+      '  s1 --> n0',
+      '  ops(["operators and other tools"])',
+      '  p1 --> ops',
+      '',
+    ]);
+  });
+});

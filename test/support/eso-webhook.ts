@@ -13,7 +13,8 @@ export function esoWebhookViolations(object: any): string[] {
   if (data.length === 0 && dataFrom.length === 0) violations.push('neither data nor dataFrom');
   const creation = spec.target?.creationPolicy ?? 'Owner';
   const deletion = spec.target?.deletionPolicy ?? 'Retain';
-  if (deletion === 'Delete' && creation !== 'Owner') violations.push('deletionPolicy Delete without creationPolicy Owner');
+  // ESO v2.9's validatePolicies: Delete needs a Secret the controller owns (not Merge, None or CreateOrMerge).
+  if (deletion === 'Delete' && ['Merge', 'None', 'CreateOrMerge'].includes(creation)) violations.push(`deletionPolicy Delete with creationPolicy ${creation}`);
   if (deletion === 'Merge' && creation === 'None') violations.push('deletionPolicy Merge with creationPolicy None');
   if (deletion === 'Retain') {
     const keys = data.map((d) => d.secretKey);

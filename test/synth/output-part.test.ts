@@ -165,8 +165,7 @@ describe('stale staging folders', () => {
     const manifests = join(root, 'manifests');
     const script = [
       // The TypeScript sources, transpiled on load as jest does, so the child runs the real synthOutputs.
-      "const swc = require('@swc/core');",
-      "require.extensions['.ts'] = (m, f) => m._compile(swc.transformFileSync(f, { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }).code, f);",
+      `require(${JSON.stringify(join(__dirname, '..', 'support', 'swc-register.js'))});`,
       `const { synthOutputs } = require(${JSON.stringify(join(__dirname, '..', '..', 'lib', 'synth', 'index.ts'))});`,
       `const { fixtureDeclaration } = require(${JSON.stringify(join(__dirname, '..', 'support', 'fixtures.ts'))});`,
       `synthOutputs(fixtureDeclaration(), [{ name: 'slow', target: ${JSON.stringify(manifests)}, kind: 'dir',`,

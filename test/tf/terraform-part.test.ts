@@ -161,3 +161,13 @@ describe('terraformPart', () => {
     expect(readdirSync(root)).toStrictEqual(['cdktf.out']);
   });
 });
+
+describe('terraformPart and the catalog\'s shapes', () => {
+  test('ESO\'s policy leaves out the paths only operators read; the operator policy covers the whole mount', () => {
+    const catalog = twoPathCatalog();
+    catalog.path('infra/backup-key', ['key'], { readBy: 'operators' });
+    const vault: TfJson = JSON.parse(synthPartToTree(fixtureDeclaration(catalog), terraformPart)['stacks/vault/cdk.tf.json']);
+    expect(policyPaths(vault.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(['homelab/data/apps/vpn', 'homelab/data/infrastructure/minio']);
+    expect(policyPaths(vault.resource!.vault_policy.operator_policy.policy)).toStrictEqual(['homelab/data/*', 'homelab/metadata/*']);
+  });
+});

@@ -1,5 +1,7 @@
-import type { GitOpsFlavour, ResolvedStore, SyncTarget } from '../../catalog';
-import { SYNC_WAVES, gitOpsAnnotations } from '../sync-waves';
+import { type GitOpsFlavour, type ResolvedStore, type SyncTarget, namespaceIdentity } from '../../catalog';
+import type { StoreServiceAccountProps } from '../store-service-account';
+import { SYNC_WAVE_ANNOTATION, SYNC_WAVES, gitOpsAnnotations } from '../sync-waves';
+import type { VaultSecretStoreProps } from '../vault-secret-store';
 import type { VaultClusterSecretStoreProps } from '../vault-cluster-secret-store';
 import type { VaultExternalSecretProps } from '../vault-external-secret';
 
@@ -7,7 +9,12 @@ import type { VaultExternalSecretProps } from '../vault-external-secret';
 export const RELOADER_MATCH_ANNOTATION = 'reloader.stakater.com/match';
 
 /** The props of the ExternalSecret of one catalog target: the mapping from catalog to construct. */
-export function externalSecretProps(target: SyncTarget, storeName: string, flavour: GitOpsFlavour = 'argocd'): VaultExternalSecretProps {
+export function externalSecretProps(
+  target: SyncTarget,
+  storeName: string,
+  flavour: GitOpsFlavour = 'argocd',
+  storeKind: 'ClusterSecretStore' | 'SecretStore' = 'ClusterSecretStore',
+): VaultExternalSecretProps {
   const data: NonNullable<VaultExternalSecretProps['data']>[number][] = [];
   const extract: string[] = [];
   for (const source of target.sources) {
@@ -25,6 +32,7 @@ export function externalSecretProps(target: SyncTarget, storeName: string, flavo
     name: target.externalSecretName,
     namespace: target.namespace,
     storeName,
+    storeKind,
     secretName: target.name,
     data,
     extract,
@@ -53,5 +61,40 @@ export function clusterSecretStoreProps(mount: string, store: ResolvedStore, nam
     serviceAccountNamespace: store.serviceAccountNamespace,
     audience: store.audience,
     namespaces,
+  };
+}
+
+/** The ConfigMap holding Vault's CA in every namespace (its name derives from Vault's TLS Secret). */
+export function caConfigMapName(tlsSecretName: string): string {
+  return `${tlsSecretName}-ca`;
+}
+
+/** The ServiceAccount and SecretStore of one namespace in namespace isolation. */
+export function namespaceStoreProps(
+  mount: string,
+  store: ResolvedStore,
+  namespace: string,
+  flavour: GitOpsFlavour,
+): { serviceAccount: StoreServiceAccountProps; secretStore: VaultSecretStoreProps } {
+  const identity = namespaceIdentity(store, namespace);
+  return {
+    serviceAccount: {
+      name: identity.serviceAccountName,
+      namespace,
+      // A core kind: it needs its wave, but no dry-run exception for a missing CRD.
+      annotations: flavour === 'argocd' ? { [SYNC_WAVE_ANNOTATION]: String(SYNC_WAVES.store) } : {},
+    },
+    secretStore: {
+      name: identity.storeName,
+      namespace,
+      server: store.server,
+      caConfigMap: store.caProvider ? { name: caConfigMapName(store.caProvider.name), key: store.caProvider.key } : undefined,
+      mount,
+      authMountPath: store.authMountPath,
+      role: identity.role,
+      serviceAccountName: identity.serviceAccountName,
+      audience: store.audience,
+      annotations: gitOpsAnnotations(flavour, SYNC_WAVES.store),
+    },
   };
 }
