@@ -8,6 +8,7 @@ import type { ImportPlan } from './plan';
 export function buildDeclaration(plan: ImportPlan): Declaration {
   const catalog = new SecretCatalog({
     mount: plan.catalog.mount,
+    ...(plan.catalog.isolation ? { isolation: plan.catalog.isolation } : {}),
     ...(Object.keys(plan.catalog.eso).length > 0 ? { eso: plan.catalog.eso as EsoAccessSettings } : {}),
   });
   const paths = new Map<string, VaultPath>();

@@ -19,7 +19,7 @@ export const STDIN_NAME = '(stdin)';
 export interface ImportOptions {
   /** For ExternalSecrets without a namespace. @default - none: they are refused */
   readonly namespace?: string;
-  /** The KV v2 mount, when no ClusterSecretStore is in the input. @default - the store's */
+  /** The KV v2 mount, when the store is not in the input. @default - the store's */
   readonly mount?: string;
   /** Also synthesize the module's catalog and compare it with the input. @default false */
   readonly verify?: boolean;
@@ -84,17 +84,17 @@ export async function importTexts(texts: readonly ImportText[], options: ImportO
 export function registerImport(program: Command, ctx: CliContext, report: ReportExit): void {
   program
     .command('import')
-    .summary('write a TypeScript catalog module from existing ExternalSecret and ClusterSecretStore YAML')
-    .description('read ExternalSecrets and the ClusterSecretStore (files, folders searched for *.yaml and *.yml, or - for a stream on stdin such as `kustomize build` output) and print the catalog module that declares the same through the library')
+    .summary('write a TypeScript catalog module from existing ExternalSecret and store YAML')
+    .description('read ExternalSecrets and their store: the ClusterSecretStore, or a SecretStore per namespace (files, folders searched for *.yaml and *.yml, or - for a stream on stdin such as `kustomize build` output) and print the catalog module that declares the same through the library')
     .argument('<inputs...>', 'YAML files, folders, or - for stdin')
     .option('--out <file>', 'write the module to this file instead of stdout')
     .option('--namespace <namespace>', 'the namespace of ExternalSecrets that have none')
-    .option('--mount <mount>', 'the KV v2 mount, when the ClusterSecretStore is not in the input')
+    .option('--mount <mount>', 'the KV v2 mount, when the store is not in the input')
     .option('--verify', 'also synthesize the module\'s catalog and compare each ExternalSecret with the input; exit 1 on any difference')
     .addHelpText('after', [
       '',
       'Anything the library cannot express (dataFrom.find, generators, PushSecret, another provider, remoteRef.version,',
-      'a decoding, conversion or metadata policy, a namespaced SecretStore, a missing namespace) is refused: every refusal is',
+      'a decoding, conversion or metadata policy, SecretStores unlike the library\'s, a missing namespace) is refused: every refusal is',
       'listed with its file, document and field, and nothing is written. A Secret in the input is skipped with a warning; its',
       'values are never read out. Notes (a leading "/" removed from a key, skipped kinds) go to stderr.',
       '',

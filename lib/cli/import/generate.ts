@@ -235,7 +235,11 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
   }
 
   const eso = plan.catalog.eso;
-  const catalogProps = [`mount: ${quote(plan.catalog.mount)}`, ...(Object.keys(eso).length > 0 ? [`eso: ${stringRecord(eso)}`] : [])];
+  const catalogProps = [
+    `mount: ${quote(plan.catalog.mount)}`,
+    ...(plan.catalog.isolation ? [`isolation: ${quote(plan.catalog.isolation)}`] : []),
+    ...(Object.keys(eso).length > 0 ? [`eso: ${stringRecord(eso)}`] : []),
+  ];
   let constructor = `  const catalog = new SecretCatalog({ ${catalogProps.join(', ')} });`;
   if (constructor.length > LINE_WIDTH) constructor = `  const catalog = new SecretCatalog({\n${catalogProps.map((p) => `    ${p},`).join('\n')}\n  });`;
 
@@ -259,7 +263,7 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
     '}',
     '',
     '/**',
-    ' * Where Vault is and how the manifests are applied, read from the ClusterSecretStore. Add the rest',
+    ' * Where Vault is and how the manifests are applied, read from the store. Add the rest',
     ' * (kms, the Vault install\'s storage, argocd, terraform) as docs/library.md describes.',
     ' */',
     settings.length === 0 ? 'export const IMPORTED_SETTINGS: PlatformSettings = {};' : `export const IMPORTED_SETTINGS: PlatformSettings = {\n${settings.join('\n')}\n};`,

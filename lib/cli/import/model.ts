@@ -63,9 +63,12 @@ export interface ImportedExternalSecret extends DocumentOrigin {
   readonly gitops?: 'argocd' | 'flux';
 }
 
-/** The ClusterSecretStore's Vault provider and Kubernetes auth. */
+/** A store's Vault provider and Kubernetes auth: the ClusterSecretStore, or one namespace's SecretStore. */
 export interface ImportedStore extends DocumentOrigin {
+  readonly kind: 'ClusterSecretStore' | 'SecretStore';
   readonly name: string;
+  /** A SecretStore's namespace; undefined for the ClusterSecretStore (or until --namespace supplies it). */
+  readonly namespace?: string;
   readonly server: string;
   /** `provider.vault.path`; empty when the store leaves the mount to each key's first segment. */
   readonly mount: string;

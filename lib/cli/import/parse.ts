@@ -6,7 +6,7 @@ import type {
 import { objectLabel } from './model';
 
 const ESO_GROUP = 'external-secrets.io';
-/** The ESO API versions whose ExternalSecret and ClusterSecretStore the import reads. */
+/** The ESO API versions whose ExternalSecrets and stores the import reads. */
 export const ACCEPTED_VERSIONS: readonly string[] = [`${ESO_GROUP}/v1`, `${ESO_GROUP}/v1beta1`];
 const GENERATOR_GROUP = 'generators.external-secrets.io';
 
@@ -153,12 +153,10 @@ function readExternalSecret(r: DocumentReader, doc: Json): ImportedExternalSecre
   const storeRef = r.fields(spec.secretStoreRef, 'spec.secretStoreRef', ['name', 'kind'], 'secretStoreRef');
   const storeName = r.string(storeRef.name, 'spec.secretStoreRef.name', true) ?? '';
   const storeKind = r.string(storeRef.kind, 'spec.secretStoreRef.kind', false);
-  if (storeKind === 'SecretStore') {
-    r.refuse('spec.secretStoreRef.kind', storeKind, 'is not supported yet: the library reads through one ClusterSecretStore; the per-namespace isolation mode (a SecretStore per namespace) does not exist yet');
-  } else if (storeKind === undefined) {
-    r.note(`spec.secretStoreRef.kind is not set, which ESO reads as a namespaced SecretStore; imported as the ClusterSecretStore "${storeName}"`);
-  } else if (storeKind !== 'ClusterSecretStore') {
-    r.refuse('spec.secretStoreRef.kind', storeKind, 'must be ClusterSecretStore');
+  // An omitted kind is left to the planner: it means a SecretStore to ESO, which the planner follows
+  // when the input is in namespace isolation, and notes when it is not.
+  if (storeKind !== undefined && storeKind !== 'ClusterSecretStore' && storeKind !== 'SecretStore') {
+    r.refuse('spec.secretStoreRef.kind', storeKind, 'must be ClusterSecretStore or SecretStore');
   }
 
   const target = r.fields(spec.target, 'spec.target', ['name', 'creationPolicy', 'deletionPolicy', 'template', 'immutable'], 'a target');
@@ -240,10 +238,11 @@ function readExternalSecret(r: DocumentReader, doc: Json): ImportedExternalSecre
   };
 }
 
-function readStore(r: DocumentReader, doc: Json): ImportedStore | undefined {
+function readStore(r: DocumentReader, doc: Json, kind: 'ClusterSecretStore' | 'SecretStore'): ImportedStore | undefined {
   const metadata = isObject(doc.metadata) ? doc.metadata : {};
   const name = r.string(metadata.name, 'metadata.name', true);
-  const spec = r.fields(doc.spec, 'spec', ['provider', 'conditions', 'controller', 'refreshInterval', 'retrySettings'], 'a ClusterSecretStore\'s spec');
+  const namespace = kind === 'SecretStore' ? r.string(metadata.namespace, 'metadata.namespace', false) : undefined;
+  const spec = r.fields(doc.spec, 'spec', ['provider', 'conditions', 'controller', 'refreshInterval', 'retrySettings'], `a ${kind}'s spec`);
   const provider = isObject(spec.provider) ? spec.provider : {};
   const others = Object.keys(provider).filter((p) => p !== 'vault');
   if (others.length > 0 || provider.vault === undefined) {
@@ -269,7 +268,13 @@ function readStore(r: DocumentReader, doc: Json): ImportedStore | undefined {
   if (vault.caProvider !== undefined) {
     const ca = r.fields(vault.caProvider, 'spec.provider.vault.caProvider', ['type', 'name', 'namespace', 'key'], 'caProvider');
     const type = r.string(ca.type, 'spec.provider.vault.caProvider.type', true) ?? '';
-    if (type !== 'Secret') r.refuse('spec.provider.vault.caProvider.type', type, 'must be Secret: the library trusts the CA of Vault\'s TLS Secret');
+    // The cluster's store trusts Vault's TLS Secret; a namespace's own store a ConfigMap of its namespace.
+    const expected = kind === 'ClusterSecretStore' ? 'Secret' : 'ConfigMap';
+    if (type !== expected) {
+      r.refuse('spec.provider.vault.caProvider.type', type, kind === 'ClusterSecretStore'
+        ? 'must be Secret: the library\'s ClusterSecretStore trusts the CA of Vault\'s TLS Secret'
+        : 'must be ConfigMap: the library\'s SecretStore trusts the CA in a ConfigMap of its own namespace');
+    }
     caProvider = {
       type,
       name: r.string(ca.name, 'spec.provider.vault.caProvider.name', true) ?? '',
@@ -277,12 +282,15 @@ function readStore(r: DocumentReader, doc: Json): ImportedStore | undefined {
       key: r.string(ca.key, 'spec.provider.vault.caProvider.key', true) ?? '',
     };
   }
-  if (spec.conditions !== undefined) r.note('spec.conditions is not imported: the library limits the store to the namespaces the catalog writes to');
+  if (spec.conditions !== undefined && kind === 'ClusterSecretStore') r.note('spec.conditions is not imported: the library limits the store to the namespaces the catalog writes to');
+  if (spec.conditions !== undefined && kind === 'SecretStore') r.refuse('spec.conditions', undefined, 'is not something the library can express on a SecretStore, which serves its own namespace only');
   const audience = Array.isArray(audiences) && typeof audiences[0] === 'string' ? audiences[0] : undefined;
   if (name === undefined) return undefined;
   return {
     ...r.origin,
+    kind,
     name,
+    ...(namespace !== undefined ? { namespace } : {}),
     server,
     mount,
     ...(caProvider ? { caProvider } : {}),
@@ -333,13 +341,11 @@ export function readDocuments(documents: readonly SourceDocument[]): ImportedInp
       } else if (kind === 'ExternalSecret') {
         const es = readExternalSecret(r, value);
         if (es) externalSecrets.push(es);
-      } else if (kind === 'ClusterSecretStore') {
-        const store = readStore(r, value);
+      } else if (kind === 'ClusterSecretStore' || kind === 'SecretStore') {
+        const store = readStore(r, value, kind);
         if (store) stores.push(store);
-      } else if (kind === 'SecretStore') {
-        r.refuse('kind', kind, 'is not supported yet: the library writes one ClusterSecretStore; the per-namespace isolation mode (a SecretStore per namespace) does not exist yet');
       } else {
-        r.refuse('kind', kind, 'is not something the library can express (it writes ExternalSecrets and one ClusterSecretStore)');
+        r.refuse('kind', kind, 'is not something the library can express (it writes ExternalSecrets, and one ClusterSecretStore or a SecretStore per namespace)');
       }
     } else {
       r.note(`is not an External Secrets Operator object: skipped`);

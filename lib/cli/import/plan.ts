@@ -50,6 +50,8 @@ export interface PlannedTarget {
 export interface PlannedCatalog {
   readonly mount: string;
   readonly eso: Readonly<Record<string, string>>;
+  /** `namespace` when the input has a SecretStore per namespace. @default - cluster isolation */
+  readonly isolation?: 'namespace';
 }
 
 /** The settings skeleton: where Vault is and how the manifests are applied. */
@@ -90,7 +92,14 @@ function inClusterServer(server: string): { scheme: string; release: string; nam
   return m ? { scheme: m[1], release: m[2], namespace: m[4] } : undefined;
 }
 
-function planStore(store: ImportedStore | undefined, storeName: string | undefined, notes: ImportNote[], refusals: ImportRefusal[], gitops: 'argocd' | 'flux' | 'plain'): { catalog: Omit<PlannedCatalog, 'mount'>; settings: PlannedSettings } {
+function planStore(
+  store: ImportedStore | undefined,
+  storeName: string | undefined,
+  isolation: 'cluster' | 'namespace',
+  notes: ImportNote[],
+  refusals: ImportRefusal[],
+  gitops: 'argocd' | 'flux' | 'plain',
+): { catalog: Omit<PlannedCatalog, 'mount'>; settings: PlannedSettings } {
   const eso: Record<string, string> = {};
   const vault: Record<string, unknown> = {};
   let components: PlannedSettings['components'];
@@ -98,20 +107,23 @@ function planStore(store: ImportedStore | undefined, storeName: string | undefin
   if (!store) {
     // Without the store's YAML (--mount), the ExternalSecrets still name it.
     if (storeName !== undefined && storeName !== ESO_DEFAULTS.storeName) eso.storeName = storeName;
-    return { catalog: { eso }, settings: { ...flavour, vault } };
+    return { catalog: { eso, ...(isolation === 'namespace' ? { isolation } : {}) }, settings: { ...flavour, vault } };
   }
-  const origin = { file: store.file, document: store.document, object: objectLabel('ClusterSecretStore', store.name) };
+  const origin = storeOrigin(store);
   const note = (text: string): void => void notes.push({ ...origin, text });
   const set = (field: keyof typeof ESO_DEFAULTS, value: string | undefined): void => {
     if (value !== undefined && value !== ESO_DEFAULTS[field]) eso[field] = value;
   };
   set('storeName', store.name);
   set('authMountPath', store.authMountPath);
-  set('role', store.role);
-  set('serviceAccountName', store.serviceAccountName);
-  set('serviceAccountNamespace', store.serviceAccountNamespace);
+  // In namespace isolation each namespace's role is "<role>-<namespace>" and its ServiceAccount is named after the store.
+  set('role', isolation === 'namespace' ? store.role.slice(0, store.role.length - (store.namespace ?? '').length - 1) : store.role);
+  if (isolation === 'cluster') {
+    set('serviceAccountName', store.serviceAccountName);
+    set('serviceAccountNamespace', store.serviceAccountNamespace);
+  }
   set('audience', store.audience);
-  if (store.serviceAccountName === undefined || store.serviceAccountNamespace === undefined) {
+  if (isolation === 'cluster' && (store.serviceAccountName === undefined || store.serviceAccountNamespace === undefined)) {
     note(`spec.provider.vault.auth.kubernetes.serviceAccountRef has no ${store.serviceAccountName === undefined ? 'name' : 'namespace'}: the library names ESO's service account ${store.serviceAccountNamespace ?? ESO_DEFAULTS.serviceAccountNamespace}/${store.serviceAccountName ?? ESO_DEFAULTS.serviceAccountName} explicitly`);
   }
   if (store.audience === undefined) note(`spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences is not set: the library requests the audience "${ESO_DEFAULTS.audience}", which the Vault role it writes requires`);
@@ -128,6 +140,16 @@ function planStore(store: ImportedStore | undefined, storeName: string | undefin
   if (!https) {
     if (inCluster) vault.tls = { disabled: true };
     if (store.caProvider) refusals.push({ ...origin, field: 'spec.provider.vault.caProvider', rule: 'is set for a plain http:// server: the library writes a caProvider only for https://' });
+  } else if (isolation === 'namespace') {
+    // Each namespace's SecretStore trusts the ConfigMap "<Vault's TLS Secret>-ca" of its own namespace.
+    const ca = store.caProvider;
+    if (!ca) {
+      note(`spec.provider.vault.caProvider is not set, so ESO trusts the system's CAs; the library cannot write that yet: its SecretStores trust the ca.crt of the ConfigMap "${VAULT_TLS_DEFAULTS.secretName}-ca" in their namespace (from settings.vault.tls.secretName), so create those ConfigMaps with Vault's CA`);
+    } else if (!ca.name.endsWith('-ca') || ca.name === '-ca' || ca.key !== VAULT_TLS_DEFAULTS.caKey) {
+      refusals.push({ ...origin, field: 'spec.provider.vault.caProvider', rule: `must name the key "${VAULT_TLS_DEFAULTS.caKey}" of a ConfigMap named "<Vault's TLS Secret>-ca", as the library writes it (got key "${ca.key}" of "${ca.name}")` });
+    } else if (ca.name !== `${VAULT_TLS_DEFAULTS.secretName}-ca`) {
+      vault.tls = { secretName: ca.name.slice(0, -'-ca'.length) };
+    }
   } else {
     const caNamespace = (vault.namespace as string | undefined) ?? SETTINGS_DEFAULTS.vault.namespace;
     const ca = store.caProvider;
@@ -139,8 +161,88 @@ function planStore(store: ImportedStore | undefined, storeName: string | undefin
       vault.tls = { secretName: ca.name };
     }
   }
-  return { catalog: { eso }, settings: { ...flavour, ...(components ? { components } : {}), vault } };
+  return { catalog: { eso, ...(isolation === 'namespace' ? { isolation } : {}) }, settings: { ...flavour, ...(components ? { components } : {}), vault } };
 }
+
+function storeOrigin(store: ImportedStore): { file: string; document: number; object: string } {
+  return { file: store.file, document: store.document, object: objectLabel(store.kind, store.name, store.namespace) };
+}
+
+type EsOrigin = (es: ImportedExternalSecret) => { file: string; document: number; object: string };
+
+/**
+ * The store the catalog reads through. Cluster isolation: the one ClusterSecretStore the
+ * ExternalSecrets name. Namespace isolation (any SecretStore in the input): one SecretStore per
+ * namespace, all alike but for the namespace, as the library writes them; the first is the model.
+ */
+function chooseStore(input: ImportedInput, options: PlanOptions, notes: ImportNote[], refusals: ImportRefusal[], esOrigin: EsOrigin):
+  { store?: ImportedStore; storeName?: string; isolation: 'cluster' | 'namespace' } {
+  const isolation = input.stores.some((s) => s.kind === 'SecretStore') || input.externalSecrets.some((es) => es.storeKind === 'SecretStore') ? 'namespace' : 'cluster';
+  const kind = isolation === 'namespace' ? 'SecretStore' : 'ClusterSecretStore';
+  const users: ImportedExternalSecret[] = [];
+  for (const es of input.externalSecrets) {
+    if (es.storeKind === undefined && isolation === 'cluster') {
+      notes.push({ ...esOrigin(es), text: `spec.secretStoreRef.kind is not set, which ESO reads as a namespaced SecretStore; imported as the ClusterSecretStore "${es.storeName}"` });
+    }
+    if ((es.storeKind ?? kind) === kind) users.push(es);
+    else refusals.push({ ...esOrigin(es), field: `spec.secretStoreRef.kind ${JSON.stringify(es.storeKind)}`, rule: 'reads through the ClusterSecretStore, but the input has a SecretStore per namespace (namespace isolation): the catalog reads through one or the other; import them on their own' });
+  }
+  const storeName = users[0]?.storeName ?? input.stores.find((s) => s.kind === kind)?.name;
+  for (const es of users) {
+    if (es.storeName === storeName) continue;
+    refusals.push({ ...esOrigin(es), field: `spec.secretStoreRef.name ${JSON.stringify(es.storeName)}`, rule: isolation === 'cluster'
+      ? `is a second store: the catalog reads through one ClusterSecretStore ("${storeName}"); import each store's ExternalSecrets on their own`
+      : `is not the name of the other namespaces' SecretStores ("${storeName}"): in namespace isolation every namespace's store has the same name` });
+  }
+  const candidates = input.stores.filter((s) => s.kind === kind && s.name === storeName);
+  const unused = input.stores.filter((s) => !candidates.includes(s));
+  if (isolation === 'cluster') {
+    for (const other of unused) notes.push({ ...storeOrigin(other), text: `is not imported: the catalog has one store, "${storeName}"` });
+    return { store: candidates[0], storeName, isolation };
+  }
+  const namespaceOf = (x: { namespace?: string }): string | undefined => x.namespace ?? options.namespace;
+  const used = new Set(users.map(namespaceOf));
+  for (const other of unused) notes.push({ ...storeOrigin(other), text: other.kind === 'ClusterSecretStore' ? 'is not imported: in namespace isolation every namespace reads through its own SecretStore' : `is not imported: the ExternalSecrets read through the SecretStores "${storeName}"` });
+  for (const s of candidates.filter((c) => !used.has(namespaceOf(c)))) notes.push({ ...storeOrigin(s), text: 'is not imported: no ExternalSecret of its namespace reads through it' });
+  const stores = candidates.filter((c) => used.has(namespaceOf(c)));
+  if (stores.length > 0) {
+    const served = new Set(stores.map(namespaceOf));
+    for (const es of users.filter((u) => u.storeName === storeName && namespaceOf(u) !== undefined && !served.has(namespaceOf(u)))) {
+      refusals.push({ ...esOrigin(es), field: `spec.secretStoreRef.name ${JSON.stringify(es.storeName)}`, rule: `names the SecretStore of namespace "${namespaceOf(es)}", which is not in the input: add its YAML` });
+    }
+  }
+  const model = stores[0];
+  if (model === undefined) return { storeName, isolation };
+  const suffix = (s: ImportedStore): string => `-${namespaceOf(s) ?? ''}`;
+  const prefix = model.role.endsWith(suffix(model)) ? model.role.slice(0, -suffix(model).length) : undefined;
+  for (const s of stores) {
+    const refuse = (field: string, value: unknown, rule: string): void => void refusals.push({ ...storeOrigin(s), field: `${field} ${JSON.stringify(value)}`, rule });
+    const alike = `as in ${model.file} document ${model.document}: in namespace isolation every namespace's SecretStore is alike but for its namespace and role`;
+    if (namespaceOf(s) === undefined) refusals.push({ ...storeOrigin(s), field: 'metadata.namespace', rule: 'is not set, and no overlay set it: give the namespace with --namespace, or import the output of kustomize build or flux build' });
+    if (prefix === undefined || s.role !== `${prefix}${suffix(s)}`) {
+      refuse('spec.provider.vault.auth.kubernetes.role', s.role, `must be "<role>-${namespaceOf(s) ?? '<namespace>'}"${prefix ? ` ("${prefix}${suffix(s)}")` : ''}: in namespace isolation each namespace logs in with a Vault role of its own, named so`);
+    }
+    if (s.serviceAccountName !== s.name) {
+      refuse('spec.provider.vault.auth.kubernetes.serviceAccountRef.name', s.serviceAccountName, `must be the store's name "${s.name}": the library names each namespace's ServiceAccount after its SecretStore`);
+    }
+    if (s.serviceAccountNamespace !== undefined && s.serviceAccountNamespace !== namespaceOf(s)) {
+      refuse('spec.provider.vault.auth.kubernetes.serviceAccountRef.namespace', s.serviceAccountNamespace, 'must be the store\'s own namespace, or not set');
+    }
+    if (s === model) continue;
+    for (const field of ['server', 'mount', 'authMountPath', 'audience'] as const) {
+      if (s[field] !== model[field]) refuse(STORE_FIELDS[field], s[field], `differs from ${JSON.stringify(model[field])} ${alike}`);
+    }
+    if (JSON.stringify(s.caProvider) !== JSON.stringify(model.caProvider)) refuse('spec.provider.vault.caProvider', s.caProvider, `differs from ${JSON.stringify(model.caProvider)} ${alike}`);
+  }
+  return { store: { ...model, namespace: namespaceOf(model) }, storeName, isolation };
+}
+
+const STORE_FIELDS = {
+  server: 'spec.provider.vault.server',
+  mount: 'spec.provider.vault.path',
+  authMountPath: 'spec.provider.vault.auth.kubernetes.mountPath',
+  audience: 'spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences',
+} as const;
 
 /**
  * The mount of a store without `provider.vault.path`: ESO then reads each key's first segment as the
@@ -205,29 +307,21 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
   const notes: ImportNote[] = [];
   const esOrigin = (es: ImportedExternalSecret) => ({ file: es.file, document: es.document, object: objectLabel('ExternalSecret', es.name, es.namespace) });
 
-  // ExternalSecrets of a namespaced SecretStore are refused already; they name no ClusterSecretStore.
-  const clusterStoreUsers = input.externalSecrets.filter((es) => es.storeKind !== 'SecretStore');
-  const referenced = [...new Set(clusterStoreUsers.map((es) => es.storeName))];
-  const storeName = referenced[0] ?? input.stores[0]?.name;
-  const store = input.stores.find((s) => s.name === storeName);
-  for (const other of input.stores.filter((s) => s !== store)) {
-    notes.push({ file: other.file, document: other.document, object: objectLabel('ClusterSecretStore', other.name), text: `is not imported: the catalog has one store, "${storeName}"` });
-  }
-  for (const es of clusterStoreUsers) {
-    if (es.storeName !== storeName) {
-      refusals.push({ ...esOrigin(es), field: `spec.secretStoreRef.name ${JSON.stringify(es.storeName)}`, rule: `is a second store: the catalog reads through one ClusterSecretStore ("${storeName}"); import each store's ExternalSecrets on their own` });
-    }
-  }
+  const { store, storeName, isolation } = chooseStore(input, options, notes, refusals, esOrigin);
   const storeMount = store === undefined ? options.mount : store.mount || mountFromKeys(input.externalSecrets, store, refusals, notes);
   const mount = storeMount === '' ? undefined : storeMount;
-  const externalSecrets = mount === undefined ? input.externalSecrets : input.externalSecrets.map((es) => keysInsideMount(es, mount, notes));
+  // The kind ESO reads an omitted secretStoreRef.kind as, in this isolation, so the round trip compares it too.
+  const storeKind = isolation === 'namespace' ? 'SecretStore' : 'ClusterSecretStore';
+  const externalSecrets = input.externalSecrets
+    .map((es) => ({ ...es, storeKind: es.storeKind ?? storeKind }))
+    .map((es) => (mount === undefined ? es : keysInsideMount(es, mount, notes)));
   if (store === undefined && mount === undefined && input.externalSecrets.length > 0) {
     const first = externalSecrets[0];
-    refusals.push({ ...esOrigin(first), field: `spec.secretStoreRef.name ${JSON.stringify(storeName)}`, rule: 'names a ClusterSecretStore that is not in the input: add its YAML (it holds the mount, the server and the Kubernetes auth), or give the mount with --mount' });
+    refusals.push({ ...esOrigin(first), field: `spec.secretStoreRef.name ${JSON.stringify(storeName)}`, rule: `names a ${isolation === 'namespace' ? 'SecretStore' : 'ClusterSecretStore'} that is not in the input: add its YAML (it holds the mount, the server and the Kubernetes auth), or give the mount with --mount` });
   }
   const votes = externalSecrets.map((es) => es.gitops);
   const gitops = votes.includes('argocd') ? 'argocd' : votes.includes('flux') ? 'flux' : 'plain';
-  const { catalog, settings } = planStore(store, storeName, notes, refusals, gitops);
+  const { catalog, settings } = planStore(store, storeName, isolation, notes, refusals, gitops);
 
   // Each path's keys start with the longest selection read from it (usually the Secret that takes the
   // whole path), so that target needs no `keys`; keys only others read follow in the order first read.

@@ -2,7 +2,7 @@ import type { ImportedExternalSecret } from './model';
 
 /** What the round trip compares of one ExternalSecret; the library's explicit defaults are filled in on both sides. */
 export const COMPARED_FIELDS = [
-  'name', 'namespace', 'secretStoreRef.name', 'refreshInterval', 'target.name', 'target.creationPolicy', 'target.deletionPolicy',
+  'name', 'namespace', 'secretStoreRef.kind', 'secretStoreRef.name', 'refreshInterval', 'target.name', 'target.creationPolicy', 'target.deletionPolicy',
   'target.template', 'data', 'dataFrom',
 ] as const;
 
@@ -44,6 +44,7 @@ function comparable(es: ImportedExternalSecret, namespace: string): Record<(type
   return {
     'name': canonical(es.name),
     'namespace': canonical(namespace),
+    'secretStoreRef.kind': canonical(es.storeKind ?? 'ClusterSecretStore'),
     'secretStoreRef.name': canonical(es.storeName),
     'refreshInterval': canonical(es.refreshInterval),
     'target.name': canonical(es.secretName),

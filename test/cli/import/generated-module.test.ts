@@ -28,6 +28,7 @@ const INPUTS = {
   homelabRepo: { input: `${FIXTURES}/homelab-repo` },
   externalVault: { input: `${FIXTURES}/external-vault`, namespace: 'monitoring' },
   mountInKeys: { input: `${FIXTURES}/mount-in-keys` },
+  namespaceIsolation: { input: `${FIXTURES}/namespace-isolation` },
 } as const;
 type InputName = keyof typeof INPUTS;
 

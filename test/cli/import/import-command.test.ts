@@ -41,6 +41,32 @@ describe('homelab-secrets import', () => {
     expect(h.stderr()).toBe(expected('mount-in-keys.stderr.txt'));
   });
 
+  test('a SecretStore per namespace, alike but for namespace and role, imports as namespace isolation', async () => {
+    // GIVEN two namespaces' SecretStores "vault" with roles eso-apps and eso-media, and a secretStoreRef without kind
+    const h = harness();
+
+    // WHEN
+    const code = await h.cli('import', `${FIXTURES}/namespace-isolation`, '--verify');
+
+    // THEN
+    expect(code).toBe(EXIT.ok);
+    expect(h.stdout()).toBe(expected('namespace-isolation.module.ts.txt'));
+    expect(h.stderr()).toBe(expected('namespace-isolation.stderr.txt'));
+  });
+
+  test('SecretStores the library would not write alike, or mixed with the ClusterSecretStore, are refused', async () => {
+    // GIVEN another server, role and ServiceAccount in one namespace, another store name, a namespace without its store
+    const h = harness();
+
+    // WHEN
+    const code = await h.cli('import', `${FIXTURES}/refused-namespace-isolation`);
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    expect(h.stdout()).toBe('');
+    expect(h.stderr()).toBe(expected('refused-namespace-isolation.stderr.txt'));
+  });
+
   test('a Secret in the input is skipped with a warning, and its value appears nowhere', async () => {
     // GIVEN the fixture's apps/db/secret.yaml holds the sentinel as a value
     expect(readFileSync(`${FIXTURES}/homelab-repo/apps/db/secret.yaml`, 'utf8')).toContain(SENTINEL);
