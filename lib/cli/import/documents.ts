@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import YAML from 'yaml';
 import type { DocumentOrigin, ImportNote, ImportRefusal } from './model';
 
@@ -42,14 +42,15 @@ export function listInputFiles(inputs: readonly string[], cwd: string): string[]
     }
     let isDir: boolean;
     try {
-      isDir = statSync(join(cwd, input)).isDirectory();
+      isDir = statSync(resolve(cwd, input)).isDirectory();
     } catch {
       throw new Error(`${input}: no such file or folder`);
     }
     if (isDir) {
+      // Files are named as the folder was: relative to the working folder, or absolute.
       const before = files.length;
-      walk(join(cwd, input));
-      for (let i = before; i < files.length; i++) files[i] = relative(cwd, files[i]) || files[i];
+      walk(resolve(cwd, input));
+      if (!isAbsolute(input)) for (let i = before; i < files.length; i++) files[i] = relative(cwd, files[i]);
     } else {
       files.push(input);
     }
@@ -60,7 +61,7 @@ export function listInputFiles(inputs: readonly string[], cwd: string): string[]
 /** Reads one listed file (relative to `cwd`); stdin is read by the caller. */
 export function readInputFile(file: string, cwd: string): string {
   try {
-    return readFileSync(join(cwd, file), 'utf8');
+    return readFileSync(resolve(cwd, file), 'utf8');
   } catch (error) {
     throw new Error(`${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }

@@ -167,6 +167,23 @@ describe('homelab-secrets import', () => {
     expect(otherCommand).toBe(EXIT.usage);
   });
 
+  test('an absolute folder is read too, and its files are named absolutely', async () => {
+    // GIVEN
+    const h = harness();
+
+    // WHEN
+    const code = await h.cli('import', join(process.cwd(), FIXTURES, 'homelab-repo', 'apps', 'media'), '--mount', 'kv');
+
+    // THEN
+    expect(code).toBe(EXIT.ok);
+    const file = join(process.cwd(), FIXTURES, 'homelab-repo/apps/media/externalsecrets.yaml');
+    expect(h.stderr().split('\n').map((line) => line.slice(0, line.indexOf(')') + 1))).toStrictEqual([
+      `note: ${file} document 1 (ExternalSecret media/sonarr)`,
+      `note: ${file} document 3 (ExternalSecret media/media-stack)`,
+      '',
+    ]);
+  });
+
   test('inputs that are missing or hold no YAML are usage errors', async () => {
     // GIVEN
     const missing = harness();
