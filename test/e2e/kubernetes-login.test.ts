@@ -158,6 +158,26 @@ class LoginStack {
   }
 }
 
+/**
+ * Namespace isolation with three namespaces: `web` (A) reads `web/db` and `shared/web-and-jobs`; `jobs`
+ * (B) reads `shared/web-and-jobs`, `jobs/queue` and `shared/jobs-and-batch`, which it shares with
+ * `batch` (C); `batch` also reads every key of `batch/settings`. `ops/backup-key` is the operators' only.
+ */
+function isolatedCatalog(): SecretCatalog {
+  const catalog = new SecretCatalog({ mount: 'kv', isolation: 'namespace' });
+  catalog.path('web/db', ['password']).syncTo({ name: 'web-db', namespace: 'web' });
+  const webAndJobs = catalog.path('shared/web-and-jobs', ['token']);
+  webAndJobs.syncTo({ name: 'common-token', namespace: 'web' });
+  webAndJobs.syncTo({ name: 'common-token', namespace: 'jobs' });
+  catalog.path('jobs/queue', ['url']).syncTo({ name: 'queue', namespace: 'jobs' });
+  const jobsAndBatch = catalog.path('shared/jobs-and-batch', ['key']);
+  jobsAndBatch.syncTo({ name: 'reports', namespace: 'jobs' });
+  jobsAndBatch.syncTo({ name: 'reports', namespace: 'batch' });
+  catalog.addTarget({ name: 'batch-settings', namespace: 'batch', sources: [catalog.path('batch/settings', ['a', 'b']).extractAll()] });
+  catalog.path('ops/backup-key', ['key'], { readBy: 'operators' });
+  return catalog;
+}
+
 /** A TokenReview request straight to the stand-in API server, trusting its CA, as OpenBao sends one. */
 function tokenReview(kube: TokenReviewServer, bearer: string | undefined, spec: Record<string, unknown>): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
@@ -303,6 +323,80 @@ describe('Kubernetes-auth logins on a real OpenBao, reviewed by a stand-in API s
         '[invalid bearer token, square/go-jose: error in cryptographic primitive, unknown]',
         `[invalid bearer token, service account ${namespace}/${name} has been deleted, unknown]`,
       ]);
+    });
+  });
+
+  describe('namespace isolation (A = web, B = jobs, C = batch)', () => {
+    const stack = new LoginStack(isolatedCatalog());
+    const identity = (namespace: string): StoreIdentity => stack.identities.find((i) => i.store === `SecretStore/${namespace}/vault-backend`)!;
+    beforeAll(() => stack.start());
+    afterAll(() => stack.stop());
+
+    test('each namespace\'s SecretStore logs in as its own ServiceAccount with its own role; the server holds exactly those roles, each bound to it', async () => {
+      const store = (namespace: string, paths: string[]): StoreIdentity => ({
+        store: `SecretStore/${namespace}/vault-backend`,
+        mountPath: 'kubernetes',
+        role: `external-secrets-${namespace}`,
+        serviceAccount: { namespace, name: 'vault-backend' },
+        audiences: ['vault'],
+        paths,
+      });
+      expect(stack.identities).toStrictEqual([
+        store('batch', ['batch/settings', 'shared/jobs-and-batch']),
+        store('jobs', ['jobs/queue', 'shared/jobs-and-batch', 'shared/web-and-jobs']),
+        store('web', ['shared/web-and-jobs', 'web/db']),
+      ]);
+      const { body: list } = await vaultApi(stack.server.addr, stack.server.rootToken, 'LIST', 'auth/kubernetes/role');
+      expect(list.data.keys.sort()).toStrictEqual(['external-secrets-batch', 'external-secrets-jobs', 'external-secrets-web']);
+      for (const namespace of ['batch', 'jobs', 'web']) {
+        const { body } = await vaultApi(stack.server.addr, stack.server.rootToken, 'GET', `auth/kubernetes/role/external-secrets-${namespace}`);
+        expect([namespace, body.data.bound_service_account_names, body.data.bound_service_account_namespaces, body.data.audience, body.data.token_policies])
+          .toStrictEqual([namespace, ['vault-backend'], [namespace], 'vault', [`kv-eso-read-${namespace}`]]);
+      }
+    });
+
+    test('each namespace\'s identity reads exactly its own paths: A is denied B\'s, including the path B shares with C', async () => {
+      for (const store of stack.identities) {
+        const { token, auth } = await stack.loginAs(store);
+        const namespace = store.serviceAccount.namespace;
+        expect([store.store, auth.policies, auth.metadata.service_account_namespace]).toStrictEqual([store.store, ['default', `kv-eso-read-${namespace}`], namespace]);
+        expect([store.store, await stack.readAll(token)]).toStrictEqual([store.store, stack.expected(store.paths)]);
+      }
+      // Spelled out: A (web) reads its own and the path it shares with B, and none of B's others.
+      const { token: web } = await stack.loginAs(identity('web'));
+      expect([await stack.read(web, 'web/db'), await stack.read(web, 'shared/web-and-jobs')]).toStrictEqual([200, 200]);
+      expect([await stack.read(web, 'jobs/queue'), await stack.read(web, 'shared/jobs-and-batch'), await stack.read(web, 'batch/settings')]).toStrictEqual([403, 403, 403]);
+      for (const reader of ['jobs', 'batch']) {
+        const { token } = await stack.loginAs(identity(reader));
+        expect([reader, await stack.read(token, 'shared/jobs-and-batch')]).toStrictEqual([reader, 200]);
+      }
+      const { token: batch } = await stack.loginAs(identity('batch'));
+      expect(await stack.read(batch, 'ops/backup-key')).toBe(403);
+    });
+
+    test('a namespace\'s token is refused by every other namespace\'s role, ESO\'s own by all; another name, audience, a forged token too', async () => {
+      for (const role of stack.identities) {
+        for (const other of stack.identities.filter((i) => i !== role)) {
+          const jwt = stack.kube.requestToken(stack.account(other.serviceAccount.namespace, other.serviceAccount.name), other.audiences);
+          const answer = await stack.login(role.mountPath, role.role, jwt);
+          expect([role.role, other.store, answer.status, answer.body.errors]).toStrictEqual([role.role, other.store, ...REFUSED.namespace]);
+        }
+        const eso = await stack.login(role.mountPath, role.role, stack.kube.requestToken(stack.account('external-secrets', 'external-secrets'), ['vault']));
+        expect([role.role, eso.status, eso.body.errors]).toStrictEqual([role.role, ...REFUSED.name]);
+      }
+      const web = identity('web');
+      const cases: [string, string, readonly [number, readonly string[]]][] = [
+        ['another name in web', stack.kube.requestToken(stack.account('web', 'default'), ['vault']), REFUSED.name],
+        ['web\'s ServiceAccount, another audience', stack.kube.requestToken(stack.account('web', 'vault-backend'), ['https://kubernetes.default.svc.cluster.local']), REFUSED.audience],
+        ['web\'s claims, signed by another key', stack.kube.forgeToken(stack.account('web', 'vault-backend'), ['vault']), REFUSED.review],
+      ];
+      for (const [label, jwt, [status, errors]] of cases) {
+        const answer = await stack.login(web.mountPath, web.role, jwt);
+        expect([label, answer.status, answer.body.errors]).toStrictEqual([label, status, errors]);
+      }
+      // Cluster isolation's role does not exist here.
+      const cluster = await stack.login('kubernetes', 'external-secrets', stack.kube.requestToken(stack.account('external-secrets', 'external-secrets'), ['vault']));
+      expect([cluster.status, cluster.body.errors]).toStrictEqual([400, ['invalid role name "external-secrets"']]);
     });
   });
 });
