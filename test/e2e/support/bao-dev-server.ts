@@ -101,21 +101,19 @@ function netnsWorks(): boolean {
 }
 
 /**
- * Runs inside the server's namespaces (`node -e`): relays the Unix socket `baoSocket` to the server's
- * listener on 127.0.0.1:`port`, and 127.0.0.1:`kubePort` (the API server's address there) to the
- * test's TokenReview socket; byte pipes only, so TLS runs end to end. Starts the server as its child
- * and ends with it; SIGTERM is passed on.
+ * Runs inside the server's namespaces (`node -e`), beside the server: relays the Unix socket
+ * `baoSocket` to the server's listener on 127.0.0.1:`port`, and 127.0.0.1:`kubePort` (the API server's
+ * address there) to the test's TokenReview socket; byte pipes only, so TLS runs end to end. The shell
+ * starts it, then becomes the server; it ends when the server does (it is then reparented).
  */
 const NETNS_RELAY = `
 const net = require('node:net');
-const { spawn } = require('node:child_process');
-const [baoSocket, port, kubeSocket, kubePort, baoBin, config] = process.argv.slice(1);
+const [baoSocket, port, kubeSocket, kubePort] = process.argv.slice(1);
 const pipe = (a, b) => { a.pipe(b); b.pipe(a); a.on('error', () => b.destroy()); b.on('error', () => a.destroy()); };
 net.createServer((c) => pipe(c, net.connect(Number(port), '127.0.0.1'))).listen(baoSocket);
 net.createServer((c) => pipe(c, net.connect(kubeSocket))).listen(Number(kubePort), '127.0.0.1');
-const bao = spawn(baoBin, ['server', '-config=' + config], { stdio: 'inherit' });
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => bao.kill(signal));
-bao.on('exit', (code) => process.exit(code === null ? 1 : code));
+const server = process.ppid;
+setInterval(() => { if (process.ppid !== server) process.exit(0); }, 200);
 `;
 
 /** Listens on 127.0.0.1:`port` of the test and pipes each connection to the Unix socket `target`. */
@@ -204,7 +202,7 @@ export async function startBaoDevServer(options: {
     const baoSocket = join(dir, 'bao.sock');
     writeFileSync(join(dir, 'hosts'), `127.0.0.1 localhost\n127.0.0.1 ${kubernetesApi.hostname}\n`);
     // In the server's own user, mount and network namespaces: loopback up, the pod's service account
-    // files, the API server's name on 127.0.0.1; then the relays and the server (NETNS_RELAY).
+    // files, the API server's name on 127.0.0.1; then the relays (NETNS_RELAY) and the server.
     const netnsScript = [
       'set -e',
       'ip link set lo up',
@@ -213,12 +211,12 @@ export async function startBaoDevServer(options: {
       `cp "$1" ${POD_SERVICE_ACCOUNT_DIR}/ca.crt`,
       `cp "$2" ${POD_SERVICE_ACCOUNT_DIR}/token`,
       'mount --bind "$3" /etc/hosts',
-      'shift 3',
-      'exec "$@"',
+      '"$4" -e "$5" "$6" "$7" "$8" "$9" &',
+      'exec "${10}" server -config="${11}"',
     ].join('\n');
     child = spawn('unshare', ['--user', '--map-root-user', '--net', '--mount', 'sh', '-c', netnsScript, 'sh',
       kubernetesApi.caFile, kubernetesApi.reviewerTokenFile, join(dir, 'hosts'),
-      process.execPath, '-e', NETNS_RELAY, baoSocket, String(port), kubernetesApi.socketPath, String(kubernetesApi.port), baoBin, join(dir, 'server.hcl'),
+      process.execPath, NETNS_RELAY, baoSocket, String(port), kubernetesApi.socketPath, String(kubernetesApi.port), baoBin, join(dir, 'server.hcl'),
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     relay = await relayLoopback(port, baoSocket);
   } else {
