@@ -1,9 +1,126 @@
-// The main entry point, `homelab-secrets`: the catalog model and settings, the ESO manifests and the
-// Argo CD Applications (cdk8s), the docs, and the all-or-nothing writer. It loads no cdktf and no
+// The main entry point, `homelab-secrets`: its public API, named one by one. Each folder's index is
+// the interface the other folders use, and exports more than this. It loads no cdktf and no
 // cdk8s-plus: the Terraform side is `homelab-secrets/tf`, workload wiring `homelab-secrets/workloads`,
 // the operator CLI `homelab-secrets/cli`.
-export * from './argocd';
-export * from './catalog';
-export * from './docs';
-export * from './k8s';
-export * from './synth';
+
+// The declaration: the catalog, the settings, their one validator.
+export {
+  CREATION_POLICIES,
+  CatalogValidationError,
+  DELETION_POLICIES,
+  ESO_DEFAULTS,
+  KMS_SECRET_KEYS,
+  SETTINGS_DEFAULTS,
+  SecretCatalog,
+  SettingsError,
+  SyncTarget,
+  UNSEAL_ACTIONS,
+  VAULT_TLS_DEFAULTS,
+  VaultPath,
+  formatIssues,
+  namespaceIdentity,
+  resolveDeclaration,
+  validateDeclaration,
+} from './catalog';
+export type {
+  ArgoCdSettings,
+  CatalogIssue,
+  ComponentSettings,
+  CreationPolicy,
+  Declaration,
+  DeletionPolicy,
+  EsoAccessSettings,
+  ExtractSource,
+  GitOpsFlavour,
+  Isolation,
+  KeySelection,
+  KeySource,
+  KmsUnsealSettings,
+  LocalStateBackend,
+  PathOptions,
+  PathReaders,
+  PathTargetOptions,
+  PlatformSettings,
+  RenamedKeys,
+  Renames,
+  ResolvedDeclaration,
+  ResolvedEsoAccess,
+  ResolvedKmsUnseal,
+  ResolvedPlatformSettings,
+  ResolvedStore,
+  ResolvedVault,
+  ResolvedVaultRole,
+  S3StateBackend,
+  SecretCatalogProps,
+  SecretKeysOf,
+  StateBackendSettings,
+  SyncSource,
+  SyncTargetOptions,
+  SyncTargetSpec,
+  TemplateRefs,
+  TerraformSettings,
+  VaultIngressSettings,
+  VaultRoleSettings,
+  VaultSettings,
+  VaultTlsSettings,
+} from './catalog';
+
+// The ESO manifests (cdk8s).
+export {
+  NamespaceSecretsChart,
+  RELOADER_MATCH_ANNOTATION,
+  STORE_CHART_ID,
+  SYNC_WAVES,
+  SecretStoreChart,
+  StoreServiceAccount,
+  VaultClusterSecretStore,
+  VaultExternalSecret,
+  VaultSecretStore,
+  addEsoCharts,
+  manifestsPart,
+  namespaceChartId,
+  newManifestApp,
+} from './k8s';
+export type {
+  ChartContributor,
+  ExternalSecretDataEntry,
+  ExternalSecretTemplate,
+  NamespaceSecretsChartProps,
+  SecretStoreChartProps,
+  StoreServiceAccountProps,
+  VaultClusterSecretStoreProps,
+  VaultExternalSecretProps,
+  VaultSecretStoreProps,
+} from './k8s';
+
+// The components as Argo CD Applications.
+export {
+  COMPONENTS_CHART_ID,
+  ComponentsChart,
+  ExternalSecretsApplication,
+  HELM_CHARTS,
+  HelmApplication,
+  ReloaderApplication,
+  VaultApplication,
+  componentApplications,
+  renderComponentTable,
+} from './argocd';
+export type {
+  ArgoDestinationSettings,
+  ComponentsChartProps,
+  ExternalSecretsApplicationProps,
+  HelmApplicationProps,
+  HelmChartRef,
+  HelmValue,
+  HelmValues,
+  IgnoredDifference,
+  ReloaderApplicationProps,
+  VaultApplicationProps,
+} from './argocd';
+
+// The docs.
+export { docsPart, renderPathFlowchart, renderPathTable, renderSecretsDoc } from './docs';
+
+// The all-or-nothing writer.
+export { assertConstructsValid, constructIssues, runSynthMain, synthOutputs } from './synth';
+export type { OutputPart, ValidatableNode } from './synth';
