@@ -6,7 +6,7 @@ import {
   SettingsError,
   VAULT_TLS_DEFAULTS,
   VaultIngressSettings,
-  VaultTlsSettings,
+  VaultSettings,
   assertRule,
   checkAwsRegion,
   checkKmsAlias,
@@ -45,22 +45,14 @@ export const VAULT_CACERT_ENV = 'VAULT_CACERT';
  */
 const KMS_SECRET_ENV = [KMS_SECRET_KEYS.keyId, KMS_SECRET_KEYS.accessKeyId, KMS_SECRET_KEYS.secretAccessKey] as const;
 
-/** Properties for `VaultApplication`. */
-export interface VaultApplicationProps extends ArgoDestinationSettings {
+/**
+ * Properties for `VaultApplication`: the Vault install's settings (`VaultSettings`, documented there),
+ * the KMS key and the Argo CD destination.
+ */
+export interface VaultApplicationProps
+  extends Pick<VaultSettings, 'namespace' | 'releaseName' | 'storageClass' | 'storageSize' | 'ingress' | 'tls'>, ArgoDestinationSettings {
   /** The KMS unseal key and the Secret with its credentials, as the KMS stack creates the key. @default - no KMS auto-unseal: Vault's Shamir seal, unsealed by hand */
   readonly kms?: ResolvedKmsUnseal;
-  /** Namespace of Vault; the pod reads the KMS Secret from it. @default 'vault' */
-  readonly namespace?: string;
-  /** Application and Helm release name, and so the name of Vault's Service. @default 'vault' */
-  readonly releaseName?: string;
-  /** StorageClass of the data volume. @default - the cluster's default StorageClass */
-  readonly storageClass?: string;
-  /** Size of the data volume, as a Kubernetes quantity. @default - the Vault chart's default size */
-  readonly storageSize?: string;
-  /** Ingress for the UI and API. @default - no ingress */
-  readonly ingress?: VaultIngressSettings;
-  /** TLS of the listener. @default - TLS on, from the Secret `vault-tls` */
-  readonly tls?: VaultTlsSettings;
   /** Argo CD sync wave. @default -2, before the store and the ExternalSecrets */
   readonly syncWave?: number;
 }

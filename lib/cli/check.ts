@@ -86,7 +86,7 @@ export function renderDriftReport(report: DriftReport, catalog: SecretCatalog): 
 function vaultSettings(ctx: CliContext): { addr: string; token: string } {
   const addr = ctx.env.VAULT_ADDR;
   const token = ctx.env.VAULT_TOKEN;
-  if (!addr) throw new CliError('VAULT_ADDR is not set: export the address of Vault, e.g. VAULT_ADDR=http://127.0.0.1:8200');
+  if (!addr) throw new CliError('VAULT_ADDR is not set: export the address of Vault, e.g. VAULT_ADDR=https://127.0.0.1:8200');
   let url: URL | undefined;
   try {
     url = new URL(addr);
@@ -148,7 +148,7 @@ export function registerCheck(program: Command, ctx: CliContext, report: ReportE
       'the token needs "read" on <mount>/data/* and "list" on <mount>/metadata/*. VAULT_NAMESPACE is sent if set.',
       '',
       'Examples:',
-      '  $ VAULT_ADDR=http://127.0.0.1:8200 VAULT_TOKEN=$(vault print token) npx homelab-secrets check',
+      '  $ VAULT_ADDR=https://127.0.0.1:8200 NODE_EXTRA_CA_CERTS=$PWD/vault-ca.crt VAULT_TOKEN=$(vault print token) npx homelab-secrets check',
       '  $ npx homelab-secrets check --json | jq .missingPaths',
       '',
     ].join('\n'))

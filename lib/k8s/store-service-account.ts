@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { SYNC_WAVE_ANNOTATION, SYNC_WAVES } from './sync-waves';
+import { SYNC_WAVE_ANNOTATION, SYNC_WAVES, annotationsOrNone } from './sync-waves';
 
 /** Properties for `StoreServiceAccount`. */
 export interface StoreServiceAccountProps {
@@ -30,7 +30,7 @@ export class StoreServiceAccount extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        annotations: Object.keys(annotations).length > 0 ? { ...annotations } : undefined,
+        annotations: annotationsOrNone(annotations),
       },
       // Nothing mounts this account's token: ESO asks for short-lived ones.
       automountServiceAccountToken: false,

@@ -35,3 +35,8 @@ export type ManifestFlavour = 'argocd' | 'flux' | 'plain';
 export function gitOpsAnnotations(flavour: ManifestFlavour, wave: number): Record<string, string> {
   return flavour === 'argocd' ? argoAnnotations(wave) : {};
 }
+
+/** `annotations` as an object's metadata takes them: undefined when there are none, so no empty map is written. */
+export function annotationsOrNone(annotations: Readonly<Record<string, string>>): Record<string, string> | undefined {
+  return Object.keys(annotations).length > 0 ? { ...annotations } : undefined;
+}

@@ -4,7 +4,7 @@ import {
   ClusterSecretStoreSpecProviderVaultCaProviderType,
   ClusterSecretStoreSpecProviderVaultVersion,
 } from '../../imports/external-secrets.io';
-import { SYNC_WAVES, argoAnnotations } from './sync-waves';
+import { SYNC_WAVES, annotationsOrNone, argoAnnotations } from './sync-waves';
 
 /** Properties for `VaultClusterSecretStore`. */
 export interface VaultClusterSecretStoreProps {
@@ -83,8 +83,4 @@ export class VaultClusterSecretStore extends Construct {
       },
     });
   }
-}
-
-function annotationsOrNone(annotations: Readonly<Record<string, string>>): Record<string, string> | undefined {
-  return Object.keys(annotations).length > 0 ? { ...annotations } : undefined;
 }

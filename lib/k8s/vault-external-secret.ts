@@ -10,7 +10,7 @@ import {
   ExternalSecretSpecTargetTemplateMergePolicy,
 } from '../../imports/external-secrets.io';
 import { SettingsError } from '../catalog';
-import { SYNC_WAVES, argoAnnotations } from './sync-waves';
+import { SYNC_WAVES, annotationsOrNone, argoAnnotations } from './sync-waves';
 
 const CREATION: Record<'Owner' | 'Orphan' | 'Merge' | 'None', ExternalSecretSpecTargetCreationPolicy> = {
   Owner: ExternalSecretSpecTargetCreationPolicy.OWNER,
@@ -106,7 +106,7 @@ export class VaultExternalSecret extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        annotations: Object.keys(annotations).length > 0 ? { ...annotations } : undefined,
+        annotations: annotationsOrNone(annotations),
       },
       spec: {
         refreshInterval: props.refreshInterval ?? '1h',

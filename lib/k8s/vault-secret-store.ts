@@ -4,7 +4,7 @@ import {
   SecretStoreSpecProviderVaultCaProviderType,
   SecretStoreSpecProviderVaultVersion,
 } from '../../imports/external-secrets.io';
-import { SYNC_WAVES, argoAnnotations } from './sync-waves';
+import { SYNC_WAVES, annotationsOrNone, argoAnnotations } from './sync-waves';
 
 /** Properties for `VaultSecretStore`. */
 export interface VaultSecretStoreProps {
@@ -50,7 +50,7 @@ export class VaultSecretStore extends Construct {
       metadata: {
         name: props.name,
         namespace: props.namespace,
-        annotations: Object.keys(annotations).length > 0 ? { ...annotations } : undefined,
+        annotations: annotationsOrNone(annotations),
       },
       spec: {
         provider: {

@@ -174,7 +174,7 @@ describe('check', () => {
   });
 
   test.each([
-    [{ VAULT_TOKEN: 't' }, 'homelab-secrets: VAULT_ADDR is not set: export the address of Vault, e.g. VAULT_ADDR=http://127.0.0.1:8200\n'],
+    [{ VAULT_TOKEN: 't' }, 'homelab-secrets: VAULT_ADDR is not set: export the address of Vault, e.g. VAULT_ADDR=https://127.0.0.1:8200\n'],
     [{ VAULT_ADDR: 'vault:8200', VAULT_TOKEN: 't' }, 'homelab-secrets: VAULT_ADDR "vault:8200" must be an http:// or https:// URL\n'],
     [{ VAULT_ADDR: ADDR }, 'homelab-secrets: VAULT_TOKEN is not set: export a token with read on <mount>/data/* and list on <mount>/metadata/* (e.g. after `vault login`: VAULT_TOKEN=$(vault print token))\n'],
   ])('without usable settings (%j) it exits 2 before any request', async (env, message) => {
