@@ -375,7 +375,8 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
       ...(t && Object.keys(t.labels).length > 0 ? { labels: t.labels } : {}),
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       ...(reloaderMatch ? { reloaderMatch } : {}),
-      ...(t?.data !== undefined ? { templateData: t.data } : {}),
+      // An empty template.data is no templated value at all.
+      ...(t?.data !== undefined && Object.keys(t.data).length > 0 ? { templateData: t.data } : {}),
       ...(t?.mergePolicy === 'Merge' ? { templateMergePolicy: 'Merge' as const } : {}),
       sources,
     });
@@ -389,7 +390,7 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
     notes.push({ ...esOrigin(user), text: `path "${p.path}" is only extracted, so its keys are unknown: the module declares the placeholder key "${p.keys[0]}"; replace it with the path's keys (homelab-secrets check lists them)` });
   }
   return {
-    plan: { catalog: { mount: mount ?? '', ...catalog }, settings, paths: planned, targets, ...(store ? { storeOrigin: { file: store.file, document: store.document, object: objectLabel('ClusterSecretStore', store.name) } } : {}) },
+    plan: { catalog: { mount: mount ?? '', ...catalog }, settings, paths: planned, targets, ...(store ? { storeOrigin: storeOrigin(store) } : {}) },
     refusals,
     notes,
   };
