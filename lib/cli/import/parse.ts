@@ -95,6 +95,12 @@ class DocumentReader {
   }
 }
 
+/** An object's own labels or annotations, leaving out the ones GitOps tools and kubectl write. */
+function ownMetadata(r: DocumentReader, value: unknown, field: string): Record<string, string> {
+  const record = r.stringRecord(value, field);
+  return Object.fromEntries(Object.entries(record).filter(([n]) => !TOOL_METADATA.some((prefix) => n.startsWith(prefix))));
+}
+
 /** The gitops tool an object's metadata shows it was applied with, if any. */
 function gitopsOf(metadata: Json): 'argocd' | 'flux' | undefined {
   const names = [...Object.keys(isObject(metadata.annotations) ? metadata.annotations : {}), ...Object.keys(isObject(metadata.labels) ? metadata.labels : {})];
@@ -168,7 +174,18 @@ function readExternalSecret(r: DocumentReader, doc: Json): ImportedExternalSecre
   const secretName = r.string(target.name, 'spec.target.name', false) ?? name ?? '';
   let template: ImportedTemplate | undefined;
   if (target.template !== undefined && target.template !== null) template = readTemplate(r, target.template);
-  else if (creationPolicy !== 'None') template = { engineVersion: 'v2', mergePolicy: 'Replace', labels: {}, annotations: {} };
+  else if (creationPolicy !== 'None') {
+    // Without a template ESO copies the ExternalSecret's own labels and annotations onto the Secret.
+    // The library always writes a template (so that no GitOps tracking label reaches the Secret), so
+    // the copied ones, less the tools' own, become the Secret's labels and annotations.
+    const labels = ownMetadata(r, metadata.labels, 'metadata.labels');
+    const annotations = ownMetadata(r, metadata.annotations, 'metadata.annotations');
+    const copied = [...Object.keys(labels), ...Object.keys(annotations)];
+    if (copied.length > 0) {
+      r.note(`has no target.template, so ESO copies its metadata ${copied.join(', ')} onto the Secret: imported as the Secret's labels and annotations`);
+    }
+    template = { engineVersion: 'v2', mergePolicy: 'Replace', labels, annotations };
+  }
 
   const data: ImportedDataEntry[] = [];
   const rows = spec.data === undefined || spec.data === null ? [] : spec.data;
@@ -216,7 +233,7 @@ function readExternalSecret(r: DocumentReader, doc: Json): ImportedExternalSecre
   }
   const own = [...Object.keys(isObject(metadata.labels) ? metadata.labels : {}), ...Object.keys(isObject(metadata.annotations) ? metadata.annotations : {})]
     .filter((n) => !TOOL_METADATA.some((prefix) => n.startsWith(prefix)));
-  if (own.length > 0) {
+  if (own.length > 0 && target.template !== undefined && target.template !== null) {
     r.note(`metadata ${own.join(', ')} of the ExternalSecret itself is not imported: the library writes its own metadata; the Secret's labels and annotations come from target.template.metadata`);
   }
   if (name === undefined) return undefined;

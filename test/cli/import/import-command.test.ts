@@ -179,6 +179,7 @@ describe('homelab-secrets import', () => {
     const file = join(process.cwd(), FIXTURES, 'homelab-repo/apps/media/externalsecrets.yaml');
     expect(h.stderr().split('\n').map((line) => line.slice(0, line.indexOf(')') + 1))).toStrictEqual([
       `note: ${file} document 1 (ExternalSecret media/sonarr)`,
+      `note: ${file} document 1 (ExternalSecret media/sonarr)`,
       `note: ${file} document 3 (ExternalSecret media/media-stack)`,
       '',
     ]);
