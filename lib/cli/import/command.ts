@@ -36,6 +36,8 @@ export interface ImportResult {
   readonly plan?: ImportPlan;
   /** With `verify`: the comparison of the input with the synthesized ExternalSecrets. */
   readonly roundTrip?: RoundTripReport;
+  /** The input holds no ExternalSecret, so there is nothing to declare. */
+  readonly empty?: true;
 }
 
 /** One refusal as people read it: `file document n (ExternalSecret ns/name): field rule`. */
@@ -62,6 +64,7 @@ export async function importTexts(texts: readonly ImportText[], options: ImportO
   if (refusals.length > 0) return { notes: [...parsed.notes, ...input.notes], refusals };
   const notes = [...parsed.notes, ...input.notes, ...planned.notes];
   const { plan } = planned;
+  if (plan.targets.length === 0) return { notes, refusals, plan, empty: true };
   const declaration = buildDeclaration(plan);
   // The catalog's own rules (key names, path spelling, ESO's policy combinations), tied back to the document.
   const targets = declaration.catalog.targets;
@@ -118,6 +121,7 @@ export function registerImport(program: Command, ctx: CliContext, report: Report
       }
       const result = await importTexts(texts, { namespace: opts.namespace, mount: opts.mount, verify: opts.verify === true, sources: inputs.map((i) => (i === '-' ? 'stdin' : i)) });
       for (const note of result.notes) ctx.stderr.write(`${formatNote(note)}\n`);
+      if (result.empty) throw new CliError(`no ExternalSecret in ${inputs.join(', ')}: nothing to import`);
       if (result.module === undefined) {
         const n = result.refusals.length;
         throw new CliError([`${n} refusal${n === 1 ? '' : 's'}: the library cannot express ${n === 1 ? 'this' : 'these'}, so nothing was written:`,

@@ -189,6 +189,7 @@ describe('homelab-secrets import', () => {
     // GIVEN
     const missing = harness();
     const empty = harness();
+    const noExternalSecret = harness();
 
     // WHEN
     const missingCode = await missing.cli('import', `${FIXTURES}/no-such-folder`);
@@ -199,6 +200,8 @@ describe('homelab-secrets import', () => {
     expect(missing.stderr()).toBe('homelab-secrets: test/cli/import/fixtures/no-such-folder: no such file or folder\n');
     expect(emptyCode).toBe(EXIT.usage);
     expect(empty.stderr()).toBe('homelab-secrets: no *.yaml or *.yml file in docs\n');
+    expect(await noExternalSecret.cli('import', 'crds/argocd')).toBe(EXIT.usage);
+    expect(noExternalSecret.stderr().split('\n').slice(-2)).toStrictEqual(['homelab-secrets: no ExternalSecret in crds/argocd: nothing to import', '']);
   });
 
   test('YAML that does not parse is refused with its position, never its text, when it names ESO; skipped otherwise', async () => {
