@@ -17,10 +17,6 @@ const DOC_PAGES = readdirSync(DOCS).filter((f) => f.endsWith('.md')).sort().map(
 /** The README is for newcomers; everything else lives in docs/*.md. */
 const README_MAX_BYTES = 10_240;
 
-/** Pages the README links to that do not exist yet; none since the branches that wrote them merged. */
-const EXPECTED_FROM_OTHER_BRANCHES: string[] = [];
-/** Pages a helper branch adds whose README link the lead writes when merging (the branch leaves README.md alone). */
-const LINKED_FROM_README_AT_MERGE = ['docs/migrating.md'];
 
 function read(file: string): string {
   return readFileSync(file, 'utf8');
@@ -66,7 +62,6 @@ function brokenLinks(file: string): string[] {
   return relativeLinks(markdown).filter((target) => {
     const [path, anchor] = target.split('#', 2);
     const linked = path === '' ? file : join(dirname(file), path);
-    if (EXPECTED_FROM_OTHER_BRANCHES.includes(relative(ROOT, linked))) return false;
     if (!existsSync(linked)) return true;
     return anchor !== undefined && linked.endsWith('.md') && !anchors(read(linked)).includes(anchor);
   });
@@ -90,10 +85,10 @@ describe('README', () => {
     expect(ci).toMatch(/^npm test$/m);
   });
 
-  test('links every docs page, and the pages other branches bring', () => {
+  test('links every docs page', () => {
     const linked = relativeLinks(README).map((target) => target.split('#')[0]);
-    const pages = [...DOC_PAGES.map((page) => relative(ROOT, page)), ...EXPECTED_FROM_OTHER_BRANCHES];
-    expect(pages.filter((page) => !linked.includes(page) && !LINKED_FROM_README_AT_MERGE.includes(page))).toStrictEqual([]);
+    const pages = DOC_PAGES.map((page) => relative(ROOT, page));
+    expect(pages.filter((page) => !linked.includes(page))).toStrictEqual([]);
   });
 });
 
