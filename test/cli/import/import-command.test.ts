@@ -24,7 +24,7 @@ describe('homelab-secrets import', () => {
 
     // THEN
     expect(code).toBe(EXIT.ok);
-    expect(h.stdout()).toBe(expected('homelab-repo.module.ts.txt'));
+    expect(h.stdout()).toBe(expected('homelab-repo.module.ts'));
     expect(h.stderr()).toBe(expected('homelab-repo.stderr.txt'));
   });
 
@@ -37,7 +37,7 @@ describe('homelab-secrets import', () => {
 
     // THEN
     expect(code).toBe(EXIT.ok);
-    expect(h.stdout()).toBe(expected('mount-in-keys.module.ts.txt'));
+    expect(h.stdout()).toBe(expected('mount-in-keys.module.ts'));
     expect(h.stderr()).toBe(expected('mount-in-keys.stderr.txt'));
   });
 
@@ -50,7 +50,7 @@ describe('homelab-secrets import', () => {
 
     // THEN
     expect(code).toBe(EXIT.ok);
-    expect(h.stdout()).toBe(expected('namespace-isolation.module.ts.txt'));
+    expect(h.stdout()).toBe(expected('namespace-isolation.module.ts'));
     expect(h.stderr()).toBe(expected('namespace-isolation.stderr.txt'));
   });
 
@@ -99,7 +99,7 @@ describe('homelab-secrets import', () => {
       '',
     ].join('\n'));
     expect(code).toBe(EXIT.ok);
-    expect(given.stdout()).toBe(expected('external-vault.module.ts.txt'));
+    expect(given.stdout()).toBe(expected('external-vault.module.ts'));
     expect(given.stderr()).toBe('round trip: 1 of 1 ExternalSecret synthesize the same (name, namespace, store, refreshInterval, target, policies, template, data, dataFrom)\n');
   });
 
@@ -146,7 +146,7 @@ describe('homelab-secrets import', () => {
     // THEN
     expect(code).toBe(EXIT.ok);
     expect(h.stdout()).toBe('');
-    expect(readFileSync(out, 'utf8')).toBe(expected('homelab-repo.module.ts.txt'));
+    expect(readFileSync(out, 'utf8')).toBe(expected('homelab-repo.module.ts'));
   });
 
   test('runs without a declaration: no catalog in the context, or an invalid one', async () => {
@@ -162,7 +162,7 @@ describe('homelab-secrets import', () => {
 
     // THEN
     expect(code).toBe(EXIT.ok);
-    expect(bare.stdout()).toBe(expected('homelab-repo.module.ts.txt'));
+    expect(bare.stdout()).toBe(expected('homelab-repo.module.ts'));
     expect(invalidCode).toBe(EXIT.ok);
     expect(otherCommand).toBe(EXIT.usage);
   });
