@@ -1,4 +1,6 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { transformSync } from '@swc/core';
 import YAML from 'yaml';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
 import { readTree } from '../support/synth';
@@ -6,8 +8,9 @@ import { ConsumerProject, Run, createConsumerProject, run } from './consumer-pro
 
 /**
  * GIVEN a fresh project that installs the packed library offline and declares a small catalog of its
- * own (test/consumer/fixture), WHEN it is compiled with tsc and run with node, THEN it synthesizes its
- * own manifests, Terraform and docs through the public entry points only.
+ * own (test/consumer/fixture), WHEN it is type-checked with tsc against the package's .d.ts and run
+ * with node, THEN it synthesizes its own manifests, Terraform and docs through the public entry points
+ * only. The type check and the run go side by side: the run uses the fixture transpiled without types.
  */
 
 let project: ConsumerProject;
@@ -38,8 +41,13 @@ beforeAll(async () => {
   };
   workloads = node('-e', "console.log(require.resolve('homelab-secrets/workloads')); require('homelab-secrets/workloads')");
   deepImports = Object.fromEntries(DEEP_IMPORTS.map((specifier) => [specifier, node('-e', `require(${JSON.stringify(specifier)})`)]));
-  compile = await node('node_modules/typescript/bin/tsc', '-p', '.');
-  synth = await node('dist/main.js');
+  const compiling = node('node_modules/typescript/bin/tsc', '-p', '.', '--noEmit');
+  const js = transformSync(readFileSync(join(project.dir, 'main.ts'), 'utf8'), {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' },
+  }).code;
+  mkdirSync(join(project.dir, 'dist'), { recursive: true });
+  writeFileSync(join(project.dir, 'dist', 'main.js'), js);
+  [compile, synth] = await Promise.all([compiling, node('dist/main.js')]);
   tree = synth.code === 0 ? readTree(join(project.dir, 'out')) : {};
   await Promise.all([...Object.values(loaded), workloads, ...Object.values(deepImports)]);
 }, 600_000);
