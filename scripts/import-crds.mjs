@@ -18,12 +18,30 @@ const GROUPS = {
   'argoproj.io': ['crds/argocd/application-crd.yaml'],
 };
 
+/**
+ * The store providers the library writes. The (Cluster)SecretStore CRDs describe some forty providers;
+ * bound whole they are 1.2 MB of TypeScript that every process loading the library evaluates. The
+ * bindings keep only these; the CRDs in crds/ stay whole, and the tests and kubeconform validate every
+ * object against them.
+ */
+const PROVIDERS = ['vault'];
+
+/** Drops every store provider but PROVIDERS from a (Cluster)SecretStore CRD version's schema. */
+function onlyProviders(version) {
+  const provider = version.schema?.openAPIV3Schema?.properties?.spec?.properties?.provider;
+  if (provider?.properties) {
+    provider.properties = Object.fromEntries(Object.entries(provider.properties).filter(([name]) => PROVIDERS.includes(name)));
+  }
+  return version;
+}
+
 const work = mkdtempSync(join(tmpdir(), 'homelab-secrets-import-'));
 try {
   for (const [group, files] of Object.entries(GROUPS)) {
     const docs = files.map((file) => {
       const crd = YAML.parse(readFileSync(file, 'utf8'));
       crd.spec.versions = crd.spec.versions.filter((v) => v.served);
+      if (/SecretStore$/.test(crd.spec.names.kind)) crd.spec.versions = crd.spec.versions.map(onlyProviders);
       return YAML.stringify(crd);
     });
     const out = join(work, `${group}.yaml`);
