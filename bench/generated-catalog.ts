@@ -8,7 +8,7 @@ const NAMESPACES = 20;
  * namespace, as `apps/openclaw` does in the homelab.
  */
 export function generatedCatalog(size: number): SecretCatalog {
-  const catalog = new SecretCatalog({ mount: 'bench' });
+  const catalog = new SecretCatalog({ mount: 'kv' });
   for (let i = 0; i < size; i++) {
     const id = String(i).padStart(5, '0');
     const path = catalog.path(`bench/app-${id}`, ['username', 'password', 'api-token']);
