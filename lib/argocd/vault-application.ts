@@ -13,6 +13,8 @@ import {
   checkLabel,
   checkQuantity,
   checkSubdomain,
+  vaultServiceUrl,
+  vaultTlsSecretName,
 } from '../catalog';
 import { HELM_CHARTS } from './charts';
 import { ArgoDestinationSettings, HelmApplication, HelmValues } from './helm-application';
@@ -100,8 +102,7 @@ export class VaultApplication extends HelmApplication {
     this.serverConfig = resolved.serverConfig;
     this.serverConfigHcl = resolved.serverConfigHcl;
     this.tlsSecretName = resolved.tlsSecretName;
-    const scheme = resolved.tlsSecretName === undefined ? 'http' : 'https';
-    this.serviceUrl = `${scheme}://${resolved.releaseName}.${resolved.namespace}.svc:${SETTINGS_DEFAULTS.vault.port}`;
+    this.serviceUrl = vaultServiceUrl(resolved.releaseName, resolved.namespace, resolved.tlsSecretName);
   }
 }
 
@@ -132,7 +133,7 @@ function resolveVault(props: VaultApplicationProps): ResolvedVaultValues {
   if (props.storageClass !== undefined) assertRule(checkSubdomain, 'storage class', props.storageClass, 'the Vault Application');
   if (props.storageSize !== undefined) assertRule(checkQuantity, 'storage size', props.storageSize, 'the Vault Application');
   if (props.ingress) assertRule(checkSubdomain, 'ingress host', props.ingress.host, 'the Vault Application');
-  const tlsSecretName = props.tls?.disabled === true ? undefined : props.tls?.secretName ?? VAULT_TLS_DEFAULTS.secretName;
+  const tlsSecretName = vaultTlsSecretName(props.tls);
   if (tlsSecretName !== undefined) assertRule(checkSubdomain, 'TLS Secret', tlsSecretName, 'the Vault Application');
   if (props.ingress?.tlsSecretName !== undefined) assertRule(checkSubdomain, 'ingress TLS Secret', props.ingress.tlsSecretName, 'the Vault Application');
   const tlsDir = tlsSecretName === undefined ? undefined : `${VAULT_USERCONFIG_DIR}/${tlsSecretName}`;

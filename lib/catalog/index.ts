@@ -1,6 +1,5 @@
 export * from './declaration';
 export * from './eso-access';
-export { isOptionsObject } from './options';
 export * from './rules';
 export * from './secret-catalog';
 export * from './settings';

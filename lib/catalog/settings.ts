@@ -219,6 +219,16 @@ export interface ResolvedVault {
   readonly external: boolean;
 }
 
+/** The TLS Secret Vault serves from `tls`: the named one or `vault-tls`, or undefined for plain HTTP. */
+export function vaultTlsSecretName(tls: VaultTlsSettings | undefined): string | undefined {
+  return tls?.disabled === true ? undefined : tls?.secretName ?? VAULT_TLS_DEFAULTS.secretName;
+}
+
+/** Vault's address inside the cluster: the chart names the Service after the release; the scheme follows the listener. */
+export function vaultServiceUrl(releaseName: string, namespace: string, tlsSecretName: string | undefined): string {
+  return `${tlsSecretName === undefined ? 'http' : 'https'}://${releaseName}.${namespace}.svc:${SETTINGS_DEFAULTS.vault.port}`;
+}
+
 /** PlatformSettings with every default resolved. */
 export interface ResolvedPlatformSettings {
   /** The KMS unseal key, or undefined without one. */
@@ -376,13 +386,13 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
   const argocd = settings.argocd ?? {};
   const external = vault.address !== undefined;
   // An external Vault over plain HTTP needs no CA; over https its CA Secret is named like an in-cluster one's.
-  const plain = vault.tls?.disabled === true || (external && vault.address!.startsWith('http://'));
-  const tlsSecretName = plain ? undefined : vault.tls?.secretName ?? VAULT_TLS_DEFAULTS.secretName;
+  const plain = external && vault.address!.startsWith('http://');
+  const tlsSecretName = plain ? undefined : vaultTlsSecretName(vault.tls);
   const port = SETTINGS_DEFAULTS.vault.port;
   const gitops = settings.gitops ?? 'argocd';
   const onArgo = gitops === 'argocd';
   const components = settings.components ?? {};
-  const serviceUrl = `${tlsSecretName === undefined ? 'http' : 'https'}://${releaseName}.${namespace}.svc:${port}`;
+  const serviceUrl = vaultServiceUrl(releaseName, namespace, tlsSecretName);
   return {
     kms: settings.kms === undefined ? undefined : {
       region: settings.kms.region,
@@ -408,7 +418,6 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
       kvMaxVersions: vault.kvMaxVersions ?? SETTINGS_DEFAULTS.vault.kvMaxVersions,
       tlsSecretName,
       port,
-      // The chart names the Service after the release; the scheme follows the listener.
       serviceUrl,
       address: vault.address ?? serviceUrl,
       external,

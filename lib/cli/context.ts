@@ -74,11 +74,6 @@ export function kmsStackDir(ctx: CliContext): string {
   return stackDir(TERRAFORM_STACKS.kmsUnseal, ctx.terraformOutdir ?? DEFAULT_TERRAFORM_OUTDIR);
 }
 
-/** The folder of the Vault stack for `ctx`. */
-export function vaultStackDir(ctx: CliContext): string {
-  return stackDir(TERRAFORM_STACKS.vault, ctx.terraformOutdir ?? DEFAULT_TERRAFORM_OUTDIR);
-}
-
 /** Settings quoted when a context has none: every generic default, and a region nobody can mistake for one. */
 const NO_SETTINGS: PlatformSettings = { kms: { region: '<region>' } };
 

@@ -1,3 +1,5 @@
+import type { GitOpsFlavour } from '../catalog';
+
 /**
  * Argo CD sync waves of everything this project writes. The components (Vault, ESO, Reloader) come
  * first, then the store that needs ESO's CRDs, then the ExternalSecrets that need the store.
@@ -25,14 +27,11 @@ export function argoAnnotations(wave: number): Record<string, string> {
   };
 }
 
-/** The GitOps flavours the manifests can be written for (the settings' `gitops`). */
-export type ManifestFlavour = 'argocd' | 'flux' | 'plain';
-
 /**
  * The ordering annotations of an object in `wave` under `flavour`: Argo CD's sync wave and dry-run
  * option under Argo CD; none under Flux (which orders Kustomizations with dependsOn) or plain.
  */
-export function gitOpsAnnotations(flavour: ManifestFlavour, wave: number): Record<string, string> {
+export function gitOpsAnnotations(flavour: GitOpsFlavour, wave: number): Record<string, string> {
   return flavour === 'argocd' ? argoAnnotations(wave) : {};
 }
 
