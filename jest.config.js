@@ -5,11 +5,13 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // swc strips types without checking them; `npm test` type-checks once with `tsc --noEmit` first.
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
-  testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+  // test/e2e/ (real engines) and test/consumer/ (npm pack and a fresh install) have their own
+  // configs and scripts, `npm run test:e2e` and `npm run test:consumer`; CI runs both.
+  testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', '/test/consumer/'],
   // Modules written as a user writes them (the import command's output) import the package by name.
   moduleNameMapper: { '^homelab-secrets$': '<rootDir>/lib/index.ts', '^homelab-secrets/(tf|cli|workloads)$': '<rootDir>/lib/$1/index.ts' },
-  // jest's default on 2 cores is one worker; the consumer test waits on npm and tsc processes most of
-  // its time, so a second worker runs the other files meanwhile.
+  // jest's default on 2 cores is one worker; printed-commands.test.ts waits on bash most of its time,
+  // so a second worker runs the other files meanwhile.
   maxWorkers: 2,
   // One temp folder per run, removed at its end: no cdk8s.outdir.* or cdktf.outdir.* folders left behind.
   globalSetup: '<rootDir>/test/support/global-setup.js',
