@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { homelabDeclaration } from '../../apps/homelab';
-import { homelabManifestsPart } from '../../apps/manifests';
-import { HOMELAB_OUTPUTS } from '../../apps/outputs';
+import { HOMELAB_MANIFESTS_DIR, homelabManifestsPart } from '../../apps/manifests';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
 import { esoWebhookViolations } from '../support/eso-webhook';
 import { manifestObjects, readTree, synthPartToTree } from '../support/synth';
@@ -87,6 +86,6 @@ describe('the homelab manifests', () => {
   });
 
   test('equal what is committed in manifests/ (CI also checks this with a fresh synth)', () => {
-    expect(readTree(join(__dirname, '..', '..', HOMELAB_OUTPUTS.manifests))).toStrictEqual(tree);
+    expect(readTree(join(__dirname, '..', '..', HOMELAB_MANIFESTS_DIR))).toStrictEqual(tree);
   });
 });

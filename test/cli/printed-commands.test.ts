@@ -64,9 +64,13 @@ function machine(): Machine {
   const logs = join(root, 'logs');
   const work = join(root, 'work');
   for (const dir of [bin, logs, work]) mkdirSync(dir);
-  const cat = which('cat');
   const strace = spawnSync('bash', ['-c', 'command -v strace'], { encoding: 'utf8' }).stdout.trim();
   const traceLog = join(logs, 'strace.log');
+  // With seccomp-bpf (strace 5.3+) the traced processes stop only at execve, not at every syscall:
+  // the same log, each paste about three times faster. An older strace refuses the flag and traces
+  // without it.
+  const traceFlags = ['-f', '-qq', '-e', 'trace=execve', '-e', 'signal=none', '-s', '1000000', '-A', '-o', traceLog];
+  if (strace && spawnSync(strace, ['--seccomp-bpf', ...traceFlags.slice(0, -2), '-o', '/dev/null', '/bin/true']).status === 0) traceFlags.unshift('--seccomp-bpf');
 
   const responses: Record<string, string> = {
     aws: `case "$1 $2" in "iam create-access-key") printf '%s\\n' '${ACCESS_KEY_JSON}';; *) echo '{"AccessKeyMetadata": []}';; esac`,
@@ -87,7 +91,8 @@ function machine(): Machine {
       '#!/bin/bash',
       `id=${JSON.stringify(join(logs, name))}.$$`,
       'printf \'%s\\0\' "$@" > "$id.argv"',
-      `${cat} > "$id.stdin"`,
+      // bash's own read and printf keep stdin: no cat process per call (each process costs strace time)
+      'IFS= read -r -d \'\' input; printf \'%s\' "$input" > "$id.stdin"',
       real ? `exec ${real} "$@" < "$id.stdin"` : responses[name] ?? ':',
       '',
     ].join('\n');
@@ -115,7 +120,7 @@ function machine(): Machine {
     traced: () => (strace && existsSync(traceLog) ? readFileSync(traceLog, 'utf8') : undefined),
     bash(script, stdin = '') {
       const [cmd, args] = strace
-        ? [strace, ['-f', '-qq', '-e', 'trace=execve', '-e', 'signal=none', '-s', '1000000', '-A', '-o', traceLog, '/bin/bash', '-c', script]]
+        ? [strace, [...traceFlags, '/bin/bash', '-c', script]]
         : ['/bin/bash', ['-c', script]];
       const result = spawnSync(cmd, args, { cwd: work, env, input: stdin, encoding: 'utf8' });
       return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };

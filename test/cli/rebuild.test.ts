@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { HOMELAB_SETTINGS, homelabCatalog } from '../../apps/homelab';
 import { EXIT, VAULT_STACK, kmsStackDir, renderPutCommand } from '../../lib/cli';
-import { DEFAULT_TERRAFORM_OUTDIR, TERRAFORM_STACKS } from '../../lib/tf';
+import { DEFAULT_TERRAFORM_OUTDIR, TERRAFORM_STACKS } from '../../lib/tf/stack-names';
 import { SecretCatalog } from '../../lib/catalog';
 import { renderOperatorUserCommand } from '../../lib/tf/operator-login-names';
 import { harness } from './support/cli-harness';
