@@ -16,5 +16,7 @@ module.exports = {
   // One temp folder per run, removed at its end: no cdk8s.outdir.* or cdktf.outdir.* folders left behind.
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  // Stack traces captured on plain objects (cdktf does it per token) are not source-mapped.
+  setupFilesAfterEnv: ['<rootDir>/test/support/stack-traces.js'],
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
