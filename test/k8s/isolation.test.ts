@@ -24,12 +24,19 @@ function threeNamespaces(isolation: Isolation): SecretCatalog {
   return catalog;
 }
 
+/** Each synth runs once per file; the tests only read what it wrote. */
+const synthesized = new Map<string, Record<string, string>>();
+function once(key: string, synth: () => Record<string, string>): Record<string, string> {
+  if (!synthesized.has(key)) synthesized.set(key, synth());
+  return synthesized.get(key)!;
+}
+
 function manifests(isolation: Isolation, settings: PlatformSettings = FIXTURE_SETTINGS): Record<string, string> {
-  return synthPartToTree(fixtureDeclaration(threeNamespaces(isolation), settings), (t) => manifestsPart(t, [componentApplications()]));
+  return once(`manifests ${isolation} ${JSON.stringify(settings)}`, () => synthPartToTree(fixtureDeclaration(threeNamespaces(isolation), settings), (t) => manifestsPart(t, [componentApplications()])));
 }
 
 function vaultStack(isolation: Isolation): TfJson {
-  return JSON.parse(synthPartToTree(fixtureDeclaration(threeNamespaces(isolation)), terraformPart)['stacks/vault/cdk.tf.json']);
+  return JSON.parse(once(`terraform ${isolation}`, () => synthPartToTree(fixtureDeclaration(threeNamespaces(isolation)), terraformPart))['stacks/vault/cdk.tf.json']);
 }
 
 describe('namespace isolation', () => {
