@@ -31,8 +31,8 @@ const [types, tests] = await Promise.all([
   run(jest, ['--ci', ...process.argv.slice(2)], 'inherit', ['--no-opt']),
 ]);
 if (types.code !== 0) {
-  process.stderr.write(`\ntsc --noEmit failed:\n${types.output}`);
+  process.stderr.write(`\ntype check (tsc -b) failed:\n${types.output}`);
 } else {
-  process.stdout.write('tsc --noEmit: no type errors\n');
+  process.stdout.write('type check (tsc -b): no type errors\n');
 }
 process.exit(types.code !== 0 ? types.code : tests.code);
