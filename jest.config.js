@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // swc strips types without checking them; `npm test` type-checks once with `tsc --noEmit` first.
+  // swc strips types without checking them; `npm test` type-checks beside jest (scripts/tsc.mjs).
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }] },
   // test/e2e/ (real engines) and test/consumer/ (npm pack and a fresh install) have their own
   // configs and scripts, `npm run test:e2e` and `npm run test:consumer`; CI runs both.

@@ -2,10 +2,9 @@
 // execve of every pasted command traced by strace: a value must not be in any argv there either,
 // including programs run by absolute path, which the stand-ins on PATH cannot see. strace costs
 // about 2 s of CPU here, which is why `npm test` runs these without it.
-import { spawnSync } from 'node:child_process';
-import { describePrintedCommands } from '../cli/support/printed-commands';
+import { describePrintedCommands, findProgram } from '../cli/support/printed-commands';
 
-const strace = spawnSync('bash', ['-c', 'command -v strace'], { encoding: 'utf8' }).stdout.trim();
+const strace = findProgram('strace');
 if (!strace && process.env.CI === 'true') throw new Error('CI needs strace for the traced printed-commands suite: apt-get install strace');
 
 if (strace) {

@@ -56,8 +56,13 @@ interface Machine {
   bash(script: string, stdin?: string): { status: number; output: string };
 }
 
+/** Where `name` is on this machine's PATH, or undefined. */
+export function findProgram(name: string): string | undefined {
+  return spawnSync('bash', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim() || undefined;
+}
+
 function which(name: string): string {
-  const found = spawnSync('bash', ['-c', `command -v ${name}`], { encoding: 'utf8' }).stdout.trim();
+  const found = findProgram(name);
   if (!found) throw new Error(`${name} is not installed: the printed commands need it`);
   return found;
 }
@@ -72,8 +77,8 @@ function machine(strace: string | undefined): Machine {
   // With seccomp-bpf (strace 5.3+) the traced processes stop only at execve, not at every syscall:
   // the same log, each paste about three times faster. An older strace refuses the flag and traces
   // without it.
-  const traceFlags = ['-f', '-qq', '-e', 'trace=execve', '-e', 'signal=none', '-s', '1000000', '-A', '-o', traceLog];
-  if (strace && spawnSync(strace, ['--seccomp-bpf', ...traceFlags.slice(0, -2), '-o', '/dev/null', '/bin/true']).status === 0) traceFlags.unshift('--seccomp-bpf');
+  const traceFlags = ['-f', '-qq', '-e', 'trace=execve', '-e', 'signal=none', '-s', '1000000', '-A'];
+  if (strace && spawnSync(strace, ['--seccomp-bpf', ...traceFlags, '-o', '/dev/null', '/bin/true']).status === 0) traceFlags.unshift('--seccomp-bpf');
 
   const responses: Record<string, string> = {
     aws: `case "$1 $2" in "iam create-access-key") printf '%s\\n' '${ACCESS_KEY_JSON}';; *) echo '{"AccessKeyMetadata": []}';; esac`,
@@ -123,7 +128,7 @@ function machine(strace: string | undefined): Machine {
     traced: () => (strace && existsSync(traceLog) ? readFileSync(traceLog, 'utf8') : undefined),
     bash(script, stdin = '') {
       const [cmd, args] = strace
-        ? [strace, [...traceFlags, '/bin/bash', '-c', script]]
+        ? [strace, [...traceFlags, '-o', traceLog, '/bin/bash', '-c', script]]
         : ['/bin/bash', ['-c', script]];
       const result = spawnSync(cmd, args, { cwd: work, env, input: stdin, encoding: 'utf8' });
       return { status: result.status ?? 1, output: `${result.stdout}${result.stderr}` };
