@@ -1,0 +1,148 @@
+// The settings' one validator: every problem at once, each with its row, field, value and rule.
+import { isOptionsObject, optionProblems } from '../options';
+import {
+  RuleCheck,
+  checkAwsRegion,
+  checkHttpsUrl,
+  checkIamUserName,
+  checkKmsAlias,
+  checkLabel,
+  checkNonEmpty,
+  checkPositiveInteger,
+  checkQuantity,
+  checkSubdomain,
+} from '../rules';
+import type { GitOpsFlavour, SettingsProblem } from './types';
+
+const KMS_OPTIONS = ['region', 'alias', 'iamUserName', 'secretName'];
+const VAULT_OPTIONS = ['address', 'namespace', 'releaseName', 'storageClass', 'storageSize', 'ingress', 'tls', 'kubernetesHost', 'kubernetesCaCert', 'kvMaxVersions'];
+const INGRESS_OPTIONS = ['host', 'className', 'tlsSecretName', 'annotations'];
+const TLS_OPTIONS = ['disabled', 'secretName'];
+const ARGOCD_OPTIONS = ['project', 'server', 'namespace'];
+const TERRAFORM_OPTIONS = ['stateBackend'];
+const LOCAL_OPTIONS = ['kind', 'path'];
+const S3_OPTIONS = ['kind', 'bucket', 'region', 'keyPrefix', 'useLockfile', 'dynamodbTable'];
+const SETTINGS_OPTIONS = ['kms', 'gitops', 'components', 'vault', 'argocd', 'terraform'];
+const COMPONENT_OPTIONS = ['vault', 'externalSecrets', 'reloader'];
+const GITOPS_FLAVOURS: readonly GitOpsFlavour[] = ['argocd', 'flux', 'plain'];
+
+/** Collects the problems of one settings object, each with its row. */
+class Problems {
+  public readonly list: SettingsProblem[] = [];
+  public options(row: string, value: unknown, known: readonly string[], what: string, optional = true): boolean {
+    const problems = optionProblems(value, known, what, optional);
+    this.list.push(...problems.map((p) => ({ row, ...p })));
+    return isOptionsObject(value);
+  }
+  public check(row: string, field: string, value: unknown, check: RuleCheck, optional = true): void {
+    if (value === undefined && optional) return;
+    const rule = check(value);
+    if (rule !== undefined) this.list.push({ row, field, value, rule });
+  }
+}
+
+const checkBoolean: RuleCheck = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false');
+const checkHttpUrl: RuleCheck = (value) =>
+  typeof value === 'string' && /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value) ? undefined : 'must be an http:// or https:// URL such as "https://vault.lan:8200"';
+const checkStringRecord: RuleCheck = (value) =>
+  isOptionsObject(value) && Object.values(value).every((v) => typeof v === 'string') ? undefined : 'must be an object of names to string values';
+
+/** Every rule the settings break, in declaration order; empty when they are valid. */
+export function settingsProblems(settings: unknown): SettingsProblem[] {
+  const p = new Problems();
+  if (!p.options('settings', settings, SETTINGS_OPTIONS, 'the settings', false)) return p.list;
+  const s = settings as Record<string, unknown>;
+
+  if (s.kms !== undefined && p.options('settings.kms', s.kms, KMS_OPTIONS, 'settings.kms')) {
+    const kms = s.kms as Record<string, unknown>;
+    p.check('settings.kms', 'region', kms.region, checkAwsRegion, false);
+    p.check('settings.kms', 'alias', kms.alias, checkKmsAlias);
+    p.check('settings.kms', 'iamUserName', kms.iamUserName, checkIamUserName);
+    p.check('settings.kms', 'secretName', kms.secretName, checkSubdomain);
+  }
+
+  const gitops = s.gitops ?? 'argocd';
+  if (!GITOPS_FLAVOURS.includes(gitops as GitOpsFlavour)) {
+    p.list.push({ row: 'settings', field: 'gitops', value: s.gitops, rule: 'must be "argocd", "flux" or "plain"' });
+  }
+  const components = s.components as Record<string, unknown> | undefined;
+  if (s.components !== undefined && p.options('settings.components', s.components, COMPONENT_OPTIONS, 'settings.components')) {
+    for (const name of COMPONENT_OPTIONS) {
+      p.check('settings.components', name, components![name], checkBoolean);
+      if (components![name] === true && gitops !== 'argocd' && GITOPS_FLAVOURS.includes(gitops as GitOpsFlavour)) {
+        p.list.push({ row: 'settings.components', field: name, value: true,
+          rule: `installs an Argo CD Application, which gitops "${String(gitops)}" does not apply: install it with your own tool (a Flux HelmRelease, helm) and remove this, or use gitops "argocd"` });
+      }
+    }
+  }
+  if (p.options('settings.vault', s.vault, VAULT_OPTIONS, 'settings.vault')) {
+    const vault = s.vault as Record<string, unknown>;
+    p.check('settings.vault', 'address', vault.address, checkHttpUrl);
+    const installsVault = gitops === 'argocd' && components?.vault !== false;
+    if (vault.address !== undefined && installsVault) {
+      p.list.push({ row: 'settings.vault', field: 'address', value: vault.address,
+        rule: 'names a Vault outside the cluster, but the Vault component installs one inside it: set components: { vault: false }, or remove address' });
+    }
+    p.check('settings.vault', 'namespace', vault.namespace, checkLabel);
+    p.check('settings.vault', 'releaseName', vault.releaseName, checkLabel);
+    p.check('settings.vault', 'storageClass', vault.storageClass, checkSubdomain);
+    p.check('settings.vault', 'storageSize', vault.storageSize, checkQuantity);
+    p.check('settings.vault', 'kubernetesHost', vault.kubernetesHost, checkHttpsUrl);
+    p.check('settings.vault', 'kubernetesCaCert', vault.kubernetesCaCert, checkPemCertificate);
+    p.check('settings.vault', 'kvMaxVersions', vault.kvMaxVersions, checkPositiveInteger);
+    if (vault.ingress !== undefined && p.options('settings.vault.ingress', vault.ingress, INGRESS_OPTIONS, 'settings.vault.ingress')) {
+      const ingress = vault.ingress as Record<string, unknown>;
+      p.check('settings.vault.ingress', 'host', ingress.host, checkSubdomain, false);
+      p.check('settings.vault.ingress', 'className', ingress.className, checkSubdomain);
+      p.check('settings.vault.ingress', 'tlsSecretName', ingress.tlsSecretName, checkSubdomain);
+      p.check('settings.vault.ingress', 'annotations', ingress.annotations, checkStringRecord);
+    }
+    if (vault.tls !== undefined && p.options('settings.vault.tls', vault.tls, TLS_OPTIONS, 'settings.vault.tls')) {
+      const tls = vault.tls as Record<string, unknown>;
+      p.check('settings.vault.tls', 'disabled', tls.disabled, checkBoolean);
+      p.check('settings.vault.tls', 'secretName', tls.secretName, checkSubdomain);
+      if (tls.disabled === true && tls.secretName !== undefined) {
+        p.list.push({ row: 'settings.vault.tls', field: 'secretName', value: tls.secretName, rule: 'is served only with TLS on: remove it, or remove disabled: true' });
+      }
+    }
+  }
+
+  if (p.options('settings.argocd', s.argocd, ARGOCD_OPTIONS, 'settings.argocd')) {
+    const argocd = s.argocd as Record<string, unknown>;
+    p.check('settings.argocd', 'project', argocd.project, checkNonEmpty);
+    p.check('settings.argocd', 'server', argocd.server, checkHttpsUrl);
+    p.check('settings.argocd', 'namespace', argocd.namespace, checkLabel);
+  }
+
+  if (p.options('settings.terraform', s.terraform, TERRAFORM_OPTIONS, 'settings.terraform')) {
+    const backend = (s.terraform as Record<string, unknown> | undefined)?.stateBackend;
+    const row = 'settings.terraform.stateBackend';
+    if (backend !== undefined) checkBackend(p, row, backend);
+  }
+  return p.list;
+}
+
+function checkBackend(p: Problems, row: string, backend: unknown): void {
+  const kind = isOptionsObject(backend) ? backend.kind : undefined;
+  if (kind === 'local') {
+    p.options(row, backend, LOCAL_OPTIONS, 'a local state backend');
+    p.check(row, 'path', (backend as Record<string, unknown>).path, checkNonEmpty);
+  } else if (kind === 's3') {
+    p.options(row, backend, S3_OPTIONS, 'an S3 state backend');
+    const s3 = backend as Record<string, unknown>;
+    p.check(row, 'bucket', s3.bucket, checkNonEmpty, false);
+    p.check(row, 'region', s3.region, checkAwsRegion, false);
+    p.check(row, 'keyPrefix', s3.keyPrefix, checkNonEmpty);
+    p.check(row, 'useLockfile', s3.useLockfile, checkBoolean);
+    p.check(row, 'dynamodbTable', s3.dynamodbTable, checkNonEmpty);
+  } else if (isOptionsObject(backend)) {
+    p.list.push({ row, field: 'kind', value: kind, rule: 'must be "local" or "s3"' });
+  } else {
+    p.list.push({ row, field: 'stateBackend', value: backend, rule: 'must be an object' });
+  }
+}
+
+const checkPemCertificate: RuleCheck = (value) =>
+  typeof value === 'string' && /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n?$/.test(value)
+    ? undefined
+    : 'must be a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)';
