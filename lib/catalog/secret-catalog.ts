@@ -1,5 +1,5 @@
 import { ESO_DEFAULTS, EsoAccessSettings, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings } from './eso-access';
-import { InputProblem, isOptionsObject, optionProblems } from './options';
+import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
 import { CatalogIssue, CatalogValidationError, validateCatalog } from './validation';
@@ -35,10 +35,12 @@ export interface PathOptions {
   readonly readBy?: PathReaders;
 }
 
-const CATALOG_OPTIONS = ['mount', 'eso', 'vaultRole', 'isolation'];
-const ESO_OPTIONS = ['storeName', 'authMountPath', 'role', 'audience', 'serviceAccountName', 'serviceAccountNamespace'];
-const VAULT_ROLE_OPTIONS = ['audience', 'tokenTtlSeconds'];
-const PATH_OPTIONS = ['description', 'readBy'];
+const CATALOG_OPTIONS = optionNames<SecretCatalogProps>({ mount: true, eso: true, vaultRole: true, isolation: true });
+const ESO_OPTIONS = optionNames<EsoAccessSettings>({
+  storeName: true, authMountPath: true, role: true, audience: true, serviceAccountName: true, serviceAccountNamespace: true,
+});
+const VAULT_ROLE_OPTIONS = optionNames<VaultRoleSettings>({ audience: true, tokenTtlSeconds: true });
+const PATH_OPTIONS = optionNames<PathOptions>({ description: true, readBy: true });
 
 /** An input problem tied to its row. @internal */
 export interface RowProblem extends InputProblem {

@@ -1,4 +1,4 @@
-import { InputProblem, isOptionsObject, optionProblems } from './options';
+import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { goTemplateRef } from './rules';
 import { SecretKeysOf, SyncSource, sourceSecretKeys } from './sources';
 
@@ -58,10 +58,10 @@ export interface SyncTargetOptions<SK extends string = string> {
 }
 
 /** The names of SyncTargetOptions, for the run-time check of JavaScript callers' options. */
-export const SYNC_TARGET_OPTIONS: readonly string[] = [
-  'name', 'namespace', 'externalSecretName', 'creationPolicy', 'deletionPolicy', 'refreshInterval', 'allowZeroRefreshInterval', 'reloaderMatch',
-  'type', 'labels', 'annotations', 'template', 'templateMergePolicy',
-];
+export const SYNC_TARGET_OPTIONS: readonly string[] = optionNames<SyncTargetOptions>({
+  name: true, namespace: true, externalSecretName: true, creationPolicy: true, deletionPolicy: true, refreshInterval: true,
+  allowZeroRefreshInterval: true, reloaderMatch: true, type: true, labels: true, annotations: true, template: true, templateMergePolicy: true,
+});
 
 /** Options of `addTarget()`: a sync target with the sources its keys come from. */
 export interface SyncTargetSpec<T extends readonly SyncSource[] = readonly SyncSource[]>

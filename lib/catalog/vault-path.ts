@@ -1,9 +1,9 @@
-import { isOptionsObject, optionProblems } from './options';
+import { isOptionsObject, optionNames, optionProblems } from './options';
 import type { SecretCatalog } from './secret-catalog';
 import type { ExtractSource, KeySource, RenamedKeys, Renames } from './sources';
 import type { SyncTarget, SyncTargetOptions } from './sync-target';
 
-const SELECTION_OPTIONS = ['keys', 'renames'];
+const SELECTION_OPTIONS = optionNames<KeySelection<string, {}>>({ keys: true, renames: true });
 
 /** Who reads a path: `eso` (it feeds Kubernetes Secrets), or `operators` (people and other tools only). */
 export type PathReaders = 'eso' | 'operators';

@@ -1,4 +1,5 @@
 import { SecretCatalog, resolveDeclaration, validateDeclaration } from '../../lib/catalog';
+import { optionNames } from '../../lib/catalog/options';
 import { FIXTURE_SETTINGS } from '../support/fixtures';
 
 /** What a JavaScript caller can pass: no type checking at all. */
@@ -13,6 +14,15 @@ function messages(declare: (catalog: Untyped) => void, props: Untyped = { mount:
 const TARGET_OPTIONS = 'name, namespace, externalSecretName, creationPolicy, deletionPolicy, refreshInterval, allowZeroRefreshInterval, reloaderMatch, type, labels, annotations, template, templateMergePolicy';
 
 describe('strict input for JavaScript callers', () => {
+  test('each list of known option names is checked against its interface by the compiler', () => {
+    interface Demo { readonly a?: string; readonly b: number }
+    expect(optionNames<Demo>({ a: true, b: true })).toStrictEqual(['a', 'b']);
+    // @ts-expect-error b, an option of Demo, is missing from the list
+    optionNames<Demo>({ a: true });
+    // @ts-expect-error c is not an option of Demo
+    optionNames<Demo>({ a: true, b: true, c: true });
+  });
+
   test('an unknown option of syncTo() is named, with the known ones, instead of being ignored', () => {
     expect(messages((c) => {
       c.path('apps/db', ['user']).syncTo({ name: 'db', namespace: 'apps', immutable: true, refreshIntervall: '5m' });

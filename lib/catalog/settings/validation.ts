@@ -1,5 +1,5 @@
 // The settings' one validator: every problem at once, each with its row, field, value and rule.
-import { isOptionsObject, optionProblems } from '../options';
+import { isOptionsObject, optionNames, optionProblems } from '../options';
 import {
   RuleCheck,
   checkAwsRegion,
@@ -12,18 +12,34 @@ import {
   checkQuantity,
   checkSubdomain,
 } from '../rules';
-import type { GitOpsFlavour, SettingsProblem } from './types';
+import type {
+  ArgoCdSettings,
+  ComponentSettings,
+  GitOpsFlavour,
+  KmsUnsealSettings,
+  LocalStateBackend,
+  PlatformSettings,
+  S3StateBackend,
+  SettingsProblem,
+  TerraformSettings,
+  VaultIngressSettings,
+  VaultSettings,
+  VaultTlsSettings,
+} from './types';
 
-const KMS_OPTIONS = ['region', 'alias', 'iamUserName', 'secretName'];
-const VAULT_OPTIONS = ['address', 'namespace', 'releaseName', 'storageClass', 'storageSize', 'ingress', 'tls', 'kubernetesHost', 'kubernetesCaCert', 'kvMaxVersions'];
-const INGRESS_OPTIONS = ['host', 'className', 'tlsSecretName', 'annotations'];
-const TLS_OPTIONS = ['disabled', 'secretName'];
-const ARGOCD_OPTIONS = ['project', 'server', 'namespace'];
-const TERRAFORM_OPTIONS = ['stateBackend'];
-const LOCAL_OPTIONS = ['kind', 'path'];
-const S3_OPTIONS = ['kind', 'bucket', 'region', 'keyPrefix', 'useLockfile', 'dynamodbTable'];
-const SETTINGS_OPTIONS = ['kms', 'gitops', 'components', 'vault', 'argocd', 'terraform'];
-const COMPONENT_OPTIONS = ['vault', 'externalSecrets', 'reloader'];
+const KMS_OPTIONS = optionNames<KmsUnsealSettings>({ region: true, alias: true, iamUserName: true, secretName: true });
+const VAULT_OPTIONS = optionNames<VaultSettings>({
+  address: true, namespace: true, releaseName: true, storageClass: true, storageSize: true, ingress: true, tls: true, kubernetesHost: true,
+  kubernetesCaCert: true, kvMaxVersions: true,
+});
+const INGRESS_OPTIONS = optionNames<VaultIngressSettings>({ host: true, className: true, tlsSecretName: true, annotations: true });
+const TLS_OPTIONS = optionNames<VaultTlsSettings>({ disabled: true, secretName: true });
+const ARGOCD_OPTIONS = optionNames<ArgoCdSettings>({ project: true, server: true, namespace: true });
+const TERRAFORM_OPTIONS = optionNames<TerraformSettings>({ stateBackend: true });
+const LOCAL_OPTIONS = optionNames<LocalStateBackend>({ kind: true, path: true });
+const S3_OPTIONS = optionNames<S3StateBackend>({ kind: true, bucket: true, region: true, keyPrefix: true, useLockfile: true, dynamodbTable: true });
+const SETTINGS_OPTIONS = optionNames<PlatformSettings>({ kms: true, gitops: true, components: true, vault: true, argocd: true, terraform: true });
+const COMPONENT_OPTIONS = optionNames<ComponentSettings>({ vault: true, externalSecrets: true, reloader: true });
 const GITOPS_FLAVOURS: readonly GitOpsFlavour[] = ['argocd', 'flux', 'plain'];
 
 /** Collects the problems of one settings object, each with its row. */
