@@ -1,9 +1,9 @@
-import { ESO_DEFAULTS, EsoAccessSettings, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings } from './eso-access';
+import { ESO_DEFAULTS, EsoAccessSettings, Isolation, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings } from './eso-access';
 import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
-import { CatalogIssue, CatalogValidationError, validateCatalog } from './validation';
-import { PathReaders, VaultPath } from './vault-path';
+import { CatalogIssue, CatalogValidationError, RowProblem, validateCatalog } from './validation';
+import { PathOwner, PathReaders, VaultPath } from './vault-path';
 
 /** Properties for `SecretCatalog`: one KV v2 mount, its paths and the Secrets they feed. */
 export interface SecretCatalogProps {
@@ -21,8 +21,6 @@ export interface SecretCatalogProps {
   readonly isolation?: Isolation;
 }
 
-/** How ESO's access to Vault is cut: one identity for the cluster, or one per namespace. */
-export type Isolation = 'cluster' | 'namespace';
 
 /** Options of `SecretCatalog.path()`. */
 export interface PathOptions {
@@ -42,10 +40,6 @@ const ESO_OPTIONS = optionNames<EsoAccessSettings>({
 const VAULT_ROLE_OPTIONS = optionNames<VaultRoleSettings>({ audience: true, tokenTtlSeconds: true });
 const PATH_OPTIONS = optionNames<PathOptions>({ description: true, readBy: true });
 
-/** An input problem tied to its row. @internal */
-export interface RowProblem extends InputProblem {
-  readonly row: string;
-}
 
 /**
  * The single declaration both synths render. It holds names and keys only, never values, and has
@@ -60,6 +54,11 @@ export class SecretCatalog {
   private readonly _paths: VaultPath[] = [];
   private readonly _targets: SyncTarget[] = [];
   private readonly _inputProblems: RowProblem[] = [];
+  /** What each path may do with this catalog: record input problems and declare its targets. */
+  private readonly owner: PathOwner = {
+    reportInput: (row, problems) => this.reportInput(row, problems),
+    declareTarget: (spec, origin, extraKnown) => this.declareTarget(spec, origin, extraKnown),
+  };
 
   constructor(props: SecretCatalogProps) {
     this.reportInput('catalog', optionProblems(props, CATALOG_OPTIONS, 'new SecretCatalog()', false));
@@ -88,7 +87,7 @@ export class SecretCatalog {
   public path<const K extends string>(path: string, keys: readonly K[], options?: PathOptions): VaultPath<K> {
     const description = isOptionsObject(options) ? options.description : undefined;
     const readBy = isOptionsObject(options) ? options.readBy : undefined;
-    const declared = new VaultPath<K>(this, path, keys, description as string | undefined, (readBy ?? 'eso') as PathReaders);
+    const declared = new VaultPath<K>(this.owner, path, keys, description as string | undefined, (readBy ?? 'eso') as PathReaders);
     this._paths.push(declared);
     const row = typeof path === 'string' && path !== '' ? path : `(path #${this._paths.length})`;
     this.reportInput(row, optionProblems(options, PATH_OPTIONS, 'path() options'));
@@ -100,22 +99,17 @@ export class SecretCatalog {
     return this.declareTarget(spec, 'addTarget()') as SyncTarget<SecretKeysOf<T>>;
   }
 
-  /** @internal Declares a target; `origin` names the method in messages about unknown options. */
-  public declareTarget(spec: unknown, origin: 'addTarget()' | 'syncTo()', extraKnown: readonly string[] = []): SyncTarget {
+  /** Declares a target; `origin` names the method in messages about unknown options. */
+  private declareTarget(spec: unknown, origin: 'addTarget()' | 'syncTo()', extraKnown: readonly string[] = []): SyncTarget {
     const target = new SyncTarget(spec);
     this._targets.push(target);
     this.reportInput(target.row, [...target.inputProblems(origin, extraKnown)]);
     return target;
   }
 
-  /** @internal Records problems with an input, reported by validate() in declaration order. */
-  public reportInput(row: string, problems: readonly InputProblem[]): void {
+  /** Records problems with an input, reported by validate() in declaration order. */
+  private reportInput(row: string, problems: readonly InputProblem[]): void {
     for (const problem of problems) this._inputProblems.push({ row, ...problem });
-  }
-
-  /** @internal The input problems recorded while the catalog was declared. */
-  public get inputProblems(): readonly RowProblem[] {
-    return this._inputProblems;
   }
 
   /** Declared paths, in declaration order. */
@@ -163,7 +157,7 @@ export class SecretCatalog {
 
   /** Every rule the catalog breaks, in declaration order; empty when it is valid. Settings are checked by `validateDeclaration`. */
   public validate(): CatalogIssue[] {
-    return validateCatalog(this);
+    return validateCatalog(this, this._inputProblems);
   }
 
   /** Throws a CatalogValidationError listing every broken rule. */

@@ -1,3 +1,4 @@
+import type { Isolation, ResolvedEsoAccess, ResolvedVaultRole } from './eso-access';
 import {
   KV2_API_SEGMENTS,
   LABEL_RULE,
@@ -10,8 +11,9 @@ import {
   isZeroDuration,
   showValue,
 } from './rules';
-import type { SecretCatalog } from './secret-catalog';
+import type { InputProblem } from './options';
 import { CREATION_POLICIES, DELETION_POLICIES, type SyncTarget } from './sync-target';
+import type { SourcePath } from './sources';
 import type { VaultPath } from './vault-path';
 
 /** One broken rule: which row, which field, what was received, and the rule. */
@@ -54,10 +56,28 @@ class IssueList {
   }
 }
 
-/** Checks every rule of the catalog; see docs "Common mistakes" for the reasons behind them. */
-export function validateCatalog(catalog: SecretCatalog): CatalogIssue[] {
+/** An input problem tied to its row, recorded while the catalog was declared. */
+export interface RowProblem extends InputProblem {
+  readonly row: string;
+}
+
+/** What the validator reads of a catalog (`SecretCatalog` is one). */
+export interface CatalogContents {
+  readonly mount: string;
+  readonly isolation: Isolation;
+  readonly eso: ResolvedEsoAccess;
+  readonly vaultRole: ResolvedVaultRole;
+  readonly paths: readonly VaultPath[];
+  readonly targets: readonly SyncTarget[];
+}
+
+/**
+ * Checks every rule of the catalog, after the problems recorded while it was declared; see docs
+ * "Common mistakes" for the reasons behind them.
+ */
+export function validateCatalog(catalog: CatalogContents, inputProblems: readonly RowProblem[] = []): CatalogIssue[] {
   const list = new IssueList();
-  for (const { row, field, value, rule } of catalog.inputProblems) list.add(row, field, value, rule);
+  for (const { row, field, value, rule } of inputProblems) list.add(row, field, value, rule);
   checkMount(list, catalog.mount);
   checkAccess(list, catalog);
   checkPaths(list, catalog);
@@ -88,7 +108,7 @@ function checkMount(list: IssueList, mount: string): void {
   }
 }
 
-function checkAccess(list: IssueList, catalog: SecretCatalog): void {
+function checkAccess(list: IssueList, catalog: CatalogContents): void {
   const { eso, vaultRole } = catalog;
   if (catalog.isolation !== 'cluster' && catalog.isolation !== 'namespace') {
     list.add('catalog', 'isolation', catalog.isolation, 'must be "cluster" (one ClusterSecretStore) or "namespace" (a SecretStore, ServiceAccount, Vault role and policy per namespace)');
@@ -120,7 +140,7 @@ function pathRow(path: VaultPath, index: number): string {
   return typeof path.path === 'string' && path.path !== '' ? path.path : `(path #${index + 1})`;
 }
 
-function checkPaths(list: IssueList, catalog: SecretCatalog): void {
+function checkPaths(list: IssueList, catalog: CatalogContents): void {
   const firstIndex = new Map<string, number>();
   // One pass over the targets instead of targetsOf() per path, which is quadratic in catalog size.
   const fed = new Set(catalog.targets.flatMap((t) => t.sources.map((s) => s.path?.path)));
@@ -206,10 +226,10 @@ function checkKeys(list: IssueList, row: string, keys: readonly string[]): void 
   }
 }
 
-function checkTargets(list: IssueList, catalog: SecretCatalog): void {
+function checkTargets(list: IssueList, catalog: CatalogContents): void {
   const writers = new Map<string, SyncTarget>();
   const externalSecrets = new Map<string, SyncTarget>();
-  const declared = new Set(catalog.paths);
+  const declared: ReadonlySet<SourcePath> = new Set(catalog.paths);
   for (const target of catalog.targets) {
     const row = target.row;
     if (!isSubdomain(target.name)) list.add(row, 'name', target.name, SUBDOMAIN_RULE);
@@ -318,7 +338,7 @@ function checkRefreshInterval(list: IssueList, row: string, target: SyncTarget):
   }
 }
 
-function checkSources(list: IssueList, row: string, target: SyncTarget, declared: Set<VaultPath>): void {
+function checkSources(list: IssueList, row: string, target: SyncTarget, declared: ReadonlySet<SourcePath>): void {
   if (target.sources.length === 0) {
     list.add(row, 'sources', [], 'must name at least one Vault path');
     return;
