@@ -12,7 +12,6 @@ export {
   KMS_SECRET_KEYS,
   SETTINGS_DEFAULTS,
   SecretCatalog,
-  SettingsError,
   SyncTarget,
   UNSEAL_ACTIONS,
   VAULT_TLS_DEFAULTS,

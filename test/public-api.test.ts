@@ -5,7 +5,7 @@ describe('the main entry point', () => {
     expect(Object.keys(api).sort()).toStrictEqual([
       'CREATION_POLICIES', 'COMPONENTS_CHART_ID', 'CatalogValidationError', 'ComponentsChart', 'DELETION_POLICIES', 'ESO_DEFAULTS',
       'ExternalSecretsApplication', 'HELM_CHARTS', 'HelmApplication', 'KMS_SECRET_KEYS', 'NamespaceSecretsChart', 'RELOADER_MATCH_ANNOTATION',
-      'ReloaderApplication', 'SETTINGS_DEFAULTS', 'STORE_CHART_ID', 'SYNC_WAVES', 'SecretCatalog', 'SecretStoreChart', 'SettingsError',
+      'ReloaderApplication', 'SETTINGS_DEFAULTS', 'STORE_CHART_ID', 'SYNC_WAVES', 'SecretCatalog', 'SecretStoreChart',
       'StoreServiceAccount', 'SyncTarget', 'UNSEAL_ACTIONS', 'VAULT_TLS_DEFAULTS', 'VaultApplication', 'VaultClusterSecretStore',
       'VaultExternalSecret', 'VaultPath', 'VaultSecretStore', 'addEsoCharts', 'assertConstructsValid', 'componentApplications',
       'constructIssues', 'docsPart', 'formatIssues', 'manifestsPart', 'namespaceChartId', 'namespaceIdentity', 'newManifestApp',

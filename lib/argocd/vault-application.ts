@@ -3,11 +3,11 @@ import {
   KMS_SECRET_KEYS,
   ResolvedKmsUnseal,
   SETTINGS_DEFAULTS,
-  SettingsError,
   VAULT_TLS_DEFAULTS,
   VaultIngressSettings,
   VaultSettings,
   assertRule,
+  invalidProp,
   checkAwsRegion,
   checkKmsAlias,
   checkLabel,
@@ -123,11 +123,12 @@ function resolveVault(props: VaultApplicationProps): ResolvedVaultValues {
   assertRule(checkLabel, 'namespace', namespace, 'the Vault Application');
   assertRule(checkLabel, 'release name', releaseName, 'the Vault Application');
   if (kms) {
-    assertRule(checkAwsRegion, 'KMS region', kms.region);
-    assertRule(checkKmsAlias, 'KMS alias', kms.alias);
-    assertRule(checkSubdomain, 'KMS Secret name', kms.secretName);
+    assertRule(checkAwsRegion, 'KMS region', kms.region, 'the Vault Application');
+    assertRule(checkKmsAlias, 'KMS alias', kms.alias, 'the Vault Application');
+    assertRule(checkSubdomain, 'KMS Secret name', kms.secretName, 'the Vault Application');
     if (kms.secretNamespace !== namespace) {
-      throw new SettingsError(`KMS Secret namespace "${kms.secretNamespace}" must be the Vault Application's namespace "${namespace}": the pod reads the Secret from its own namespace`);
+      invalidProp('the Vault Application', 'KMS Secret namespace', kms.secretNamespace,
+        `must be the Vault Application's namespace "${namespace}": the pod reads the Secret from its own namespace`);
     }
   }
   if (props.storageClass !== undefined) assertRule(checkSubdomain, 'storage class', props.storageClass, 'the Vault Application');

@@ -2,7 +2,7 @@ import type { ResolvedEsoAccess } from './eso-access';
 import { isOptionsObject } from './options';
 import type { SecretCatalog } from './secret-catalog';
 import { PlatformSettings, ResolvedPlatformSettings, VAULT_TLS_DEFAULTS, resolveSettings, settingsProblems } from './settings';
-import { CatalogIssue, CatalogValidationError, catalogIssue } from './validation';
+import { CatalogIssue, CatalogValidationError, catalogIssue } from './errors';
 
 /**
  * A homelab's whole declaration: its catalog and the settings beyond it. Every output is rendered

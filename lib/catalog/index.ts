@@ -1,4 +1,5 @@
 export * from './declaration';
+export * from './errors';
 export * from './eso-access';
 export * from './rules';
 export * from './secret-catalog';

@@ -1,3 +1,5 @@
+import { invalidProp } from './errors';
+
 // The naming and format rules that ESO, Kubernetes and Vault enforce, kept in one place so that the
 // catalog validation, the CLI and the tests all quote the same pattern.
 
@@ -96,34 +98,12 @@ export const checkPositiveInteger: RuleCheck = (value) =>
 export const checkNonEmpty: RuleCheck = (value) =>
   typeof value === 'string' && value.trim() !== '' ? undefined : 'must be a non-empty string';
 
-/** How every message shows the value it is about: strings quoted, anything else as JSON. */
-export function showValue(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return 'a function';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
 /**
- * A prop of a construct breaks a rule. It is the user's mistake, not a bug: the synth prints its
- * message without a stack trace and writes nothing. The synth validates every setting before any
- * construct is made, so in a synth this only fires for constructs used directly.
+ * Throws a CatalogValidationError, worded like a catalog issue, when `value` breaks `check`:
+ * `<owner>: <field> <value> <rule>`. Constructs check their own props with the same predicates the
+ * validator uses, so a construct never refuses what the validator accepted.
  */
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SettingsError';
-  }
-}
-
-/**
- * Throws a SettingsError worded like a catalog issue when `value` breaks `check`:
- * `<field> <value> [of <owner>] <rule>`.
- */
-export function assertRule(check: RuleCheck, field: string, value: unknown, owner?: string): void {
+export function assertRule(check: RuleCheck, field: string, value: unknown, owner: string): void {
   const rule = check(value);
-  if (rule !== undefined) throw new SettingsError(`${field} ${showValue(value)}${owner ? ` of ${owner}` : ''} ${rule}`);
+  if (rule !== undefined) invalidProp(owner, field, value, rule);
 }

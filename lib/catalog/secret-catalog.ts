@@ -2,7 +2,8 @@ import { ESO_DEFAULTS, EsoAccessSettings, Isolation, ResolvedEsoAccess, Resolved
 import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
-import { CatalogIssue, CatalogValidationError, RowProblem, validateCatalog } from './validation';
+import { CatalogIssue, CatalogValidationError } from './errors';
+import { RowProblem, validateCatalog } from './validation';
 import { PathOwner, PathReaders, VaultPath } from './vault-path';
 
 /** Properties for `SecretCatalog`: one KV v2 mount, its paths and the Secrets they feed. */

@@ -9,45 +9,14 @@ import {
   checkSubdomain,
   isGoDuration,
   isZeroDuration,
-  showValue,
 } from './rules';
+import { CatalogIssue, catalogIssue } from './errors';
 import type { InputProblem } from './options';
 import { CREATION_POLICIES, DELETION_POLICIES, type SyncTarget } from './sync-target';
 import type { SourcePath } from './sources';
 import type { VaultPath } from './vault-path';
 
-/** One broken rule: which row, which field, what was received, and the rule. */
-export interface CatalogIssue {
-  /** `apps/db → db-credentials in apps`, a path, `mount`, `store`, `vault role`, `settings.kms`, or a construct path. */
-  readonly row: string;
-  readonly field: string;
-  readonly value: unknown;
-  readonly rule: string;
-  /** `row: field <value> rule`, one line. */
-  readonly message: string;
-}
-
-/** Thrown when the catalog or its settings break rules; lists all of them. */
-export class CatalogValidationError extends Error {
-  constructor(public readonly issues: readonly CatalogIssue[]) {
-    super(formatIssues(issues));
-    this.name = 'CatalogValidationError';
-  }
-}
-
-/** The issues as people read them: a count, then one per line. */
-export function formatIssues(issues: readonly CatalogIssue[]): string {
-  const count = `${issues.length} error${issues.length === 1 ? '' : 's'} in the secret catalog and its settings`;
-  return [`${count}:`, ...issues.map((issue) => `  - ${issue.message}`)].join('\n');
-}
-
 const KEY_RULE = `must match ${SECRET_KEY.source}`;
-
-/** One issue as people read it: `row: field <value> rule`. */
-export function catalogIssue(row: string, field: string, value: unknown, rule: string): CatalogIssue {
-  const head = field === '' ? `${row}:` : `${row}: ${field} ${showValue(value)}`;
-  return { row, field, value, rule, message: `${head} ${rule}` };
-}
 
 class IssueList {
   public readonly issues: CatalogIssue[] = [];

@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { invalidProp } from '../catalog';
 import { StoreServiceAccount, StoreServiceAccountProps } from './store-service-account';
 import { VaultExternalSecret, VaultExternalSecretProps } from './vault-external-secret';
 import { VaultSecretStore, VaultSecretStoreProps } from './vault-secret-store';
@@ -28,7 +29,7 @@ export class NamespaceSecretsChart extends Chart {
     }
     this.externalSecrets = props.externalSecrets.map((es) => {
       if (es.namespace !== props.namespace) {
-        throw new Error(`ExternalSecret "${es.name}" is in namespace "${es.namespace}", not the chart's "${props.namespace}"`);
+        invalidProp(`ExternalSecret "${es.name}"`, 'namespace', es.namespace, `must be the chart's namespace "${props.namespace}"`);
       }
       return new VaultExternalSecret(this, es.name, es);
     });

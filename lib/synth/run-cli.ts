@@ -1,13 +1,12 @@
-import { CatalogValidationError, SettingsError, formatIssues } from '../catalog';
+import { CatalogValidationError, formatIssues } from '../catalog';
 import { issuesOfValidationFailure } from './construct-validation';
 
 /**
  * The text a user mistake prints, or undefined for a bug. Catalog and settings issues, a construct's
- * SettingsError and cdk8s's or cdktf's validation failures all print the same way.
+ * refused prop and cdk8s's or cdktf's validation failures all print the same way.
  */
 export function describeUserError(error: unknown): string | undefined {
   if (error instanceof CatalogValidationError) return error.message;
-  if (error instanceof SettingsError) return `invalid setting: ${error.message}`;
   const issues = issuesOfValidationFailure(error);
   return issues ? formatIssues(issues) : undefined;
 }

@@ -1,6 +1,6 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { Construct } from 'constructs';
-import { pathRules } from '../catalog';
+import { invalidProp, pathRules } from '../catalog';
 import { VaultCapability, VaultPolicyDocument } from './vault-policy-document';
 
 /** ESO only ever reads a secret's current version: `GET <mount>/data/<path>`. */
@@ -35,7 +35,7 @@ export class EsoReadPolicy extends Construct {
     for (const path of paths) {
       // The catalog refuses globs too; the policy re-checks because a glob here widens ESO's access.
       const broken = pathRules(path, mount);
-      if (broken.length > 0) throw new Error(`catalog path "${path}" ${broken.join('; ')}`);
+      if (broken.length > 0) invalidProp('EsoReadPolicy', 'path', path, broken.join('; '));
     }
     this.document = new VaultPolicyDocument(
       paths.map((path) => ({ path: `${mount}/data/${path}`, capabilities: ESO_READ_CAPABILITIES })),

@@ -2,7 +2,7 @@ import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
 import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { Construct } from 'constructs';
-import { type ResolvedEsoAccess, type ResolvedVaultRole, SETTINGS_DEFAULTS, SettingsError, assertRule, checkHttpsUrl } from '../catalog';
+import { type ResolvedEsoAccess, type ResolvedVaultRole, SETTINGS_DEFAULTS, assertRule, checkHttpsUrl, invalidProp } from '../catalog';
 
 /** The API server as Vault sees it from inside the cluster. */
 export const DEFAULT_KUBERNETES_HOST = SETTINGS_DEFAULTS.vault.kubernetesHost;
@@ -60,7 +60,7 @@ export class KubernetesAuth extends Construct {
     const { access, vaultRole } = props;
     this.path = access.authMountPath;
     this.kubernetesHost = props.kubernetesHost ?? DEFAULT_KUBERNETES_HOST;
-    assertRule(checkHttpsUrl, 'kubernetesHost', this.kubernetesHost);
+    assertRule(checkHttpsUrl, 'kubernetesHost', this.kubernetesHost, 'KubernetesAuth');
     const bindings: readonly (KubernetesAuthRoleBinding & { readonly id: string })[] = props.roles
       ? props.roles.map((role) => ({ ...role, id: `Role-${role.idSuffix}` }))
       : [{
@@ -71,9 +71,9 @@ export class KubernetesAuth extends Construct {
         serviceAccountNamespace: access.serviceAccountNamespace,
         tokenPolicies: props.tokenPolicies,
       }];
-    if (bindings.length === 0) throw new SettingsError('roles must name at least one role');
+    if (bindings.length === 0) invalidProp('KubernetesAuth', 'roles', [], 'must name at least one role');
     for (const binding of bindings) {
-      if (binding.tokenPolicies.length === 0) throw new SettingsError(`tokenPolicies of role "${binding.name}" must name at least one policy`);
+      if (binding.tokenPolicies.length === 0) invalidProp(`KubernetesAuth role "${binding.name}"`, 'tokenPolicies', [], 'must name at least one policy');
     }
 
     this.resource = new AuthBackend(this, 'Resource', {

@@ -33,7 +33,7 @@ export class KvV2Mount extends Construct {
   constructor(scope: Construct, id: string, props: KvV2MountProps) {
     super(scope, id);
     this.maxVersions = props.maxVersions ?? KV_V2_DEFAULTS.maxVersions;
-    assertRule(checkPositiveInteger, 'maxVersions', this.maxVersions);
+    assertRule(checkPositiveInteger, 'maxVersions', this.maxVersions, 'KvV2Mount');
     this.path = props.path;
     this.resource = new Mount(this, 'Resource', {
       path: props.path,

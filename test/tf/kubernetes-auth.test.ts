@@ -110,6 +110,6 @@ describe('KubernetesAuth', () => {
     // WHEN / THEN
     expect(
       () => new KubernetesAuth(Testing.app(), 'KubernetesAuth', { access: catalog.eso, vaultRole: catalog.vaultRole, tokenPolicies: [] }),
-    ).toThrow('tokenPolicies of role "external-secrets" must name at least one policy');
+    ).toThrow('KubernetesAuth role "external-secrets": tokenPolicies [] must name at least one policy');
   });
 });
