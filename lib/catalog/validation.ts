@@ -1,14 +1,19 @@
 import type { Isolation, ResolvedEsoAccess, ResolvedVaultRole } from './eso-access';
 import {
-  KV2_API_SEGMENTS,
   LABEL_RULE,
-  RESERVED_MOUNTS,
+  RuleCheck,
   SECRET_KEY,
   SUBDOMAIN_RULE,
+  checkAudience,
+  checkAuthMountPath,
   checkLabel,
+  checkMount as checkMountRule,
+  checkPositiveInteger,
   checkSubdomain,
+  checkVaultRoleName,
   isGoDuration,
   isZeroDuration,
+  pathRules,
 } from './rules';
 import { CatalogIssue, catalogIssue } from './errors';
 import type { InputProblem } from './options';
@@ -63,18 +68,8 @@ function isLabel(value: unknown): boolean {
 }
 
 function checkMount(list: IssueList, mount: string): void {
-  const row = 'mount';
-  if (typeof mount !== 'string' || mount === '') {
-    list.add(row, 'mount', mount, 'must be the name of the KV v2 mount, such as "secrets"');
-  } else if (mount.includes('/')) {
-    list.add(row, 'mount', mount, 'must be a bare mount name without "/" (ESO adds "data/" itself)');
-  } else if (mount === 'data') {
-    list.add(row, 'mount', mount, 'must not be "data", the segment KV v2 inserts itself');
-  } else if (RESERVED_MOUNTS.includes(mount)) {
-    list.add(row, 'mount', mount, `is reserved by Vault (${RESERVED_MOUNTS.join(', ')})`);
-  } else if (POLICY_SYNTAX.test(mount) || /\s/.test(mount)) {
-    list.add(row, 'mount', mount, POLICY_SYNTAX_RULE.replace('must not contain', 'must not contain whitespace,'));
-  }
+  const rule = checkMountRule(mount);
+  if (rule !== undefined) list.add('mount', 'mount', mount, rule);
 }
 
 function checkAccess(list: IssueList, catalog: CatalogContents): void {
@@ -85,11 +80,13 @@ function checkAccess(list: IssueList, catalog: CatalogContents): void {
     list.add('store', 'role', eso.role, 'must be a DNS-1123 label in namespace isolation, where each namespace gets the role "<role>-<namespace>"');
   }
   if (!isSubdomain(eso.storeName)) list.add('store', 'storeName', eso.storeName, SUBDOMAIN_RULE);
-  if (typeof eso.authMountPath !== 'string' || !eso.authMountPath || /^\/|\/$|\/\//.test(eso.authMountPath)) {
-    list.add('store', 'authMountPath', eso.authMountPath, 'must be a non-empty auth path without leading, trailing or double "/"');
-  }
-  if (typeof eso.role !== 'string' || !eso.role) list.add('store', 'role', eso.role, 'must not be empty');
-  if (typeof eso.audience !== 'string' || !eso.audience) list.add('store', 'audience', eso.audience, 'must not be empty');
+  const rule = (field: string, value: unknown, check: RuleCheck): void => {
+    const broken = check(value);
+    if (broken !== undefined) list.add('store', field, value, broken);
+  };
+  rule('authMountPath', eso.authMountPath, checkAuthMountPath);
+  rule('role', eso.role, checkVaultRoleName);
+  rule('audience', eso.audience, checkAudience);
   if (!isSubdomain(eso.serviceAccountName)) {
     list.add('store', 'serviceAccountName', eso.serviceAccountName, SUBDOMAIN_RULE);
   }
@@ -100,9 +97,8 @@ function checkAccess(list: IssueList, catalog: CatalogContents): void {
     list.add('vault role', 'audience', vaultRole.audience,
       `must equal the store's audience ${JSON.stringify(eso.audience)}: Vault refuses tokens minted for another audience`);
   }
-  if (!Number.isInteger(vaultRole.tokenTtlSeconds) || vaultRole.tokenTtlSeconds <= 0) {
-    list.add('vault role', 'tokenTtlSeconds', vaultRole.tokenTtlSeconds, 'must be a positive whole number of seconds');
-  }
+  const ttl = checkPositiveInteger(vaultRole.tokenTtlSeconds);
+  if (ttl !== undefined) list.add('vault role', 'tokenTtlSeconds', vaultRole.tokenTtlSeconds, `${ttl} (seconds)`);
 }
 
 function pathRow(path: VaultPath, index: number): string {
@@ -133,49 +129,6 @@ function checkPaths(list: IssueList, catalog: CatalogContents): void {
         'must name at least one sync target: add one with syncTo(); or, if only operators and other tools read the path, declare it with { readBy: "operators" }; or remove the path');
     }
   });
-}
-
-/** Characters the generated Vault policy (HCL) and Terraform would read as syntax, not as a name. */
-const POLICY_SYNTAX = /["\\]|\$\{|%\{/;
-const POLICY_SYNTAX_RULE = 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax';
-
-/**
- * The path a user most likely meant: no leading or trailing "/", no empty, "." or ".." segments, no
- * mount in front, no KV v2 API segment. Used to say how to fix a path, never to fix it silently.
- */
-export function suggestedPath(path: string, mount: string): string {
-  const segments = path.split('/').filter((s) => s !== '' && s !== '.' && s !== '..');
-  if (mount && segments[0] === mount) segments.shift();
-  return segments.filter((s) => !KV2_API_SEGMENTS.includes(s)).join('/');
-}
-
-/** Rules a path inside the mount breaks, each with its fix; empty when it is fine. Shared with the CLI. */
-export function pathRules(path: unknown, mount: string): string[] {
-  if (typeof path !== 'string') return ['must be a string: a path inside the mount, such as "apps/db"'];
-  if (path === '') return ['must not be empty: name a path inside the mount, such as "apps/db"'];
-  const rules: string[] = [];
-  const suggested = suggestedPath(path, mount);
-  // Suggest a spelling only when it would itself be a valid path.
-  const usable = suggested !== '' && suggested !== path && !/[*+\s]/.test(suggested) && !POLICY_SYNTAX.test(suggested);
-  const write = usable ? `, write ${JSON.stringify(suggested)}` : '';
-  if (path.startsWith('/') || path.endsWith('/')) {
-    rules.push(`must not start or end with "/": paths are relative to the mount${mount ? ` "${mount}"` : ''}${write}`);
-  }
-  if (path.includes('//')) rules.push(`must not contain "//": separate segments with one "/"${write}`);
-  const segments = path.split('/');
-  if (segments.some((s) => s === '.' || s === '..')) rules.push(`must not contain a "." or ".." segment: Vault does not resolve them${write}`);
-  const apiSegment = segments.find((s) => KV2_API_SEGMENTS.includes(s));
-  if (apiSegment) {
-    rules.push(`must not contain a "${apiSegment}" segment: ESO and the policies add "data/" and "metadata/" themselves${write}`);
-  }
-  if (mount && segments[0] === mount) {
-    rules.push(`must not start with the mount "${mount}/": paths are relative to the mount${write}`);
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f]/.test(path)) rules.push('must not contain whitespace or control characters: use "-" or "_" instead');
-  if (/[*+]/.test(path)) rules.push('must not contain the glob characters "*" or "+", which would widen the generated policy: declare each path on its own');
-  if (POLICY_SYNTAX.test(path)) rules.push(`${POLICY_SYNTAX_RULE}: rename the path without them`);
-  return rules;
 }
 
 function checkKeys(list: IssueList, row: string, keys: readonly string[]): void {

@@ -1,7 +1,7 @@
 import { KvSecretBackendV2 } from '@cdktf/provider-vault/lib/kv-secret-backend-v2';
 import { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Construct } from 'constructs';
-import { assertRule, checkPositiveInteger } from '../catalog';
+import { assertRule, checkMount, checkPositiveInteger } from '../catalog';
 
 export const KV_V2_DEFAULTS = {
   description: 'Secrets read by External Secrets Operator; managed by homelab-secrets',
@@ -33,6 +33,7 @@ export class KvV2Mount extends Construct {
   constructor(scope: Construct, id: string, props: KvV2MountProps) {
     super(scope, id);
     this.maxVersions = props.maxVersions ?? KV_V2_DEFAULTS.maxVersions;
+    assertRule(checkMount, 'path', props.path, 'KvV2Mount');
     assertRule(checkPositiveInteger, 'maxVersions', this.maxVersions, 'KvV2Mount');
     this.path = props.path;
     this.resource = new Mount(this, 'Resource', {

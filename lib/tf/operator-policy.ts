@@ -1,6 +1,6 @@
 import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { Construct } from 'constructs';
-import { invalidProp } from '../catalog';
+import { assertRule, checkMount } from '../catalog';
 import { VaultCapability, VaultPolicyDocument } from './vault-policy-document';
 
 /**
@@ -36,9 +36,7 @@ export class OperatorPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: OperatorPolicyProps) {
     super(scope, id);
-    if (!/^[^/*+\s]+$/.test(props.mount)) {
-      invalidProp('OperatorPolicy', 'mount', props.mount, 'must be a bare mount name without "/", globs or whitespace');
-    }
+    assertRule(checkMount, 'mount', props.mount, 'OperatorPolicy');
     this.name = props.name ?? `${props.mount}-operator`;
     this.document = new VaultPolicyDocument(
       [

@@ -1,4 +1,4 @@
-import { invalidProp } from '../catalog';
+import { checkPolicyText, invalidProp } from '../catalog';
 
 /** Every capability a Vault ACL policy can grant, in the order Vault's documentation lists them. */
 export const VAULT_CAPABILITIES = ['create', 'read', 'update', 'patch', 'delete', 'list', 'sudo', 'deny', 'subscribe'] as const;
@@ -70,9 +70,8 @@ function checkPath(path: string): void {
   if (typeof path !== 'string' || path === '') invalidProp('VaultPolicyDocument', 'rule path', path, 'must not be empty');
   if (path.startsWith('/')) invalidProp('VaultPolicyDocument', 'rule path', path, 'must not start with "/": Vault policy paths have no leading slash');
   // `"` and `\` would need escaping in HCL, and Terraform would read `${` and `%{` in the JSON as a template.
-  if (/["\\\s]|\$\{|%\{/.test(path)) {
-    invalidProp('VaultPolicyDocument', 'rule path', path, 'must not contain quotes, backslashes, whitespace, "${" or "%{"');
-  }
+  const syntax = checkPolicyText(path);
+  if (syntax !== undefined) invalidProp('VaultPolicyDocument', 'rule path', path, syntax);
 }
 
 function checkCapabilities(rule: VaultPolicyRule): void {

@@ -1,7 +1,7 @@
 import { VaultCapability, VaultPolicyDocument } from '../../lib/tf/vault-policy-document';
 import { userErrorOf } from '../support/user-error';
 
-const POLICY_RULE = 'must not contain quotes, backslashes, whitespace, "${" or "%{"';
+const POLICY_RULE = 'must not contain whitespace, a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax';
 
 describe('VaultPolicyDocument', () => {
   test('renders HCL sorted by path, capabilities in Vault order, comment first', () => {

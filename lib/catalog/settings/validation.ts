@@ -3,13 +3,17 @@ import { isOptionsObject, optionNames, optionProblems } from '../options';
 import {
   RuleCheck,
   checkAwsRegion,
+  checkBoolean,
+  checkHttpUrl,
   checkHttpsUrl,
   checkIamUserName,
   checkKmsAlias,
   checkLabel,
   checkNonEmpty,
+  checkPemCertificate,
   checkPositiveInteger,
   checkQuantity,
+  checkStringRecord,
   checkSubdomain,
 } from '../rules';
 import type {
@@ -56,12 +60,6 @@ class Problems {
     if (rule !== undefined) this.list.push({ row, field, value, rule });
   }
 }
-
-const checkBoolean: RuleCheck = (value) => (typeof value === 'boolean' ? undefined : 'must be true or false');
-const checkHttpUrl: RuleCheck = (value) =>
-  typeof value === 'string' && /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value) ? undefined : 'must be an http:// or https:// URL such as "https://vault.lan:8200"';
-const checkStringRecord: RuleCheck = (value) =>
-  isOptionsObject(value) && Object.values(value).every((v) => typeof v === 'string') ? undefined : 'must be an object of names to string values';
 
 /** Every rule the settings break, in declaration order; empty when they are valid. */
 export function settingsProblems(settings: unknown): SettingsProblem[] {
@@ -158,7 +156,3 @@ function checkBackend(p: Problems, row: string, backend: unknown): void {
   }
 }
 
-const checkPemCertificate: RuleCheck = (value) =>
-  typeof value === 'string' && /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n?$/.test(value)
-    ? undefined
-    : 'must be a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)';
