@@ -23,7 +23,7 @@ export class ComponentsChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ComponentsChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const { settings, store } = props.declaration;
+    const { settings, catalog, identities } = props.declaration;
     const argo: ArgoDestinationSettings = {
       project: settings.argocd.project,
       server: settings.argocd.server,
@@ -43,8 +43,10 @@ export class ComponentsChart extends Chart {
     if (components.externalSecrets) {
       this.externalSecrets = new ExternalSecretsApplication(this, 'ExternalSecrets', {
         ...argo,
-        access: store,
-        tokenRequestsForStores: props.declaration.catalog.isolation === 'namespace',
+        access: catalog.eso,
+        // ESO requests tokens for every ServiceAccount an identity logs in as, other than its own.
+        tokenRequestsForStores: identities.some(({ identity }) => identity.boundNamespaces.some((namespace) =>
+          namespace !== catalog.eso.serviceAccountNamespace || identity.serviceAccount.name !== catalog.eso.serviceAccountName)),
       });
     }
     if (components.reloader) this.reloader = new ReloaderApplication(this, 'Reloader', { ...argo });

@@ -1,6 +1,7 @@
 export * from './declaration';
 export * from './errors';
 export * from './eso-access';
+export * from './identity';
 export * from './rules';
 export * from './secret-catalog';
 export * from './settings';

@@ -1,4 +1,5 @@
-import { ESO_DEFAULTS, EsoAccessSettings, Isolation, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings } from './eso-access';
+import { ESO_DEFAULTS, EsoAccessSettings, Isolation, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings, namespaceIdentity } from './eso-access';
+import { EsoCluster, EsoIdentity, IdentityDefaults, IdentityOptions } from './identity';
 import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
@@ -15,9 +16,10 @@ export interface SecretCatalogProps {
   /** The Vault auth role ESO logs in with. @default - the store's audience, 900-second tokens */
   readonly vaultRole?: VaultRoleSettings;
   /**
-   * `cluster`: one ClusterSecretStore, ESO logs in as its own service account with one role that reads
-   * every path. `namespace`: per namespace a ServiceAccount, a SecretStore, a Vault role bound to
-   * exactly that ServiceAccount, and a policy that reads exactly the namespace's own paths. @default 'cluster'
+   * The default identity of the targets that name none. `cluster`: one ClusterSecretStore, ESO logs in
+   * as its own service account with one role that reads every path those targets read. `namespace`:
+   * per namespace a ServiceAccount, a SecretStore, a Vault role bound to exactly that ServiceAccount,
+   * and a policy that reads exactly the namespace's own paths. @default 'cluster'
    */
   readonly isolation?: Isolation;
 }
@@ -40,6 +42,20 @@ const ESO_OPTIONS = optionNames<EsoAccessSettings>({
 });
 const VAULT_ROLE_OPTIONS = optionNames<VaultRoleSettings>({ audience: true, tokenTtlSeconds: true });
 const PATH_OPTIONS = optionNames<PathOptions>({ description: true, readBy: true });
+const IDENTITY_OPTIONS = optionNames<IdentityOptions>({ store: true, serviceAccount: true, role: true, audience: true, tokenTtlSeconds: true });
+const STORE_OPTIONS = ['kind', 'name', 'namespaces', 'trust'];
+const SERVICE_ACCOUNT_OPTIONS = optionNames<NonNullable<IdentityOptions['serviceAccount']>>({ name: true, namespace: true, create: true });
+
+/** The cluster of a catalog's identities: today one, logging in at the catalog's `eso.authMountPath`. */
+const DEFAULT_CLUSTER = 'default';
+
+/** Which identity each target reads through, worked out once per state of the catalog. */
+interface IdentityIndex {
+  /** Every identity in use: the isolation shorthand's (those some target takes), then the declared ones. */
+  readonly identities: readonly EsoIdentity[];
+  readonly byTarget: ReadonlyMap<SyncTarget, EsoIdentity>;
+  readonly targets: ReadonlyMap<EsoIdentity, readonly SyncTarget[]>;
+}
 
 
 /**
@@ -52,8 +68,15 @@ export class SecretCatalog {
   public readonly vaultRole: ResolvedVaultRole;
   /** One identity for the cluster, or one per namespace. */
   public readonly isolation: Isolation;
+  /** The cluster whose ServiceAccounts log in, with its Kubernetes auth mount (`eso.authMountPath`). */
+  public readonly cluster: EsoCluster;
   private readonly _paths: VaultPath[] = [];
   private readonly _targets: SyncTarget[] = [];
+  private readonly _identities: EsoIdentity[] = [];
+  private readonly identityDefaults: IdentityDefaults;
+  /** Bumped by every declaration, so that the identity index is worked out again. */
+  private version = 0;
+  private index?: { readonly version: number; readonly value: IdentityIndex };
   private readonly _inputProblems: RowProblem[] = [];
   /** What each path may do with this catalog: record input problems and declare its targets. */
   private readonly owner: PathOwner = {
@@ -82,6 +105,53 @@ export class SecretCatalog {
       audience: vaultRole.audience ?? this.eso.audience,
       tokenTtlSeconds: vaultRole.tokenTtlSeconds ?? ESO_DEFAULTS.tokenTtlSeconds,
     };
+    this.cluster = { name: DEFAULT_CLUSTER, authMountPath: this.eso.authMountPath };
+    this.identityDefaults = {
+      mount: this.mount,
+      cluster: this.cluster,
+      audience: this.eso.audience,
+      tokenTtlSeconds: this.vaultRole.tokenTtlSeconds,
+      esoServiceAccount: { name: this.eso.serviceAccountName, namespace: this.eso.serviceAccountNamespace },
+    };
+  }
+
+  /**
+   * Declares an identity: a store (a SecretStore in each of its namespaces, or a ClusterSecretStore
+   * limited to them), the ServiceAccount it logs in as and its Vault role. Its policy reads exactly the
+   * paths of the targets that name it. `NS`, the store's namespaces, is what a target's namespace must
+   * be to name it.
+   */
+  public identity<const NS extends string>(name: string, options: IdentityOptions<NS>): EsoIdentity<NS> {
+    const row = `identity ${typeof name === 'string' && name !== '' ? name : `#${this._identities.length + 1}`}`;
+    this.reportInput(row, optionProblems(options, IDENTITY_OPTIONS, 'identity() options', false));
+    const given = (isOptionsObject(options) ? options : {}) as IdentityOptions<NS>;
+    this.reportInput(row, optionProblems(given.store, STORE_OPTIONS, 'the store options', false));
+    this.reportInput(row, optionProblems(given.serviceAccount, SERVICE_ACCOUNT_OPTIONS, 'the serviceAccount options'));
+    const identity = new EsoIdentity<NS>(name, { kind: 'declared' }, given, this.identityDefaults);
+    this._identities.push(identity);
+    this.version++;
+    return identity;
+  }
+
+  /** Every identity in use: the isolation shorthand's that some target takes, then every declared one. */
+  public get identities(): readonly EsoIdentity[] {
+    return this.identityIndex().identities;
+  }
+
+  /** The identity `target` reads through: the one it names, or the catalog's default for its namespace. */
+  public identityOf(target: SyncTarget): EsoIdentity {
+    return this.identityIndex().byTarget.get(target) ?? target.identity ?? this.defaultIdentity(target.namespace, [target.namespace]);
+  }
+
+  /** The targets that read through `identity`, in declaration order. */
+  public targetsOfIdentity(identity: EsoIdentity): readonly SyncTarget[] {
+    return this.identityIndex().targets.get(identity) ?? [];
+  }
+
+  /** The paths `identity`'s targets read, in declaration order: exactly what its policy grants. */
+  public pathsReadBy(identity: EsoIdentity): string[] {
+    const fed = new Set(this.targetsOfIdentity(identity).flatMap((t) => t.sources.map((s) => s.path.path)));
+    return this.pathNames.filter((path) => fed.has(path));
   }
 
   /** Declares a path under the mount and its keys; `keys` becomes the path's key type. */
@@ -90,13 +160,14 @@ export class SecretCatalog {
     const readBy = isOptionsObject(options) ? options.readBy : undefined;
     const declared = new VaultPath<K>(this.owner, path, keys, description as string | undefined, (readBy ?? 'eso') as PathReaders);
     this._paths.push(declared);
+    this.version++;
     const row = typeof path === 'string' && path !== '' ? path : `(path #${this._paths.length})`;
     this.reportInput(row, optionProblems(options, PATH_OPTIONS, 'path() options'));
     return declared;
   }
 
   /** Declares a Secret fed from one or more sources (`path.select()`, `path.extractAll()`). */
-  public addTarget<const T extends readonly SyncSource[]>(spec: SyncTargetSpec<T>): SyncTarget<SecretKeysOf<T>> {
+  public addTarget<const T extends readonly SyncSource[], const NS extends string = string>(spec: SyncTargetSpec<T, NS>): SyncTarget<SecretKeysOf<T>> {
     return this.declareTarget(spec, 'addTarget()') as SyncTarget<SecretKeysOf<T>>;
   }
 
@@ -104,6 +175,7 @@ export class SecretCatalog {
   private declareTarget(spec: unknown, origin: 'addTarget()' | 'syncTo()', extraKnown: readonly string[] = []): SyncTarget {
     const target = new SyncTarget(spec);
     this._targets.push(target);
+    this.version++;
     this.reportInput(target.row, [...target.inputProblems(origin, extraKnown)]);
     return target;
   }
@@ -145,15 +217,56 @@ export class SecretCatalog {
     return this.pathNames.filter((path) => fed.has(path));
   }
 
-  /** The paths the ExternalSecrets of `namespace` read, in declaration order: exactly what its policy grants in namespace isolation. */
-  public esoPathNamesOf(namespace: string): string[] {
-    const fed = new Set(this._targets.filter((t) => t.namespace === namespace).flatMap((t) => t.sources.map((s) => s.path.path)));
-    return this.pathNames.filter((path) => fed.has(path));
-  }
-
   /** The paths only operators and other tools read, in declaration order. */
   public get operatorPaths(): readonly VaultPath[] {
     return this._paths.filter((p) => p.readBy === 'operators');
+  }
+
+  /** The isolation shorthand's identity for targets without one: the cluster's, or `namespace`'s own. */
+  private defaultIdentity(namespace: string, namespaces: readonly string[]): EsoIdentity {
+    const eso = this.eso;
+    if (this.isolation === 'namespace') {
+      const names = namespaceIdentity(eso, namespace);
+      return new EsoIdentity(names.role, { kind: 'isolation', isolation: 'namespace', namespace }, {
+        store: { kind: 'SecretStore', name: names.storeName, namespaces: [namespace] },
+        serviceAccount: { name: names.serviceAccountName },
+        role: names.role,
+      }, this.identityDefaults, `${this.mount}-eso-read-${namespace}`);
+    }
+    return new EsoIdentity(eso.role, { kind: 'isolation', isolation: 'cluster' }, {
+      store: { kind: 'ClusterSecretStore', name: eso.storeName, namespaces },
+      serviceAccount: { name: eso.serviceAccountName, namespace: eso.serviceAccountNamespace },
+      role: eso.role,
+    }, this.identityDefaults, `${this.mount}-eso-read`);
+  }
+
+  private identityIndex(): IdentityIndex {
+    if (this.index?.version === this.version) return this.index.value;
+    const byTarget = new Map<SyncTarget, EsoIdentity>();
+    const targets = new Map<EsoIdentity, SyncTarget[]>();
+    const add = (target: SyncTarget, identity: EsoIdentity): void => {
+      byTarget.set(target, identity);
+      const list = targets.get(identity);
+      if (list) list.push(target);
+      else targets.set(identity, [target]);
+    };
+    const shorthand: EsoIdentity[] = [];
+    const undeclared = this._targets.filter((t) => t.identity === undefined);
+    if (this.isolation === 'namespace') {
+      for (const namespace of [...new Set(undeclared.map((t) => t.namespace))].sort()) {
+        const identity = this.defaultIdentity(namespace, [namespace]);
+        shorthand.push(identity);
+        for (const target of undeclared.filter((t) => t.namespace === namespace)) add(target, identity);
+      }
+    } else if (undeclared.length > 0) {
+      const identity = this.defaultIdentity('', [...new Set(undeclared.map((t) => t.namespace))].sort());
+      shorthand.push(identity);
+      for (const target of undeclared) add(target, identity);
+    }
+    for (const target of this._targets) if (target.identity !== undefined) add(target, target.identity);
+    const value: IdentityIndex = { identities: [...shorthand, ...this._identities], byTarget, targets };
+    this.index = { version: this.version, value };
+    return value;
   }
 
   /** Every rule the catalog breaks, in declaration order; empty when it is valid. Settings are checked by `validateDeclaration`. */

@@ -1,4 +1,5 @@
 import type { Isolation, ResolvedEsoAccess, ResolvedVaultRole } from './eso-access';
+import type { EsoIdentity, StoreTrust } from './identity';
 import {
   LABEL_RULE,
   RuleCheck,
@@ -16,7 +17,7 @@ import {
   pathRules,
 } from './rules';
 import { CatalogIssue, catalogIssue } from './errors';
-import type { InputProblem } from './options';
+import { InputProblem, isOptionsObject, optionProblems } from './options';
 import { CREATION_POLICIES, DELETION_POLICIES, type SyncTarget } from './sync-target';
 import type { SourcePath } from './sources';
 import type { VaultPath } from './vault-path';
@@ -43,6 +44,10 @@ export interface CatalogContents {
   readonly vaultRole: ResolvedVaultRole;
   readonly paths: readonly VaultPath[];
   readonly targets: readonly SyncTarget[];
+  /** Every identity in use: the isolation shorthand's and the declared ones. */
+  readonly identities: readonly EsoIdentity[];
+  identityOf(target: SyncTarget): EsoIdentity;
+  targetsOfIdentity(identity: EsoIdentity): readonly SyncTarget[];
 }
 
 /**
@@ -56,6 +61,7 @@ export function validateCatalog(catalog: CatalogContents, inputProblems: readonl
   checkAccess(list, catalog);
   checkPaths(list, catalog);
   checkTargets(list, catalog);
+  checkIdentities(list, catalog);
   return list.issues;
 }
 
@@ -76,8 +82,6 @@ function checkAccess(list: IssueList, catalog: CatalogContents): void {
   const { eso, vaultRole } = catalog;
   if (catalog.isolation !== 'cluster' && catalog.isolation !== 'namespace') {
     list.add('catalog', 'isolation', catalog.isolation, 'must be "cluster" (one ClusterSecretStore) or "namespace" (a SecretStore, ServiceAccount, Vault role and policy per namespace)');
-  } else if (catalog.isolation === 'namespace' && checkLabel(`${eso.role}-x`) !== undefined) {
-    list.add('store', 'role', eso.role, 'must be a DNS-1123 label in namespace isolation, where each namespace gets the role "<role>-<namespace>"');
   }
   if (!isSubdomain(eso.storeName)) list.add('store', 'storeName', eso.storeName, SUBDOMAIN_RULE);
   const rule = (field: string, value: unknown, check: RuleCheck): void => {
@@ -152,6 +156,7 @@ function checkTargets(list: IssueList, catalog: CatalogContents): void {
   const writers = new Map<string, SyncTarget>();
   const externalSecrets = new Map<string, SyncTarget>();
   const declared: ReadonlySet<SourcePath> = new Set(catalog.paths);
+  const ownIdentities = new Set(catalog.identities);
   for (const target of catalog.targets) {
     const row = target.row;
     if (!isSubdomain(target.name)) list.add(row, 'name', target.name, SUBDOMAIN_RULE);
@@ -169,6 +174,17 @@ function checkTargets(list: IssueList, catalog: CatalogContents): void {
     }
     checkSources(list, row, target, declared);
     checkTemplate(list, row, target);
+    if (target.identity !== undefined) {
+      const identity = target.identity;
+      if (!ownIdentities.has(identity)) {
+        list.add(row, 'identity', identity.name, 'is not an identity of this catalog: declare it with this catalog\'s identity()');
+      } else if (!identity.serves(target.namespace)) {
+        const namespaces = Array.isArray(identity.store.namespaces) ? identity.store.namespaces.map((n) => `"${n}"`).join(', ') : '';
+        const serves = namespaces === '' ? 'its store serves no namespace'
+          : identity.store.kind === 'ClusterSecretStore' ? `its ClusterSecretStore's conditions admit ${namespaces} only` : `its SecretStore is in ${namespaces} only`;
+        list.add(row, 'identity', identity.name, `cannot serve namespace "${target.namespace}": ${serves}; add the namespace to its store, or name another identity`);
+      }
+    }
 
     const id = `${target.namespace}/${target.name}`;
     const writer = writers.get(id);
@@ -315,5 +331,114 @@ function checkTemplate(list: IssueList, row: string, target: SyncTarget): void {
   }
   for (const key of Object.keys(target.templateData ?? {})) {
     if (!SECRET_KEY.test(key)) list.add(row, 'template key', key, KEY_RULE);
+  }
+}
+
+const STORE_KINDS = ['SecretStore', 'ClusterSecretStore'];
+
+/**
+ * Every identity: its own fields, then what identities must not share (a name, a policy, a role in
+ * one auth mount, a store), the ServiceAccounts they write, and that each is used. A declared identity
+ * that no target reads through would get a policy that reads nothing.
+ */
+function checkIdentities(list: IssueList, catalog: CatalogContents): void {
+  const names = new Map<string, EsoIdentity>();
+  const policies = new Map<string, EsoIdentity>();
+  const roles = new Map<string, EsoIdentity>();
+  const stores = new Map<string, EsoIdentity>();
+  const accounts = new Map<string, { identity: EsoIdentity; create: boolean }>();
+  const esoOwn = `${catalog.eso.serviceAccountNamespace}/${catalog.eso.serviceAccountName}`;
+  for (const identity of catalog.identities) {
+    const row = identity.row;
+    const declared = identity.origin.kind === 'declared';
+    const check = (field: string, value: unknown, rule: RuleCheck): boolean => {
+      const broken = rule(value);
+      if (broken !== undefined) list.add(row, field, value, broken);
+      return broken === undefined;
+    };
+    const first = (map: Map<string, EsoIdentity>, key: string, field: string, value: unknown, what: string): void => {
+      const earlier = map.get(key);
+      if (earlier) list.add(row, field, value, `is already ${what} of ${earlier.row}: give one of them another`);
+      else map.set(key, identity);
+    };
+    if (declared) check('name', identity.name, checkLabel);
+    first(names, String(identity.name), 'name', identity.name, 'the name');
+    if (!declared) {
+      // The shorthand's fields are the catalog's eso settings, reported as such by checkAccess.
+      first(policies, identity.policyName, 'policy', identity.policyName, 'the policy');
+      first(roles, `${identity.cluster.authMountPath}\u0000${identity.role}`, 'role', identity.role, 'the role');
+      first(stores, storeKey(identity, identity.store.namespaces[0] ?? ''), 'store', identity.store.name, 'the store');
+      continue;
+    }
+    first(policies, identity.policyName, 'policy', identity.policyName, 'the policy');
+    const { store, serviceAccount: account } = identity;
+    const kindKnown = STORE_KINDS.includes(store.kind);
+    if (!kindKnown) list.add(row, 'store.kind', store.kind, 'must be "SecretStore" (one in each of its namespaces) or "ClusterSecretStore" (limited to its namespaces)');
+    check('store.name', store.name, checkSubdomain);
+    const namespaces = Array.isArray(store.namespaces) ? store.namespaces : [];
+    if (!Array.isArray(store.namespaces) || namespaces.length === 0) {
+      list.add(row, 'store.namespaces', store.namespaces, 'must name at least one namespace, such as ["media"]');
+    }
+    for (const namespace of namespaces) check('store.namespace', namespace, checkLabel);
+    if (kindKnown) for (const namespace of store.kind === 'SecretStore' ? namespaces : ['']) first(stores, storeKey(identity, namespace), 'store', store.name, 'the store');
+    checkTrust(list, row, store.kind, store.trust);
+
+    check('serviceAccount.name', account.name, checkSubdomain);
+    if (store.kind === 'SecretStore' && account.namespace !== undefined) {
+      list.add(row, 'serviceAccount.namespace', account.namespace, 'must not be set for a SecretStore: it logs in as the ServiceAccount of that name in each of its namespaces');
+    } else if (store.kind === 'ClusterSecretStore') {
+      check('serviceAccount.namespace', account.namespace, checkLabel);
+    }
+    if (typeof account.create !== 'boolean') list.add(row, 'serviceAccount.create', account.create, 'must be true or false');
+    else if (account.create && account.name === 'default') {
+      list.add(row, 'serviceAccount.create', true, 'would write the namespace\'s own "default" ServiceAccount, which every pod without one runs as: set create: false to log in as the existing one');
+    }
+    for (const namespace of store.kind === 'SecretStore' ? namespaces : [account.namespace ?? '']) {
+      const key = `${namespace}/${account.name}`;
+      if (account.create && key === esoOwn) {
+        list.add(row, 'serviceAccount.create', true, `would write ESO's own ServiceAccount ${key}, which its chart creates: set create: false`);
+        continue;
+      }
+      const earlier = accounts.get(key);
+      if (earlier && earlier.create !== account.create) {
+        list.add(row, 'serviceAccount.create', account.create,
+          `contradicts ${earlier.identity.row}, which says create: ${earlier.create} for the same ServiceAccount ${key}: say the same in both`);
+      } else if (!earlier) {
+        accounts.set(key, { identity, create: account.create });
+      }
+    }
+
+    if (check('role', identity.role, checkVaultRoleName)) first(roles, `${identity.cluster.authMountPath}\u0000${identity.role}`, 'role', identity.role, 'the role');
+    check('audience', identity.audience, checkAudience);
+    const ttl = checkPositiveInteger(identity.tokenTtlSeconds);
+    if (ttl !== undefined) list.add(row, 'tokenTtlSeconds', identity.tokenTtlSeconds, `${ttl} (seconds)`);
+    if (catalog.targetsOfIdentity(identity).length === 0) {
+      list.add(row, 'targets', [], 'must be named by at least one target: its policy would read nothing; name it in a target\'s identity, or remove it');
+    }
+  }
+}
+
+/** What makes a store unique: its kind, its namespace (a SecretStore's) and its name. */
+function storeKey(identity: EsoIdentity, namespace: string): string {
+  return identity.store.kind === 'SecretStore' ? `SecretStore ${namespace}/${identity.store.name}` : `ClusterSecretStore ${identity.store.name}`;
+}
+
+function checkTrust(list: IssueList, row: string, kind: string, trust: StoreTrust | undefined): void {
+  if (trust === undefined || trust === 'system') return;
+  const ref = isOptionsObject(trust) ? (trust as Record<string, unknown>).secret ?? (trust as Record<string, unknown>).configMap : undefined;
+  const keys = isOptionsObject(trust) ? Object.keys(trust) : [];
+  if (!isOptionsObject(ref) || keys.length !== 1) {
+    list.add(row, 'store.trust', trust, 'must be "system", { secret: { name, key?, namespace? } } or { configMap: { name, key?, namespace? } }');
+    return;
+  }
+  const field = `store.trust.${keys[0]}`;
+  for (const problem of optionProblems(ref, ['name', 'key', 'namespace'], field)) list.add(row, problem.field, problem.value, problem.rule);
+  const { name, key, namespace } = ref as { name?: unknown; key?: unknown; namespace?: unknown };
+  if (checkSubdomain(name) !== undefined) list.add(row, `${field}.name`, name, SUBDOMAIN_RULE);
+  if (key !== undefined && (typeof key !== 'string' || !SECRET_KEY.test(key))) list.add(row, `${field}.key`, key, KEY_RULE);
+  if (kind === 'SecretStore' && namespace !== undefined) {
+    list.add(row, `${field}.namespace`, namespace, 'must not be set for a SecretStore: ESO reads the CA from the store\'s own namespace only');
+  } else if (kind === 'ClusterSecretStore' && checkLabel(namespace) !== undefined) {
+    list.add(row, `${field}.namespace`, namespace, `${LABEL_RULE}: a ClusterSecretStore must name the namespace of its CA`);
   }
 }

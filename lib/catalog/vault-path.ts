@@ -16,8 +16,8 @@ export interface KeySelection<S extends string, R extends Renames<S>> {
 }
 
 /** Options of a Secret fed from one path alone: a selection plus the target's own settings. */
-export type PathTargetOptions<S extends string, R extends Renames<S>, SK extends string> =
-  KeySelection<S, R> & SyncTargetOptions<SK>;
+export type PathTargetOptions<S extends string, R extends Renames<S>, SK extends string, NS extends string = string> =
+  KeySelection<S, R> & SyncTargetOptions<SK, NS>;
 
 /**
  * What a path needs from the catalog that declares it: somewhere to record what is wrong with its
@@ -81,10 +81,10 @@ export class VaultPath<K extends string = string> {
   }
 
   /** Declares a Secret fed from this path alone; `keys` and `renames` select as in {@link select}. */
-  public syncTo<const S extends K = K, const R extends Renames<S> = {}>(
-    options: PathTargetOptions<S, R, RenamedKeys<S, R>>,
+  public syncTo<const S extends K = K, const R extends Renames<S> = {}, const NS extends string = string>(
+    options: PathTargetOptions<S, R, RenamedKeys<S, R>, NS>,
   ): SyncTarget<RenamedKeys<S, R>> {
-    const { keys, renames, ...target } = (isOptionsObject(options) ? options : {}) as PathTargetOptions<S, R, RenamedKeys<S, R>>;
+    const { keys, renames, ...target } = (isOptionsObject(options) ? options : {}) as PathTargetOptions<S, R, RenamedKeys<S, R>, NS>;
     const source = this.select<S, R>({ keys, renames } as KeySelection<S, R>);
     const declared = this.owner.declareTarget({ ...target, sources: [source] }, 'syncTo()', SELECTION_OPTIONS);
     if (!isOptionsObject(options)) {

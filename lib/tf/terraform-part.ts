@@ -1,32 +1,18 @@
 import { copyFileSync, existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Manifest } from 'cdktf';
-import { type ResolvedDeclaration, namespaceIdentity } from '../catalog';
+import type { ResolvedDeclaration } from '../catalog';
 import { type OutputPart, assertConstructsValid } from '../synth';
 import { KmsUnsealStack } from './kms-unseal-stack';
+import { vaultStackProps } from './private/catalog-mapping';
 import { TERRAFORM_STACKS } from './stack-names';
 import { VaultStack } from './vault-stack';
 
 /** Adds both stacks of the validated declaration to `app`. */
 export function addTerraformStacks(app: App, declaration: ResolvedDeclaration): { vault: VaultStack; kmsUnseal?: KmsUnsealStack } {
-  const { catalog, settings } = declaration;
+  const { settings } = declaration;
   const backend = settings.terraform.stateBackend;
-  const vault = new VaultStack(app, TERRAFORM_STACKS.vault, {
-    mount: catalog.mount,
-    esoReadPaths: catalog.esoPathNames,
-    access: catalog.eso,
-    vaultRole: catalog.vaultRole,
-    kubernetesHost: settings.vault.kubernetesHost,
-    kubernetesCaCert: settings.vault.kubernetesCaCert,
-    maxVersions: settings.vault.kvMaxVersions,
-    namespaceReaders: catalog.isolation === 'namespace'
-      ? catalog.namespaces.map((namespace) => {
-        const identity = namespaceIdentity(catalog.eso, namespace);
-        return { namespace, paths: catalog.esoPathNamesOf(namespace), role: identity.role, serviceAccountName: identity.serviceAccountName };
-      })
-      : undefined,
-    backend,
-  });
+  const vault = new VaultStack(app, TERRAFORM_STACKS.vault, { ...vaultStackProps(declaration), backend });
   const { kms } = settings;
   const kmsUnseal = kms === undefined ? undefined : new KmsUnsealStack(app, TERRAFORM_STACKS.kmsUnseal, {
     region: kms.region,

@@ -11,7 +11,7 @@ function messages(declare: (catalog: Untyped) => void, props: Untyped = { mount:
   return catalog.validate().map((issue) => issue.message);
 }
 
-const TARGET_OPTIONS = 'name, namespace, externalSecretName, creationPolicy, deletionPolicy, refreshInterval, allowZeroRefreshInterval, reloaderMatch, type, labels, annotations, template, templateMergePolicy';
+const TARGET_OPTIONS = 'name, namespace, identity, externalSecretName, creationPolicy, deletionPolicy, refreshInterval, allowZeroRefreshInterval, reloaderMatch, type, labels, annotations, template, templateMergePolicy';
 
 describe('strict input for JavaScript callers', () => {
   test('each list of known option names is checked against its interface by the compiler', () => {
@@ -125,7 +125,7 @@ describe('strict input for JavaScript callers', () => {
       'settings: the settings undefined must be an object',
     ]);
     const resolved = resolveDeclaration({ catalog, settings: { ...FIXTURE_SETTINGS, vault: { namespace: 'secrets', releaseName: 'bao' } } });
-    expect(resolved.store.server).toBe('https://bao.secrets.svc:8200');
+    expect(resolved.identities.map((i) => i.server)).toStrictEqual(['https://bao.secrets.svc:8200']);
     expect(resolved.settings.kms).toStrictEqual({
       region: 'us-east-1', alias: 'alias/vault-unseal', iamUserName: 'vault-unseal', secretName: 'vault-aws-kms', secretNamespace: 'secrets',
     });

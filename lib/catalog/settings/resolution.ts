@@ -51,6 +51,8 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
       kubernetesCaCert: vault.kubernetesCaCert,
       kvMaxVersions: vault.kvMaxVersions ?? SETTINGS_DEFAULTS.vault.kvMaxVersions,
       tlsSecretName,
+      plainHttp: (vault.address ?? serviceUrl).startsWith('http://'),
+      storeTrust: vault.tls?.storeTrust ?? 'tlsSecret',
       port,
       serviceUrl,
       address: vault.address ?? serviceUrl,

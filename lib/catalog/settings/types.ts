@@ -28,13 +28,24 @@ export interface VaultIngressSettings {
 /** How Vault serves its API. */
 export interface VaultTlsSettings {
   /**
-   * Serve plain HTTP. Root and operator tokens, ESO's service account JWT and every secret value then
-   * travel in clear text, and the store's address becomes `http://`. @default false
+   * Plain HTTP, the explicit opt-in: Vault serves it (in the cluster), or an `http://` address is
+   * accepted (outside it). Root and operator tokens, ESO's service account JWT and every secret value
+   * then travel in clear text, and the stores' address is `http://`. @default false
    */
   readonly disabled?: boolean;
   /** `kubernetes.io/tls` Secret in Vault's namespace with `tls.crt`, `tls.key` and `ca.crt` (cert-manager's layout). @default 'vault-tls' */
   readonly secretName?: string;
+  /**
+   * How the stores verify Vault's certificate, where an identity's store does not say (`store.trust`).
+   * `tlsSecret`: the `ca.crt` of `secretName` (a ClusterSecretStore reads the Secret in Vault's
+   * namespace, a SecretStore the ConfigMap `<secretName>-ca` in its own namespace). `system`: the CAs of
+   * ESO's image, no caProvider, for a Vault with a publicly trusted certificate. @default 'tlsSecret'
+   */
+  readonly storeTrust?: StoreTrustDefault;
 }
+
+/** How the stores verify Vault's certificate by default: the CA of Vault's TLS Secret, or the system CAs. */
+export type StoreTrustDefault = 'tlsSecret' | 'system';
 /** Where Vault runs and how it is installed, and Vault's own configuration. */
 export interface VaultSettings {
   /**
@@ -164,6 +175,10 @@ export interface ResolvedVault {
   readonly kvMaxVersions: number;
   /** The TLS Secret Vault serves, or undefined for plain HTTP. */
   readonly tlsSecretName?: string;
+  /** Whether the stores reach Vault over plain HTTP (`tls.disabled`, the explicit opt-in). */
+  readonly plainHttp: boolean;
+  /** How the stores verify Vault's certificate where an identity's store does not say. */
+  readonly storeTrust: StoreTrustDefault;
   /** Vault's API port, as the chart's Service exposes it. */
   readonly port: number;
   /** Vault's address inside the cluster, derived from the release, namespace and TLS. */

@@ -37,7 +37,7 @@ const VAULT_OPTIONS = optionNames<VaultSettings>({
   kubernetesCaCert: true, kvMaxVersions: true,
 });
 const INGRESS_OPTIONS = optionNames<VaultIngressSettings>({ host: true, className: true, tlsSecretName: true, annotations: true });
-const TLS_OPTIONS = optionNames<VaultTlsSettings>({ disabled: true, secretName: true });
+const TLS_OPTIONS = optionNames<VaultTlsSettings>({ disabled: true, secretName: true, storeTrust: true });
 const ARGOCD_OPTIONS = optionNames<ArgoCdSettings>({ project: true, server: true, namespace: true });
 const TERRAFORM_OPTIONS = optionNames<TerraformSettings>({ stateBackend: true });
 const LOCAL_OPTIONS = optionNames<LocalStateBackend>({ kind: true, path: true });
@@ -118,6 +118,18 @@ export function settingsProblems(settings: unknown): SettingsProblem[] {
       if (tls.disabled === true && tls.secretName !== undefined) {
         p.list.push({ row: 'settings.vault.tls', field: 'secretName', value: tls.secretName, rule: 'is served only with TLS on: remove it, or remove disabled: true' });
       }
+      if (tls.storeTrust !== undefined && tls.storeTrust !== 'tlsSecret' && tls.storeTrust !== 'system') {
+        p.list.push({ row: 'settings.vault.tls', field: 'storeTrust', value: tls.storeTrust, rule: 'must be "tlsSecret" (the CA of Vault\'s TLS Secret) or "system" (the CAs of ESO\'s image)' });
+      } else if (tls.storeTrust !== undefined && tls.disabled === true) {
+        p.list.push({ row: 'settings.vault.tls', field: 'storeTrust', value: tls.storeTrust, rule: 'has no effect over plain HTTP: remove it, or remove disabled: true' });
+      }
+      if (tls.disabled === true && typeof vault.address === 'string' && vault.address.startsWith('https://')) {
+        p.list.push({ row: 'settings.vault.tls', field: 'disabled', value: true, rule: `contradicts the https:// address ${JSON.stringify(vault.address)}: remove it` });
+      }
+    }
+    if (typeof vault.address === 'string' && vault.address.startsWith('http://') && (vault.tls as { disabled?: unknown } | undefined)?.disabled !== true) {
+      p.list.push({ row: 'settings.vault', field: 'address', value: vault.address,
+        rule: 'is plain HTTP, where ESO\'s token and every secret value cross the network in clear text: use https://, or opt in with tls: { disabled: true } (docs/security.md)' });
     }
   }
 
