@@ -9,6 +9,7 @@ import { type Isolation, SecretCatalog } from '../../lib/catalog';
 import { manifestsPart } from '../../lib/k8s';
 import { synthOutputs } from '../../lib/synth';
 import { FIXTURE_SETTINGS } from '../support/fixtures';
+import { identityFixtureCatalog } from '../support/identity-fixtures';
 import { goTool } from './support/engines';
 
 const ROOT = join(__dirname, '..', '..');
@@ -23,11 +24,13 @@ function validate(dir: string): { code: number | null; out: string } {
   return { code: run.status, out: run.stdout + run.stderr };
 }
 
-function synth(isolation: Isolation): string {
+function synth(isolation: Isolation | 'identities'): string {
   const root = mkdtempSync(join(tmpdir(), 'homelab-secrets-validate-'));
-  const catalog = new SecretCatalog({ mount: 'kv', isolation });
-  catalog.path('apps/db', ['password']).syncTo({ name: 'db', namespace: 'web' });
-  catalog.path('apps/queue', ['url']).syncTo({ name: 'queue', namespace: 'jobs', externalSecretName: 'queue-es', creationPolicy: 'Orphan', deletionPolicy: 'Delete' });
+  const catalog = isolation === 'identities' ? identityFixtureCatalog() : new SecretCatalog({ mount: 'kv', isolation });
+  if (isolation !== 'identities') {
+    catalog.path('apps/db', ['password']).syncTo({ name: 'db', namespace: 'web' });
+    catalog.path('apps/queue', ['url']).syncTo({ name: 'queue', namespace: 'jobs', externalSecretName: 'queue-es', creationPolicy: 'Orphan', deletionPolicy: 'Delete' });
+  }
   synthOutputs({ catalog, settings: FIXTURE_SETTINGS }, [manifestsPart(join(root, 'manifests'), [componentApplications()])]);
   return root;
 }
@@ -50,6 +53,14 @@ maybe('npm run validate', () => {
     const result = validate(join(root, 'manifests'));
     expect(result.code).toBe(0);
     expect(result.out).toContain('validate: all 7 objects of CRD kinds valid against schemas/ (strict); 2 ServiceAccounts skipped: their schema is Kubernetes\' own, a download');
+  });
+
+  test('with identities validates every store and ExternalSecret: several SecretStores in a namespace, two ClusterSecretStores', () => {
+    const root = synth('identities');
+    roots.push(root);
+    const result = validate(join(root, 'manifests'));
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('validate: all 19 objects of CRD kinds valid against schemas/ (strict); 4 ServiceAccounts skipped: their schema is Kubernetes\' own, a download');
   });
 
   test('refuses a misspelt field, strictly', () => {
