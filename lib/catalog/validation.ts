@@ -368,6 +368,10 @@ function checkIdentities(list: IssueList, catalog: CatalogContents): void {
       first(policies, identity.policyName, 'policy', identity.policyName, 'the policy');
       first(roles, `${identity.cluster.authMountPath}\u0000${identity.role}`, 'role', identity.role, 'the role');
       first(stores, storeKey(identity, identity.store.namespaces[0] ?? ''), 'store', identity.store.name, 'the store');
+      for (const namespace of identity.boundNamespaces) {
+        const key = `${namespace}/${identity.serviceAccount.name}`;
+        if (!accounts.has(key)) accounts.set(key, { identity, create: identity.serviceAccount.create });
+      }
       continue;
     }
     first(policies, identity.policyName, 'policy', identity.policyName, 'the policy');

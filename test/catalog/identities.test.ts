@@ -155,6 +155,16 @@ describe('identities', () => {
     ]);
   });
 
+  test('a declared identity that says a ServiceAccount the shorthand writes exists is told so', () => {
+    expect(messages((c) => {
+      const special = c.identity('special', { store: { kind: 'SecretStore', namespaces: ['web'] }, serviceAccount: { name: 'vault-backend', create: false } });
+      c.path('a/x', ['k']).syncTo({ name: 'x', namespace: 'web' });
+      c.path('a/y', ['k']).syncTo({ name: 'y', namespace: 'web', identity: special });
+    }, { mount: 'kv', isolation: 'namespace' })).toStrictEqual([
+      'identity special: serviceAccount.create false contradicts identity external-secrets-web, which says create: true for the same ServiceAccount web/vault-backend: say the same in both',
+    ]);
+  });
+
   test('a store names what it trusts, and the settings decide for the others: the CA of Vault\'s TLS Secret, or the system CAs', () => {
     // GIVEN one identity per kind of trust
     const catalog = new SecretCatalog({ mount: 'kv' });
