@@ -1,5 +1,5 @@
 import { ESO_DEFAULTS, EsoAccessSettings, Isolation, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings, namespaceIdentity } from './eso-access';
-import { EsoCluster, EsoIdentity, IdentityDefaults, IdentityOptions } from './identity';
+import { ClusterStoreOptions, EsoCluster, EsoIdentity, IdentityDefaults, IdentityOptions, NamespacedStoreOptions } from './identity';
 import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
@@ -43,7 +43,7 @@ const ESO_OPTIONS = optionNames<EsoAccessSettings>({
 const VAULT_ROLE_OPTIONS = optionNames<VaultRoleSettings>({ audience: true, tokenTtlSeconds: true });
 const PATH_OPTIONS = optionNames<PathOptions>({ description: true, readBy: true });
 const IDENTITY_OPTIONS = optionNames<IdentityOptions>({ store: true, serviceAccount: true, role: true, audience: true, tokenTtlSeconds: true });
-const STORE_OPTIONS = ['kind', 'name', 'namespaces', 'trust'];
+const STORE_OPTIONS = optionNames<NamespacedStoreOptions | ClusterStoreOptions>({ kind: true, name: true, namespaces: true, trust: true });
 const SERVICE_ACCOUNT_OPTIONS = optionNames<NonNullable<IdentityOptions['serviceAccount']>>({ name: true, namespace: true, create: true });
 
 /** The cluster of a catalog's identities: today one, logging in at the catalog's `eso.authMountPath`. */

@@ -1,5 +1,5 @@
 import type { Isolation, ResolvedEsoAccess, ResolvedVaultRole } from './eso-access';
-import type { EsoIdentity, StoreTrust } from './identity';
+import type { CaReference, EsoIdentity, StoreTrust } from './identity';
 import {
   LABEL_RULE,
   RuleCheck,
@@ -17,7 +17,7 @@ import {
   pathRules,
 } from './rules';
 import { CatalogIssue, catalogIssue } from './errors';
-import { InputProblem, isOptionsObject, optionProblems } from './options';
+import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { CREATION_POLICIES, DELETION_POLICIES, type SyncTarget } from './sync-target';
 import type { SourcePath } from './sources';
 import type { VaultPath } from './vault-path';
@@ -335,6 +335,7 @@ function checkTemplate(list: IssueList, row: string, target: SyncTarget): void {
 }
 
 const STORE_KINDS = ['SecretStore', 'ClusterSecretStore'];
+const CA_REFERENCE_OPTIONS = optionNames<CaReference>({ name: true, key: true, namespace: true });
 
 /**
  * Every identity: its own fields, then what identities must not share (a name, a policy, a role in
@@ -436,7 +437,7 @@ function checkTrust(list: IssueList, row: string, kind: string, trust: StoreTrus
     return;
   }
   const field = `store.trust.${keys[0]}`;
-  for (const problem of optionProblems(ref, ['name', 'key', 'namespace'], field)) list.add(row, problem.field, problem.value, problem.rule);
+  for (const problem of optionProblems(ref, CA_REFERENCE_OPTIONS, field)) list.add(row, problem.field, problem.value, problem.rule);
   const { name, key, namespace } = ref as { name?: unknown; key?: unknown; namespace?: unknown };
   if (checkSubdomain(name) !== undefined) list.add(row, `${field}.name`, name, SUBDOMAIN_RULE);
   if (key !== undefined && (typeof key !== 'string' || !SECRET_KEY.test(key))) list.add(row, `${field}.key`, key, KEY_RULE);
