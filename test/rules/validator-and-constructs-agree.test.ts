@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { App } from 'cdk8s';
-import { App as TerraformApp } from 'cdktf';
+import { Testing } from 'cdktf';
 import { componentApplications } from '../../lib/argocd';
-import { type Declaration, type PlatformSettings, SecretCatalog, resolveDeclaration, validateDeclaration } from '../../lib/catalog';
+import { CatalogValidationError, type Declaration, type PlatformSettings, type ResolvedDeclaration, SecretCatalog, resolveDeclaration, validateDeclaration } from '../../lib/catalog';
 import { renderSecretsDoc } from '../../lib/docs';
 import { addEsoCharts } from '../../lib/k8s';
 import { assertConstructsValid } from '../../lib/synth';
@@ -44,9 +42,11 @@ function catalog(isolation: 'cluster' | 'namespace', props: object = {}, declare
   return c;
 }
 
+/** Settings without a KMS key: no KMS stack to render for the fields that do not reach it. */
+const NO_KMS: PlatformSettings = { vault: FIXTURE_SETTINGS.vault };
 const withSettings = (settings: PlatformSettings): Declaration => ({ catalog: catalog('cluster'), settings });
-const withVault = (vault: object): Declaration => withSettings({ ...FIXTURE_SETTINGS, vault: { ...FIXTURE_SETTINGS.vault, ...vault } });
-const inCatalog = (c: SecretCatalog): Declaration => ({ catalog: c, settings: FIXTURE_SETTINGS });
+const withVault = (vault: object): Declaration => withSettings({ ...NO_KMS, vault: { ...NO_KMS.vault, ...vault } });
+const inCatalog = (c: SecretCatalog): Declaration => ({ catalog: c, settings: NO_KMS });
 
 /** One target per value, each with the value as `option` (and a unique name unless the option is the name). */
 const targets = (isolation: 'cluster' | 'namespace', option: string) => (values: readonly unknown[]): Declaration =>
@@ -71,83 +71,94 @@ const FIELDS: readonly Field[] = [
     { name: `${isolation}: vaultRole.tokenTtlSeconds`, reach: ['terraform'], one: (v) => inCatalog(catalog(isolation, { vaultRole: { tokenTtlSeconds: v } })) },
   ]),
   ...(['SecretStore', 'ClusterSecretStore'] as const).flatMap((kind): Field[] => {
-    /** A catalog with one declared identity of `kind`, changed by `change`, that the target `x` in `apps` reads through. */
-    const withIdentity = (change: (options: any) => any, name = 'probe'): Declaration => inCatalog(catalog('cluster', {}, (c) => {
-      const options = change({ store: { kind, namespaces: ['apps'] }, ...(kind === 'ClusterSecretStore' ? { serviceAccount: { name: 'probe', namespace: 'eso' } } : {}) });
-      c.path('apps/probe', ['k']).syncTo({ name: 'x', namespace: 'apps', identity: c.identity(name, options) } as never);
-    }));
+    /**
+     * One declared identity of `kind` per value, each with `change` applied, in a namespace of its own
+     * (`ns-<i>`), named `probe-<i>`, read through by the target `x` of that namespace.
+     */
+    const withIdentities = (values: readonly unknown[], change: (options: any, v: any) => any, at: (v: any, i: number) => { name?: string; namespace?: string } = () => ({})) =>
+      inCatalog(catalog('cluster', {}, (c) => values.forEach((v, i) => {
+        const { name = `probe-${i}`, namespace = `ns-${i}` } = at(v, i);
+        const base = { store: { kind, namespaces: [namespace] }, ...(kind === 'ClusterSecretStore' ? { serviceAccount: { name: 'probe', namespace: 'eso' } } : {}) };
+        c.path(`apps/probe-${i}`, ['k']).syncTo({ name: 'x', namespace, identity: c.identity(name, change(base, v)) } as never);
+      })));
+    const field = (name: string, reach: readonly Reach[], change: (options: any, v: any) => any, at?: (v: any, i: number) => { name?: string; namespace?: string }): Field =>
+      ({ name: `${kind} identity ${name}`, reach, many: (vs) => withIdentities(vs, change, at) });
+    const trust = (t: (v: any) => object) => (o: any, v: any) => ({ ...o, store: { ...o.store, trust: t(v) } });
+    const caNamespace = kind === 'ClusterSecretStore' ? 'certs' : undefined;
     return [
-      { name: `${kind} identity name`, reach: ALL, one: (v) => withIdentity((o) => o, v) },
-      { name: `${kind} identity store.name`, reach: ALL, one: (v) => withIdentity((o) => ({ ...o, store: { ...o.store, name: v } })) },
-      { name: `${kind} identity store namespace`, reach: ALL, one: (v) => inCatalog(catalog('cluster', {}, (c) => {
-        c.path('apps/probe', ['k']).syncTo({ name: 'x', namespace: v, identity: c.identity('probe', { store: { kind, namespaces: [v] } }) } as never);
-      })) },
-      { name: `${kind} identity serviceAccount.name`, reach: ALL, one: (v) => withIdentity((o) => ({ ...o, serviceAccount: { ...o.serviceAccount, name: v } })) },
-      { name: `${kind} identity serviceAccount.namespace`, reach: ALL, one: (v) => withIdentity((o) => ({ ...o, serviceAccount: { name: 'probe', namespace: v } })) },
-      { name: `${kind} identity role`, reach: ALL, one: (v) => withIdentity((o) => ({ ...o, role: v })) },
-      { name: `${kind} identity audience`, reach: ALL, one: (v) => withIdentity((o) => ({ ...o, audience: v })) },
-      { name: `${kind} identity tokenTtlSeconds`, reach: ['terraform'], one: (v) => withIdentity((o) => ({ ...o, tokenTtlSeconds: v })) },
-      { name: `${kind} identity trust`, reach: ['manifests'], one: (v) => withIdentity((o) => ({ ...o, store: { ...o.store, trust: v } })) },
-      { name: `${kind} identity trust.secret.name`, reach: ['manifests'], one: (v) => withIdentity((o) => ({ ...o, store: { ...o.store, trust: { secret: { name: v, namespace: kind === 'ClusterSecretStore' ? 'certs' : undefined } } } })) },
-      { name: `${kind} identity trust.configMap.key`, reach: ['manifests'], one: (v) => withIdentity((o) => ({ ...o, store: { ...o.store, trust: { configMap: { name: 'ca', key: v, namespace: kind === 'ClusterSecretStore' ? 'certs' : undefined } } } })) },
-      { name: `${kind} identity trust.configMap.namespace`, reach: ['manifests'], one: (v) => withIdentity((o) => ({ ...o, store: { ...o.store, trust: { configMap: { name: 'ca', namespace: v } } } })) },
+      field('name', ALL, (o) => o, (v) => ({ name: v })),
+      field('store.name', ALL, (o, v) => ({ ...o, store: { ...o.store, name: v } })),
+      field('store namespace', ALL, (o) => o, (v) => ({ namespace: v })),
+      field('serviceAccount.name', ALL, (o, v) => ({ ...o, serviceAccount: { ...o.serviceAccount, name: v } })),
+      field('serviceAccount.namespace', ALL, (o, v) => ({ ...o, serviceAccount: { name: 'probe', namespace: v } })),
+      field('role', ALL, (o, v) => ({ ...o, role: v })),
+      field('audience', ALL, (o, v) => ({ ...o, audience: v })),
+      field('tokenTtlSeconds', ['terraform'], (o, v) => ({ ...o, tokenTtlSeconds: v })),
+      field('trust', ['manifests'], trust((v) => v)),
+      field('trust.secret.name', ['manifests'], trust((v) => ({ secret: { name: v, namespace: caNamespace } }))),
+      field('trust.configMap.key', ['manifests'], trust((v) => ({ configMap: { name: 'ca', key: v, namespace: caNamespace } }))),
+      field('trust.configMap.namespace', ['manifests'], trust((v) => ({ configMap: { name: 'ca', namespace: v } }))),
     ];
   }),
   { name: 'settings.vault.tls.storeTrust', reach: ['manifests'], one: (v) => withVault({ tls: { storeTrust: v } }) },
   ...['region', 'alias', 'iamUserName', 'secretName'].map((option): Field =>
-    ({ name: `settings.kms.${option}`, reach: ['manifests', 'terraform'], one: (v) => withSettings({ ...FIXTURE_SETTINGS, kms: { region: 'us-east-1', [option]: v } }) })),
+    ({ name: `settings.kms.${option}`, reach: ['manifests', 'terraform'], one: (v) => withSettings({ ...NO_KMS, kms: { region: 'us-east-1', [option]: v } }) })),
   ...['namespace', 'releaseName', 'storageClass', 'storageSize', 'kubernetesHost', 'kubernetesCaCert', 'kvMaxVersions'].map((option): Field =>
     ({ name: `settings.vault.${option}`, reach: ['manifests', 'terraform'], one: (v) => withVault({ [option]: v }) })),
-  { name: 'settings.vault.address', reach: ['manifests', 'terraform'], one: (v) => withSettings({ ...FIXTURE_SETTINGS, components: { vault: false }, vault: { address: v } }) },
+  { name: 'settings.vault.address', reach: ['manifests', 'terraform'], one: (v) => withSettings({ ...NO_KMS, components: { vault: false }, vault: { address: v } }) },
   ...['host', 'className', 'tlsSecretName'].map((option): Field =>
     ({ name: `settings.vault.ingress.${option}`, reach: ['manifests'], one: (v) => withVault({ ingress: { host: 'vault.lan', [option]: v } }) })),
   { name: 'settings.vault.ingress.annotations', reach: ['manifests'], many: (vs) => withVault({ ingress: { host: 'vault.lan', annotations: Object.fromEntries(vs.map((v, i) => [`a${i}`, v])) } }) },
   { name: 'settings.vault.tls', reach: ['manifests', 'terraform'], one: (v) => withVault({ tls: { secretName: v } }) },
-  ...['project', 'server', 'namespace'].map((option): Field => ({ name: `settings.argocd.${option}`, reach: ['manifests'], one: (v) => withSettings({ ...FIXTURE_SETTINGS, argocd: { [option]: v } }) })),
-  { name: 'settings.gitops', reach: ['manifests'], one: (v) => withSettings({ ...FIXTURE_SETTINGS, gitops: v }) },
-  { name: 'settings.terraform local path', reach: ['terraform'], one: (v) => withSettings({ ...FIXTURE_SETTINGS, terraform: { stateBackend: { kind: 'local', path: v } } }) },
-  // No construct checks the other S3 fields either; the bucket stands for them.
-  { name: 'settings.terraform s3 bucket', reach: ['terraform'], one: (v) => withSettings({ ...FIXTURE_SETTINGS, terraform: { stateBackend: { kind: 's3', bucket: v, region: 'us-east-1' } } }) },
+  ...['project', 'server', 'namespace'].map((option): Field => ({ name: `settings.argocd.${option}`, reach: ['manifests'], one: (v) => withSettings({ ...NO_KMS, argocd: { [option]: v } }) })),
+  { name: 'settings.gitops', reach: ['manifests'], one: (v) => withSettings({ ...NO_KMS, gitops: v }) },
+  // The state backend's strings (path, bucket, key prefix, lock table) reach no construct check: left out.
 ];
 
-/** Renders what `reach` names of the (validated) declaration, in memory but for Terraform's JSON; returns the error, or undefined. */
-function renderError(declaration: Declaration, reach: readonly Reach[]): string | undefined {
-  const outdir = mkdtempSync(join(tmpdir(), 'rules-agree-'));
+/** Renders what `reach` names of the resolved declaration, all in memory; returns the error, or undefined. */
+function renderError(resolved: ResolvedDeclaration, reach: readonly Reach[]): string | undefined {
   try {
-    const resolved = resolveDeclaration(declaration);
     if (reach.includes('manifests')) {
-      const app = new App({ outdir });
+      const app = new App({ outdir: tmpdir() });
       addEsoCharts(app, resolved);
       componentApplications()(app, resolved);
       assertConstructsValid(app);
       app.charts.forEach((chart) => chart.toJson());
     }
     if (reach.includes('terraform')) {
-      const app = new TerraformApp({ outdir, stackTraces: false });
-      addTerraformStacks(app, resolved);
+      const app = Testing.app({ stackTraces: false });
+      const stacks = addTerraformStacks(app, resolved);
       assertConstructsValid(app);
-      app.synth();
+      Testing.synth(stacks.vault);
+      if (stacks.kmsUnseal) Testing.synth(stacks.kmsUnseal);
     }
     if (reach.includes('docs')) renderSecretsDoc(resolved.catalog);
     return undefined;
   } catch (error) {
     return (error as Error).stack ?? String(error);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-const isValid = (declaration: Declaration): boolean => validateDeclaration(declaration).length === 0;
+/** The declaration resolved, or undefined when the validator refuses it (the only error expected here). */
+function accepted(declaration: Declaration): ResolvedDeclaration | undefined {
+  try {
+    return resolveDeclaration(declaration);
+  } catch (error) {
+    if (error instanceof CatalogValidationError) return undefined;
+    throw error;
+  }
+}
 
 describe('the validator and the constructs agree', () => {
   test.each(FIELDS.map((field) => [field.name, field] as const))('%s: what the validator accepts renders', (_name, field) => {
     if ('one' in field) {
-      const accepted = HOSTILE.filter((v) => isValid(field.one(v)));
-      const refused = accepted.map((v) => [v, renderError(field.one(v), field.reach)]).filter(([, e]) => e !== undefined);
-      expect([accepted.length > 0, refused]).toStrictEqual([true, []]);
+      const resolved = HOSTILE.map((v) => [v, accepted(field.one(v))] as const).filter(([, r]) => r !== undefined);
+      const refused = resolved.map(([v, r]) => [v, renderError(r!, field.reach)]).filter(([, e]) => e !== undefined);
+      expect([resolved.length > 0, refused]).toStrictEqual([true, []]);
     } else {
-      const accepted = HOSTILE.filter((v) => isValid(field.many([v])));
-      expect([accepted.length > 0, renderError(field.many(accepted), field.reach)]).toStrictEqual([true, undefined]);
+      const values = HOSTILE.filter((v) => validateDeclaration(field.many([v])).length === 0);
+      const all = accepted(field.many(values));
+      expect([values.length > 0, all === undefined ? 'refused together' : renderError(all, field.reach)]).toStrictEqual([true, undefined]);
     }
   });
 
@@ -157,10 +168,7 @@ describe('the validator and the constructs agree', () => {
     expect(validateDeclaration(declaration).map((issue) => issue.message)).toStrictEqual([
       'mount: mount "home*" must not contain the glob characters "*" or "+", which would widen the generated policies',
     ]);
-    const rendered = (): void => {
-      const app = new TerraformApp({ outdir: mkdtempSync(join(tmpdir(), 'rules-agree-')), stackTraces: false });
-      addTerraformStacks(app, { ...resolveDeclaration(inCatalog(catalog('cluster'))), catalog: declaration.catalog });
-    };
+    const rendered = (): void => void addTerraformStacks(Testing.app(), { ...resolveDeclaration(inCatalog(catalog('cluster'))), catalog: declaration.catalog });
     expect(rendered).toThrow('KvV2Mount: path "home*" must not contain the glob characters "*" or "+", which would widen the generated policies');
   });
 });
