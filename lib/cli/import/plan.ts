@@ -390,6 +390,10 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
     if (store.kind === 'SecretStore' && store.serviceAccountName === undefined) {
       refuse(storeOrigin(store), 'spec.provider.vault.auth.kubernetes.serviceAccountRef.name', 'is required: a SecretStore logs in as a ServiceAccount of its namespace');
     }
+    if (store.kind === 'SecretStore' && store.serviceAccountNamespace !== undefined && store.serviceAccountNamespace !== store.namespace) {
+      refuse(storeOrigin(store), `spec.provider.vault.auth.kubernetes.serviceAccountRef.namespace ${JSON.stringify(store.serviceAccountNamespace)}`,
+        'must be the store\'s own namespace, or not set: a SecretStore logs in as a ServiceAccount of its namespace');
+    }
     if (store.audience === undefined) note(storeOrigin(store), `spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences is not set: the library requests the audience "${ESO_DEFAULTS.audience}", which the Vault role it writes requires`);
   }
   // A ClusterSecretStore must admit the namespaces of its ExternalSecrets, or ESO refuses them.
