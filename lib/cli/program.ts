@@ -9,6 +9,7 @@ import { registerKmsSecret } from './kms-secret';
 import { registerNewPath } from './new-path';
 import { registerRebuild } from './rebuild';
 import { registerRotate } from './rotate';
+import { UnquotableError } from './shell';
 import { registerTable } from './table';
 
 /** The name people type: `npx homelab-secrets <command>`. */
@@ -79,7 +80,7 @@ export async function runCli(ctx: CliContext, argv: readonly string[]): Promise<
       ctx.stderr.write(`${CLI_NAME}: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof CatalogValidationError) {
+    if (error instanceof CatalogValidationError || error instanceof UnquotableError) {
       ctx.stderr.write(`${CLI_NAME}: ${error.message}\n`);
       return EXIT.usage;
     }

@@ -3,6 +3,7 @@ import type { SecretCatalog, VaultPath } from '../catalog';
 import { assertDeclaredKeys, declaredPath } from './catalog-lookup';
 import { CliContext, CliError, EXIT, ReportExit } from './context';
 import { DRY_RUN_HEADER, forceSyncTargets } from './force-sync';
+import { operands, printable, shellCommand } from './shell';
 
 /** The Vault CLI, unless `--vault-bin` or this environment variable names another (e.g. OpenBao's `bao`). */
 export const DEFAULT_VAULT_BIN = 'vault';
@@ -25,7 +26,7 @@ const MIRRORED_ENV: readonly (readonly [vault: string, bao: string])[] = [
  * put replaces every key at the path.
  */
 export function patchArgs(catalog: SecretCatalog, path: VaultPath): string[] {
-  return ['kv', 'patch', `-mount=${catalog.mount}`, path.path, '-'];
+  return ['kv', 'patch', `-mount=${catalog.mount}`, ...operands(path.path, '-')];
 }
 
 function vaultEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
@@ -90,14 +91,14 @@ export async function rotate(ctx: CliContext, input: string, keys: readonly stri
   const vaultBin = options.vaultBin ?? ctx.env[VAULT_BIN_ENV] ?? DEFAULT_VAULT_BIN;
   const args = patchArgs(catalog, path);
   const targets = catalog.targetsOf(path);
-  const command = [vaultBin, ...args].join(' ');
+  const command = shellCommand([vaultBin, ...args]);
 
   if (options.dryRun) {
     ctx.stdout.write(DRY_RUN_HEADER);
     ctx.stdout.write(`# patch ${keys.join(', ')}; the values are read from stdin as a JSON object, never from argv\n`);
     ctx.stdout.write(`${command}\n`);
     if (path.readBy === 'operators') {
-      ctx.stdout.write(`# no ExternalSecret to force-sync: ${path.path} is read by operators and other tools only\n`);
+      ctx.stdout.write(`# no ExternalSecret to force-sync: ${printable(path.path)} is read by operators and other tools only\n`);
       return EXIT.ok;
     }
     return forceSyncTargets(ctx, targets, `fed by ${path.path}`, true);
@@ -109,7 +110,7 @@ export async function rotate(ctx: CliContext, input: string, keys: readonly stri
   if (result.exitCode !== 0) {
     const hint = result.exitCode === 127
       ? `; set --vault-bin or ${VAULT_BIN_ENV} to the Vault CLI`
-      : PATH_MISSING.test(result.stderr) ? `; create the path first: homelab-secrets new ${path.path}` : '';
+      : PATH_MISSING.test(result.stderr) ? `; create the path first: ${shellCommand(['homelab-secrets', 'new', ...operands(path.path)])}` : '';
     ctx.stderr.write(`homelab-secrets: ${command} exited with ${result.exitCode}: ${result.stderr.trim()}\n`);
     ctx.stderr.write(`homelab-secrets: nothing was changed and nothing force-synced${hint}\n`);
     return EXIT.failed;
@@ -121,9 +122,14 @@ export async function rotate(ctx: CliContext, input: string, keys: readonly stri
   }
   const synced = await forceSyncTargets(ctx, targets, `fed by ${path.path}`, false);
   if (synced !== EXIT.ok) {
-    ctx.stderr.write(`homelab-secrets: the new values are in Vault; ESO reads them at its next refresh, or run: homelab-secrets force-sync ${path.path}\n`);
+    ctx.stderr.write(`homelab-secrets: the new values are in Vault; ESO reads them at its next refresh, or run: ${shellCommand(['homelab-secrets', 'force-sync', ...operands(path.path)])}\n`);
   }
   return synced;
+}
+
+/** `operands` with `option` after them, or before them when they start with `--` (after which no option is read). */
+function withOption(words: readonly string[], option: string): string[] {
+  return words[0] === '--' ? [option, ...words] : [...words, option];
 }
 
 export function registerRotate(program: Command, ctx: CliContext, report: ReportExit): void {
@@ -148,9 +154,9 @@ export function registerRotate(program: Command, ctx: CliContext, report: Report
         ...(example ? [
           '',
           'Examples:',
-          `  $ npx homelab-secrets rotate ${example.path} ${example.keys[0]}`,
-          `  $ printf '%s\\n' "$V1" "$V2" | npx homelab-secrets rotate ${example.path} ${example.keys.slice(0, 2).join(' ')}`,
-          `  $ npx homelab-secrets rotate ${example.path} ${example.keys[0]} --dry-run`,
+          `  $ ${shellCommand(['npx', 'homelab-secrets', 'rotate', ...operands(example.path, example.keys[0])])}`,
+          `  $ printf '%s\\n' "$V1" "$V2" | ${shellCommand(['npx', 'homelab-secrets', 'rotate', ...operands(example.path, ...example.keys.slice(0, 2))])}`,
+          `  $ ${shellCommand(['npx', 'homelab-secrets', 'rotate', ...withOption(operands(example.path, example.keys[0]), '--dry-run')])}`,
         ] : []),
         '',
       ].join('\n');

@@ -18,8 +18,10 @@ describe('new', () => {
       + ' | vault kv put -mount=homelab apps/openclaw -\n');
     expect(h.stderr()).toBe([
       '# it prompts for OPENCLAW_GATEWAY_TOKEN, OPENCLAW_HOOKS_TOKEN, ANTHROPIC_API_KEY without echo (bash or zsh), one line each; the values reach vault as JSON on stdin, never as arguments',
-      '# a value of several lines, or values you keep in a file: write {"OPENCLAW_GATEWAY_TOKEN": "...", "OPENCLAW_HOOKS_TOKEN": "...", "ANTHROPIC_API_KEY": "..."} to apps-openclaw.json (umask 077), then',
-      '#   vault kv put -mount=homelab apps/openclaw - < apps-openclaw.json && rm apps-openclaw.json',
+      '# a value of several lines: this opens $EDITOR on {"OPENCLAW_GATEWAY_TOKEN": "...", "OPENCLAW_HOOKS_TOKEN": "...", "ANTHROPIC_API_KEY": "..."} in a private temp folder (mktemp -d), sends the file when the editor exits, and removes the folder, also on failure',
+      '#   ( umask 077 && d=$(mktemp -d) && trap \'rm -rf -- "$d"\' EXIT HUP INT TERM && f=$d/apps-openclaw.json'
+        + ' && printf \'%s\\n\' \'{"OPENCLAW_GATEWAY_TOKEN": "...", "OPENCLAW_HOOKS_TOKEN": "...", "ANTHROPIC_API_KEY": "..."}\' > "$f"'
+        + ' && ${VISUAL:-${EDITOR:-vi}} "$f" && vault kv put -mount=homelab apps/openclaw - < "$f" )',
       '# vault kv put replaces every key at homelab/apps/openclaw: use it for a new path; change keys later with: homelab-secrets rotate apps/openclaw <key>...',
       '',
     ].join('\n'));

@@ -97,7 +97,7 @@ describe('rebuild', () => {
       "kubectl -n vault get secret vault-tls -o jsonpath='{.data.ca\\.crt}' | base64 -d > vault-ca.crt",
       'export VAULT_CACERT=$PWD/vault-ca.crt',
       'export NODE_EXTRA_CA_CERTS=$PWD/vault-ca.crt',
-      'vault login',
+      'vault login -no-print',
       'export VAULT_TOKEN=$(vault print token)',
       'npx cdktf deploy vault',
       renderOperatorUserCommand('homelab'),
