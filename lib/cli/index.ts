@@ -10,6 +10,7 @@ export * from './program';
 export * from './rebuild';
 export * from './rotate';
 export * from './shell';
+export * from './utf8';
 export * from './table';
 export * from './vault-kv-client';
 // The importer as a function, for tools that measure it over many repositories without a process each.

@@ -13,9 +13,25 @@ export function renderPromptLoop(keys: readonly string[]): string {
   return `( for k in ${keys.map(shellQuote).join(' ')}; do printf '%s: ' "$k" >&2; IFS= read -rs v; echo >&2; printf '%s\\n' "$v"; done )`;
 }
 
-/** A jq program that builds `{"key": <line n>, ...}` from the lines of its stdin, in key order. */
+/**
+ * jq reads bytes that are not UTF-8 as U+FFFD, and Vault would store that character in their place: a
+ * value that holds one stops jq with this error instead, so vault gets no JSON and writes nothing.
+ * (`index`, not `contains`: jq 1.6's contains stops at a NUL.)
+ */
+export const NOT_UTF8_GUARD = 'error("a value is not UTF-8 text; nothing was sent to vault")';
+
+/**
+ * A jq program that builds `{"key": <line n>, ...}` from the lines of its stdin, in key order, and
+ * refuses a line that was not UTF-8.
+ */
 export function renderJsonFromLines(keys: readonly string[]): string {
-  return shellCommand(['jq', '-Rn', `{${keys.map((key) => `${JSON.stringify(key)}: input`).join(', ')}}`]);
+  const object = `{${keys.map((key) => `${JSON.stringify(key)}: input`).join(', ')}}`;
+  return shellCommand(['jq', '-Rn', `${object} | if any(.[]; index("\\ufffd") != null) then ${NOT_UTF8_GUARD} else . end`]);
+}
+
+/** The same check over the values file, every string in it, before vault reads the file. */
+function renderFileCheck(): string {
+  return shellCommand(['jq', `if any(.. | strings; index("\\ufffd") != null) then ${NOT_UTF8_GUARD} else . end`]);
 }
 
 /** `vault kv put -mount=<mount> <path> -`: the values come as one JSON object on stdin, never as argv. */
@@ -43,8 +59,8 @@ export function renderPutCommand(catalog: SecretCatalog, path: VaultPath): strin
 
 /**
  * The other way, for a value of several lines: a JSON file of the values, edited in a private temp
- * folder (`mktemp -d`, mode 700, under umask 077), read on vault's stdin, and removed by a trap when
- * the subshell ends, whether the edit or the put succeeded, failed or was interrupted.
+ * folder (`mktemp -d`, mode 700, under umask 077), checked by jq, read on vault's stdin, and removed
+ * by a trap when the subshell ends, whether the edit or the put succeeded, failed or was interrupted.
  */
 export function renderPutFromFile(catalog: SecretCatalog, path: VaultPath): string {
   return [
@@ -52,6 +68,7 @@ export function renderPutFromFile(catalog: SecretCatalog, path: VaultPath): stri
     `f=$d/${shellQuote(valuesFileName(path))}`,
     `printf '%s\\n' ${shellQuote(valuesTemplate(path))} > "$f"`,
     '${VISUAL:-${EDITOR:-vi}} "$f"',
+    `${renderFileCheck()} < "$f" > /dev/null`,
     `${renderPutFromStdin(catalog, path)} < "$f" )`,
   ].join(' && ');
 }

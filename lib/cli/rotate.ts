@@ -4,6 +4,7 @@ import { assertDeclaredKeys, declaredPath } from './catalog-lookup';
 import { CliContext, CliError, EXIT, ReportExit } from './context';
 import { DRY_RUN_HEADER, forceSyncTargets } from './force-sync';
 import { operands, printable, shellCommand } from './shell';
+import { decodeUtf8, describeUtf8Fault, startsWithBom, utf8Fault } from './utf8';
 
 /** The Vault CLI, unless `--vault-bin` or this environment variable names another (e.g. OpenBao's `bao`). */
 export const DEFAULT_VAULT_BIN = 'vault';
@@ -37,37 +38,74 @@ function vaultEnv(env: Readonly<Record<string, string | undefined>>): Record<str
   return out;
 }
 
-/** Drops one line ending from the end of `text`. */
-function withoutFinalNewline(text: string): string {
-  return text.replace(/\r?\n$/, '');
+/** `bytes` less one final line ending, LF or CR LF, if they end with one. */
+function withoutFinalLineEnding(bytes: Uint8Array): Uint8Array {
+  if (bytes[bytes.length - 1] !== LF) return bytes;
+  return bytes.subarray(0, bytes.length - (bytes[bytes.length - 2] === CR ? 2 : 1));
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** The lines of `bytes`, split at LF; a CR before the LF (a CR LF line ending) is not part of the line. */
+function lines(bytes: Uint8Array): Uint8Array[] {
+  const found: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === LF) {
+      found.push(bytes.subarray(start, i > start && bytes[i - 1] === CR && i < bytes.length ? i - 1 : i));
+      start = i + 1;
+    }
+  }
+  return found;
+}
+
+/**
+ * The values stdin holds for `keys`, exactly as given: with one key all of stdin less one final line
+ * ending (LF or CR LF); with several, one line each (LF or CR LF endings, the last one optional). Every
+ * other byte is kept: a CR inside a value, a NUL, trailing blanks. A value must be UTF-8 text (Vault
+ * keeps it as a JSON string, which would store other bytes as other characters) and must not start
+ * with a byte-order mark (an editor's marker, which would become the value's first character).
+ */
+export function valuesFromStdin(bytes: Uint8Array, keys: readonly string[]): string[] {
+  let framed: Uint8Array[];
+  if (keys.length === 1) {
+    framed = [withoutFinalLineEnding(bytes)];
+  } else {
+    framed = lines(withoutFinalLineEnding(bytes));
+    if (bytes.length === 0 || framed.length !== keys.length) {
+      const count = bytes.length === 0 ? 0 : framed.length;
+      throw new CliError(`stdin has ${count} line${count === 1 ? '' : 's'} but ${keys.length} keys were named (${keys.join(', ')}): give one value per line, in that order; nothing was changed`);
+    }
+  }
+  return framed.map((value, index) => {
+    const where = keys.length === 1 ? `the value of ${keys[index]} (all of stdin)` : `the value of ${keys[index]} (line ${index + 1} of stdin)`;
+    const fault = utf8Fault(value);
+    if (fault) {
+      throw new CliError(`${where} is not UTF-8 text (${describeUtf8Fault(fault)} of the value): Vault keeps values as JSON strings, which cannot hold these bytes as they are; encode binary data first (e.g. base64); nothing was changed`);
+    }
+    if (startsWithBom(value)) {
+      throw new CliError(`${where} starts with a UTF-8 byte-order mark (EF BB BF), which would become part of the value: remove it (save the file as UTF-8 without BOM); nothing was changed`);
+    }
+    return decodeUtf8(value);
+  });
 }
 
 /**
  * The new values, in the order of `keys`. At a terminal: a prompt without echo per key, typed twice.
- * Otherwise from stdin: with one key, all of stdin (less one final newline), so multi-line values
- * work; with several, exactly one line per key. Error messages name keys and counts, never values.
+ * Otherwise from stdin, framed by {@link valuesFromStdin}. Error messages name keys and counts, never values.
  */
 export async function readValues(ctx: CliContext, catalog: SecretCatalog, path: VaultPath, keys: readonly string[]): Promise<string[]> {
   const values: string[] = [];
   if (ctx.stdin.isTTY) {
     for (const key of keys) {
-      const first = await ctx.stdin.readHidden(`New value of ${key} (${catalog.mount}/${path.path}): `);
+      const first = await ctx.stdin.readHidden(`New value of ${key} (${printable(catalog.mount)}/${printable(path.path)}): `);
       const second = await ctx.stdin.readHidden(`Repeat the value of ${key}: `);
       if (first !== second) throw new CliError(`the two values typed for ${key} differ; nothing was changed`);
       values.push(first);
     }
   } else {
-    const text = await ctx.stdin.readAll();
-    if (keys.length === 1) {
-      values.push(withoutFinalNewline(text));
-    } else {
-      const lines = withoutFinalNewline(text).split('\n').map((line) => line.replace(/\r$/, ''));
-      if (text === '' || lines.length !== keys.length) {
-        const count = text === '' ? 0 : lines.length;
-        throw new CliError(`stdin has ${count} line${count === 1 ? '' : 's'} but ${keys.length} keys were named (${keys.join(', ')}): give one value per line, in that order; nothing was changed`);
-      }
-      values.push(...lines);
-    }
+    values.push(...valuesFromStdin(await ctx.stdin.readBytes(), keys));
   }
   keys.forEach((key, index) => {
     if (values[index] === '') throw new CliError(`the value of ${key} is empty; nothing was changed`);
@@ -147,8 +185,9 @@ export function registerRotate(program: Command, ctx: CliContext, report: Report
         '',
         'Values are never taken from the command line:',
         '  - stdin is a terminal: a prompt without echo for each key, asked twice;',
-        '  - otherwise, with one key: all of stdin is the value (one final newline is dropped), so a file works;',
+        '  - otherwise, with one key: all of stdin is the value (one final LF or CR LF is dropped), so a file works;',
         '  - otherwise, with several keys: one value per line, in the order the keys are named.',
+        'Every other byte is kept. A value must be UTF-8 text: other bytes, or a byte-order mark, are refused.',
         'The Vault CLI gets them as a JSON object on its stdin (`vault kv patch -mount=<mount> <path> -`), with',
         'VAULT_ADDR, VAULT_TOKEN (also passed as BAO_ADDR, BAO_TOKEN for OpenBao) from the environment.',
         ...(example ? [

@@ -17,10 +17,10 @@ const HELP_EXIT_CODES: Record<string, string> = {
   ].join('\n'),
   'rotate': [
     'Exit codes: 0 patched and force-synced; 1 `vault kv patch` failed (nothing changed) or a `kubectl`',
-    '  call failed (the values are changed); 2 unknown path, undeclared or repeated key, missing or empty',
-    '  value (nothing changed), or a usage error (unknown command or option, missing argument) or an',
-    '  invalid catalog; 70 a bug (an internal error, printed with its stack); 130 Ctrl-C at a prompt',
-    '  (nothing changed).',
+    '  call failed (the values are changed); 2 unknown path, undeclared or repeated key, missing, empty',
+    '  or non-UTF-8 value (nothing changed), or a usage error (unknown command or option, missing',
+    '  argument) or an invalid catalog; 70 a bug (an internal error, printed with its stack); 130 Ctrl-C',
+    '  at a prompt (nothing changed).',
   ].join('\n'),
   'force-sync': [
     'Exit codes: 0 all annotated; 1 a `kubectl` call failed (the others still ran); 2 nothing matches, or',

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlatformSettings, SecretCatalog } from '../../../lib/catalog';
-import { CliContext, RunOptions, RunResult, runCli } from '../../../lib/cli';
+import { CliContext, RunOptions, RunResult, runCli, stdinText } from '../../../lib/cli';
 
 /** A value no command may ever print, pass in argv, or put in a message. */
 export const SENTINEL = 'SENTINEL-do-not-print-7f3a';
@@ -21,8 +21,8 @@ export interface RecordedRun {
 export interface HarnessOptions {
   /** @default a small two-path catalog, see smallCatalog() */
   readonly catalog?: SecretCatalog;
-  /** Piped stdin text; or, for a terminal, the lines typed at each hidden prompt. @default '' piped */
-  readonly stdin?: string | { readonly tty: readonly string[] };
+  /** Piped stdin, text (as UTF-8) or bytes; or, for a terminal, the lines typed at each hidden prompt. @default '' piped */
+  readonly stdin?: string | Uint8Array | { readonly tty: readonly string[] };
   /** @default {} */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Answers child processes. @default every run succeeds with no output */
@@ -51,16 +51,21 @@ export function harness(options: HarnessOptions = {}): Harness {
   const runs: RecordedRun[] = [];
   const prompts: string[] = [];
   const stdin = options.stdin ?? '';
-  const typed = typeof stdin === 'string' ? [] : [...stdin.tty];
+  const piped = typeof stdin === 'string' ? Buffer.from(stdin, 'utf8') : stdin instanceof Uint8Array ? stdin : undefined;
+  const typed = piped === undefined ? [...(stdin as { readonly tty: readonly string[] }).tty] : [];
   const ctx: CliContext = {
     catalog: options.catalog ?? smallCatalog(),
     stdout: { write: (text) => (out += text) },
     stderr: { write: (text) => (err += text) },
     stdin: {
-      isTTY: typeof stdin !== 'string',
+      isTTY: piped === undefined,
+      async readBytes() {
+        read = true;
+        return piped ?? new Uint8Array();
+      },
       async readAll() {
         read = true;
-        return typeof stdin === 'string' ? stdin : '';
+        return stdinText(piped ?? new Uint8Array());
       },
       async readHidden(prompt) {
         prompts.push(prompt);
@@ -110,6 +115,8 @@ export interface RecordingCommand {
   readonly dir: string;
   /** The argv of every call so far, in order. */
   calls(): string[][];
+  /** The bytes each call read on its stdin, in order. */
+  stdins(): Buffer[];
 }
 
 /**
@@ -126,9 +133,12 @@ export function recordingCommand(name: string, options: { readonly dir?: string;
     `const log = ${JSON.stringify(log)};`,
     'const n = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\\n").filter(Boolean).length : 0;',
     'fs.appendFileSync(log, JSON.stringify(process.argv.slice(2)) + "\\n");',
+    // every byte of stdin, kept as it came, and handed on to the delegate
+    'const input = fs.readFileSync(0);',
+    `fs.writeFileSync(${JSON.stringify(log)} + ".stdin." + n, input);`,
     ...(options.delegateTo
       ? [
-        `const result = require('node:child_process').spawnSync(${JSON.stringify(options.delegateTo)}, process.argv.slice(2), { stdio: 'inherit' });`,
+        `const result = require('node:child_process').spawnSync(${JSON.stringify(options.delegateTo)}, process.argv.slice(2), { stdio: ['pipe', 'inherit', 'inherit'], input });`,
         'process.exit(result.status ?? 1);',
       ]
       : [
@@ -143,6 +153,7 @@ export function recordingCommand(name: string, options: { readonly dir?: string;
   return {
     dir,
     calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)) : []),
+    stdins: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((_, n) => readFileSync(`${log}.stdin.${n}`)) : []),
   };
 }
 

@@ -52,7 +52,7 @@ interface Machine {
   /** `$EDITOR`: records its argv and the mode of the file's folder, then fills the file (see {@link Machine.editorWrites}). */
   readonly editor: string;
   /** What the editor does next: write `content` into the file it opens, fail (exit 1), or interrupt its shell (SIGINT). */
-  editorWrites(action: { readonly content: string } | 'fail' | 'interrupt'): void;
+  editorWrites(action: { readonly content: string | Buffer } | 'fail' | 'interrupt'): void;
   /** Makes `vault` exit 1 (after reading its stdin), or succeed again. */
   vaultFails(fails: boolean): void;
   /** The mode of the folder the editor's file was in, as the editor saw it (e.g. `700`). */
@@ -65,7 +65,7 @@ interface Machine {
   /** Every argv of every process, from strace when the suite traces; else undefined. */
   traced(): string | undefined;
   /** Runs `script` with bash as a pasted line; returns what the terminal showed. */
-  bash(script: string, stdin?: string): { status: number; output: string };
+  bash(script: string, stdin?: string | Buffer): { status: number; output: string };
 }
 
 /** Where `name` is on this machine's PATH, or undefined. */
@@ -301,7 +301,7 @@ export function describePrintedCommands(strace?: string): void {
       expect(edited[0]).toMatch(new RegExp(`^${m.work}/tmp\\.[A-Za-z0-9]+/infrastructure-velero\\.json$`));
       expect(m.editedFolderMode()).toBe('700');
       expect(tempFolders()).toStrictEqual([]);
-      expect(m.calls().map((c) => c.name).sort()).toStrictEqual(['editor', 'mktemp', 'rm', 'vault']);
+      expect(m.calls().map((c) => c.name).sort()).toStrictEqual(['editor', 'jq', 'mktemp', 'rm', 'vault']);
       expectNoValueExposed();
     });
 
@@ -325,6 +325,50 @@ export function describePrintedCommands(strace?: string): void {
       expect(tempFolders()).toStrictEqual([]);
       expect(m.calls().filter((c) => c.name === 'vault')).toHaveLength(puts);
       expect(m.calls().filter((c) => c.name === 'rm').map((c) => c.args[0])).toContain('-rf');
+      expectNoValueExposed();
+    });
+
+    test('new: a typed value reaches vault exactly, and one that is not UTF-8 reaches it not at all', async () => {
+      // GIVEN
+      const path = catalog.paths.find((p) => p.path === 'apps/vpn')!;
+      const h = harness({ catalog });
+      await h.cli('new', path.path);
+      shown.push(h.stdout(), h.stderr());
+      const line = h.stdout().trim();
+
+      // WHEN values with blanks, quotes, backslashes, a CR and non-ASCII text are typed
+      const odd = [` ${SENTINEL} \\n 'q' "d" $x \t`, `${SENTINEL}-é€😀\r`];
+      paste(line, odd.map((v) => `${v}\n`).join(''));
+
+      // THEN vault got them as they were typed
+      expect(JSON.parse(m.calls().find((c) => c.name === 'vault')!.stdin)).toStrictEqual({ OPENVPN_USER: odd[0], OPENVPN_PASSWORD: odd[1] });
+
+      // WHEN a Latin-1 terminal sends "café" (jq would read U+FFFD)
+      m.clear();
+      const { status, output } = m.bash(line, Buffer.concat([Buffer.from(`${SENTINEL}\ncaf`), Buffer.from([0xe9]), Buffer.from('\n')]));
+      shown.push(output);
+
+      // THEN jq stops with the reason, and vault gets no JSON (the real one then fails and writes nothing:
+      // test/e2e/cli-rotate.test.ts; this stand-in exits 0, which the pipeline's status is)
+      expect([status, output]).toStrictEqual([0, 'OPENVPN_USER: \nOPENVPN_PASSWORD: \njq: error (at <stdin>:2): a value is not UTF-8 text; nothing was sent to vault\n']);
+      expect(m.calls().filter((c) => c.name === 'vault').map((c) => c.stdin)).toStrictEqual(['']);
+      expectNoValueExposed();
+    });
+
+    test('new: a values file that is not UTF-8 never reaches vault, and its folder is removed', async () => {
+      // GIVEN
+      const line = await fileForm(catalog, 'infrastructure/velero');
+      m.editorWrites({ content: Buffer.concat([Buffer.from(`{"cloud": "${SENTINEL}-caf`), Buffer.from([0xe9]), Buffer.from('"}')]) });
+
+      // WHEN
+      const { status, output } = m.bash(line);
+      shown.push(output);
+
+      // THEN
+      expect(status).not.toBe(0);
+      expect(output).toContain('a value is not UTF-8 text; nothing was sent to vault');
+      expect(m.calls().filter((c) => c.name === 'vault')).toStrictEqual([]);
+      expect(tempFolders()).toStrictEqual([]);
       expectNoValueExposed();
     });
 
@@ -395,7 +439,8 @@ export function describePrintedCommands(strace?: string): void {
       const M = HOSTILE_MOUNT;
       /** `--` before the operands when one looks like an option, as the CLI prints it. */
       const ops = (...values: string[]): string[] => (values.some((v) => v.startsWith('-') && v !== '-') ? ['--', ...values] : values);
-      const jqProgram = (keys: readonly string[]): string => `{${keys.map((k) => `${JSON.stringify(k)}: input`).join(', ')}}`;
+      const jqProgram = (keys: readonly string[]): string => `{${keys.map((k) => `${JSON.stringify(k)}: input`).join(', ')}}`
+        + ' | if any(.[]; index("\\ufffd") != null) then error("a value is not UTF-8 text; nothing was sent to vault") else . end';
       const putArgv = (path: string): string[] => ['vault', 'kv', 'put', `-mount=${M}`, ...ops(path, '-')];
 
       beforeAll(() => {
@@ -440,7 +485,8 @@ export function describePrintedCommands(strace?: string): void {
 
           // THEN
           const file = ran.find(([name]) => name === 'editor')![1];
-          expect(ran).toStrictEqual([['editor', file], ['mktemp', '-d'], ['rm', '-rf', '--', file.slice(0, file.lastIndexOf('/'))], putArgv(path)]);
+          const check = ['jq', 'if any(.. | strings; index("\\ufffd") != null) then error("a value is not UTF-8 text; nothing was sent to vault") else . end'];
+          expect(ran).toStrictEqual([['editor', file], check, ['mktemp', '-d'], ['rm', '-rf', '--', file.slice(0, file.lastIndexOf('/'))], putArgv(path)]);
           expect(file.slice(file.lastIndexOf('/') + 1)).toBe(`${path.replace(/\//g, '-')}.json`);
         }
       });
