@@ -48,14 +48,14 @@ beforeAll(async () => {
   mkdirSync(join(project.dir, 'dist'), { recursive: true });
   writeFileSync(join(project.dir, 'dist', 'main.js'), js);
   [compile, synth] = await Promise.all([compiling, node('dist/main.js')]);
-  tree = synth.code === 0 ? readTree(join(project.dir, 'out')) : {};
+  tree = synth.code === 0 ? readTree(join(project.dir, 'out'), true) : {};
   await Promise.all([...Object.values(loaded), workloads, ...Object.values(deepImports)]);
 }, 600_000);
 
 afterAll(() => project?.remove());
 
 const manifestObjects = (): any[] => Object.entries(tree)
-  .filter(([file]) => file.startsWith('manifests/'))
+  .filter(([file]) => file.startsWith('manifests/') && file.endsWith('.yaml'))
   .flatMap(([, content]) => YAML.parseAllDocuments(content).map((d) => d.toJSON()));
 
 const terraformStack = (stack: string): any => JSON.parse(tree[`terraform/stacks/${stack}/cdk.tf.json`]);
@@ -68,12 +68,15 @@ describe('a consumer project with its own catalog', () => {
   test('synthesizes its manifests, Terraform and docs, and nothing else', () => {
     expect(synth).toStrictEqual({ code: 0, stdout: '', stderr: '' });
     expect(Object.keys(tree).sort()).toStrictEqual([
+      '.SECRETS.md.homelab-secrets-synth',
       'SECRETS.md',
+      'manifests/.homelab-secrets-synth',
       'manifests/argocd-applications.yaml',
       'manifests/cluster-secret-store.yaml',
       'manifests/externalsecrets-data.yaml',
       'manifests/externalsecrets-iot.yaml',
       'manifests/externalsecrets-observability.yaml',
+      'terraform/.homelab-secrets-synth',
       'terraform/manifest.json',
       'terraform/stacks/kms-unseal/cdk.tf.json',
       'terraform/stacks/vault/cdk.tf.json',
