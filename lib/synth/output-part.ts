@@ -3,7 +3,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { CatalogIssue, CatalogValidationError, Declaration, ResolvedDeclaration, resolveDeclaration } from '../catalog';
 import { OutputError, causeOf, displayPath, errnoOf, onDisk } from './output-error';
 import { OUTPUT_RECORD, entriesUnder, foreignFiles, foreignFilesError, recordPathOf, renderRecord } from './output-record';
-import { Move, journalPathOf, recoverInterruptedSwaps, swapAll } from './swap-journal';
+import { Move, fileId, journalPathOf, recoverInterruptedSwaps, swapAll } from './swap-journal';
 
 /** Where one output of a synth goes; what {@link OutputPart.problems} sees of the others. */
 export interface OutputLocation {
@@ -261,7 +261,9 @@ function stageAll(resolved: ResolvedDeclaration, located: readonly { part: Outpu
   }
 
   return staged.flatMap(({ part, target, staging, record, recordStaging }) => {
-    const move = (to: string, from: string, kind: 'dir' | 'file'): Move => ({ target: to, staging: from, old: join(dirname(to), `.${basename(to)}.old-${process.pid}`), kind, hadOld: exists(to) });
+    const move = (to: string, from: string, kind: 'dir' | 'file'): Move => ({
+      target: to, staging: from, old: join(dirname(to), `.${basename(to)}.old-${process.pid}`), kind, hadOld: exists(to), stagingId: fileId(from)!, targetId: fileId(to),
+    });
     return part.kind === 'dir' ? [move(target, staging, 'dir')] : [move(target, staging, 'file'), move(record, recordStaging, 'file')];
   });
 }

@@ -21,13 +21,33 @@ export interface Move {
   readonly kind: 'dir' | 'file';
   /** Whether the target existed before the swap (so the old copy is what a rollback restores). */
   readonly hadOld: boolean;
+  /**
+   * Identities (`<dev>:<inode>`) of the staged output and of the target before the swap. A rename keeps
+   * them, so recovery knows what each path holds from the file system itself: the target is the new
+   * output exactly when it has the staged one's identity, the old copy is the old output exactly when
+   * it has the target's. Nothing is inferred from a path being absent (a staging path the next synth
+   * removed, say).
+   */
+  readonly stagingId: string;
+  readonly targetId?: string;
+}
+
+/** `<dev>:<inode>` of `path` (not following a link), or undefined when nothing is there. */
+export function fileId(path: string): string | undefined {
+  try {
+    const stat = lstatSync(path, { bigint: true });
+    return `${stat.dev}:${stat.ino}`;
+  } catch {
+    return undefined;
+  }
 }
 
 interface Journal {
   readonly version: 1;
   readonly pid: number;
   readonly state: 'swapping' | 'committed';
-  /** Every copy of this journal, one beside each output. */
+  /** The outputs of the synth, and every copy of this journal, one beside each output. */
+  readonly outputs: readonly string[];
   readonly journals: readonly string[];
   readonly moves: readonly Move[];
 }
@@ -89,7 +109,7 @@ function writeJournal(target: string, journal: Journal, exclusive: boolean): voi
 function readJournal(path: string): Journal {
   try {
     const journal = JSON.parse(readFileSync(path, 'utf8')) as Journal;
-    if (journal.version !== 1 || !Array.isArray(journal.moves) || !Array.isArray(journal.journals)) throw new Error('not a journal of this version');
+    if (journal.version !== 1 || !Array.isArray(journal.moves) || !Array.isArray(journal.journals) || !Array.isArray(journal.outputs)) throw new Error('not a journal of this version');
     return journal;
   } catch (error) {
     throw new OutputError(`cannot read ${displayPath(path)}, the journal of an interrupted synth (${(error as Error).message}): check the outputs and the .old- and .staging- entries beside them, then delete it`, path);
@@ -107,32 +127,42 @@ function isRunning(pid: number): boolean {
   }
 }
 
-/** Puts one move back: afterwards the target is what it was before the swap, and staging and old copy are gone. Idempotent. */
+/** Whether the target holds the new output: the staged one, renamed into place. */
+function movedIn(move: Move): boolean {
+  return fileId(move.target) === move.stagingId;
+}
+
+/** Whether `path` holds what the target held before the swap. */
+function isOld(move: Move, path: string): boolean {
+  return move.targetId !== undefined && fileId(path) === move.targetId;
+}
+
+/**
+ * Puts one move back: afterwards the target holds what it held before the swap, and the staged output
+ * and the old copy are gone. Idempotent, and safe to repeat after a kill at any point of it.
+ */
 function rollBack(move: Move): void {
-  const { target, staging, old, kind, hadOld } = move;
+  const { target, staging, old, kind } = move;
   onDisk('restore', target, () => {
-    if (!exists(staging)) {
-      // the staged output was moved in: the target is the new one
-      if (kind === 'dir') {
-        if (exists(target)) renameSync(target, staging);
-        if (hadOld && exists(old)) renameSync(old, target);
-      } else if (hadOld) {
-        if (exists(old)) renameSync(old, target);
+    if (movedIn(move)) {
+      if (kind === 'file' && isOld(move, old)) {
+        renameSync(old, target); // one atomic rename puts the old file back
       } else {
-        rmSync(target, { force: true });
+        renameSync(target, staging);
       }
-    } else if (kind === 'dir' && hadOld && exists(old) && !exists(target)) {
-      // the old folder was set aside, the new one not moved in yet
-      renameSync(old, target);
     }
-    rmSync(staging, { recursive: true, force: true });
-    if (kind === 'file') rmSync(old, { force: true });
+    if (kind === 'dir' && !exists(target) && isOld(move, old)) renameSync(old, target);
+    if (fileId(staging) === move.stagingId) rmSync(staging, { recursive: true, force: true });
+    // a file's old copy is a second link to the target's file: remove the link, never the target
+    if (kind === 'file' && isOld(move, old) && old !== target) rmSync(old, { force: true });
   });
 }
 
-/** Removes what a committed swap left: the old copies. */
+/** Removes what a committed swap left: the old copy, if it is still there. */
 function finish(move: Move): void {
-  onDisk('remove', move.old, () => rmSync(move.old, { recursive: true, force: true }));
+  onDisk('remove', move.old, () => {
+    if (isOld(move, move.old)) rmSync(move.old, { recursive: true, force: true });
+  });
 }
 
 function removeJournals(journals: readonly string[]): void {
@@ -147,7 +177,7 @@ function removeJournals(journals: readonly string[]): void {
  */
 export function swapAll(moves: readonly Move[], journalTargets: readonly string[]): string[] {
   const journals = journalTargets.map(journalPathOf);
-  const journal: Journal = { version: 1, pid: process.pid, state: 'swapping', journals, moves };
+  const journal: Journal = { version: 1, pid: process.pid, state: 'swapping', outputs: journalTargets, journals, moves };
   const written: string[] = [];
   try {
     for (const target of journalTargets) {
@@ -229,14 +259,17 @@ export function recoverInterruptedSwaps(targets: readonly string[]): string[] {
     const copies = first.journals.filter(exists).map(readJournal);
     // Committed only if a copy says so and every staged output was moved in; otherwise roll back (a
     // commit that failed halfway was rolled back already, or is rolled back now).
-    const committed = copies.some((journal) => journal.state === 'committed') && first.moves.every((move) => !exists(move.staging));
+    const committed = copies.some((journal) => journal.state === 'committed') && first.moves.every(movedIn);
     if (committed) {
       for (const move of first.moves) finish(move);
     } else {
       for (const move of [...first.moves].reverse()) rollBack(move);
     }
     removeJournals(first.journals);
-    done.push(`homelab-secrets: finished the swap of a synth (pid ${first.pid}) that was interrupted: ${committed ? 'completed' : 'rolled back'}, ${first.moves.map((m) => displayPath(m.target)).join(', ')} ${committed ? 'new' : 'as before it'}`);
+    const outputs = first.outputs.map(displayPath).join(', ');
+    done.push(committed
+      ? `homelab-secrets: a synth (pid ${first.pid}) was interrupted after its outputs were replaced; completed: ${outputs} are new`
+      : `homelab-secrets: a synth (pid ${first.pid}) was interrupted while replacing its outputs; rolled back: ${outputs} are as before it`);
   }
   return done;
 }

@@ -252,7 +252,7 @@ describe('synthOutputs', () => {
   test('a journal of a synth that still runs stops the next one', () => {
     // GIVEN
     synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'a.yaml': '' })]);
-    writeFileSync(join(root, '.manifests.synth-journal'), JSON.stringify({ version: 1, pid: 1, state: 'swapping', journals: [], moves: [] }));
+    writeFileSync(join(root, '.manifests.synth-journal'), JSON.stringify({ version: 1, pid: 1, state: 'swapping', outputs: [], journals: [], moves: [] }));
 
     // WHEN / THEN (pid 1 always runs)
     expect(runMain(() => synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'b.yaml': '' })])).stderr)
@@ -390,6 +390,27 @@ describe('a synth killed at any instant', () => {
     // the kills did land between the renames: outputs set aside, and old and new side by side
     expect(seen).toContain('aside,old,old');
     expect(seen).toContain('new,new,new');
+  });
+
+  test('killed while writing its journals, then a synth of one output, then one of another: nothing is lost', () => {
+    // GIVEN the old outputs, and a synth of the new ones killed after the first of its three journals
+    expect(child({ parts: specs('old') }).status).toBe(0);
+    const killed = child({ parts: specs('new'), killAt: 1 });
+    expect(killed.signal).toBe('SIGKILL');
+
+    // WHEN a synth of the Terraform output alone runs (it finds no journal beside it, and removes the
+    // dead synth's staging folder there), then one of the manifests (it finds the journal)
+    const terraform = { ...specs('new')[1], files: { 'manifest.json': 'newer' } };
+    expect([child({ parts: [terraform] }).status, child({ parts: [terraform] }).stderr]).toStrictEqual([0, '']);
+    const manifests = child({ parts: [specs('old')[0]] });
+
+    // THEN the journal is rolled back without touching the Terraform output written since
+    expect([manifests.status, manifests.stderr]).toStrictEqual([0,
+      `homelab-secrets: a synth (pid ${killed.pid}) was interrupted while replacing its outputs; rolled back: manifests, out/cdktf.out, docs/secrets.md are as before it\n`]);
+    expect(readTree(join(root, 'out', 'cdktf.out'))).toStrictEqual({ 'manifest.json': 'newer' });
+    expect(readTree(join(root, 'manifests'))).toStrictEqual(specs('old')[0].files);
+    expect(snapshot(join(root, 'docs'))).toStrictEqual(Object.fromEntries(Object.entries(oldState).filter(([k]) => k.startsWith('docs/') && k !== 'docs/').map(([k, v]) => [k.slice('docs/'.length), v])));
+    expect([readdirSync(root), readdirSync(join(root, 'out'))]).toStrictEqual([['docs', 'manifests', 'out'], ['cdktf.out']]);
   });
 
   test('SIGKILL at random times, with every step slowed down: always all old or all new after the next synth', () => {
