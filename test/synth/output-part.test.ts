@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -283,34 +283,47 @@ describe('a synth killed at any instant', () => {
   const CHILD = join(__dirname, 'support', 'synth-child.ts');
   const REGISTER = join(__dirname, '..', 'support', 'swc-register.js');
 
-  /** Three outputs as version `v` writes them: two folders (files added, changed, removed between versions) and a file. */
-  const specs = (v: 'old' | 'new'): PartSpec[] => [
-    { name: 'manifests', target: join(root, 'manifests'), kind: 'dir', files: v === 'old' ? { 'a.yaml': 'a old', 'gone.yaml': 'gone' } : { 'a.yaml': 'a new', 'added.yaml': 'added' } },
-    { name: 'terraform', target: join(root, 'out', 'cdktf.out'), kind: 'dir', files: { 'manifest.json': v, [`stacks/${v}/cdk.tf.json`]: v } },
-    { name: 'docs', target: join(root, 'docs', 'secrets.md'), kind: 'file', content: `# ${v}\n` },
+  /** Three outputs under `base` as version `v` writes them: two folders (files added, changed, removed between versions) and a file. */
+  const specs = (v: 'old' | 'new', base = root): PartSpec[] => [
+    { name: 'manifests', target: join(base, 'manifests'), kind: 'dir', files: v === 'old' ? { 'a.yaml': 'a old', 'gone.yaml': 'gone' } : { 'a.yaml': 'a new', 'added.yaml': 'added' } },
+    { name: 'terraform', target: join(base, 'out', 'cdktf.out'), kind: 'dir', files: { 'manifest.json': v, [`stacks/${v}/cdk.tf.json`]: v } },
+    { name: 'docs', target: join(base, 'docs', 'secrets.md'), kind: 'file', content: `# ${v}\n` },
   ];
 
   function child(config: ChildConfig, options: { killAfterMs?: number } = {}): ReturnType<typeof spawnSync> {
     return spawnSync(process.execPath, ['-r', REGISTER, CHILD, JSON.stringify(config)], { cwd: root, encoding: 'utf8', timeout: options.killAfterMs, killSignal: 'SIGKILL' });
   }
 
+  /** The same, without blocking: several run side by side. */
+  function childAsync(config: ChildConfig, cwd: string): Promise<{ signal: NodeJS.Signals | null; status: number | null }> {
+    return new Promise((done) => {
+      const proc = spawn(process.execPath, ['-r', REGISTER, CHILD, JSON.stringify(config)], { cwd, stdio: 'ignore' });
+      proc.on('close', (status, signal) => done({ status, signal }));
+    });
+  }
+
+  /** The old outputs under `base`, written in this process (as the child would: the same parts and declaration). */
+  function writeOld(base = root): void {
+    synthOutputs(fixtureDeclaration(), specs('old', base).map(filesPart));
+  }
+
   /** The state the next synth finds: it finishes or rolls back what the killed one left. */
-  function recover(): void {
-    const targets = specs('new').map((s) => s.target);
+  function recover(base = root): void {
+    const targets = specs('new', base).map((s) => s.target);
     recoverInterruptedSwaps(targets);
     for (const target of targets) removeStaleStaging(target);
-    removeStaleStaging(join(root, 'docs', '.secrets.md.homelab-secrets-synth'));
+    removeStaleStaging(join(base, 'docs', '.secrets.md.homelab-secrets-synth'));
   }
 
   /** Each output is wholly `old` or wholly `new`, or (a folder between its two renames) absent with its journal and old copy beside it. */
-  function outputStates(): string[] {
-    return specs('new').map((spec) => {
+  function outputStates(base = root): string[] {
+    return specs('new', base).map((spec) => {
       const parent = dirname(spec.target);
       const seen = spec.kind === 'dir'
         ? (existsSync(spec.target) ? JSON.stringify(readTree(spec.target)) : undefined)
         : (existsSync(spec.target) ? readFileSync(spec.target, 'utf8') : undefined);
       const want = (v: 'old' | 'new'): string => {
-        const s = specs(v).find((x) => x.name === spec.name)!;
+        const s = specs(v, base).find((x) => x.name === spec.name)!;
         return s.kind === 'dir' ? JSON.stringify(s.files) : s.content!;
       };
       if (seen === want('old')) return 'old';
@@ -366,27 +379,29 @@ describe('a synth killed at any instant', () => {
     ]);
   });
 
-  test('SIGKILL before each step: each output is old, new or set aside with its journal; the next synth makes them all old (before the commit) or all new', () => {
+  test('SIGKILL before each step: each output is old, new or set aside with its journal; the next synth makes them all old (before the commit) or all new', async () => {
     const firstCommit = steps.findIndex((s) => s.startsWith('commit '));
     const seen: string[] = [];
-    for (let k = 0; k < steps.length; k++) {
+    /** Kills a synth before step k, three at a time, each in a folder of its own. */
+    const killedAt = async (k: number): Promise<void> => {
       // GIVEN the old outputs
-      rmSync(root, { recursive: true, force: true });
-      mkdirSync(root);
-      expect(child({ parts: specs('old') }).status).toBe(0);
+      const base = join(root, `k${k}`);
+      mkdirSync(base);
+      writeOld(base);
 
       // WHEN a synth of the new ones is killed before step k
-      const killed = child({ parts: specs('new'), killAt: k });
+      const killed = await childAsync({ parts: specs('new', base), killAt: k }, base);
       expect([k, killed.signal]).toStrictEqual([k, 'SIGKILL']);
-      const states = outputStates();
+      const states = outputStates(base);
       expect([k, states.filter((s) => s.startsWith('mixed'))]).toStrictEqual([k, []]);
 
       // THEN the next synth's recovery leaves every output old (killed before the commit) or new, and nothing else
-      recover();
+      recover(base);
       const expected = k <= firstCommit ? oldState : newState;
-      expect([k, steps[k], snapshot(root)]).toStrictEqual([k, steps[k], expected]);
-      seen.push(states.join(','));
-    }
+      expect([k, steps[k], snapshot(base)]).toStrictEqual([k, steps[k], expected]);
+      seen[k] = states.join(',');
+    };
+    for (let k = 0; k < steps.length; k += 3) await Promise.all([k, k + 1, k + 2].filter((n) => n < steps.length).map(killedAt));
     // the kills did land between the renames: outputs set aside, and old and new side by side
     expect(seen).toContain('aside,old,old');
     expect(seen).toContain('new,new,new');
@@ -394,7 +409,7 @@ describe('a synth killed at any instant', () => {
 
   test('killed while writing its journals, then a synth of one output, then one of another: nothing is lost', () => {
     // GIVEN the old outputs, and a synth of the new ones killed after the first of its three journals
-    expect(child({ parts: specs('old') }).status).toBe(0);
+    writeOld();
     const killed = child({ parts: specs('new'), killAt: 1 });
     expect(killed.signal).toBe('SIGKILL');
 
@@ -415,10 +430,10 @@ describe('a synth killed at any instant', () => {
 
   test('SIGKILL at random times, with every step slowed down: always all old or all new after the next synth', () => {
     const signals: (string | null)[] = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 6; i++) {
       rmSync(root, { recursive: true, force: true });
       mkdirSync(root);
-      expect(child({ parts: specs('old') }).status).toBe(0);
+      writeOld();
       // the child starts in about 100-250 ms and each of its 21 steps takes 15 ms
       signals.push(child({ parts: specs('new'), stepDelayMs: 15 }, { killAfterMs: 150 + Math.floor(Math.random() * 400) }).signal);
       recover();
