@@ -13,15 +13,16 @@ export interface PeerDependency {
   readonly neededFor: string;
 }
 
-/** A peer dependency the project has not installed; `runSynthMain` and the CLI print its one-line message. */
+/**
+ * A peer dependency the project has not installed; `runSynthMain` and the CLI print its one-line
+ * message. It carries no stack frames: it is the project's setup, not a bug, and where nothing catches
+ * it (an import at the top of a script) Node then prints the line without a module-loading stack.
+ */
 export class MissingPeerError extends Error {
-  /** The missing packages, in the order they were asked for. */
-  public readonly missing: readonly PeerDependency[];
-
   constructor(entryPoint: string, missing: readonly PeerDependency[]) {
     super(missingPeersMessage(entryPoint, missing));
     this.name = 'MissingPeerError';
-    this.missing = missing;
+    this.stack = `${this.name}: ${this.message}`;
   }
 }
 

@@ -36,6 +36,7 @@ interface Consumer {
 let packDir: string;
 const consumers: Partial<Record<ConsumerVariant, Consumer>> = {};
 let bin: Run;
+let uncaughtTf: Run;
 let deepImports: Record<string, Run>;
 
 async function prepare(variant: ConsumerVariant, tarball: Promise<string>): Promise<Consumer> {
@@ -78,11 +79,13 @@ beforeAll(async () => {
   await Promise.all(VARIANTS.map(async (variant) => (consumers[variant] = await prepare(variant, tarball))));
   const k8sOnly = consumers['k8s-only']!.project.dir;
   // The package's bin, as an operator runs it in the k8s-only project: npx finds it in node_modules/.bin.
-  const [table, ...deep] = await Promise.all([
+  const [table, uncaught, ...deep] = await Promise.all([
     run(k8sOnly, 'npx', ['homelab-secrets', 'table'], { npm_config_offline: 'true', npm_config_update_notifier: 'false' }),
+    run(k8sOnly, process.execPath, ['-e', "require('homelab-secrets/tf')"]),
     ...DEEP_IMPORTS.map((specifier) => run(k8sOnly, process.execPath, ['-e', `require(${JSON.stringify(specifier)})`])),
   ]);
   bin = table;
+  uncaughtTf = uncaught;
   deepImports = Object.fromEntries(DEEP_IMPORTS.map((specifier, index) => [specifier, deep[index]]));
 }, 600_000);
 
@@ -266,6 +269,9 @@ describe('the full consumer project (cdktf and both providers installed)', () =>
 });
 
 describe('the k8s-only consumer project (no cdktf, no providers)', () => {
+  const TF_MISSING = 'homelab-secrets/tf needs cdktf (for every Terraform stack), @cdktf/provider-vault (for the Vault stack) and '
+    + "@cdktf/provider-aws (for the KMS unseal stack), which are not installed: npm install 'cdktf@^0.21.0' '@cdktf/provider-vault@^15.6.1' '@cdktf/provider-aws@^21.22.1'";
+
   test('installs the package with cdk8s and constructs, and nothing of cdktf', () => {
     expect(consumer('k8s-only').installed.filter((name) => !name.startsWith('.')).sort())
       .toStrictEqual(['cdk8s', 'commander', 'constructs', 'homelab-secrets', 'yaml']);
@@ -278,12 +284,15 @@ describe('the k8s-only consumer project (no cdktf, no providers)', () => {
   });
 
   test('importing `homelab-secrets/tf` fails with one line: what is missing, what for, and the npm install', () => {
-    expect(consumer('k8s-only').loaded.tf).toStrictEqual({
-      code: 0,
-      stdout: 'MissingPeerError: homelab-secrets/tf needs cdktf (for every Terraform stack), @cdktf/provider-vault (for the Vault stack) and '
-        + "@cdktf/provider-aws (for the KMS unseal stack), which are not installed: npm install 'cdktf@^0.21.0' '@cdktf/provider-vault@^15.6.1' '@cdktf/provider-aws@^21.22.1'\n",
-      stderr: '',
-    });
+    expect(consumer('k8s-only').loaded.tf).toStrictEqual({ code: 0, stdout: `MissingPeerError: ${TF_MISSING}\n`, stderr: '' });
+  });
+
+  test('uncaught (an import at the top of a script), Node prints that line without a stack', () => {
+    expect(uncaughtTf.code).toBe(1);
+    const lines = uncaughtTf.stderr.split('\n');
+    // Node wraps an error without frames in brackets, where exactly depends on how the script was started.
+    expect(lines.filter((line) => line.includes('MissingPeerError:'))).toStrictEqual([expect.stringContaining(`MissingPeerError: ${TF_MISSING}`)]);
+    expect(lines.filter((line) => /^\s+at /.test(line))).toStrictEqual([]);
   });
 
   test('`npx homelab-secrets table` runs the package\'s bin over the declaration package.json names', () => {
