@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Declaration } from '../catalog';
+import { MissingPeerError } from '../synth';
 import { EXIT } from './exit-codes';
 import { cliMain } from './main';
 
@@ -55,8 +56,16 @@ function main(): void {
     fail(`the declaration module ${module} does not exist: build the project first`);
     return;
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const declaration = declarationOf(require(module) as Record<string, unknown>);
+  let declaration: Declaration | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    declaration = declarationOf(require(module) as Record<string, unknown>);
+  } catch (error) {
+    // A declaration module that imports homelab-secrets/tf, in a project without cdktf.
+    if (!(error instanceof MissingPeerError)) throw error;
+    fail(error.message);
+    return;
+  }
   if (declaration === undefined) {
     fail(`${module} exports no declaration: export \`declaration\` (a Declaration, or a function returning one)`);
     return;

@@ -1,12 +1,14 @@
 import { CatalogValidationError, SettingsError, formatIssues } from '../catalog';
 import { issuesOfValidationFailure } from './construct-validation';
+import { MissingPeerError } from './peer-dependency';
 
 /**
  * The text a user mistake prints, or undefined for a bug. Catalog and settings issues, a construct's
- * SettingsError and cdk8s's or cdktf's validation failures all print the same way.
+ * SettingsError, cdk8s's or cdktf's validation failures and a missing peer dependency all print the same way.
  */
 export function describeUserError(error: unknown): string | undefined {
   if (error instanceof CatalogValidationError) return error.message;
+  if (error instanceof MissingPeerError) return error.message;
   if (error instanceof SettingsError) return `invalid setting: ${error.message}`;
   const issues = issuesOfValidationFailure(error);
   return issues ? formatIssues(issues) : undefined;
