@@ -98,7 +98,6 @@ export {
   COMPONENTS_CHART_ID,
   ComponentsChart,
   ExternalSecretsApplication,
-  HELM_CHARTS,
   HelmApplication,
   ReloaderApplication,
   VaultApplication,
@@ -110,13 +109,14 @@ export type {
   ComponentsChartProps,
   ExternalSecretsApplicationProps,
   HelmApplicationProps,
-  HelmChartRef,
-  HelmValue,
-  HelmValues,
   IgnoredDifference,
   ReloaderApplicationProps,
   VaultApplicationProps,
 } from './argocd';
+
+// The components' releases (chart pins and values), shared by the Argo CD and Flux renderers.
+export { HELM_CHARTS } from './components';
+export type { ComponentRelease, HelmChartRef, HelmValue, HelmValues } from './components';
 
 // The docs.
 export { docsPart, renderPathFlowchart, renderPathTable, renderSecretsDoc } from './docs';
