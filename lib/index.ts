@@ -9,6 +9,7 @@ export {
   CatalogValidationError,
   DELETION_POLICIES,
   ESO_DEFAULTS,
+  FLUX_DEFAULTS,
   KMS_SECRET_KEYS,
   SETTINGS_DEFAULTS,
   SecretCatalog,
@@ -117,6 +118,25 @@ export type {
   ReloaderApplicationProps,
   VaultApplicationProps,
 } from './argocd';
+
+// The components as Flux HelmReleases, and the Kustomizations that order the stages (gitops 'flux').
+export {
+  FLUX_STAGES,
+  FluxComponentsChart,
+  FluxHelmRelease,
+  FluxHelmRepository,
+  FluxKustomization,
+  FluxKustomizationsChart,
+} from './flux';
+export type {
+  FluxComponentsChartProps,
+  FluxHealthCheck,
+  FluxHelmReleaseProps,
+  FluxHelmRepositoryProps,
+  FluxKustomizationProps,
+  FluxKustomizationsChartProps,
+  FluxStage,
+} from './flux';
 
 // The components' releases (chart pins and values), shared by the Argo CD and Flux renderers.
 export { HELM_CHARTS } from './components';

@@ -20,7 +20,7 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(/^(?:import|export)\b[^;]*?from '([^']+)'/gms)].map((m) => m[1]);
 }
 
-const RENDERERS = ['k8s', 'argocd', 'tf', 'docs', 'cli', 'workloads', 'components'];
+const RENDERERS = ['k8s', 'argocd', 'flux', 'tf', 'docs', 'cli', 'workloads', 'components'];
 
 describe('the library\'s structure', () => {
   test('lib/synth, the all-or-nothing writer, imports no renderer: only the catalog and node', () => {

@@ -4,6 +4,7 @@ import { type PlatformSettings, resolveDeclaration, validateDeclaration } from '
 import { manifestsPart } from '../../lib/k8s';
 import { terraformPart } from '../../lib/tf';
 import { FIXTURE_SETTINGS, fixtureCatalog, fixtureDeclaration, resolvedFixture } from '../support/fixtures';
+import { synthFluxTree } from '../support/flux';
 import { synthPartToTree } from '../support/synth';
 
 function manifests(settings: PlatformSettings): Record<string, string> {
@@ -68,7 +69,7 @@ describe('optional parts', () => {
 
   test('under Flux the components are installed (as HelmReleases, not Applications); under plain none, and asking for one is refused', () => {
     expect(resolvedFixture(undefined, { ...FIXTURE_SETTINGS, gitops: 'flux' }).settings.components).toStrictEqual({ vault: true, externalSecrets: true, reloader: true });
-    expect(applications({ ...FIXTURE_SETTINGS, gitops: 'flux' })).toStrictEqual([]);
+    expect(Object.values(synthFluxTree(fixtureDeclaration(undefined, { ...FIXTURE_SETTINGS, gitops: 'flux' }), [componentApplications()])).join('\n')).not.toContain('argoproj.io');
     expect(resolvedFixture(undefined, { ...FIXTURE_SETTINGS, gitops: 'flux', components: { reloader: true, vault: false } }).settings.components).toStrictEqual({ vault: false, externalSecrets: true, reloader: true });
     expect(resolvedFixture(undefined, { ...FIXTURE_SETTINGS, gitops: 'plain' }).settings.components).toStrictEqual({ vault: false, externalSecrets: false, reloader: false });
     expect(validateDeclaration(fixtureDeclaration(undefined, { ...FIXTURE_SETTINGS, gitops: 'plain', components: { reloader: true } })).map((i) => i.message)).toStrictEqual([
