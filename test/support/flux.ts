@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { homelabCatalog, HOMELAB_SETTINGS } from '../../apps/homelab';
+import { HOMELAB_FLUX_FOLDER } from '../../apps/flux-manifests';
 import type { Declaration } from '../../lib/catalog';
 import { resolveFluxSettings } from '../../lib/catalog';
 import { type ChartContributor, manifestsPart } from '../../lib/k8s';
@@ -19,7 +19,7 @@ export const FLUX_CRD_DIR = join(ROOT, 'crds', 'flux');
 export const FLUX_CRD_FILES: readonly string[] = readdirSync(FLUX_CRD_DIR).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(FLUX_CRD_DIR, f));
 
 /** The name of the manifests folder inside the cluster folder, in the tests. */
-export const FLUX_FOLDER = 'secrets';
+export const FLUX_FOLDER = HOMELAB_FLUX_FOLDER;
 
 /**
  * Synthesizes the manifests part of `declaration` (which must say gitops 'flux') into a fresh
@@ -43,10 +43,7 @@ export function synthFluxTree(
   }
 }
 
-/** The reference homelab's declaration as a Flux user would have it: the same catalog and settings, gitops 'flux'. */
-export function homelabFluxDeclaration(): Declaration {
-  return { catalog: homelabCatalog(), settings: { ...HOMELAB_SETTINGS, gitops: 'flux' } };
-}
+export { homelabFluxDeclaration } from '../../apps/flux-manifests';
 
 /** Every object of a Flux tree (kustomization.yaml files, kustomize's own and not objects, left out), in file then document order. */
 export function fluxTreeObjects(tree: Record<string, string>): any[] {
