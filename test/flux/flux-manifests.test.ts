@@ -9,7 +9,7 @@ import { synthOutputs } from '../../lib/synth';
 import { crdSchemaErrors } from '../support/crd-schema';
 import { esoWebhookViolations } from '../support/eso-webhook';
 import { FIXTURE_SETTINGS, fixtureDeclaration } from '../support/fixtures';
-import { FLUX_FOLDER, fluxTreeObjects, synthFluxTree } from '../support/flux';
+import { FLUX_FOLDER, fluxApplyPlan, fluxTreeObjects, homelabFluxDeclaration, synthFluxTree } from '../support/flux';
 import { manifestObjects, synthPartToTree } from '../support/synth';
 
 const FLUX: PlatformSettings = { ...FIXTURE_SETTINGS, gitops: 'flux' };
@@ -236,5 +236,29 @@ describe('the manifests folder under gitops flux', () => {
     };
     expect(synth(join(root, 'clusters', 'my-cluster', 'secrets'), [clash as never])).toThrow('chart id "kustomization" would overwrite the folder\'s kustomization.yaml: give the chart another id');
     for (const target of [outside, join(root, 'clusters', 'my-cluster', 'secrets')]) expect(existsSync(target)).toBe(false);
+  });
+});
+
+describe('the apply plan the real-cluster proof takes (test/support/flux.ts)', () => {
+  test('lists a CRD for every kind of the homelab\'s Flux tree, its namespaces, and every object once', () => {
+    const tree = synthFluxTree(homelabFluxDeclaration());
+    const plan = fluxApplyPlan(tree);
+    const crds = plan.crdFiles.map((file) => YAML.parse(readFileSync(file, 'utf8')));
+    const served = new Set(crds.flatMap((crd) => crd.spec.versions.filter((v: any) => v.served).map((v: any) => `${crd.spec.group}/${v.name} ${crd.spec.names.kind}`)));
+    expect(plan.objects.filter((o) => !served.has(`${o.apiVersion} ${o.kind}`))).toStrictEqual([]);
+    expect(plan.namespaces).toStrictEqual(['argocd', 'arr', 'auth', 'backups', 'flux-system', 'monitoring', 'openclaw']);
+    expect(plan.objects).toHaveLength(fluxTreeObjects(tree).length);
+    expect(names(plan.objects.slice(0, 3))).toStrictEqual([
+      'Kustomization flux-system/secrets-components', 'Kustomization flux-system/secrets-store', 'Kustomization flux-system/secrets-externalsecrets',
+    ]);
+    expect(plan.crdFiles.map((f) => relative(join(__dirname, '..', '..'), f))).toStrictEqual([
+      'crds/flux/helm.toolkit.fluxcd.io_helmreleases.yaml',
+      'crds/flux/kustomize.toolkit.fluxcd.io_kustomizations.yaml',
+      'crds/flux/source.toolkit.fluxcd.io_helmrepositories.yaml',
+      'crds/external-secrets/external-secrets.io_clusterexternalsecrets.yaml',
+      'crds/external-secrets/external-secrets.io_clustersecretstores.yaml',
+      'crds/external-secrets/external-secrets.io_externalsecrets.yaml',
+      'crds/external-secrets/external-secrets.io_secretstores.yaml',
+    ]);
   });
 });

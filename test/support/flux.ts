@@ -1,6 +1,6 @@
 // The Flux side of the tests: a synthesized Flux tree and the vendored Flux CRDs. The real-cluster
 // proof (apply the CRDs, then every generated object with a server-side dry run) takes its input from
-// here: FLUX_CRD_FILES, then fluxTreeObjects(synthFluxTree(...)), in file order.
+// fluxApplyPlan(synthFluxTree(homelabFluxDeclaration())): the CRD files, the namespaces, the objects.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,10 @@ import { readTree } from './synth';
 /** The vendored Flux CRDs (Kustomization, HelmRelease, HelmRepository): what a cluster needs before the Flux objects. */
 export const FLUX_CRD_DIR = join(ROOT, 'crds', 'flux');
 export const FLUX_CRD_FILES: readonly string[] = readdirSync(FLUX_CRD_DIR).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(FLUX_CRD_DIR, f));
+
+/** The vendored ESO CRDs: the store and ExternalSecret stages need them. */
+export const ESO_CRD_DIR = join(ROOT, 'crds', 'external-secrets');
+export const ESO_CRD_FILES: readonly string[] = readdirSync(ESO_CRD_DIR).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(ESO_CRD_DIR, f));
 
 /** The name of the manifests folder inside the cluster folder, in the tests. */
 export const FLUX_FOLDER = HOMELAB_FLUX_FOLDER;
@@ -66,4 +70,25 @@ export function fluxHelmReleases(tree: Record<string, string>): Record<string, C
     };
   }
   return releases;
+}
+
+/** What an API server needs to accept every object of a Flux tree, in apply order. */
+export interface FluxApplyPlan {
+  /** The CRD files to apply (and wait for) first: Flux's and ESO's. */
+  readonly crdFiles: readonly string[];
+  /** The namespaces the objects live in (Flux's and the catalog's), to create next. */
+  readonly namespaces: readonly string[];
+  /** Every generated object, stage Kustomizations first, then the stages' objects in file order. */
+  readonly objects: readonly any[];
+}
+
+/** The apply plan of a synthesized Flux tree (see FluxApplyPlan). */
+export function fluxApplyPlan(tree: Record<string, string>): FluxApplyPlan {
+  const objects = fluxTreeObjects(tree);
+  const first = objects.filter((o) => o.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/'));
+  return {
+    crdFiles: [...FLUX_CRD_FILES, ...ESO_CRD_FILES],
+    namespaces: [...new Set(objects.map((o) => o.metadata.namespace).filter((ns): ns is string => ns !== undefined))].sort(),
+    objects: [...first, ...objects.filter((o) => !first.includes(o))],
+  };
 }
