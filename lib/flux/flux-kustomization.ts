@@ -15,6 +15,18 @@ export interface FluxHealthCheck {
   readonly namespace: string;
 }
 
+/** How Flux tells the health of a custom resource kstatus cannot read: CEL expressions over the object. */
+export interface FluxHealthCheckExpr {
+  /** API version of the kind, such as `external-secrets.io/v1`. */
+  readonly apiVersion: string;
+  /** The kind. */
+  readonly kind: string;
+  /** True when the object is healthy. */
+  readonly current: string;
+  /** True when it failed. */
+  readonly failed: string;
+}
+
 const SOURCE_KINDS: Record<FluxSourceKind, KustomizationSpecSourceRefKind> = {
   GitRepository: KustomizationSpecSourceRefKind.GIT_REPOSITORY,
   OCIRepository: KustomizationSpecSourceRefKind.OCI_REPOSITORY,
@@ -36,6 +48,8 @@ export interface FluxKustomizationProps {
   readonly wait?: boolean;
   /** Objects whose health decides this Kustomization's readiness (ignored with `wait`). @default - none */
   readonly healthChecks?: readonly FluxHealthCheck[];
+  /** CEL health checks of custom kinds, for `wait` and `healthChecks`. @default - none: kstatus alone */
+  readonly healthCheckExprs?: readonly FluxHealthCheckExpr[];
   /** Delete the objects that leave git. @default false */
   readonly prune?: boolean;
   /** How often Flux reapplies the folder. @default '10m' */
@@ -66,6 +80,7 @@ export class FluxKustomization extends Construct {
     const dependsOn = [...(props.dependsOn ?? [])];
     for (const name of dependsOn) assertRule(checkSubdomain, 'dependsOn', name, owner);
     const healthChecks = props.healthChecks ?? [];
+    const healthCheckExprs = props.healthCheckExprs ?? [];
 
     this.name = props.name;
     this.path = props.path;
@@ -81,6 +96,7 @@ export class FluxKustomization extends Construct {
         ...(dependsOn.length > 0 ? { dependsOn: dependsOn.map((name) => ({ name })) } : {}),
         ...(props.wait ? { wait: true } : {}),
         ...(healthChecks.length > 0 ? { healthChecks: healthChecks.map((check) => ({ ...check })) } : {}),
+        ...(healthCheckExprs.length > 0 ? { healthCheckExprs: healthCheckExprs.map((expr) => ({ ...expr })) } : {}),
       },
     });
   }

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ResolvedDeclaration } from '../catalog';
 import { EXTERNAL_SECRETS_APP_NAME } from '../components';
-import { FluxHealthCheck, FluxKustomization } from './flux-kustomization';
+import { FluxHealthCheck, FluxHealthCheckExpr, FluxKustomization } from './flux-kustomization';
 
 /** The chart id, and so the output file `flux-kustomizations.yaml` at the manifests folder's root. */
 export const FLUX_KUSTOMIZATIONS_CHART_ID = 'flux-kustomizations';
@@ -26,6 +26,18 @@ export const FLUX_STAGES = {
   externalSecrets: { folder: 'externalsecrets', kustomization: 'secrets-externalsecrets' },
 } as const satisfies Record<string, FluxStage>;
 
+const readyIs = (value: 'True' | 'False'): string => `status.?conditions.orValue([]).exists(c, c.type == 'Ready' && c.status == '${value}')`;
+
+/**
+ * ESO's stores and ExternalSecrets report a `Ready` condition but no `observedGeneration`, so kstatus,
+ * which Flux's `wait` uses, calls them healthy as soon as they exist. These CEL checks make the stages
+ * wait for `Ready` True and fail fast on `Ready` False (retried every minute). `.?conditions.orValue([])`
+ * reads a status without conditions as not ready yet (Flux's CEL environment has optional types).
+ */
+export function esoHealthCheckExprs(kinds: readonly ('ClusterSecretStore' | 'SecretStore' | 'ExternalSecret')[]): FluxHealthCheckExpr[] {
+  return kinds.map((kind) => ({ apiVersion: 'external-secrets.io/v1', kind, current: readyIs('True'), failed: readyIs('False') }));
+}
+
 /** Properties for `FluxKustomizationsChart`. */
 export interface FluxKustomizationsChartProps {
   /** The validated declaration: Flux's source and namespace, and whether ESO is one of the components. */
@@ -44,7 +56,7 @@ export interface FluxKustomizationsChartProps {
  *   Service has ready endpoints, so the store that follows passes ESO's admission webhook. Vault and
  *   Reloader do not hold the store back.
  * - store: waits for the store to be Ready (ESO reached Vault and logged in), like Argo CD's health of
- *   the store's wave.
+ *   the store's wave (CEL checks of ESO's Ready condition, `esoHealthCheckExprs`).
  * - ExternalSecrets: waits for every ExternalSecret to be Ready, so that an application's Kustomization
  *   can depend on it to find its Secrets.
  *
@@ -61,6 +73,12 @@ export class FluxKustomizationsChart extends Chart {
     const esoHealth: FluxHealthCheck[] = settings.components.externalSecrets
       ? [{ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: EXTERNAL_SECRETS_APP_NAME, namespace }]
       : [];
+    const storeKind = props.declaration.catalog.isolation === 'namespace' ? 'SecretStore' : 'ClusterSecretStore';
+    const stageHealth = {
+      components: { healthChecks: esoHealth },
+      store: { wait: true, healthCheckExprs: esoHealthCheckExprs([storeKind]) },
+      externalSecrets: { wait: true, healthCheckExprs: esoHealthCheckExprs(['ExternalSecret']) },
+    };
     let previous: string | undefined;
     for (const key of props.stages) {
       const stage = FLUX_STAGES[key];
@@ -70,7 +88,7 @@ export class FluxKustomizationsChart extends Chart {
         path: `${props.folderPath}/${stage.folder}`,
         sourceRef,
         dependsOn: previous === undefined ? [] : [previous],
-        ...(key === 'components' ? { healthChecks: esoHealth } : { wait: true }),
+        ...stageHealth[key],
       }));
       previous = stage.kustomization;
     }

@@ -38,7 +38,9 @@ describe('FluxKustomization', () => {
     const checked = synth({ healthChecks: [{ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'eso', namespace: 'flux-system' }] });
     expect(checked.spec.healthChecks).toStrictEqual([{ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: 'eso', namespace: 'flux-system' }]);
     expect(checked.spec.wait).toBeUndefined();
-    for (const object of [kustomization, checked]) expect(crdSchemaErrors(object)).toStrictEqual([]);
+    const exprs = synth({ wait: true, healthCheckExprs: [{ apiVersion: 'example.org/v1', kind: 'Thing', current: "status.phase == 'Ready'", failed: "status.phase == 'Failed'" }] });
+    expect(exprs.spec.healthCheckExprs).toStrictEqual([{ apiVersion: 'example.org/v1', kind: 'Thing', current: "status.phase == 'Ready'", failed: "status.phase == 'Failed'" }]);
+    for (const object of [kustomization, checked, exprs]) expect(crdSchemaErrors(object)).toStrictEqual([]);
   });
 
   test('refuses a path outside the source, bad names and intervals', () => {

@@ -89,6 +89,12 @@ describe('the manifests folder under gitops flux', () => {
     const kustomizations = docs(synthFluxTree(fixtureDeclaration(catalog(), FLUX))['flux-kustomizations.yaml']);
     const source = { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' };
     const common = { interval: '10m', retryInterval: '1m', prune: false, sourceRef: source };
+    // kstatus reads ESO's objects as healthy once they exist (no observedGeneration): CEL over their Ready condition
+    const ready = (kind: string) => ({
+      apiVersion: 'external-secrets.io/v1', kind,
+      current: "status.?conditions.orValue([]).exists(c, c.type == 'Ready' && c.status == 'True')",
+      failed: "status.?conditions.orValue([]).exists(c, c.type == 'Ready' && c.status == 'False')",
+    });
     expect(kustomizations).toStrictEqual([
       {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization',
@@ -102,12 +108,12 @@ describe('the manifests folder under gitops flux', () => {
       {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization',
         metadata: { name: 'secrets-store', namespace: 'flux-system' },
-        spec: { ...common, path: './clusters/my-cluster/secrets/store', dependsOn: [{ name: 'secrets-components' }], wait: true },
+        spec: { ...common, path: './clusters/my-cluster/secrets/store', dependsOn: [{ name: 'secrets-components' }], wait: true, healthCheckExprs: [ready('ClusterSecretStore')] },
       },
       {
         apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization',
         metadata: { name: 'secrets-externalsecrets', namespace: 'flux-system' },
-        spec: { ...common, path: './clusters/my-cluster/secrets/externalsecrets', dependsOn: [{ name: 'secrets-store' }], wait: true },
+        spec: { ...common, path: './clusters/my-cluster/secrets/externalsecrets', dependsOn: [{ name: 'secrets-store' }], wait: true, healthCheckExprs: [ready('ExternalSecret')] },
       },
     ]);
   });
@@ -175,6 +181,7 @@ describe('the manifests folder under gitops flux', () => {
     const tree = synthFluxTree(fixtureDeclaration(catalog('namespace'), FLUX));
     expect(Object.keys(tree).filter((f) => f.startsWith('store/'))).toStrictEqual(['store/kustomization.yaml', 'store/secretstore-apps.yaml', 'store/secretstore-portal.yaml']);
     expect(names(docs(tree['store/secretstore-apps.yaml']))).toStrictEqual(['ServiceAccount apps/vault-backend', 'SecretStore apps/vault-backend']);
+    expect(docs(tree['flux-kustomizations.yaml']).map((k) => k.spec.healthCheckExprs?.map((e: any) => e.kind))).toStrictEqual([undefined, ['SecretStore'], ['ExternalSecret']]);
     // ESO may ask for tokens of those accounts: the same value the Argo CD Application carries
     expect(docs(tree['components/flux-components.yaml']).find((o) => o.metadata.name === 'external-secrets' && o.kind === 'HelmRelease').spec.values.rbac)
       .toStrictEqual({ serviceAccountTokenCreate: true });
