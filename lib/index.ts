@@ -131,6 +131,7 @@ export {
 export type {
   FluxComponentsChartProps,
   FluxHealthCheck,
+  FluxHealthCheckExpr,
   FluxHelmReleaseProps,
   FluxHelmRepositoryProps,
   FluxKustomizationProps,
