@@ -1,5 +1,6 @@
 export * from './declaration';
 export * from './eso-access';
+export * from './flux-settings';
 export * from './rules';
 export * from './secret-catalog';
 export * from './settings';

@@ -48,7 +48,9 @@ export function renderRebuild(ctx: CliContext): string {
   const cmd = (line: string): string => `      ${line}`;
   const note = (line: string): string => `      # ${line}`;
   const onArgo = settings.gitops === 'argocd';
-  const bootstrap = onArgo ? 'the Argo CD bootstrap' : `your ${settings.gitops === 'flux' ? 'Flux' : 'GitOps'} bootstrap`;
+  // The tool that installs the components: Argo CD's Applications or Flux's HelmReleases; none under plain.
+  const installer = onArgo ? 'Argo CD' : settings.gitops === 'flux' ? 'Flux' : undefined;
+  const bootstrap = installer ? `the ${installer} bootstrap` : 'your GitOps bootstrap';
 
   const steps: { title: (n: number) => string; lines: string[] }[] = [];
   const tlsLines = tls && inCluster
@@ -77,8 +79,8 @@ export function renderRebuild(ctx: CliContext): string {
   if (inCluster) {
     const installs = [components.vault ? 'Vault' : undefined, components.externalSecrets ? 'ESO' : undefined].filter((c) => c !== undefined);
     steps.push({
-      title: (n) => onArgo && installs.length > 0
-        ? `[ ] ${n}. Bootstrap Argo CD. It deploys ${installs.join(' and ')}, and ${unseal}. Restoring from Velero? Do ${dataStep}a first.`
+      title: (n) => installer && installs.length > 0
+        ? `[ ] ${n}. Bootstrap ${installer}. It deploys ${installs.join(' and ')}, and ${unseal}. Restoring from Velero? Do ${dataStep}a first.`
         : `[ ] ${n}. Install Vault and ESO with your own tooling, then apply the manifests folder; ${unseal}. Restoring from Velero? Do ${dataStep}a first.`,
       lines: [
         cmd(`${inPod} vault status`),
@@ -89,8 +91,8 @@ export function renderRebuild(ctx: CliContext): string {
     steps.push({
       title: (n) => `[ ] ${n}. Bring back Vault's data, either a) or b).`,
       lines: [
-        `   a) Restore namespace ${ns} from Velero (Vault's pod and its volume claim ${helm.dataClaim}) BEFORE ${onArgo && components.vault ? 'Argo CD syncs Vault' : 'Vault is installed'}:`,
-        note(`Velero fills the volume only of a pod it restores itself; ${onArgo && components.vault ? 'Argo CD' : 'your tooling'} then adopts the restored objects.`),
+        `   a) Restore namespace ${ns} from Velero (Vault's pod and its volume claim ${helm.dataClaim}) BEFORE ${installer && components.vault ? `${installer} ${onArgo ? 'syncs' : 'installs'} Vault` : 'Vault is installed'}:`,
+        note(`Velero fills the volume only of a pod it restores itself; ${installer && components.vault ? installer : 'your tooling'} then adopts the restored objects.`),
         note('Velero reads its backups with its own credentials: if ESO writes them from Vault, create that Secret by hand first.'),
         cmd('velero backup get'),
         cmd(`velero restore create --from-backup ${BACKUP_PLACEHOLDER} --include-namespaces ${ns} --wait`),

@@ -127,4 +127,19 @@ describe('rebuild', () => {
     expect(lines.filter((l) => /CACERT|vault-ca|vault-tls/.test(l))).toStrictEqual([]);
     expect(lines).toContain('      # Vault serves plain HTTP (tls disabled): tokens and values cross the port-forward in clear text');
   });
+
+  test.each([
+    ['flux', 'Flux', 'Bootstrap Flux. It deploys Vault and ESO', 'BEFORE Flux installs Vault:', 'Flux then adopts'],
+    ['plain', 'GitOps', 'Install Vault and ESO with your own tooling, then apply the manifests folder', 'BEFORE Vault is installed:', 'your tooling then adopts'],
+  ] as const)('under gitops %s the steps name who installs the components', async (gitops, tool, install, restore, adopts) => {
+    const h = harness({ catalog: homelabCatalog(), settings: { ...HOMELAB_SETTINGS, gitops } });
+    expect(await h.cli('rebuild')).toBe(EXIT.ok);
+    const lines = h.stdout().split('\n');
+    expect(lines.filter((l) => l.startsWith('[ ] 1.') || l.startsWith('[ ] 2.'))).toStrictEqual([
+      `[ ] 1. Before ${tool === 'Flux' ? 'the Flux' : 'your GitOps'} bootstrap, create the Secret vault-aws-kms in namespace vault: Vault's awskms seal reads its KMS credentials from it.`,
+      `[ ] 2. ${install}${tool === 'Flux' ? ', and' : ';'} Vault unseals itself through KMS. Restoring from Velero? Do 3a first.`,
+    ]);
+    expect(lines.some((l) => l.endsWith(restore))).toBe(true);
+    expect(lines.some((l) => l.includes(`; ${adopts} the restored objects.`))).toBe(true);
+  });
 });
