@@ -82,7 +82,7 @@ function packagesReachedFrom(entries: readonly string[]): Record<string, string>
 
 describe('what each entry point\'s sources import', () => {
   test('`homelab-secrets` and `homelab-secrets/cli` (with its bin) reach cdk8s, constructs, commander and yaml only', () => {
-    expect(Object.keys(packagesReachedFrom(['lib/index.ts'])).sort()).toStrictEqual(['cdk8s', 'constructs']);
+    expect(Object.keys(packagesReachedFrom(['lib/index.ts'])).sort()).toStrictEqual(['cdk8s', 'constructs', 'yaml']);
     expect(Object.keys(packagesReachedFrom(['lib/cli/index.ts', 'lib/cli/bin.ts'])).sort()).toStrictEqual(['commander', 'yaml']);
   });
 
