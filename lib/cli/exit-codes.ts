@@ -72,7 +72,7 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
   'check': [
     { code: EXIT.ok, meaning: 'no drift' },
     { code: EXIT.failed, meaning: 'drift' },
-    { code: EXIT.usage, meaning: 'Vault unreachable, access denied, no such mount, or `VAULT_ADDR`/`VAULT_TOKEN` not set' },
+    { code: EXIT.usage, meaning: 'Vault unreachable, access denied, no such mount, no Vault address or token, or an unreadable `VAULT_CACERT`' },
   ],
   'kms-secret': [
     { code: EXIT.ok, meaning: 'printed' },

@@ -28,9 +28,9 @@ const HELP_EXIT_CODES: Record<string, string> = {
     '  internal error, printed with its stack).',
   ].join('\n'),
   'check': [
-    'Exit codes: 0 no drift; 1 drift; 2 Vault unreachable, access denied, no such mount, or',
-    '  `VAULT_ADDR`/`VAULT_TOKEN` not set, or a usage error (unknown command or option, missing argument)',
-    '  or an invalid catalog; 70 a bug (an internal error, printed with its stack).',
+    'Exit codes: 0 no drift; 1 drift; 2 Vault unreachable, access denied, no such mount, no Vault address',
+    '  or token, or an unreadable `VAULT_CACERT`, or a usage error (unknown command or option, missing',
+    '  argument) or an invalid catalog; 70 a bug (an internal error, printed with its stack).',
   ].join('\n'),
   'kms-secret': [
     'Exit codes: 0 printed; 2 no input, unreadable file, not JSON, missing or malformed output, or a',
