@@ -3,7 +3,7 @@ import { SecretCatalog } from '../../lib/catalog';
 import { CliError, EXIT, HiddenLineReader, RawModeInput, spawnRun } from '../../lib/cli';
 import { harness } from './support/cli-harness';
 
-const COMMANDS = ['table', 'new', 'rotate', 'force-sync', 'check', 'kms-secret', 'rebuild', 'import'];
+const COMMANDS = ['table', 'new', 'rotate', 'force-sync', 'check', 'seed', 'kms-secret', 'rebuild', 'import'];
 
 /** The last lines of each command's help: its exit codes, as lib/cli/exit-codes.ts renders them. */
 const HELP_EXIT_CODES: Record<string, string> = {
@@ -31,6 +31,14 @@ const HELP_EXIT_CODES: Record<string, string> = {
     'Exit codes: 0 no drift; 1 drift; 2 Vault unreachable, access denied, no such mount, no Vault address',
     '  or token, or an unreadable `VAULT_CACERT`, or a usage error (unknown command or option, missing',
     '  argument) or an invalid catalog; 70 a bug (an internal error, printed with its stack).',
+  ].join('\n'),
+  'seed': [
+    'Exit codes: 0 every declared key is in Vault (with `--dry-run`: the plan is printed); 1 keys are',
+    '  still missing: not entered (listed with where to get them; without a terminal none is asked for),',
+    '  or on a path seed may not write (a deleted current version); 2 Vault unreachable, access denied,',
+    '  no such mount or not KV version 2, no Vault address or token, or an unreadable `VAULT_CACERT`, or',
+    '  a usage error (unknown command or option, missing argument) or an invalid catalog; 70 a bug (an',
+    '  internal error, printed with its stack); 130 Ctrl-C at a prompt (what was written stays).',
   ].join('\n'),
   'kms-secret': [
     'Exit codes: 0 printed; 2 no input, unreadable file, not JSON, missing or malformed output, or a',
