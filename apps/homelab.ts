@@ -34,7 +34,7 @@ export function homelabCatalog(): SecretCatalog {
     description: 'Velero S3 credentials file (AWS profile format)',
     origins: {
       cloud: external({
-        hint: 'MinIO console → Access Keys → Create access key for Velero, as an AWS credentials file: [default], aws_access_key_id=…, aws_secret_access_key=… (several lines: `homelab-secrets new infrastructure/velero` shows how to send a file)',
+        hint: 'MinIO console → Access Keys → Create access key (for Velero), written as an AWS credentials file: [default], aws_access_key_id, aws_secret_access_key; several lines, so send it from a file',
         url: 'https://github.com/vmware-tanzu/velero-plugin-for-aws#set-permissions-for-velero',
       }),
     },

@@ -85,7 +85,7 @@ describe('the program', () => {
       'Usage: homelab-secrets rebuild [options]',
       '',
       'print the disaster-recovery order as a checklist of exact commands: KMS Secret,',
-      'Argo CD bootstrap, Velero restore or init, re-populate, sync and check',
+      'Argo CD bootstrap, Velero restore or init, seed, sync and check',
       '',
       'Options:',
       '  -h, --help  display help for command',
