@@ -267,6 +267,26 @@ describe('HiddenLineReader', () => {
     expect(tty.listenerCount('data')).toBe(0);
   });
 
+  test('turns echo off before it shows the prompt, so a value typed at once is never echoed', async () => {
+    // GIVEN a terminal that records the order of mode changes and output
+    const tty = new FakeTty();
+    const order: string[] = [];
+    const setRawMode = tty.setRawMode.bind(tty);
+    tty.setRawMode = (mode: boolean) => {
+      order.push(`raw ${mode}`);
+      return setRawMode(mode);
+    };
+    const reader = new HiddenLineReader(tty, { write: (t) => order.push(`write ${JSON.stringify(t)}`) });
+
+    // WHEN
+    const line = reader.read('Value: ');
+    tty.type('v\r');
+    await line;
+
+    // THEN
+    expect(order).toStrictEqual(['raw true', 'write "Value: "', 'raw false', 'write "\\n"']);
+  });
+
   test('keeps what follows a line for the next read, and counts CR LF once', async () => {
     // GIVEN
     const tty = new FakeTty();
