@@ -317,3 +317,66 @@ describe('check: each row\'s missing keys', () => {
     ]);
   });
 });
+
+describe('check: the Vault transport over node:http', () => {
+  /**
+   * A plain-HTTP server on loopback that records each request's first line and token, and answers with
+   * `answer` (raw bytes: node:http's server refuses Vault's LIST method).
+   */
+  async function server(answer: (socket: import('node:net').Socket) => void, seen: string[]): Promise<{ url: string; close(): Promise<void> }> {
+    const net = await import('node:net');
+    const srv = net.createServer((socket) => {
+      let head = '';
+      socket.on('data', (chunk) => {
+        head += chunk.toString('latin1');
+        if (!head.includes('\r\n\r\n')) return;
+        const token = /\r\nx-vault-token: ([^\r]*)/i.exec(head)?.[1];
+        seen.push(`${head.split('\r\n')[0]} ${token}`);
+        answer(socket);
+      });
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = srv.address() as import('node:net').AddressInfo;
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => srv.close(() => resolve())) };
+  }
+
+  test('a redirect is not followed: the token goes to VAULT_ADDR only, and check says where it was sent', async () => {
+    // GIVEN Vault redirecting to another address that records what reaches it
+    const seenOther: string[] = [];
+    const other = await server((socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}'), seenOther);
+    const seen: string[] = [];
+    const vault = await server((socket) => socket.end(`HTTP/1.1 307 Temporary Redirect\r\nLocation: ${other.url}/v1/homelab/metadata/\r\nContent-Length: 0\r\n\r\n`), seen);
+    const h = harness({ env: { VAULT_ADDR: vault.url, VAULT_TOKEN: 'test-token' } });
+
+    // WHEN
+    const code = await h.cli('check');
+    await Promise.all([vault.close(), other.close()]);
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    expect(h.stderr()).toBe(`homelab-secrets: Vault at ${vault.url} answered LIST /v1/homelab/metadata/ with 307: redirected to ${other.url}/v1/homelab/metadata/\n`);
+    expect(seen).toStrictEqual(['LIST /v1/homelab/metadata/ HTTP/1.1 test-token']);
+    expect(seenOther).toStrictEqual([]);
+  });
+
+  test('an answer larger than any KV answer is cut off: Vault counts as unreachable', async () => {
+    // GIVEN
+    const seen: string[] = [];
+    const vault = await server((socket) => {
+      socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${33 * 1024 * 1024}\r\n\r\n`);
+      const chunk = Buffer.alloc(1024 * 1024, 'x');
+      for (let i = 0; i < 33; i++) socket.write(chunk);
+      socket.end();
+    }, seen);
+    const h = harness({ env: { VAULT_ADDR: vault.url, VAULT_TOKEN: 'test-token' } });
+
+    // WHEN
+    const code = await h.cli('check');
+    await vault.close();
+
+    // THEN
+    expect(code).toBe(EXIT.usage);
+    expect(h.stderr()).toBe(`homelab-secrets: Vault at ${vault.url} is unreachable: the answer is larger than 32 MiB\n`);
+  });
+});
