@@ -223,7 +223,8 @@ function externalProblems(value: Record<string, unknown>, field: string): InputP
     problems.push({ field: `${field}.hint`, value: hint, rule: 'must say where to get the value, as one line of text without control characters' });
   }
   if (value.url !== undefined) {
-    const rule = checkHttpsUrl(value.url);
+    // The CLI prints the link at a terminal: no control character (an escape sequence) may ride along.
+    const rule = checkHttpsUrl(value.url) ?? (CONTROL.test(value.url as string) ? 'must not contain control characters' : undefined);
     if (rule !== undefined) problems.push({ field: `${field}.url`, value: value.url, rule });
   }
   return problems;
