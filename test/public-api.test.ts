@@ -9,7 +9,7 @@ describe('the main entry point', () => {
       'ReloaderApplication', 'SETTINGS_DEFAULTS', 'STORE_CHART_ID', 'SYNC_WAVES', 'SecretCatalog', 'SecretStoreChart', 'SettingsError',
       'StoreServiceAccount', 'SyncTarget', 'UNSEAL_ACTIONS', 'VAULT_TLS_DEFAULTS', 'VaultApplication', 'VaultClusterSecretStore',
       'VaultExternalSecret', 'VaultPath', 'VaultSecretStore', 'addEsoCharts', 'assertConstructsValid', 'componentApplications',
-      'constructIssues', 'docsPart', 'formatIssues', 'manifestsPart', 'namespaceChartId', 'namespaceIdentity', 'newManifestApp',
+      'constructIssues', 'docsPart', 'external', 'formatIssues', 'generated', 'manifestsPart', 'namespaceChartId', 'namespaceIdentity', 'newManifestApp',
       'renderComponentTable', 'renderPathFlowchart', 'renderPathTable', 'renderSecretsDoc', 'resolveDeclaration', 'runSynthMain',
       'synthOutputs', 'validateDeclaration',
     ].sort());

@@ -3,7 +3,6 @@ import { VAULT_TLS_DEFAULTS } from '../catalog';
 import { OPERATOR_LOGIN_DEFAULTS, renderOperatorLoginCommand, renderOperatorUserCommand } from '../tf/operator-login-names';
 import { TERRAFORM_STACKS } from '../tf/stack-names';
 import { CliContext, EXIT, ReportExit, cliSettings, kmsStackDir } from './context';
-import { renderPutCommand } from './new-path';
 
 /**
  * The Vault chart's standalone StatefulSet is named after the release: its one pod is `<release>-0`
@@ -25,6 +24,11 @@ export const BACKUP_PLACEHOLDER = '<BACKUP>';
 
 /** The file `rebuild` has the operator write Vault's CA certificate to (a public certificate, not a secret). */
 export const VAULT_CA_FILE = 'vault-ca.crt';
+
+/** `3 keys`, `1 key` */
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
 
 /** jsonpath of a Secret key; dots in the key are escaped. */
 function dataKey(key: string): string {
@@ -116,6 +120,12 @@ export function renderRebuild(ctx: CliContext): string {
     });
   }
 
+  const generatedKeys = catalog.paths.flatMap((path) => path.keys.filter((key) => path.originOf(key)?.kind === 'generated'));
+  const personKeys = catalog.paths.flatMap((path) => path.keys.filter((key) => path.originOf(key)?.kind !== 'generated').map((key) => {
+    const origin = path.originOf(key);
+    const where = origin?.kind === 'external' ? `${origin.hint}${origin.url !== undefined ? ` (${origin.url})` : ''}` : '(no origin declared)';
+    return `${path.path} ${key}: ${where}`;
+  }));
   const login = [
     `   After ${inCluster ? `${dataStep}a` : 'a restore'}: log in as an operator (the restored Vault has the users). After ${inCluster ? `${dataStep}b only` : 'a fresh init only'}, once, with the root token from init:`,
     cmd('vault login'),
@@ -130,22 +140,25 @@ export function renderRebuild(ctx: CliContext): string {
     cmd('unset VAULT_TOKEN'),
     `   Then, in both cases, as an operator (tokens last ${OPERATOR_LOGIN_DEFAULTS.tokenTtl}, renewable to ${OPERATOR_LOGIN_DEFAULTS.tokenMaxTtl}):`,
     cmd(renderOperatorLoginCommand()),
-    note('prompts for the password without echo; `check` reads the token from VAULT_TOKEN'),
-    cmd('export VAULT_TOKEN=$(vault print token)'),
-    note(`after ${inCluster ? `${dataStep}a` : 'a restore'}: only the paths \`check\` reports missing`),
-    cmd('npx homelab-secrets check'),
-    note('one line per path: it prompts for each value without echo and pipes them as JSON to `vault kv put ... -`; needs jq.'),
-    note('a value of several lines (a credentials file): `npx homelab-secrets new <path>` shows how to send it from a file'),
-    note('`put` replaces the whole path: change a key of an existing path with `npx homelab-secrets rotate <path> <key>`'),
-    ...catalog.paths.map((path) => cmd(renderPutCommand(catalog, path))),
+    note('prompts for the password without echo; vault keeps the token in ~/.vault-token, where seed and check read it'),
+    note(`writes every missing generated key (${count(generatedKeys.length, 'key')}) straight into Vault, then asks for each missing key a person enters,`),
+    note(`hidden and typed twice; after ${inCluster ? `${dataStep}a` : 'a restore'} it writes only what is missing. \`--dry-run\` says what it would do.`),
+    cmd('npx homelab-secrets seed'),
+    ...(personKeys.length > 0
+      ? [
+        note(`the ${count(personKeys.length, 'key')} it asks for, and where to get each (also in docs/secrets.md):`),
+        ...personKeys.map((line) => note(`  ${line}`)),
+        note('a value of several lines (a credentials file) cannot be typed at a prompt: skip it there, then send the file:'),
+        note('`npx homelab-secrets new <path>` shows how for a new path, `npx homelab-secrets rotate <path> <key> < file` sets a key'),
+      ]
+      : []),
   ];
   const caLines = tls
     ? [
       note(`trust only the CA in ${vault.tlsSecretName} (a public certificate); Vault's certificate names 127.0.0.1, as the chart's in-pod CLI needs too`),
       cmd(`kubectl -n ${ns} get secret ${vault.tlsSecretName} -o jsonpath='${dataKey(VAULT_TLS_DEFAULTS.caKey)}' | base64 -d > ${VAULT_CA_FILE}`),
+      note('vault and homelab-secrets trust this CA and nothing else (no system roots)'),
       cmd(`export VAULT_CACERT=$PWD/${VAULT_CA_FILE}`),
-      note("homelab-secrets check uses Node's fetch, which reads NODE_EXTRA_CA_CERTS, not VAULT_CACERT"),
-      cmd(`export NODE_EXTRA_CA_CERTS=$PWD/${VAULT_CA_FILE}`),
     ]
     : [note('Vault serves plain HTTP (tls disabled): tokens and values cross the port-forward in clear text')];
   steps.push({
@@ -194,7 +207,7 @@ export function registerRebuild(program: Command, ctx: CliContext, report: Repor
   program
     .command('rebuild')
     .summary('print the disaster-recovery checklist, with exact commands')
-    .description('print the disaster-recovery order as a checklist of exact commands: KMS Secret, Argo CD bootstrap, Velero restore or init, re-populate, sync and check')
+    .description('print the disaster-recovery order as a checklist of exact commands: KMS Secret, Argo CD bootstrap, Velero restore or init, seed, sync and check')
     .addHelpText('after', '\nExample:\n  $ npx homelab-secrets rebuild > rebuild.txt\n')
     .action(() => {
       ctx.stdout.write(renderRebuild(ctx));

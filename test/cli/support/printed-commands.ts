@@ -258,28 +258,21 @@ export function describePrintedCommands(strace?: string): void {
       expect(await h.cli('rebuild')).toBe(EXIT.ok);
       shown.push(h.stdout(), h.stderr());
       const commands = checklistCommands(h.stdout());
-      const puts = new Map(catalog.paths.map((p) => [`vault kv put -mount=${catalog.mount} ${p.path} -`, p]));
       const password = `${SENTINEL}-operator-password`;
       const rootToken = `${SENTINEL}-root-token`;
 
       // WHEN each is pasted; the operator replaces the backup placeholder and types what is asked for
       for (const command of commands) {
-        const path = [...puts.entries()].find(([put]) => command.endsWith(put))?.[1];
-        const stdin = path
-          ? path.keys.map((k) => `${valueOf(path, k)}\n`).join('')
-          : command.includes('password=-') ? `${password}\n` : command === 'vault login' ? `${rootToken}\n` : '';
+        const stdin = command.includes('password=-') ? `${password}\n` : command === 'vault login' ? `${rootToken}\n` : '';
         paste(command.replace('<BACKUP>', 'vault-daily-20260101'), stdin);
       }
 
-      // THEN the password and each path's values reached vault on stdin only
+      // THEN the password reached vault on stdin only, and the values are seed's to write (test/e2e/cli-seed.test.ts)
       const vault = m.calls().filter((c) => c.name === 'vault');
       const user = vault.find((c) => c.args[0] === 'write')!;
       expect([user.args, user.stdin]).toStrictEqual([['write', 'auth/userpass/users/operator', 'password=-', 'token_policies=homelab-operator'], password]);
-      for (const path of catalog.paths) {
-        const put = vault.find((c) => c.args.join(' ') === `kv put -mount=${catalog.mount} ${path.path} -`)!;
-        expect(JSON.parse(put.stdin)).toStrictEqual(Object.fromEntries(path.keys.map((k) => [k, valueOf(path, k)])));
-      }
-      expect(new Set(m.calls().map((c) => c.name))).toStrictEqual(new Set(['terraform', 'npx', 'aws', 'kubectl', 'velero', 'base64', 'vault', 'jq']));
+      expect(m.calls().filter((c) => c.name === 'npx' && c.args[1] === 'seed').map((c) => c.args)).toStrictEqual([['homelab-secrets', 'seed']]);
+      expect(new Set(m.calls().map((c) => c.name))).toStrictEqual(new Set(['terraform', 'npx', 'aws', 'kubectl', 'velero', 'base64', 'vault']));
       expectNoValueExposed();
     });
 
