@@ -9,6 +9,7 @@ export {
   CatalogValidationError,
   DELETION_POLICIES,
   ESO_DEFAULTS,
+  FLUX_DEFAULTS,
   KMS_SECRET_KEYS,
   SETTINGS_DEFAULTS,
   SecretCatalog,
@@ -17,20 +18,34 @@ export {
   UNSEAL_ACTIONS,
   VAULT_TLS_DEFAULTS,
   VaultPath,
+  external,
   formatIssues,
+  generated,
   namespaceIdentity,
   resolveDeclaration,
   validateDeclaration,
 } from './catalog';
 export type {
   ArgoCdSettings,
+  ByteEncoding,
   CatalogIssue,
+  Charset,
   ComponentSettings,
   CreationPolicy,
   Declaration,
   DeletionPolicy,
   EsoAccessSettings,
+  ExternalOptions,
+  ExternalValue,
   ExtractSource,
+  FluxSettings,
+  FluxSourceKind,
+  FluxSourceRef,
+  GeneratedBytes,
+  GeneratedFromAlphabet,
+  GeneratedFromCharset,
+  GeneratedOptions,
+  GeneratedValue,
   GitOpsFlavour,
   Isolation,
   KeySelection,
@@ -45,6 +60,7 @@ export type {
   Renames,
   ResolvedDeclaration,
   ResolvedEsoAccess,
+  ResolvedFlux,
   ResolvedKmsUnseal,
   ResolvedPlatformSettings,
   ResolvedStore,
@@ -59,6 +75,8 @@ export type {
   SyncTargetSpec,
   TemplateRefs,
   TerraformSettings,
+  ValueOrigin,
+  ValueOrigins,
   VaultIngressSettings,
   VaultRoleSettings,
   VaultSettings,
@@ -98,7 +116,6 @@ export {
   COMPONENTS_CHART_ID,
   ComponentsChart,
   ExternalSecretsApplication,
-  HELM_CHARTS,
   HelmApplication,
   ReloaderApplication,
   VaultApplication,
@@ -110,13 +127,34 @@ export type {
   ComponentsChartProps,
   ExternalSecretsApplicationProps,
   HelmApplicationProps,
-  HelmChartRef,
-  HelmValue,
-  HelmValues,
   IgnoredDifference,
   ReloaderApplicationProps,
   VaultApplicationProps,
 } from './argocd';
+
+// The components as Flux HelmReleases, and the Kustomizations that order the stages (gitops 'flux').
+export {
+  FLUX_STAGES,
+  FluxComponentsChart,
+  FluxHelmRelease,
+  FluxHelmRepository,
+  FluxKustomization,
+  FluxKustomizationsChart,
+} from './flux';
+export type {
+  FluxComponentsChartProps,
+  FluxHealthCheck,
+  FluxHealthCheckExpr,
+  FluxHelmReleaseProps,
+  FluxHelmRepositoryProps,
+  FluxKustomizationProps,
+  FluxKustomizationsChartProps,
+  FluxStage,
+} from './flux';
+
+// The components' releases (chart pins and values), shared by the Argo CD and Flux renderers.
+export { HELM_CHARTS } from './components';
+export type { ComponentRelease, HelmChartRef, HelmValue, HelmValues } from './components';
 
 // The docs.
 export { docsPart, renderPathFlowchart, renderPathTable, renderSecretsDoc } from './docs';

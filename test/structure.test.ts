@@ -20,7 +20,7 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(/^(?:import|export)\b[^;]*?from '([^']+)'/gms)].map((m) => m[1]);
 }
 
-const RENDERERS = ['k8s', 'argocd', 'tf', 'docs', 'cli', 'workloads'];
+const RENDERERS = ['k8s', 'argocd', 'flux', 'tf', 'docs', 'cli', 'workloads', 'components'];
 
 describe('the library\'s structure', () => {
   test('lib/synth, the all-or-nothing writer, imports no renderer: only the catalog and node', () => {
@@ -35,6 +35,12 @@ describe('the library\'s structure', () => {
       .filter((f) => RENDERERS.includes(f.split('/')[0]))
       .flatMap((file) => importsOf(file).filter((spec) => /\/synth\//.test(spec)).map((spec) => `${file}: ${spec}`));
     expect(deep).toStrictEqual([]);
+  });
+
+  test('lib/components, the values every GitOps renderer installs, is plain TypeScript over the catalog', () => {
+    const imports = sources().filter((f) => f.startsWith('components/')).flatMap((file) => importsOf(file).map((spec) => `${file}: ${spec}`));
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((line) => !/: (\.\/[a-z-]+|\.\.\/catalog)$/.test(line))).toStrictEqual([]);
   });
 
   test('the CLI reads the stack and login names from modules that load no cdktf', () => {

@@ -3,6 +3,7 @@ import { InputProblem, isOptionsObject, optionProblems } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
 import { CatalogIssue, CatalogValidationError, validateCatalog } from './validation';
+import type { ValueOrigins } from './value-origins';
 import { PathReaders, VaultPath } from './vault-path';
 
 /** Properties for `SecretCatalog`: one KV v2 mount, its paths and the Secrets they feed. */
@@ -24,8 +25,8 @@ export interface SecretCatalogProps {
 /** How ESO's access to Vault is cut: one identity for the cluster, or one per namespace. */
 export type Isolation = 'cluster' | 'namespace';
 
-/** Options of `SecretCatalog.path()`. */
-export interface PathOptions {
+/** Options of `SecretCatalog.path()`; `K` is the path's declared keys. */
+export interface PathOptions<K extends string = string> {
   /** What the path holds, for people. @default - no description */
   readonly description?: string;
   /**
@@ -33,12 +34,18 @@ export interface PathOptions {
    * ExternalSecret and no ESO read grant; the operator policy covers it. @default 'eso': it must feed a Secret
    */
   readonly readBy?: PathReaders;
+  /**
+   * Where each key's value comes from: `generated({ length: 32 })` for a value the homelab makes up
+   * (`homelab-secrets seed` generates it into Vault), `external({ hint })` for one issued elsewhere.
+   * Naming an undeclared key does not compile. @default - no key declares where its value comes from
+   */
+  readonly origins?: ValueOrigins<K>;
 }
 
 const CATALOG_OPTIONS = ['mount', 'eso', 'vaultRole', 'isolation'];
 const ESO_OPTIONS = ['storeName', 'authMountPath', 'role', 'audience', 'serviceAccountName', 'serviceAccountNamespace'];
 const VAULT_ROLE_OPTIONS = ['audience', 'tokenTtlSeconds'];
-const PATH_OPTIONS = ['description', 'readBy'];
+const PATH_OPTIONS = ['description', 'readBy', 'origins'];
 
 /** An input problem tied to its row. @internal */
 export interface RowProblem extends InputProblem {
@@ -82,11 +89,12 @@ export class SecretCatalog {
     };
   }
 
-  /** Declares a path under the mount and its keys; `keys` becomes the path's key type. */
-  public path<const K extends string>(path: string, keys: readonly K[], options?: PathOptions): VaultPath<K> {
+  /** Declares a path under the mount and its keys; `keys` becomes the path's key type (`origins` may only name them). */
+  public path<const K extends string>(path: string, keys: readonly K[], options?: PathOptions<NoInfer<K>>): VaultPath<K> {
     const description = isOptionsObject(options) ? options.description : undefined;
     const readBy = isOptionsObject(options) ? options.readBy : undefined;
-    const declared = new VaultPath<K>(this, path, keys, description as string | undefined, (readBy ?? 'eso') as PathReaders);
+    const origins = isOptionsObject(options) ? options.origins : undefined;
+    const declared = new VaultPath<K>(this, path, keys, description as string | undefined, (readBy ?? 'eso') as PathReaders, origins as ValueOrigins<K> | undefined);
     this._paths.push(declared);
     const row = typeof path === 'string' && path !== '' ? path : `(path #${this._paths.length})`;
     this.reportInput(row, optionProblems(options, PATH_OPTIONS, 'path() options'));

@@ -1,6 +1,7 @@
 // Everything a homelab decides beyond its catalog: the KMS unseal key, the Vault install, where the
-// Argo CD Applications go, and where Terraform keeps its state. Declared once (next to the catalog),
+// Argo CD Applications or the Flux objects go, and where Terraform keeps its state. Declared once (next to the catalog),
 // validated in the same pass as the catalog, and read by every renderer from the resolved form.
+import { FluxSettings, ResolvedFlux, fluxSettingsProblems, resolveFluxSettings } from './flux-settings';
 import { InputProblem, isOptionsObject, optionProblems } from './options';
 import {
   RuleCheck,
@@ -139,13 +140,13 @@ export interface TerraformSettings {
 /** The GitOps tool that applies the committed manifests; it decides which ordering annotations they carry. */
 export type GitOpsFlavour = 'argocd' | 'flux' | 'plain';
 
-/** Which components are installed as Argo CD Applications. */
+/** Which components are installed: as Argo CD Applications, or as Flux HelmReleases. */
 export interface ComponentSettings {
-  /** The Vault chart. @default true under Argo CD */
+  /** The Vault chart. @default true under Argo CD and Flux */
   readonly vault?: boolean;
-  /** External Secrets Operator's chart, with its CRDs. @default true under Argo CD */
+  /** External Secrets Operator's chart, with its CRDs. @default true under Argo CD and Flux */
   readonly externalSecrets?: boolean;
-  /** Stakater Reloader's chart. @default true under Argo CD */
+  /** Stakater Reloader's chart. @default true under Argo CD and Flux */
   readonly reloader?: boolean;
 }
 
@@ -154,16 +155,19 @@ export interface PlatformSettings {
   /** The AWS KMS key Vault auto-unseals with. @default - no KMS: no KMS stack, no awskms seal (Vault unseals another way) */
   readonly kms?: KmsUnsealSettings;
   /**
-   * Argo CD: sync-wave annotations and the components' Applications. Flux: no Argo CD annotations and
-   * no Applications; order with Kustomization dependsOn. Plain: no GitOps annotations at all. @default 'argocd'
+   * Argo CD: sync-wave annotations and the components' Applications. Flux: no Argo CD annotations; the
+   * components' HelmReleases and Kustomizations that order them with dependsOn. Plain: no GitOps
+   * annotations at all. @default 'argocd'
    */
   readonly gitops?: GitOpsFlavour;
-  /** Which components are installed as Argo CD Applications. @default - all three under Argo CD; none under Flux or plain */
+  /** Which components are installed (Argo CD Applications, Flux HelmReleases). @default - all three under Argo CD and Flux; none under plain */
   readonly components?: ComponentSettings;
   /** The Vault install and configuration. @default - Vault in namespace `vault`, release `vault`, the chart's storage defaults */
   readonly vault?: VaultSettings;
   /** Where the Argo CD Applications go. @default - project `default`, namespace `argocd`, the local cluster */
   readonly argocd?: ArgoCdSettings;
+  /** Where Flux reads the manifests from (only with gitops "flux"). @default - `flux bootstrap`'s layout: GitRepository `flux-system`, cluster folder `./clusters/my-cluster` */
+  readonly flux?: FluxSettings;
   /** The Terraform stacks' state. @default - local state files */
   readonly terraform?: TerraformSettings;
 }
@@ -237,6 +241,7 @@ export interface ResolvedPlatformSettings {
   readonly components: Required<ComponentSettings>;
   readonly vault: ResolvedVault;
   readonly argocd: Required<ArgoCdSettings>;
+  readonly flux: ResolvedFlux;
   readonly terraform: { readonly stateBackend: StateBackendSettings };
 }
 
@@ -253,7 +258,7 @@ const ARGOCD_OPTIONS = ['project', 'server', 'namespace'];
 const TERRAFORM_OPTIONS = ['stateBackend'];
 const LOCAL_OPTIONS = ['kind', 'path'];
 const S3_OPTIONS = ['kind', 'bucket', 'region', 'keyPrefix', 'useLockfile', 'dynamodbTable'];
-const SETTINGS_OPTIONS = ['kms', 'gitops', 'components', 'vault', 'argocd', 'terraform'];
+const SETTINGS_OPTIONS = ['kms', 'gitops', 'components', 'vault', 'argocd', 'flux', 'terraform'];
 const COMPONENT_OPTIONS = ['vault', 'externalSecrets', 'reloader'];
 const GITOPS_FLAVOURS: readonly GitOpsFlavour[] = ['argocd', 'flux', 'plain'];
 
@@ -300,16 +305,16 @@ export function settingsProblems(settings: unknown): SettingsProblem[] {
   if (s.components !== undefined && p.options('settings.components', s.components, COMPONENT_OPTIONS, 'settings.components')) {
     for (const name of COMPONENT_OPTIONS) {
       p.check('settings.components', name, components![name], checkBoolean);
-      if (components![name] === true && gitops !== 'argocd' && GITOPS_FLAVOURS.includes(gitops as GitOpsFlavour)) {
+      if (components![name] === true && gitops === 'plain') {
         p.list.push({ row: 'settings.components', field: name, value: true,
-          rule: `installs an Argo CD Application, which gitops "${String(gitops)}" does not apply: install it with your own tool (a Flux HelmRelease, helm) and remove this, or use gitops "argocd"` });
+          rule: 'installs a component, which gitops "plain" does not: install it with your own tool (helm) and remove this, or use gitops "argocd" or "flux"' });
       }
     }
   }
   if (p.options('settings.vault', s.vault, VAULT_OPTIONS, 'settings.vault')) {
     const vault = s.vault as Record<string, unknown>;
     p.check('settings.vault', 'address', vault.address, checkHttpUrl);
-    const installsVault = gitops === 'argocd' && components?.vault !== false;
+    const installsVault = (gitops === 'argocd' || gitops === 'flux') && components?.vault !== false;
     if (vault.address !== undefined && installsVault) {
       p.list.push({ row: 'settings.vault', field: 'address', value: vault.address,
         rule: 'names a Vault outside the cluster, but the Vault component installs one inside it: set components: { vault: false }, or remove address' });
@@ -344,6 +349,8 @@ export function settingsProblems(settings: unknown): SettingsProblem[] {
     p.check('settings.argocd', 'server', argocd.server, checkHttpsUrl);
     p.check('settings.argocd', 'namespace', argocd.namespace, checkLabel);
   }
+
+  p.list.push(...fluxSettingsProblems(s.flux, s.gitops));
 
   if (p.options('settings.terraform', s.terraform, TERRAFORM_OPTIONS, 'settings.terraform')) {
     const backend = (s.terraform as Record<string, unknown> | undefined)?.stateBackend;
@@ -390,7 +397,8 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
   const tlsSecretName = plain ? undefined : vaultTlsSecretName(vault.tls);
   const port = SETTINGS_DEFAULTS.vault.port;
   const gitops = settings.gitops ?? 'argocd';
-  const onArgo = gitops === 'argocd';
+  // Argo CD installs the components as Applications, Flux as HelmReleases; plain installs none.
+  const installs = gitops !== 'plain';
   const components = settings.components ?? {};
   const serviceUrl = vaultServiceUrl(releaseName, namespace, tlsSecretName);
   return {
@@ -403,9 +411,9 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
     },
     gitops,
     components: {
-      vault: onArgo && components.vault !== false,
-      externalSecrets: onArgo && components.externalSecrets !== false,
-      reloader: onArgo && components.reloader !== false,
+      vault: installs && components.vault !== false,
+      externalSecrets: installs && components.externalSecrets !== false,
+      reloader: installs && components.reloader !== false,
     },
     vault: {
       namespace,
@@ -427,6 +435,7 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
       server: argocd.server ?? SETTINGS_DEFAULTS.argocd.server,
       namespace: argocd.namespace ?? SETTINGS_DEFAULTS.argocd.namespace,
     },
+    flux: resolveFluxSettings(settings.flux),
     terraform: { stateBackend: settings.terraform?.stateBackend ?? { kind: 'local' } },
   };
 }

@@ -12,6 +12,7 @@ import {
 } from './rules';
 import type { SecretCatalog } from './secret-catalog';
 import { CREATION_POLICIES, DELETION_POLICIES, type SyncTarget } from './sync-target';
+import { valueOriginProblems } from './value-origins';
 import type { VaultPath } from './vault-path';
 
 /** One broken rule: which row, which field, what was received, and the rule. */
@@ -134,6 +135,7 @@ function checkPaths(list: IssueList, catalog: SecretCatalog): void {
     firstIndex.set(path.path, index);
     for (const rule of pathRules(path.path, catalog.mount)) list.add(row, 'path', path.path, rule);
     checkKeys(list, row, path.keys);
+    for (const { field, value, rule } of valueOriginProblems(path.origins, Array.isArray(path.keys) ? path.keys : [])) list.add(row, field, value, rule);
     if (path.readBy !== 'eso' && path.readBy !== 'operators') {
       list.add(row, 'readBy', path.readBy, 'must be "eso" (the path feeds Secrets) or "operators" (people and other tools only)');
     } else if (path.readBy === 'operators' && fed.has(path.path)) {

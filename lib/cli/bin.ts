@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Declaration } from '../catalog';
-import { describeDeclarationError, formatLocation, userCodeLocation } from '../synth';
+import { MissingPeerError, describeDeclarationError, formatLocation, userCodeLocation } from '../synth';
 import { EXIT } from './exit-codes';
 import { cliMain } from './main';
 
@@ -58,8 +58,8 @@ function syntaxErrorOf(error: SyntaxError): string {
 /**
  * Loads the declaration module: the declaration, or why not. An exception its own code throws (at its
  * top level, or in the exported function) is the declaration's error, reported with its file and
- * line (exit 1); a module that is missing, does not parse, or exports no declaration is exit 2, with
- * the fix.
+ * line (exit 1); a module that is missing, does not parse, exports no declaration or imports a peer
+ * dependency the project has not installed (MissingPeerError's one line) is exit 2, with the fix.
  */
 export function loadDeclaration(module: string, load: (module: string) => unknown = require): Declaration | DeclarationFailure {
   const usage = (message: string): DeclarationFailure => ({ exitCode: EXIT.usage, message });
@@ -68,6 +68,8 @@ export function loadDeclaration(module: string, load: (module: string) => unknow
   try {
     loaded = load(module) as Record<string, unknown>;
   } catch (error) {
+    // A declaration module that imports homelab-secrets/tf, in a project without cdktf: the one line.
+    if (error instanceof MissingPeerError) return usage(error.message);
     if (error instanceof SyntaxError && userCodeLocation(error) === undefined) {
       return usage(`the declaration module ${module} is not a module JavaScript can load (${syntaxErrorOf(error)}): fix it, and build the project again`);
     }
@@ -80,6 +82,7 @@ export function loadDeclaration(module: string, load: (module: string) => unknow
   try {
     declaration = declarationOf(loaded);
   } catch (error) {
+    if (error instanceof MissingPeerError) return usage(error.message);
     const thrown = describeDeclarationError(error);
     if (thrown !== undefined) return { exitCode: EXIT.failed, message: thrown };
     throw error;

@@ -57,13 +57,13 @@ export interface CliContext {
   readonly stdout: CliOutput;
   readonly stderr: CliOutput;
   readonly stdin: CliStdin;
-  /** Environment variables (VAULT_ADDR, VAULT_TOKEN, VAULT_BIN, PATH). */
+  /** Environment variables (VAULT_ADDR, VAULT_TOKEN, VAULT_CACERT, VAULT_BIN, HOME, PATH). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Milliseconds since the epoch; the force-sync annotation's value derives from it. */
   now(): number;
   /** Runs `cmd` with `args` as an argument array, without a shell. */
   run(cmd: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
-  /** Makes HTTP requests to Vault. @default globalThis.fetch */
+  /** Makes HTTP requests to Vault (tests pass a fake). @default - node:https trusting exactly VAULT_CACERT when set, else the system roots (vaultFetch) */
   readonly fetch?: typeof fetch;
   /** The settings beyond the catalog (KMS key, Vault install) that `rebuild` and `kms-secret` quote. @default - the generic defaults, without a KMS region */
   readonly settings?: PlatformSettings;

@@ -42,11 +42,14 @@ export class HiddenLineReader {
 
   constructor(private readonly input: RawModeInput, private readonly output: { write(text: string): void }) {}
 
-  /** Writes `prompt`, then reads one line without echo. */
+  /**
+   * Leaves echo off, writes `prompt`, then reads one line. Raw mode comes first: whatever is typed or
+   * pasted as soon as the prompt shows must not reach a terminal that still echoes.
+   */
   public read(prompt: string): Promise<string> {
     const { input, output } = this;
-    output.write(prompt);
     input.setRawMode(true);
+    output.write(prompt);
     input.resume();
     return new Promise((resolve, reject) => {
       let value: number[] = [];

@@ -9,6 +9,7 @@ import { registerKmsSecret } from './kms-secret';
 import { registerNewPath } from './new-path';
 import { registerRebuild } from './rebuild';
 import { registerRotate } from './rotate';
+import { registerSeed } from './seed';
 import { UnquotableError } from './shell';
 import { registerTable } from './table';
 
@@ -46,6 +47,7 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
   registerRotate(program, ctx, report);
   registerForceSync(program, ctx, report);
   registerCheck(program, ctx, report);
+  registerSeed(program, ctx, report);
   registerKmsSecret(program, ctx, report);
   registerRebuild(program, ctx, report);
   registerImport(program, ctx, report);

@@ -3,7 +3,6 @@ import { VAULT_TLS_DEFAULTS } from '../catalog';
 import { OPERATOR_LOGIN_DEFAULTS, renderOperatorLoginCommand, renderOperatorUserCommand } from '../tf/operator-login-names';
 import { TERRAFORM_STACKS } from '../tf/stack-names';
 import { CliContext, EXIT, ReportExit, cliSettings, kmsStackDir } from './context';
-import { renderPutCommand } from './new-path';
 import { operands, printable, shellAssignment, shellCommand, shellQuote } from './shell';
 
 /**
@@ -26,6 +25,11 @@ export const BACKUP_PLACEHOLDER = '<BACKUP>';
 
 /** The file `rebuild` has the operator write Vault's CA certificate to (a public certificate, not a secret). */
 export const VAULT_CA_FILE = 'vault-ca.crt';
+
+/** `3 keys`, `1 key` */
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
 
 /** jsonpath of a Secret key; dots in the key are escaped. */
 function dataKey(key: string): string {
@@ -51,7 +55,9 @@ export function renderRebuild(ctx: CliContext): string {
   const cmd = (line: string | readonly string[]): string => `      ${typeof line === 'string' ? line : shellCommand(line)}`;
   const note = (line: string): string => `      # ${printable(line)}`;
   const onArgo = settings.gitops === 'argocd';
-  const bootstrap = onArgo ? 'the Argo CD bootstrap' : `your ${settings.gitops === 'flux' ? 'Flux' : 'GitOps'} bootstrap`;
+  // The tool that installs the components: Argo CD's Applications or Flux's HelmReleases; none under plain.
+  const installer = onArgo ? 'Argo CD' : settings.gitops === 'flux' ? 'Flux' : undefined;
+  const bootstrap = installer ? `the ${installer} bootstrap` : 'your GitOps bootstrap';
 
   const steps: { title: (n: number) => string; lines: string[] }[] = [];
   const tlsLines = tls && inCluster
@@ -80,8 +86,8 @@ export function renderRebuild(ctx: CliContext): string {
   if (inCluster) {
     const installs = [components.vault ? 'Vault' : undefined, components.externalSecrets ? 'ESO' : undefined].filter((c) => c !== undefined);
     steps.push({
-      title: (n) => onArgo && installs.length > 0
-        ? `[ ] ${n}. Bootstrap Argo CD. It deploys ${installs.join(' and ')}, and ${unseal}. Restoring from Velero? Do ${dataStep}a first.`
+      title: (n) => installer && installs.length > 0
+        ? `[ ] ${n}. Bootstrap ${installer}. It deploys ${installs.join(' and ')}, and ${unseal}. Restoring from Velero? Do ${dataStep}a first.`
         : `[ ] ${n}. Install Vault and ESO with your own tooling, then apply the manifests folder; ${unseal}. Restoring from Velero? Do ${dataStep}a first.`,
       lines: [
         cmd([...inPod, 'vault', 'status']),
@@ -92,8 +98,8 @@ export function renderRebuild(ctx: CliContext): string {
     steps.push({
       title: (n) => `[ ] ${n}. Bring back Vault's data, either a) or b).`,
       lines: [
-        printable(`   a) Restore namespace ${ns} from Velero (Vault's pod and its volume claim ${helm.dataClaim}) BEFORE ${onArgo && components.vault ? 'Argo CD syncs Vault' : 'Vault is installed'}:`),
-        note(`Velero fills the volume only of a pod it restores itself; ${onArgo && components.vault ? 'Argo CD' : 'your tooling'} then adopts the restored objects.`),
+        printable(`   a) Restore namespace ${ns} from Velero (Vault's pod and its volume claim ${helm.dataClaim}) BEFORE ${installer && components.vault ? `${installer} ${onArgo ? 'syncs' : 'installs'} Vault` : 'Vault is installed'}:`),
+        note(`Velero fills the volume only of a pod it restores itself; ${installer && components.vault ? installer : 'your tooling'} then adopts the restored objects.`),
         note('Velero reads its backups with its own credentials: if ESO writes them from Vault, create that Secret by hand first.'),
         cmd('velero backup get'),
         // The placeholder stays bare: the operator replaces it with a backup's name before pasting.
@@ -118,6 +124,12 @@ export function renderRebuild(ctx: CliContext): string {
     });
   }
 
+  const generatedKeys = catalog.paths.flatMap((path) => path.keys.filter((key) => path.originOf(key)?.kind === 'generated'));
+  const personKeys = catalog.paths.flatMap((path) => path.keys.filter((key) => path.originOf(key)?.kind !== 'generated').map((key) => {
+    const origin = path.originOf(key);
+    const where = origin?.kind === 'external' ? `${origin.hint}${origin.url !== undefined ? ` (${origin.url})` : ''}` : '(no origin declared)';
+    return `${path.path} ${key}: ${where}`;
+  }));
   const login = [
     `   After ${inCluster ? `${dataStep}a` : 'a restore'}: log in as an operator (the restored Vault has the users). After ${inCluster ? `${dataStep}b only` : 'a fresh init only'}, once, with the root token from init:`,
     cmd('vault login -no-print'),
@@ -132,22 +144,25 @@ export function renderRebuild(ctx: CliContext): string {
     cmd('unset VAULT_TOKEN'),
     `   Then, in both cases, as an operator (tokens last ${OPERATOR_LOGIN_DEFAULTS.tokenTtl}, renewable to ${OPERATOR_LOGIN_DEFAULTS.tokenMaxTtl}):`,
     cmd(renderOperatorLoginCommand()),
-    note('prompts for the password without echo; `check` reads the token from VAULT_TOKEN'),
-    cmd('export VAULT_TOKEN=$(vault print token)'),
-    note(`after ${inCluster ? `${dataStep}a` : 'a restore'}: only the paths \`check\` reports missing`),
-    cmd('npx homelab-secrets check'),
-    note('one line per path: it prompts for each value without echo and pipes them as JSON to `vault kv put ... -`; needs jq.'),
-    note('a value of several lines (a credentials file): `npx homelab-secrets new <path>` shows how to send it from a file'),
-    note('`put` replaces the whole path: change a key of an existing path with `npx homelab-secrets rotate <path> <key>`'),
-    ...catalog.paths.map((path) => cmd(renderPutCommand(catalog, path))),
+    note('prompts for the password without echo; vault keeps the token in ~/.vault-token, where seed and check read it'),
+    note(`writes every missing generated key (${count(generatedKeys.length, 'key')}) straight into Vault, then asks for each missing key a person enters,`),
+    note(`hidden and typed twice; after ${inCluster ? `${dataStep}a` : 'a restore'} it writes only what is missing. \`--dry-run\` says what it would do.`),
+    cmd('npx homelab-secrets seed'),
+    ...(personKeys.length > 0
+      ? [
+        note(`the ${count(personKeys.length, 'key')} it asks for, and where to get each (also in docs/secrets.md):`),
+        ...personKeys.map((line) => note(`  ${line}`)),
+        note('a value of several lines (a credentials file) cannot be typed at a prompt: skip it there, then send the file:'),
+        note('`npx homelab-secrets new <path>` shows how for a new path, `npx homelab-secrets rotate <path> <key> < file` sets a key'),
+      ]
+      : []),
   ];
   const caLines = tls
     ? [
       note(`trust only the CA in ${vault.tlsSecretName} (a public certificate); Vault's certificate names 127.0.0.1, as the chart's in-pod CLI needs too`),
       cmd(`${shellCommand(['kubectl', '-n', ns, 'get', 'secret', vault.tlsSecretName!, '-o'])} jsonpath=${shellQuote(dataKey(VAULT_TLS_DEFAULTS.caKey))} | base64 -d > ${VAULT_CA_FILE}`),
+      note('vault and homelab-secrets trust this CA and nothing else (no system roots)'),
       cmd(`export VAULT_CACERT=$PWD/${VAULT_CA_FILE}`),
-      note("homelab-secrets check uses Node's fetch, which reads NODE_EXTRA_CA_CERTS, not VAULT_CACERT"),
-      cmd(`export NODE_EXTRA_CA_CERTS=$PWD/${VAULT_CA_FILE}`),
     ]
     : [note('Vault serves plain HTTP (tls disabled): tokens and values cross the port-forward in clear text')];
   steps.push({
@@ -196,7 +211,7 @@ export function registerRebuild(program: Command, ctx: CliContext, report: Repor
   program
     .command('rebuild')
     .summary('print the disaster-recovery checklist, with exact commands')
-    .description('print the disaster-recovery order as a checklist of exact commands: KMS Secret, Argo CD bootstrap, Velero restore or init, re-populate, sync and check')
+    .description('print the disaster-recovery order as a checklist of exact commands: KMS Secret, Argo CD bootstrap, Velero restore or init, seed, sync and check')
     .addHelpText('after', '\nExample:\n  $ npx homelab-secrets rebuild > rebuild.txt\n')
     .action(() => {
       ctx.stdout.write(renderRebuild(ctx));

@@ -33,6 +33,45 @@ export function addEsoCharts(app: App, declaration: ResolvedDeclaration): void {
   }
 }
 
+/** The output file (chart id) of a namespace's ServiceAccount and SecretStore when they are kept apart from its ExternalSecrets. */
+export function namespaceStoreChartId(namespace: string): string {
+  return `secretstore-${namespace}`;
+}
+
+/**
+ * Adds the stores alone to `app`, for a tool that applies them before the ExternalSecrets (Flux's
+ * store stage): the ClusterSecretStore in cluster isolation; in namespace isolation one chart per
+ * namespace with its ServiceAccount and SecretStore.
+ */
+export function addStoreCharts(app: App, declaration: ResolvedDeclaration): void {
+  const { catalog, store, settings } = declaration;
+  if (catalog.isolation !== 'namespace') {
+    new SecretStoreChart(app, STORE_CHART_ID, { store: clusterSecretStoreProps(catalog.mount, store, catalog.namespaces, settings.gitops) });
+    return;
+  }
+  for (const namespace of catalog.namespaces) {
+    new NamespaceSecretsChart(app, namespaceStoreChartId(namespace), {
+      namespace,
+      store: namespaceStoreProps(catalog.mount, store, namespace, settings.gitops),
+      externalSecrets: [],
+    });
+  }
+}
+
+/** Adds the ExternalSecrets alone to `app`, one chart per namespace, the stores left to {@link addStoreCharts}. */
+export function addExternalSecretCharts(app: App, declaration: ResolvedDeclaration): void {
+  const { catalog, store, settings } = declaration;
+  const storeKind = catalog.isolation === 'namespace' ? 'SecretStore' : 'ClusterSecretStore';
+  for (const namespace of catalog.namespaces) {
+    new NamespaceSecretsChart(app, namespaceChartId(namespace), {
+      namespace,
+      externalSecrets: catalog.targets
+        .filter((t) => t.namespace === namespace)
+        .map((t) => externalSecretProps(t, store.storeName, settings.gitops, storeKind)),
+    });
+  }
+}
+
 /** A cdk8s app that writes one `<chart>.yaml` per chart into `outdir`. */
 export function newManifestApp(outdir: string): App {
   return new App({ outdir, outputFileExtension: '.yaml', yamlOutputType: YamlOutputType.FILE_PER_CHART });

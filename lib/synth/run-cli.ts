@@ -1,12 +1,13 @@
 import { CatalogValidationError, SettingsError, formatIssues } from '../catalog';
 import { issuesOfValidationFailure } from './construct-validation';
 import { OutputError } from './output-error';
+import { MissingPeerError } from './peer-dependency';
 import { describeDeclarationError } from './user-error';
 
 /** The exit codes of a synth entry point (`runSynthMain`, scripts/synth.mjs); docs/library.md lists them. */
 export const SYNTH_EXIT = {
   ok: 0,
-  /** The declaration is wrong: a catalog, settings or construct mistake, or an exception its own code threw. */
+  /** The declaration is wrong: a catalog, settings or construct mistake, an exception its own code threw, or a peer dependency it uses that the project has not installed. */
   declaration: 1,
   /** An output cannot be written (file system, wrong kind, a file the synth did not write, another synth), or the entry module is missing or not a module. */
   output: 2,
@@ -16,10 +17,11 @@ export const SYNTH_EXIT = {
 
 /**
  * The text a user mistake prints, or undefined for a bug. Catalog and settings issues, a construct's
- * SettingsError and cdk8s's or cdktf's validation failures all print the same way.
+ * SettingsError, cdk8s's or cdktf's validation failures and a missing peer dependency all print the same way.
  */
 export function describeUserError(error: unknown): string | undefined {
   if (error instanceof CatalogValidationError) return error.message;
+  if (error instanceof MissingPeerError) return error.message;
   if (error instanceof SettingsError) return `invalid setting: ${error.message}`;
   const issues = issuesOfValidationFailure(error);
   return issues ? formatIssues(issues) : undefined;
@@ -35,9 +37,9 @@ export function synthFailure(error: unknown): { readonly exitCode: number; reado
 }
 
 /**
- * Runs a synth entry point. A mistake in the catalog or the settings, or an exception the
- * declaration's own code threw (with its file and line), is the user's: it prints without a stack
- * trace, exit code 1. An output that cannot be written prints one line, exit code 2. Anything else is
+ * Runs a synth entry point. A mistake in the catalog or the settings, a peer dependency the project
+ * has not installed (one line), or an exception the declaration's own code threw (with its file and
+ * line), is the user's: it prints without a stack trace, exit code 1. An output that cannot be written prints one line, exit code 2. Anything else is
  * a bug: its stack, exit code 70. Either way nothing was written: synthOutputs swaps outputs in only
  * at the end, all or none.
  */

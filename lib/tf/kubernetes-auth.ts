@@ -1,8 +1,9 @@
-import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
-import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
-import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
+import type { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+import type { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
+import type { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { Construct } from 'constructs';
 import { type ResolvedEsoAccess, type ResolvedVaultRole, SETTINGS_DEFAULTS, SettingsError, assertRule, checkHttpsUrl } from '../catalog';
+import { vaultProviderClasses } from './providers';
 
 /** The API server as Vault sees it from inside the cluster. */
 export const DEFAULT_KUBERNETES_HOST = SETTINGS_DEFAULTS.vault.kubernetesHost;
@@ -57,6 +58,7 @@ export class KubernetesAuth extends Construct {
 
   constructor(scope: Construct, id: string, props: KubernetesAuthProps) {
     super(scope, id);
+    const vault = vaultProviderClasses();
     const { access, vaultRole } = props;
     this.path = access.authMountPath;
     this.kubernetesHost = props.kubernetesHost ?? DEFAULT_KUBERNETES_HOST;
@@ -76,19 +78,19 @@ export class KubernetesAuth extends Construct {
       if (binding.tokenPolicies.length === 0) throw new SettingsError(`tokenPolicies of role "${binding.name}" must name at least one policy`);
     }
 
-    this.resource = new AuthBackend(this, 'Resource', {
+    this.resource = new vault.AuthBackend(this, 'Resource', {
       type: 'kubernetes',
       path: this.path,
       description: 'Kubernetes service account logins (External Secrets Operator); managed by homelab-secrets',
     });
     // Vault runs in the cluster, so it reviews tokens with its own service account and CA; only a
     // Vault outside the cluster needs the CA spelled out.
-    this.config = new KubernetesAuthBackendConfig(this, 'Config', {
+    this.config = new vault.KubernetesAuthBackendConfig(this, 'Config', {
       backend: this.resource.path,
       kubernetesHost: this.kubernetesHost,
       kubernetesCaCert: props.kubernetesCaCert,
     });
-    this.roles = bindings.map((binding) => new KubernetesAuthBackendRole(this, binding.id, {
+    this.roles = bindings.map((binding) => new vault.KubernetesAuthBackendRole(this, binding.id, {
       backend: this.resource.path,
       roleName: binding.name,
       boundServiceAccountNames: [binding.serviceAccountName],

@@ -2,15 +2,18 @@ import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, 
 import { join, resolve } from 'node:path';
 import { App, Manifest } from 'cdktf';
 import { type CatalogIssue, type ResolvedDeclaration, catalogIssue, namespaceIdentity } from '../catalog';
-import { type OutputLocation, type OutputPart, assertConstructsValid, isWithin } from '../synth';
+import { type OutputLocation, type OutputPart, assertConstructsValid, isWithin, requirePeers } from '../synth';
 import { defaultLocalStatePath } from './backend';
 import { KmsUnsealStack } from './kms-unseal-stack';
+import { TERRAFORM_ENTRY_POINT, TERRAFORM_PEERS } from './peers';
 import { TERRAFORM_STACKS } from './stack-names';
 import { VaultStack } from './vault-stack';
 
 /** Adds both stacks of the validated declaration to `app`. */
 export function addTerraformStacks(app: App, declaration: ResolvedDeclaration): { vault: VaultStack; kmsUnseal?: KmsUnsealStack } {
   const { catalog, settings } = declaration;
+  // Every provider package these stacks need, all named in one message if the project lacks them.
+  requirePeers(TERRAFORM_ENTRY_POINT, [TERRAFORM_PEERS.vault, ...(settings.kms ? [TERRAFORM_PEERS.aws] : [])]);
   const backend = settings.terraform.stateBackend;
   const vault = new VaultStack(app, TERRAFORM_STACKS.vault, {
     mount: catalog.mount,

@@ -1,4 +1,4 @@
-import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
+import type { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { Construct } from 'constructs';
 import type { ResolvedEsoAccess, ResolvedVaultRole } from '../catalog';
 import { EsoReadPolicy } from './eso-read-policy';
@@ -7,6 +7,7 @@ import { KvV2Mount } from './kv-v2-mount';
 import { OperatorLogin } from './operator-login';
 import { OperatorPolicy } from './operator-policy';
 import { requireCompatibleProvider } from './provider-range';
+import { vaultProviderClasses } from './providers';
 import { ReadableStack, ReadableStackProps } from './readable-stack';
 
 /** Properties for `VaultStack`. */
@@ -65,8 +66,10 @@ export class VaultStack extends ReadableStack {
   public readonly operatorLogin: OperatorLogin;
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
+    // Before the stack gets its first resource: without the provider package, nothing is added.
+    const vault = vaultProviderClasses();
     super(scope, id, props);
-    this.provider = new VaultProvider(this, 'vault', {});
+    this.provider = new vault.VaultProvider(this, 'vault', {});
     requireCompatibleProvider(this, this.provider);
 
     this.mount = new KvV2Mount(this, 'KvMount', { path: props.mount, maxVersions: props.maxVersions });

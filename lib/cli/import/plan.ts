@@ -135,7 +135,8 @@ function planStore(
     if (inCluster.release !== SETTINGS_DEFAULTS.vault.releaseName) vault.releaseName = inCluster.release;
   } else {
     vault.address = store.server;
-    if (gitops === 'argocd') components = { vault: false };
+    // Argo CD and Flux install the Vault component by default, which an address outside the cluster rules out.
+    if (gitops !== 'plain') components = { vault: false };
   }
   if (!https) {
     if (inCluster) vault.tls = { disabled: true };

@@ -13,9 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOMELAB_SETTINGS, homelabCatalog } from '../../../apps/homelab';
 import type { SecretCatalog, VaultPath } from '../../../lib/catalog';
-import { EXIT, renderPutFromStdin, spawnRun } from '../../../lib/cli';
+import { EXIT, spawnRun } from '../../../lib/cli';
 import { SENTINEL, harness } from './cli-harness';
-import { HOSTILE_ADDRESS, HOSTILE_KEYS, HOSTILE_MOUNT, HOSTILE_PATHS, HOSTILE_SETTINGS, assertAccepted, hostileCatalog } from './hostile-catalog';
+import { HOSTILE_ADDRESS, HOSTILE_MOUNT, HOSTILE_PATHS, HOSTILE_SETTINGS, assertAccepted, hostileCatalog } from './hostile-catalog';
 
 /**
  * The programs the printed commands may run; anything else is "command not found" on this PATH. `id`
@@ -378,28 +378,21 @@ export function describePrintedCommands(strace?: string): void {
       expect(await h.cli('rebuild')).toBe(EXIT.ok);
       shown.push(h.stdout(), h.stderr());
       const commands = checklistCommands(h.stdout());
-      const puts = new Map(catalog.paths.map((p) => [`vault kv put -mount=${catalog.mount} ${p.path} -`, p]));
       const password = `${SENTINEL}-operator-password`;
       const rootToken = `${SENTINEL}-root-token`;
 
       // WHEN each is pasted; the operator replaces the backup placeholder and types what is asked for
       for (const command of commands) {
-        const path = [...puts.entries()].find(([put]) => command.endsWith(put))?.[1];
-        const stdin = path
-          ? path.keys.map((k) => `${valueOf(path, k)}\n`).join('')
-          : command.includes('password=-') ? `${password}\n` : command === 'vault login -no-print' ? `${rootToken}\n` : '';
+        const stdin = command.includes('password=-') ? `${password}\n` : command === 'vault login -no-print' ? `${rootToken}\n` : '';
         paste(command.replace('<BACKUP>', 'vault-daily-20260101'), stdin);
       }
 
-      // THEN the password and each path's values reached vault on stdin only
+      // THEN the password reached vault on stdin only, and the values are seed's to write (test/e2e/cli-seed.test.ts)
       const vault = m.calls().filter((c) => c.name === 'vault');
       const user = vault.find((c) => c.args[0] === 'write')!;
       expect([user.args, user.stdin]).toStrictEqual([['write', 'auth/userpass/users/operator', 'password=-', 'token_policies=homelab-operator'], password]);
-      for (const path of catalog.paths) {
-        const put = vault.find((c) => c.args.join(' ') === `kv put -mount=${catalog.mount} ${path.path} -`)!;
-        expect(JSON.parse(put.stdin)).toStrictEqual(Object.fromEntries(path.keys.map((k) => [k, valueOf(path, k)])));
-      }
-      expect(new Set(m.calls().map((c) => c.name))).toStrictEqual(new Set(['terraform', 'npx', 'aws', 'kubectl', 'velero', 'base64', 'vault', 'jq']));
+      expect(m.calls().filter((c) => c.name === 'npx' && c.args[1] === 'seed').map((c) => c.args)).toStrictEqual([['homelab-secrets', 'seed']]);
+      expect(new Set(m.calls().map((c) => c.name))).toStrictEqual(new Set(['terraform', 'npx', 'aws', 'kubectl', 'velero', 'base64', 'vault']));
       expectNoValueExposed();
     });
 
@@ -504,8 +497,7 @@ export function describePrintedCommands(strace?: string): void {
         const ran: string[][][] = [];
         const exported: string[] = [];
         for (const line of lines) {
-          const path = hostile.paths.find((p) => line.includes(' | vault kv put ') && line.endsWith(renderPutFromStdin(hostile, p)));
-          const stdin = path ? path.keys.map((k) => `${valueOf(path, k)}\n`).join('') : line.includes('password=-') ? 'password\n' : '';
+          const stdin = line.includes('password=-') ? 'password\n' : '';
           const name = /^export ([A-Z_]+)=/.exec(line)?.[1];
           ran.push(argvOf(name ? `${line}\nprintf '%s\\n' "$${name}" >&2` : line, stdin));
           if (name) exported.push(`${name}=${shown[shown.length - 1]}`);
@@ -515,15 +507,12 @@ export function describePrintedCommands(strace?: string): void {
         expect(exported).toStrictEqual([
           `VAULT_ADDR=${HOSTILE_ADDRESS}\n`,
           `VAULT_CACERT=${m.work}/vault-ca.crt\n`,
-          `NODE_EXTRA_CA_CERTS=${m.work}/vault-ca.crt\n`,
-          'VAULT_TOKEN=stand-in-token\n',
           'VAULT_TOKEN=stand-in-token\n',
         ]);
         expect(ran).toStrictEqual([
           [['kubectl', '-n', 'external-secrets', 'get', 'pods']],
           [],
           [['base64', '-d'], ['kubectl', '-n', 'vault', 'get', 'secret', 'vault-tls', '-o', 'jsonpath={.data.ca\\.crt}']],
-          [],
           [],
           [['vault', 'login', '-no-print']],
           [['vault', 'print', 'token']],
@@ -532,9 +521,7 @@ export function describePrintedCommands(strace?: string): void {
           [['vault', 'token', 'revoke', '-self']],
           [],
           [['vault', 'login', '-no-print', '-method=userpass', '-path=userpass', 'username=operator']],
-          [['vault', 'print', 'token']],
-          [['npx', 'homelab-secrets', 'check']],
-          ...HOSTILE_PATHS.map((path, i) => [['jq', '-Rn', jqProgram(i === 0 ? HOSTILE_KEYS : ['k'])], putArgv(path)]),
+          [['npx', 'homelab-secrets', 'seed']],
           ...HOSTILE_PATHS.map((path) => [['npx', 'homelab-secrets', 'force-sync', ...ops(path)]]),
           [['kubectl', 'get', 'clustersecretstore', 'vault-backend']],
           [['kubectl', 'get', 'externalsecret', '-A']],
@@ -555,8 +542,8 @@ export function describePrintedCommands(strace?: string): void {
         // THEN
         expect(ran.filter(([name, verb]) => name === 'vault' && (verb === 'kv' || verb === 'write'))).toStrictEqual([
           ['vault', 'write', 'auth/userpass/users/operator', 'password=-', `token_policies=${M}-operator`],
-          ...HOSTILE_PATHS.map(putArgv),
         ]);
+        expect(ran.filter(([name, , verb]) => name === 'npx' && verb === 'seed')).toStrictEqual([['npx', 'homelab-secrets', 'seed']]);
         expect(ran.filter(([name, , verb]) => name === 'npx' && verb === 'force-sync')).toStrictEqual(HOSTILE_PATHS.map((path) => ['npx', 'homelab-secrets', 'force-sync', ...ops(path)]));
       });
 

@@ -1,4 +1,4 @@
-import { VaultServerConfig, renderVaultServerConfig } from '../../lib/argocd';
+import { VaultServerConfig, renderVaultServerConfig } from '../../lib/components';
 
 const CONFIG: VaultServerConfig = {
   ui: true,
