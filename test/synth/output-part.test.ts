@@ -405,7 +405,9 @@ describe('a synth killed at any instant', () => {
     // the kills did land between the renames: outputs set aside, and old and new side by side
     expect(seen).toContain('aside,old,old');
     expect(seen).toContain('new,new,new');
-  });
+    // 42 node processes (a killed synth and a recovering one per step): about 5 s on an idle 2-core
+    // machine, more when others share it; jest's default 5 s is no limit for that.
+  }, 120_000);
 
   test('killed while writing its journals, then a synth of one output, then one of another: nothing is lost', () => {
     // GIVEN the old outputs, and a synth of the new ones killed after the first of its three journals
