@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Declaration } from '../catalog';
 import { CliContext, CliError, CliStdin, EXIT, RunOptions, RunResult } from './context';
-import { decodeUtf8, describeUtf8Fault, stdinText, utf8Fault } from './utf8';
+import { TypedNotUtf8Error, decodeUtf8, stdinText, utf8Fault } from './utf8';
 
 /** A shell's exit code for "command not found", used when a child cannot be started. */
 const NOT_STARTED_EXIT_CODE = 127;
@@ -79,7 +79,7 @@ export class HiddenLineReader {
             value = [];
             const fault = utf8Fault(line);
             if (fault) {
-              fail(new CliError(`what was typed is not UTF-8 text (${describeUtf8Fault(fault)}): set the terminal to UTF-8; nothing was changed`));
+              fail(new TypedNotUtf8Error(fault));
             } else {
               finish();
               resolve(decodeUtf8(line));

@@ -4,7 +4,7 @@ import { assertDeclaredKeys, declaredPath } from './catalog-lookup';
 import { CliContext, CliError, EXIT, ReportExit } from './context';
 import { DRY_RUN_HEADER, forceSyncTargets } from './force-sync';
 import { operands, printable, shellCommand } from './shell';
-import { decodeUtf8, describeUtf8Fault, startsWithBom, utf8Fault } from './utf8';
+import { TypedNotUtf8Error, decodeUtf8, describeUtf8Fault, startsWithBom, typedValueNotUtf8, utf8Fault } from './utf8';
 
 /** The Vault CLI, unless `--vault-bin` or this environment variable names another (e.g. OpenBao's `bao`). */
 export const DEFAULT_VAULT_BIN = 'vault';
@@ -92,15 +92,24 @@ export function valuesFromStdin(bytes: Uint8Array, keys: readonly string[]): str
 }
 
 /**
- * The new values, in the order of `keys`. At a terminal: a prompt without echo per key, typed twice.
- * Otherwise from stdin, framed by {@link valuesFromStdin}. Error messages name keys and counts, never values.
+ * The new values, in the order of `keys`. At a terminal: a prompt without echo per key, typed twice
+ * (a line that is not UTF-8 is refused, naming the key). Otherwise from stdin, framed by
+ * {@link valuesFromStdin}. Error messages name keys and counts, never values.
  */
 export async function readValues(ctx: CliContext, catalog: SecretCatalog, path: VaultPath, keys: readonly string[]): Promise<string[]> {
   const values: string[] = [];
   if (ctx.stdin.isTTY) {
+    const hidden = async (key: string, prompt: string): Promise<string> => {
+      try {
+        return await ctx.stdin.readHidden(prompt);
+      } catch (error) {
+        if (error instanceof TypedNotUtf8Error) throw new CliError(`${typedValueNotUtf8(key, error.fault)}; nothing was changed`);
+        throw error;
+      }
+    };
     for (const key of keys) {
-      const first = await ctx.stdin.readHidden(`New value of ${key} (${printable(catalog.mount)}/${printable(path.path)}): `);
-      const second = await ctx.stdin.readHidden(`Repeat the value of ${key}: `);
+      const first = await hidden(key, `New value of ${key} (${printable(catalog.mount)}/${printable(path.path)}): `);
+      const second = await hidden(key, `Repeat the value of ${key}: `);
       if (first !== second) throw new CliError(`the two values typed for ${key} differ; nothing was changed`);
       values.push(first);
     }

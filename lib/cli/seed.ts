@@ -7,6 +7,8 @@
 import type { Command } from 'commander';
 import { type GeneratedValue, type SecretCatalog, type VaultPath, describeGenerated } from '../catalog';
 import { CliContext, CliError, EXIT, ReportExit } from './context';
+import { printable } from './shell';
+import { TypedNotUtf8Error, typedValueNotUtf8 } from './utf8';
 import { generateValue } from './value-generator';
 import { VAULT_SETTINGS_HELP, vaultConnection } from './vault-connection';
 import { PathState, VaultKvClient, VaultRequestError } from './vault-kv-client';
@@ -99,13 +101,25 @@ function deletedAdvice(catalog: SecretCatalog, error: DeletedPathError): string 
     `(\`vault kv metadata delete -mount=${catalog.mount} ${error.path}\`), then run seed again`;
 }
 
-/** Reads one value at a hidden prompt, typed twice; empty means skip. Ctrl-C and Ctrl-D propagate as CliErrors. */
+/**
+ * Reads one value at a hidden prompt, typed twice; empty means skip. Ctrl-C and Ctrl-D propagate as
+ * CliErrors. A line that is not UTF-8 text is refused as rotate refuses it, naming the key, the offset
+ * and the byte (the terminal reader checks the bytes, node-context.ts); seed then stops.
+ */
 async function readTwice(ctx: CliContext, catalog: SecretCatalog, wanted: WantedKey): Promise<string | undefined> {
-  const head = `${catalog.mount}/${wanted.path.path} ${wanted.key}: ${whereFrom(wanted)}\n`;
+  const head = `${printable(`${catalog.mount}/${wanted.path.path} ${wanted.key}: ${whereFrom(wanted)}`)}\n`;
+  const hidden = async (prompt: string): Promise<string> => {
+    try {
+      return await ctx.stdin.readHidden(prompt);
+    } catch (error) {
+      if (!(error instanceof TypedNotUtf8Error)) throw error;
+      throw new CliError(`${typedValueNotUtf8(`${wanted.path.path} ${wanted.key}`, error.fault)}; nothing of ${wanted.path.path} was written, and what is written above stays in Vault: run seed again for the rest`);
+    }
+  };
   for (;;) {
-    const first = await ctx.stdin.readHidden(`${head}  value (hidden; empty to skip): `);
+    const first = await hidden(`${head}  value (hidden; empty to skip): `);
     if (first === '') return undefined;
-    const second = await ctx.stdin.readHidden('  the same again: ');
+    const second = await hidden('  the same again: ');
     if (first === second) return first;
     ctx.stderr.write('  the two values differ; type it again\n');
   }

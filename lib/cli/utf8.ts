@@ -45,6 +45,22 @@ export function describeUtf8Fault(fault: Utf8Fault): string {
   return `byte 0x${fault.byte.toString(16).padStart(2, '0')} at offset ${fault.offset}`;
 }
 
+/**
+ * A line typed at a hidden prompt that is not UTF-8 text, refused by the terminal reader. The reader
+ * does not know what the line is for: the command that asked names the key with
+ * {@link typedValueNotUtf8}.
+ */
+export class TypedNotUtf8Error extends CliError {
+  constructor(public readonly fault: Utf8Fault) {
+    super(`what was typed is not UTF-8 text (${describeUtf8Fault(fault)}): set the terminal to UTF-8; nothing was changed`);
+  }
+}
+
+/** `the value of KEY (typed at the prompt) is not UTF-8 text (byte 0xe9 at offset 3 of the value): set the terminal to UTF-8` */
+export function typedValueNotUtf8(key: string, fault: Utf8Fault): string {
+  return `the value of ${key} (typed at the prompt) is not UTF-8 text (${describeUtf8Fault(fault)} of the value): set the terminal to UTF-8`;
+}
+
 /** A byte-order mark: an editor's marker of the encoding, which would become the value's first character. */
 export const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 

@@ -4,12 +4,11 @@
 // harness), through a real process's stdin (the package's bin), and at a terminal (HiddenLineReader);
 // test/e2e/cli-rotate.test.ts checks what OpenBao then holds.
 import { spawnSync } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError, EXIT, HiddenLineReader, RawModeInput, utf8Fault } from '../../lib/cli';
+import { EXIT, HiddenLineReader, TypedNotUtf8Error, utf8Fault } from '../../lib/cli';
 import { DECLARATION_ENV } from '../../lib/cli/bin';
-import { harness, recordingCommand } from './support/cli-harness';
+import { ByteTty, harness, recordingCommand } from './support/cli-harness';
 
 const ROOT = join(__dirname, '..', '..');
 const bytes = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
@@ -80,24 +79,6 @@ describe('utf8Fault, the one check', () => {
   });
 });
 
-/** A terminal's input in raw mode: bytes, as a real one delivers them. */
-class ByteTty extends EventEmitter implements RawModeInput {
-  public readonly rawModes: boolean[] = [];
-  public setRawMode(mode: boolean): this {
-    this.rawModes.push(mode);
-    return this;
-  }
-  public resume(): this {
-    return this;
-  }
-  public pause(): this {
-    return this;
-  }
-  public type(...chunk: number[]): void {
-    this.emit('data', Buffer.from(chunk));
-  }
-}
-
 describe('at a terminal', () => {
   const reader = (tty: ByteTty): HiddenLineReader => new HiddenLineReader(tty, { write: () => undefined });
 
@@ -125,9 +106,27 @@ describe('at a terminal', () => {
     tty.type(0x63, 0x61, 0x66, 0xe9, 0x0d);
 
     // THEN
-    await expect(line).rejects.toStrictEqual(new CliError('what was typed is not UTF-8 text (byte 0xe9 at offset 3): set the terminal to UTF-8; nothing was changed'));
+    await expect(line).rejects.toStrictEqual(new TypedNotUtf8Error({ offset: 3, byte: 0xe9 }));
+    await expect(line).rejects.toThrow('what was typed is not UTF-8 text (byte 0xe9 at offset 3): set the terminal to UTF-8; nothing was changed');
     expect(tty.rawModes).toStrictEqual([true, false]);
     expect(tty.listenerCount('data')).toBe(0);
+  });
+
+  test('rotate stores a typed value exactly, and refuses one that is not UTF-8 naming the key, the offset and the byte', async () => {
+    // GIVEN a UTF-8 terminal (Enter sends CR, or CR LF: one line end), then a Latin-1 one
+    const utf8 = harness({ stdin: { tty: [bytes(' é€😀 \\ "q"\r'), bytes(' é€😀 \\ "q"\r\n')] } });
+    const latin1 = harness({ stdin: { tty: [bytes('caf', [0xe9], '\r')] } });
+
+    // WHEN
+    const stored = await utf8.cli('rotate', 'apps/vpn', 'PASSWORD');
+    const refused = await latin1.cli('rotate', 'apps/vpn', 'PASSWORD');
+
+    // THEN
+    expect([stored, utf8.stderr()]).toStrictEqual([EXIT.ok, '']);
+    expect(JSON.parse(utf8.runs.find((r) => r.cmd === 'vault')!.input!)).toStrictEqual({ PASSWORD: ' é€😀 \\ "q"' });
+    expect([refused, latin1.stderr()]).toStrictEqual([EXIT.usage,
+      'homelab-secrets: the value of PASSWORD (typed at the prompt) is not UTF-8 text (byte 0xe9 at offset 3 of the value): set the terminal to UTF-8; nothing was changed\n']);
+    expect(latin1.runs).toStrictEqual([]);
   });
 });
 
