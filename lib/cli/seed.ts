@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { type GeneratedValue, type SecretCatalog, type VaultPath, describeGenerated } from '../catalog';
 import { CliContext, CliError, EXIT, ReportExit } from './context';
-import { printable } from './shell';
+import { operands, printable, shellCommand } from './shell';
 import { TypedNotUtf8Error, typedValueNotUtf8 } from './utf8';
 import { generateValue } from './value-generator';
 import { VAULT_SETTINGS_HELP, vaultConnection } from './vault-connection';
@@ -94,11 +94,12 @@ class DeletedPathError extends Error {
   }
 }
 
-/** What to do about a path seed may not write. */
+/** What to do about a path seed may not write; the commands are quoted as every printed command is (shell.ts). */
 function deletedAdvice(catalog: SecretCatalog, error: DeletedPathError): string {
-  return `${error.path}: its current version ${error.version} is deleted, so nothing is written there: restore it with ` +
-    `\`vault kv undelete -mount=${catalog.mount} -versions=${error.version} ${error.path}\`, or remove the path with every version ` +
-    `(\`vault kv metadata delete -mount=${catalog.mount} ${error.path}\`), then run seed again`;
+  const undelete = shellCommand(['vault', 'kv', 'undelete', `-mount=${catalog.mount}`, `-versions=${error.version}`, ...operands(error.path)]);
+  const remove = shellCommand(['vault', 'kv', 'metadata', 'delete', `-mount=${catalog.mount}`, ...operands(error.path)]);
+  return `${printable(error.path)}: its current version ${error.version} is deleted, so nothing is written there: restore it with ` +
+    `\`${undelete}\`, or remove the path with every version (\`${remove}\`), then run seed again`;
 }
 
 /**
@@ -130,7 +131,8 @@ export async function seed(ctx: CliContext, options: SeedOptions = {}): Promise<
   const { catalog } = ctx;
   const connection = vaultConnection(ctx.env, `"read", "create" and "patch" on ${catalog.mount}/data/*`, ctx.fetch);
   const client = new VaultKvClient({ ...connection, mount: catalog.mount });
-  const out = (line: string): void => ctx.stdout.write(`${line}\n`);
+  // Prose lines: a name's control characters (a mount's escape, say) are shown as escapes (shell.ts).
+  const out = (line: string): void => ctx.stdout.write(`${printable(line)}\n`);
   const blocked: string[] = [];
   let wrote = 0;
   try {

@@ -3,7 +3,7 @@
 // and require that each program receives exactly these names as its arguments, and that `id` (the
 // command the security review got to run) never runs.
 import type { PlatformSettings } from '../../../lib/catalog';
-import { SecretCatalog, validateDeclaration } from '../../../lib/catalog';
+import { SecretCatalog, external, generated, validateDeclaration } from '../../../lib/catalog';
 
 /** Quotes, command substitution, separators, globs, comments, history, a tilde, `=`, and a terminal escape. */
 export const HOSTILE_MOUNT = "kv'$(id)`id`;id|&<>?*[a]!~#=%\u001b[2J";
@@ -14,19 +14,35 @@ export const HOSTILE_PATHS = [
 ] as const;
 export const HOSTILE_KEYS = ['-n', 'a.b', '..', '_'] as const;
 
+/** Where a person gets a key: shell syntax in the hint and the link, which the CLI prints as prose and comments only. */
+export const HOSTILE_HINT = "Console → `id` $(id); it's \"x\" | y && z #";
+export const HOSTILE_URL = "https://example.org/$(id)/it's?a=1&b=`id`";
+
 /** A role whose line break would end a comment in `rebuild` and start a command. */
 export const HOSTILE_ROLE = 'role\nid;x';
 
 /** An external Vault's address: valid by the settings' rule (no whitespace), and a command line's worst case. */
 export const HOSTILE_ADDRESS = "https://v$(id);x'y\u001b!";
 
+/**
+ * Every path of {@link HOSTILE_PATHS}: the first with {@link HOSTILE_KEYS} (one generated, one external
+ * with the hostile hint and link, two without an origin), the others with one key `k`, generated on
+ * every other path and external on the rest, so that seed writes, asks for, and gives advice on names
+ * like these.
+ */
 export function hostileCatalog(): SecretCatalog {
   const catalog = new SecretCatalog({ mount: HOSTILE_MOUNT, eso: { role: HOSTILE_ROLE } });
   HOSTILE_PATHS.forEach((path, index) => {
-    catalog.path(path, index === 0 ? [...HOSTILE_KEYS] : ['k']).syncTo({ name: `t${index}`, namespace: 'ns' });
+    const origins = index === 0
+      ? { '-n': generated({ length: 8 }), 'a.b': external({ hint: HOSTILE_HINT, url: HOSTILE_URL }) }
+      : { k: index % 2 === 0 ? generated({ length: 8 }) : external({ hint: HOSTILE_HINT }) };
+    catalog.path(path, index === 0 ? [...HOSTILE_KEYS] : ['k'], { origins }).syncTo({ name: `t${index}`, namespace: 'ns' });
   });
   return catalog;
 }
+
+/** The hostile paths with a generated key: seed writes into these, or advises on them when deleted. */
+export const HOSTILE_GENERATED_PATHS = HOSTILE_PATHS.filter((_, index) => index % 2 === 0);
 
 /** Vault outside the cluster at {@link HOSTILE_ADDRESS}. */
 export const HOSTILE_SETTINGS: PlatformSettings = { vault: { address: HOSTILE_ADDRESS }, components: { vault: false } };

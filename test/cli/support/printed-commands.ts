@@ -13,9 +13,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOMELAB_SETTINGS, homelabCatalog } from '../../../apps/homelab';
 import type { SecretCatalog, VaultPath } from '../../../lib/catalog';
-import { EXIT, spawnRun } from '../../../lib/cli';
+import { EXIT, printable, spawnRun } from '../../../lib/cli';
 import { SENTINEL, harness } from './cli-harness';
-import { HOSTILE_ADDRESS, HOSTILE_MOUNT, HOSTILE_PATHS, HOSTILE_SETTINGS, assertAccepted, hostileCatalog } from './hostile-catalog';
+import { fakeKv2 } from './fake-kv2';
+import {
+  HOSTILE_ADDRESS, HOSTILE_GENERATED_PATHS, HOSTILE_HINT, HOSTILE_MOUNT, HOSTILE_PATHS, HOSTILE_SETTINGS, HOSTILE_URL, assertAccepted, hostileCatalog,
+} from './hostile-catalog';
 
 /**
  * The programs the printed commands may run; anything else is "command not found" on this PATH. `id`
@@ -491,6 +494,9 @@ export function describePrintedCommands(strace?: string): void {
         shown.push(h.stdout(), h.stderr());
         // the role's line break is shown as \n inside its comment, and starts no line
         expect(h.stdout()).toContain("      # the Vault stack creates the kv'$(id)`id`;id|&<>?*[a]!~#=%\\x1b[2J/ mount, ESO's auth role role\\nid;x, the policies and the userpass login\n");
+        // where to get each key a person enters: the hint and link stay inside their comment line
+        expect(h.stdout()).toContain(`      #   apps/$(id) a.b: ${HOSTILE_HINT} (${HOSTILE_URL})\n      #   apps/$(id) ..: (no origin declared)\n`);
+        expect(h.stdout()).toContain(`      #   apps/\`id\` k: ${HOSTILE_HINT}\n`);
         const lines = checklistCommands(h.stdout());
 
         // WHEN each line is pasted (an export with a printf of what it set)
@@ -576,6 +582,46 @@ export function describePrintedCommands(strace?: string): void {
           [['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't2', 'force-sync=1700000000', '--overwrite']],
         ]);
         expectNoValueExposed();
+      });
+
+      test('seed: the commands its advice on a deleted path prints, with and without --dry-run, pasted; its prose shows no control character', async () => {
+        // GIVEN a Vault where every other path with a generated key has its current version deleted;
+        // seed writes into the rest and advises on these
+        const vault = fakeKv2({ mount: M });
+        const deleted = HOSTILE_GENERATED_PATHS.filter((_, index) => index % 2 === 0);
+        for (const path of deleted) {
+          vault.put(path, { old: 'x' });
+          vault.deleteCurrent(path);
+        }
+        const env = { VAULT_ADDR: 'http://127.0.0.1:8200', VAULT_TOKEN: 'test-token' };
+        const dry = harness({ catalog: hostile, env, fetch: vault.fetch });
+        expect(await dry.cli('seed', '--dry-run')).toBe(EXIT.ok);
+        const run = harness({ catalog: hostile, env, fetch: vault.fetch });
+        expect(await run.cli('seed')).toBe(EXIT.failed);
+        const printed = [dry.stdout(), dry.stderr(), run.stdout(), run.stderr()];
+        shown.push(...printed);
+        const advice = (stderr: string): string[] => stderr.split('\n').flatMap((line) => {
+          const found = /^homelab-secrets: .*?: its current version 1 is deleted, so nothing is written there: restore it with `(.*)`, or remove the path with every version \(`(.*)`\), then run seed again$/.exec(line);
+          return found ? [found[1], found[2]] : [];
+        });
+
+        // WHEN each command of the advice is pasted
+        const ran = [...advice(dry.stderr()), ...advice(run.stderr())].map((line) => argvOf(line));
+
+        // THEN each runs exactly the vault command meant, for the path as it is
+        const meant = deleted.flatMap((path) => [
+          [['vault', 'kv', 'undelete', `-mount=${M}`, '-versions=1', ...ops(path)]],
+          [['vault', 'kv', 'metadata', 'delete', `-mount=${M}`, ...ops(path)]],
+        ]);
+        expect(ran).toStrictEqual([...meant, ...meant]);
+        // the prose names the mount, paths and hints as text, and no control character reaches the terminal
+        // eslint-disable-next-line no-control-regex
+        expect(printed.filter((text) => /[\u0000-\u0009\u000b-\u001f\u007f]/.test(text))).toStrictEqual([]);
+        expect(dry.stdout()).toContain(`, mount ${printable(M)}/:\n`);
+        expect(run.stdout()).toContain(`  apps/\`id\` k: ${HOSTILE_HINT}\n`);
+        expect(HOSTILE_GENERATED_PATHS.filter((path) => !deleted.includes(path)).map((path) => vault.current(path))).toStrictEqual([
+          { k: expect.stringMatching(/^[A-Za-z0-9]{8}$/) }, { k: expect.stringMatching(/^[A-Za-z0-9]{8}$/) }, { k: expect.stringMatching(/^[A-Za-z0-9]{8}$/) },
+        ]);
       });
 
       test('the help examples of new, rotate and force-sync', async () => {
