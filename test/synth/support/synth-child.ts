@@ -3,9 +3,10 @@
 // It runs runSynthMain over the fixture declaration and simple parts that write the given files, so
 // its exit code and stderr are a real entry point's. `killAt: n` sends it SIGKILL before step n of the
 // swap; `stepDelayMs` makes every step take that long (so that a kill at a random time can land in the
-// swap); `steps` appends each step's name to that file.
+// swap); `steps` appends each step's name to that file. flux-synth-child.ts runs the Flux tree the same way.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Declaration } from '../../../lib/catalog';
 import { OutputPart, runSynthMain, synthOutputs } from '../../../lib/synth';
 import { swapSteps } from '../../../lib/synth/swap-journal';
 import { fixtureDeclaration } from '../../support/fixtures';
@@ -48,8 +49,8 @@ export function filesPart(spec: PartSpec): OutputPart {
   };
 }
 
-if (require.main === module) {
-  const config = JSON.parse(process.argv[2]) as ChildConfig;
+/** Runs a synth of `declaration` into `parts` and `config`'s file parts, with `config`'s kill, delay and step log. */
+export function runChild(config: ChildConfig, declaration: Declaration, parts: readonly OutputPart[] = []): void {
   let step = 0;
   swapSteps.hook = (name) => {
     if (config.steps) appendFileSync(config.steps, `${name}\n`);
@@ -59,5 +60,7 @@ if (require.main === module) {
     }
     if (step++ === config.killAt) process.kill(process.pid, 'SIGKILL');
   };
-  runSynthMain(() => synthOutputs(fixtureDeclaration(), config.parts.map(filesPart)));
+  runSynthMain(() => synthOutputs(declaration, [...parts, ...config.parts.map(filesPart)]));
 }
+
+if (require.main === module) runChild(JSON.parse(process.argv[2]) as ChildConfig, fixtureDeclaration());
