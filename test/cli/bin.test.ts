@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DECLARATION_ENV, declarationOf, findDeclarationModule } from '../../lib/cli/bin';
+import { DECLARATION_ENV, declarationOf, findDeclarationModule, loadDeclaration } from '../../lib/cli/bin';
+import { MissingPeerError } from '../../lib/synth';
 import { fixtureDeclaration } from '../support/fixtures';
 
 const ROOT = join(__dirname, '..', '..');
@@ -91,6 +92,23 @@ describe('the package\'s bin', () => {
       expect(over(['exports.declaration = () => ({ settings: {} });'])).toStrictEqual({
         code: 2, stdout: '', stderr: `homelab-secrets: ${join(dir, 'decl.js')} exports a \`declaration\` that is not one: it must be { catalog, settings } with a SecretCatalog (or a function returning that)\n`,
       });
+    });
+
+    test('a peer dependency the project did not install, when the module loads or its function runs: the one line, exit 2', () => {
+      // GIVEN a module that imports homelab-secrets/tf where cdktf is not installed (test/optional-peers.test.ts runs that for real)
+      writeFileSync(join(dir, 'decl.js'), '');
+      const missing = new MissingPeerError('homelab-secrets/tf', [{ name: 'cdktf', range: '^0.21.0', neededFor: 'every Terraform stack' }]);
+      const line = "homelab-secrets/tf needs cdktf (for every Terraform stack), which is not installed: npm install 'cdktf@^0.21.0'";
+
+      // WHEN / THEN
+      expect(loadDeclaration(join(dir, 'decl.js'), () => {
+        throw missing;
+      })).toStrictEqual({ exitCode: 2, message: line });
+      expect(loadDeclaration(join(dir, 'decl.js'), () => ({
+        declaration: () => {
+          throw missing;
+        },
+      }))).toStrictEqual({ exitCode: 2, message: line });
     });
 
     test('a module that does not exist: exit 2, with the fix', () => {
