@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { SecretCatalog, SyncSource } from '../catalog';
 import { CliContext, CliError, EXIT, ReportExit } from './context';
+import { printable } from './shell';
 import { VAULT_SETTINGS_HELP, VaultConnection, vaultConnection } from './vault-connection';
 import { VaultFailureKind, VaultKvClient, VaultRequestError } from './vault-kv-client';
 
@@ -111,7 +112,7 @@ export function renderDriftReport(report: DriftReport, catalog: SecretCatalog): 
   const where = `Vault ${report.vault}, mount ${report.mount}/`;
   const complete = report.rows.filter((row) => row.complete).length;
   if (report.clean) {
-    return `${where}: no drift. ${catalog.pathNames.length} declared paths hold every declared key, and nothing undeclared is there: all ${rowCount(complete)} complete.\n`;
+    return `${printable(`${where}: no drift. ${catalog.pathNames.length} declared paths hold every declared key, and nothing undeclared is there: all ${rowCount(complete)} complete.`)}\n`;
   }
   const declaredKeys = new Map(catalog.paths.map((p) => [p.path, p.keys]));
   const lines = [`${where}: drift`];
@@ -131,7 +132,8 @@ export function renderDriftReport(report: DriftReport, catalog: SecretCatalog): 
     '`homelab-secrets new <path>` and change a key with `homelab-secrets rotate <path> <key>`;',
     'declare what is undeclared in the catalog, or delete it from Vault.',
   );
-  return lines.join('\n') + '\n';
+  // Names from the catalog and from Vault (an undeclared path can hold any character) show control characters as escapes.
+  return lines.map(printable).join('\n') + '\n';
 }
 
 /** Options of `check`. */

@@ -23,9 +23,11 @@ export interface CliOutput {
 export interface CliStdin {
   /** Whether stdin is a terminal; rotate then prompts without echo instead of reading lines. */
   readonly isTTY: boolean;
-  /** All of stdin as text, up to end of input. */
+  /** All of stdin as UTF-8 text, up to end of input; a CliError when it is not UTF-8 (see {@link stdinText}). */
   readAll(): Promise<string>;
-  /** One line typed at the terminal, not echoed; the prompt goes to the terminal, not to stdout. */
+  /** All of stdin as bytes, up to end of input: `rotate` frames and checks its values itself. */
+  readBytes(): Promise<Uint8Array>;
+  /** One line typed at the terminal, not echoed, as UTF-8 text (a CliError when it is not); the prompt goes to the terminal, not to stdout. */
   readHidden(prompt: string): Promise<string>;
 }
 

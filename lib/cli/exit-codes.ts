@@ -61,7 +61,7 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
   'rotate': [
     { code: EXIT.ok, meaning: 'patched and force-synced' },
     { code: EXIT.failed, meaning: '`vault kv patch` failed (nothing changed) or a `kubectl` call failed (the values are changed)' },
-    { code: EXIT.usage, meaning: 'unknown path, undeclared or repeated key, missing or empty value (nothing changed)' },
+    { code: EXIT.usage, meaning: 'unknown path, undeclared or repeated key, missing, empty or non-UTF-8 value (nothing changed)' },
     { code: EXIT.interrupted, meaning: 'Ctrl-C at a prompt (nothing changed)' },
   ],
   'force-sync': [
@@ -77,7 +77,7 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
   'seed': [
     { code: EXIT.ok, meaning: 'every declared key is in Vault (with `--dry-run`: the plan is printed)' },
     { code: EXIT.failed, meaning: 'keys are still missing: not entered (listed with where to get them; without a terminal none is asked for), or on a path seed may not write (a deleted current version)' },
-    { code: EXIT.usage, meaning: 'Vault unreachable, access denied, no such mount or not KV version 2, no Vault address or token, or an unreadable `VAULT_CACERT`' },
+    { code: EXIT.usage, meaning: 'Vault unreachable, access denied, no such mount or not KV version 2, no Vault address or token, an unreadable `VAULT_CACERT`, or a typed value that is not UTF-8 (what was written stays)' },
     { code: EXIT.interrupted, meaning: 'Ctrl-C at a prompt (what was written stays)' },
   ],
   'kms-secret': [

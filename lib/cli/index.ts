@@ -10,6 +10,8 @@ export * from './program';
 export * from './rebuild';
 export * from './rotate';
 export * from './seed';
+export * from './shell';
+export * from './utf8';
 export * from './table';
 export * from './value-generator';
 export * from './vault-connection';

@@ -10,6 +10,7 @@ import { registerNewPath } from './new-path';
 import { registerRebuild } from './rebuild';
 import { registerRotate } from './rotate';
 import { registerSeed } from './seed';
+import { UnquotableError } from './shell';
 import { registerTable } from './table';
 
 /** The name people type: `npx homelab-secrets <command>`. */
@@ -81,7 +82,7 @@ export async function runCli(ctx: CliContext, argv: readonly string[]): Promise<
       ctx.stderr.write(`${CLI_NAME}: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof CatalogValidationError) {
+    if (error instanceof CatalogValidationError || error instanceof UnquotableError) {
       ctx.stderr.write(`${CLI_NAME}: ${error.message}\n`);
       return EXIT.usage;
     }

@@ -7,6 +7,8 @@
 import type { Command } from 'commander';
 import { type GeneratedValue, type SecretCatalog, type VaultPath, describeGenerated } from '../catalog';
 import { CliContext, CliError, EXIT, ReportExit } from './context';
+import { operands, printable, shellCommand } from './shell';
+import { TypedNotUtf8Error, typedValueNotUtf8 } from './utf8';
 import { generateValue } from './value-generator';
 import { VAULT_SETTINGS_HELP, vaultConnection } from './vault-connection';
 import { PathState, VaultKvClient, VaultRequestError } from './vault-kv-client';
@@ -92,20 +94,33 @@ class DeletedPathError extends Error {
   }
 }
 
-/** What to do about a path seed may not write. */
+/** What to do about a path seed may not write; the commands are quoted as every printed command is (shell.ts). */
 function deletedAdvice(catalog: SecretCatalog, error: DeletedPathError): string {
-  return `${error.path}: its current version ${error.version} is deleted, so nothing is written there: restore it with ` +
-    `\`vault kv undelete -mount=${catalog.mount} -versions=${error.version} ${error.path}\`, or remove the path with every version ` +
-    `(\`vault kv metadata delete -mount=${catalog.mount} ${error.path}\`), then run seed again`;
+  const undelete = shellCommand(['vault', 'kv', 'undelete', `-mount=${catalog.mount}`, `-versions=${error.version}`, ...operands(error.path)]);
+  const remove = shellCommand(['vault', 'kv', 'metadata', 'delete', `-mount=${catalog.mount}`, ...operands(error.path)]);
+  return `${printable(error.path)}: its current version ${error.version} is deleted, so nothing is written there: restore it with ` +
+    `\`${undelete}\`, or remove the path with every version (\`${remove}\`), then run seed again`;
 }
 
-/** Reads one value at a hidden prompt, typed twice; empty means skip. Ctrl-C and Ctrl-D propagate as CliErrors. */
+/**
+ * Reads one value at a hidden prompt, typed twice; empty means skip. Ctrl-C and Ctrl-D propagate as
+ * CliErrors. A line that is not UTF-8 text is refused as rotate refuses it, naming the key, the offset
+ * and the byte (the terminal reader checks the bytes, node-context.ts); seed then stops.
+ */
 async function readTwice(ctx: CliContext, catalog: SecretCatalog, wanted: WantedKey): Promise<string | undefined> {
-  const head = `${catalog.mount}/${wanted.path.path} ${wanted.key}: ${whereFrom(wanted)}\n`;
+  const head = `${printable(`${catalog.mount}/${wanted.path.path} ${wanted.key}: ${whereFrom(wanted)}`)}\n`;
+  const hidden = async (prompt: string): Promise<string> => {
+    try {
+      return await ctx.stdin.readHidden(prompt);
+    } catch (error) {
+      if (!(error instanceof TypedNotUtf8Error)) throw error;
+      throw new CliError(`${typedValueNotUtf8(`${wanted.path.path} ${wanted.key}`, error.fault)}; nothing of ${wanted.path.path} was written, and what is written above stays in Vault: run seed again for the rest`);
+    }
+  };
   for (;;) {
-    const first = await ctx.stdin.readHidden(`${head}  value (hidden; empty to skip): `);
+    const first = await hidden(`${head}  value (hidden; empty to skip): `);
     if (first === '') return undefined;
-    const second = await ctx.stdin.readHidden('  the same again: ');
+    const second = await hidden('  the same again: ');
     if (first === second) return first;
     ctx.stderr.write('  the two values differ; type it again\n');
   }
@@ -116,7 +131,8 @@ export async function seed(ctx: CliContext, options: SeedOptions = {}): Promise<
   const { catalog } = ctx;
   const connection = vaultConnection(ctx.env, `"read", "create" and "patch" on ${catalog.mount}/data/*`, ctx.fetch);
   const client = new VaultKvClient({ ...connection, mount: catalog.mount });
-  const out = (line: string): void => ctx.stdout.write(`${line}\n`);
+  // Prose lines: a name's control characters (a mount's escape, say) are shown as escapes (shell.ts).
+  const out = (line: string): void => ctx.stdout.write(`${printable(line)}\n`);
   const blocked: string[] = [];
   let wrote = 0;
   try {

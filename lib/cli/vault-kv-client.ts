@@ -123,7 +123,7 @@ export class VaultKvClient {
 
   /** What `path` holds now (`GET /v1/<mount>/data/<path>`): its current version and key names, never a value. */
   public async stateOf(path: string): Promise<PathState> {
-    const answer = await this.request({ method: 'GET', apiPath: `${this.mount}/data/${encodePath(path)}`, needs: this.readNeeds });
+    const answer = await this.request({ method: 'GET', apiPath: `${encodePath(this.mount)}/data/${encodePath(path)}`, needs: this.readNeeds });
     const found = (answer.body as { data?: { data?: Record<string, unknown> | null; metadata?: { version?: unknown } | null } } | undefined)?.data;
     const version = found?.metadata?.version;
     if (answer.status === 404) {
@@ -165,7 +165,7 @@ export class VaultKvClient {
   }
 
   private async write(method: 'POST' | 'PATCH', path: string, data: Readonly<Record<string, string>>, cas: number, needs: string): Promise<number> {
-    const answer = await this.request({ method, apiPath: `${this.mount}/data/${encodePath(path)}`, needs, body: { options: { cas }, data } });
+    const answer = await this.request({ method, apiPath: `${encodePath(this.mount)}/data/${encodePath(path)}`, needs, body: { options: { cas }, data } });
     if (answer.status === 404) {
       throw new VaultRequestError('conflict', `Vault at ${this.addr} found no current version of ${this.mount}/${path} to patch (${method} /v1/${this.mount}/data/${path})`);
     }
@@ -178,7 +178,7 @@ export class VaultKvClient {
 
   /** Every path under `prefix` (`LIST /v1/<mount>/metadata/<prefix>`, recursively), sorted. */
   public async listPaths(prefix = ''): Promise<string[]> {
-    const answer = await this.request({ method: 'LIST', apiPath: `${this.mount}/metadata/${encodePath(prefix)}`, needs: this.readNeeds });
+    const answer = await this.request({ method: 'LIST', apiPath: `${encodePath(this.mount)}/metadata/${encodePath(prefix)}`, needs: this.readNeeds });
     if (answer.status === 404) return [];
     const keys = (answer.body as { data?: { keys?: unknown } } | undefined)?.data?.keys;
     if (!Array.isArray(keys)) {

@@ -99,6 +99,24 @@ describe('check', () => {
     expect(everythingSeen(h)).not.toContain(SENTINEL);
   });
 
+  test('names from Vault are shown as text: a path or key with a line break or an escape cannot forge a line or drive the terminal', async () => {
+    // GIVEN paths and a key in Vault that no catalog declares (Vault takes any character in a name)
+    const h = harness({
+      env: ENV,
+      fetch: fakeVault({ ...CLEAN, 'apps/x\nok: no drift': { K: SENTINEL }, 'apps/chat': { ...CLEAN['apps/chat'], 'K\u001b[2J': SENTINEL } }),
+    });
+
+    // WHEN
+    const code = await h.cli('check');
+
+    // THEN
+    expect(code).toBe(EXIT.failed);
+    expect(h.stdout().split('\n').filter((line) => line.startsWith('    apps/'))).toStrictEqual([
+      '    apps/chat: K\\x1b[2J',
+      '    apps/x\\nok: no drift',
+    ]);
+  });
+
   test('--json gives the same findings, machine-readable', async () => {
     // GIVEN
     const h = harness({

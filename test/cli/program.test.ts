@@ -17,10 +17,10 @@ const HELP_EXIT_CODES: Record<string, string> = {
   ].join('\n'),
   'rotate': [
     'Exit codes: 0 patched and force-synced; 1 `vault kv patch` failed (nothing changed) or a `kubectl`',
-    '  call failed (the values are changed); 2 unknown path, undeclared or repeated key, missing or empty',
-    '  value (nothing changed), or a usage error (unknown command or option, missing argument) or an',
-    '  invalid catalog; 70 a bug (an internal error, printed with its stack); 130 Ctrl-C at a prompt',
-    '  (nothing changed).',
+    '  call failed (the values are changed); 2 unknown path, undeclared or repeated key, missing, empty',
+    '  or non-UTF-8 value (nothing changed), or a usage error (unknown command or option, missing',
+    '  argument) or an invalid catalog; 70 a bug (an internal error, printed with its stack); 130 Ctrl-C',
+    '  at a prompt (nothing changed).',
   ].join('\n'),
   'force-sync': [
     'Exit codes: 0 all annotated; 1 a `kubectl` call failed (the others still ran); 2 nothing matches, or',
@@ -36,9 +36,10 @@ const HELP_EXIT_CODES: Record<string, string> = {
     'Exit codes: 0 every declared key is in Vault (with `--dry-run`: the plan is printed); 1 keys are',
     '  still missing: not entered (listed with where to get them; without a terminal none is asked for),',
     '  or on a path seed may not write (a deleted current version); 2 Vault unreachable, access denied,',
-    '  no such mount or not KV version 2, no Vault address or token, or an unreadable `VAULT_CACERT`, or',
-    '  a usage error (unknown command or option, missing argument) or an invalid catalog; 70 a bug (an',
-    '  internal error, printed with its stack); 130 Ctrl-C at a prompt (what was written stays).',
+    '  no such mount or not KV version 2, no Vault address or token, an unreadable `VAULT_CACERT`, or a',
+    '  typed value that is not UTF-8 (what was written stays), or a usage error (unknown command or',
+    '  option, missing argument) or an invalid catalog; 70 a bug (an internal error, printed with its',
+    '  stack); 130 Ctrl-C at a prompt (what was written stays).',
   ].join('\n'),
   'kms-secret': [
     'Exit codes: 0 printed; 2 no input, unreadable file, not JSON, missing or malformed output, or a',

@@ -108,7 +108,7 @@ describe('rebuild', () => {
       'export VAULT_ADDR=https://127.0.0.1:8200',
       "kubectl -n vault get secret vault-tls -o jsonpath='{.data.ca\\.crt}' | base64 -d > vault-ca.crt",
       'export VAULT_CACERT=$PWD/vault-ca.crt',
-      'vault login',
+      'vault login -no-print',
       'export VAULT_TOKEN=$(vault print token)',
       'npx cdktf deploy vault',
       renderOperatorUserCommand('homelab'),

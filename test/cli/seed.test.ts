@@ -1,5 +1,5 @@
 import { SecretCatalog, external, generated } from '../../lib/catalog';
-import { CliContext, CliError, EXIT, generateValue, runCli, uniformBelow } from '../../lib/cli';
+import { EXIT, generateValue, uniformBelow } from '../../lib/cli';
 import { SENTINEL, everythingSeen, harness } from './support/cli-harness';
 import { FakeKv2, fakeKv2 } from './support/fake-kv2';
 
@@ -281,29 +281,38 @@ describe('seed', () => {
   test('Ctrl-C at a prompt exits 130; what was written stays, the path at the prompt is not written', async () => {
     // GIVEN a terminal where the operator enters `user`, then presses Ctrl-C
     const vault = fakeKv2();
-    const h = harness({ catalog: seedCatalog(), env: ENV, fetch: vault.fetch });
-    const typed = [`${SENTINEL}-user`, `${SENTINEL}-user`];
-    const ctx: CliContext = {
-      ...h.ctx,
-      stdin: {
-        isTTY: true,
-        readAll: async () => '',
-        readHidden: async () => {
-          const line = typed.shift();
-          if (line === undefined) throw new CliError('interrupted; nothing was changed', EXIT.interrupted);
-          return line;
-        },
-      },
-    };
+    const CTRL_C = Uint8Array.of(0x03);
+    const h = harness({ catalog: seedCatalog(), env: ENV, fetch: vault.fetch, stdin: { tty: [`${SENTINEL}-user`, `${SENTINEL}-user`, CTRL_C] } });
 
     // WHEN
-    const code = await runCli(ctx, ['seed']);
+    const code = await h.cli('seed');
 
     // THEN
     expect(code).toBe(EXIT.interrupted);
     expect(h.stderr()).toBe('homelab-secrets: interrupted; what is written above stays in Vault, and the value at the prompt was not written: run seed again for the rest\n');
     expect(vault.current('apps/db')).toStrictEqual({ password: expect.any(String), user: `${SENTINEL}-user` });
     expect(vault.current('apps/chat')!.API_KEY).toBeUndefined();
+  });
+
+  test('a value typed at the prompt is bytes, as for rotate: stored exactly, or refused with the key, the offset and the byte (exit 2; what was written stays)', async () => {
+    // GIVEN a terminal that sends apps/db user as UTF-8 (Enter as CR, then as CR LF: one line end each),
+    // then, for apps/chat API_KEY, a Latin-1 "café"
+    const vault = fakeKv2();
+    const user = `${SENTINEL}-é€😀 \\ "q"`;
+    const typed = [Buffer.from(`${user}\r`), Buffer.from(`${user}\r\n`), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x0d])];
+    const h = harness({ catalog: seedCatalog(), env: ENV, fetch: vault.fetch, stdin: { tty: typed } });
+
+    // WHEN
+    const code = await h.cli('seed');
+
+    // THEN
+    expect([code, h.stderr()]).toStrictEqual([EXIT.usage,
+      'homelab-secrets: the value of apps/chat API_KEY (typed at the prompt) is not UTF-8 text (byte 0xe9 at offset 3 of the value): set the terminal to UTF-8; '
+      + 'nothing of apps/chat was written, and what is written above stays in Vault: run seed again for the rest\n']);
+    expect(vault.current('apps/db')).toStrictEqual({ password: expect.stringMatching(/^[A-Za-z0-9]{24}$/), user });
+    expect(Object.keys(vault.current('apps/chat')!).sort()).toStrictEqual(['GATEWAY_TOKEN', 'HOOKS_TOKEN']);
+    expect(vault.current('apps/vpn')).toBeUndefined();
+    expect(everythingSeen(h)).not.toContain(SENTINEL);
   });
 
   test.each([

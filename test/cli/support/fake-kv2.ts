@@ -46,6 +46,8 @@ export function fakeKv2(options: { readonly mount?: string; readonly token?: str
   const versions = (path: string): Version[] => paths.get(path) ?? [];
   const latest = (path: string): Version | undefined => versions(path).at(-1);
   const casMismatch = (): Response => json(400, { errors: ['check-and-set parameter did not match the current version'] });
+  // The mount as a literal in the routes below: a hostile one is full of regular-expression syntax.
+  const mountPattern = mount.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
   const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = new URL(String(input));
@@ -58,7 +60,7 @@ export function fakeKv2(options: { readonly mount?: string; readonly token?: str
     if (path === `/v1/sys/internal/ui/mounts/${mount}` && method === 'GET') {
       return json(200, { data: { type: options.mountType ?? 'kv', options: { version: options.mountVersion ?? '2' }, path: `${mount}/` } });
     }
-    const data = path.match(new RegExp(`^/v1/${mount}/data/(.+)$`));
+    const data = path.match(new RegExp(`^/v1/${mountPattern}/data/(.+)$`, 's'));
     if (data) {
       const name = data[1];
       const last = latest(name);
@@ -85,7 +87,7 @@ export function fakeKv2(options: { readonly mount?: string; readonly token?: str
         return json(200, { data: { version: versions(name).length } });
       }
     }
-    const list = path.match(new RegExp(`^/v1/${mount}/metadata/(.*)$`));
+    const list = path.match(new RegExp(`^/v1/${mountPattern}/metadata/(.*)$`, 's'));
     if (list && method === 'LIST') {
       const prefix = list[1];
       const keys = [...new Set([...paths.keys()].filter((p) => p.startsWith(prefix)).map((p) => {
