@@ -10,6 +10,7 @@ export {
   DELETION_POLICIES,
   ESO_DEFAULTS,
   EsoIdentity,
+  FLUX_DEFAULTS,
   KMS_SECRET_KEYS,
   SETTINGS_DEFAULTS,
   SecretCatalog,
@@ -17,15 +18,19 @@ export {
   UNSEAL_ACTIONS,
   VAULT_TLS_DEFAULTS,
   VaultPath,
+  external,
   formatIssues,
+  generated,
   namespaceIdentity,
   resolveDeclaration,
   validateDeclaration,
 } from './catalog';
 export type {
   ArgoCdSettings,
+  ByteEncoding,
   CaReference,
   CatalogIssue,
+  Charset,
   ClusterStoreOptions,
   ComponentSettings,
   CreationPolicy,
@@ -33,7 +38,17 @@ export type {
   DeletionPolicy,
   EsoAccessSettings,
   EsoCluster,
+  ExternalOptions,
+  ExternalValue,
   ExtractSource,
+  FluxSettings,
+  FluxSourceKind,
+  FluxSourceRef,
+  GeneratedBytes,
+  GeneratedFromAlphabet,
+  GeneratedFromCharset,
+  GeneratedOptions,
+  GeneratedValue,
   GitOpsFlavour,
   IdentityFor,
   IdentityOptions,
@@ -55,6 +70,7 @@ export type {
   ResolvedCluster,
   ResolvedDeclaration,
   ResolvedEsoAccess,
+  ResolvedFlux,
   ResolvedIdentity,
   ResolvedKmsUnseal,
   ResolvedPlatformSettings,
@@ -73,6 +89,8 @@ export type {
   SyncTargetSpec,
   TemplateRefs,
   TerraformSettings,
+  ValueOrigin,
+  ValueOrigins,
   VaultIngressSettings,
   VaultRoleSettings,
   VaultSettings,
@@ -114,7 +132,6 @@ export {
   COMPONENTS_CHART_ID,
   ComponentsChart,
   ExternalSecretsApplication,
-  HELM_CHARTS,
   HelmApplication,
   ReloaderApplication,
   VaultApplication,
@@ -126,13 +143,34 @@ export type {
   ComponentsChartProps,
   ExternalSecretsApplicationProps,
   HelmApplicationProps,
-  HelmChartRef,
-  HelmValue,
-  HelmValues,
   IgnoredDifference,
   ReloaderApplicationProps,
   VaultApplicationProps,
 } from './argocd';
+
+// The components as Flux HelmReleases, and the Kustomizations that order the stages (gitops 'flux').
+export {
+  FLUX_STAGES,
+  FluxComponentsChart,
+  FluxHelmRelease,
+  FluxHelmRepository,
+  FluxKustomization,
+  FluxKustomizationsChart,
+} from './flux';
+export type {
+  FluxComponentsChartProps,
+  FluxHealthCheck,
+  FluxHealthCheckExpr,
+  FluxHelmReleaseProps,
+  FluxHelmRepositoryProps,
+  FluxKustomizationProps,
+  FluxKustomizationsChartProps,
+  FluxStage,
+} from './flux';
+
+// The components' releases (chart pins and values), shared by the Argo CD and Flux renderers.
+export { HELM_CHARTS } from './components';
+export type { ComponentRelease, HelmChartRef, HelmValue, HelmValues } from './components';
 
 // The docs.
 export { docsPart, renderPathFlowchart, renderPathTable, renderSecretsDoc } from './docs';

@@ -20,7 +20,7 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(/^(?:import|export)\b[^;]*?from '([^']+)'/gms)].map((m) => m[1]);
 }
 
-const RENDERERS = ['k8s', 'argocd', 'tf', 'docs', 'cli', 'workloads'];
+const RENDERERS = ['k8s', 'argocd', 'flux', 'tf', 'docs', 'cli', 'workloads', 'components'];
 
 /** The lib/ file a relative specifier of `file` names (`x.ts` or `x/index.ts`), or undefined for a package. */
 function resolveImport(file: string, spec: string): string | undefined {
@@ -72,11 +72,19 @@ describe('the library\'s structure', () => {
     expect(deep).toStrictEqual([]);
   });
 
+  test('lib/components, the values every GitOps renderer installs, is plain TypeScript over the catalog', () => {
+    const imports = sources().filter((f) => f.startsWith('components/')).flatMap((file) => importsOf(file).map((spec) => `${file}: ${spec}`));
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((line) => !/: (\.\/[a-z-]+|\.\.\/catalog)$/.test(line))).toStrictEqual([]);
+  });
+
   test('the CLI reads the stack and login names from modules that load no cdktf', () => {
     expect(importsOf('tf/stack-names.ts')).toStrictEqual([]);
     const cliTf = sources().filter((f) => f.startsWith('cli/')).flatMap((file) => importsOf(file).filter((s) => s.includes('/tf')));
     expect([...new Set(cliTf)].sort()).toStrictEqual(['../tf/operator-login-names', '../tf/stack-names']);
-    expect(importsOf('tf/operator-login-names.ts')).toStrictEqual([]);
+    // its commands quote through the CLI's one quoting module, which imports nothing either
+    expect(importsOf('tf/operator-login-names.ts')).toStrictEqual(['../cli/shell']);
+    expect(importsOf('cli/shell.ts')).toStrictEqual([]);
   });
 
   test('lib/ names no value of one homelab', () => {

@@ -2,15 +2,7 @@ import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
 import { SETTINGS_DEFAULTS, assertRule, checkLabel, invalidProp } from '../catalog';
 import { SYNC_WAVES, SYNC_WAVE_ANNOTATION } from '../k8s';
-import type { HelmChartRef } from './charts';
-
-/** A Helm value: what `values.yaml` can hold. */
-export type HelmValue = string | number | boolean | null | readonly HelmValue[] | HelmValues;
-
-/** A tree of Helm values, rendered as the Application's `helm.valuesObject`. */
-export interface HelmValues {
-  readonly [key: string]: HelmValue;
-}
+import type { HelmChartRef, HelmValues } from '../components';
 
 /** A live field Argo CD must not compare, and why. */
 export interface IgnoredDifference {

@@ -8,4 +8,5 @@ export * from './settings';
 export * from './sources';
 export * from './sync-target';
 export * from './validation';
+export * from './value-origins';
 export * from './vault-path';

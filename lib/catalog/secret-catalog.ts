@@ -5,6 +5,7 @@ import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
 import { CatalogIssue, CatalogValidationError } from './errors';
 import { RowProblem, validateCatalog } from './validation';
+import type { ValueOrigins } from './value-origins';
 import { PathOwner, PathReaders, VaultPath } from './vault-path';
 
 /** Properties for `SecretCatalog`: one KV v2 mount, its paths and the Secrets they feed. */
@@ -25,8 +26,8 @@ export interface SecretCatalogProps {
 }
 
 
-/** Options of `SecretCatalog.path()`. */
-export interface PathOptions {
+/** Options of `SecretCatalog.path()`; `K` is the path's declared keys. */
+export interface PathOptions<K extends string = string> {
   /** What the path holds, for people. @default - no description */
   readonly description?: string;
   /**
@@ -34,6 +35,12 @@ export interface PathOptions {
    * ExternalSecret and no ESO read grant; the operator policy covers it. @default 'eso': it must feed a Secret
    */
   readonly readBy?: PathReaders;
+  /**
+   * Where each key's value comes from: `generated({ length: 32 })` for a value the homelab makes up
+   * (`homelab-secrets seed` generates it into Vault), `external({ hint })` for one issued elsewhere.
+   * Naming an undeclared key does not compile. @default - no key declares where its value comes from
+   */
+  readonly origins?: ValueOrigins<K>;
 }
 
 const CATALOG_OPTIONS = optionNames<SecretCatalogProps>({ mount: true, eso: true, vaultRole: true, isolation: true });
@@ -41,7 +48,7 @@ const ESO_OPTIONS = optionNames<EsoAccessSettings>({
   storeName: true, authMountPath: true, role: true, audience: true, serviceAccountName: true, serviceAccountNamespace: true,
 });
 const VAULT_ROLE_OPTIONS = optionNames<VaultRoleSettings>({ audience: true, tokenTtlSeconds: true });
-const PATH_OPTIONS = optionNames<PathOptions>({ description: true, readBy: true });
+const PATH_OPTIONS = optionNames<PathOptions>({ description: true, readBy: true, origins: true });
 const IDENTITY_OPTIONS = optionNames<IdentityOptions>({ store: true, serviceAccount: true, role: true, audience: true, tokenTtlSeconds: true });
 const STORE_OPTIONS = optionNames<NamespacedStoreOptions | ClusterStoreOptions>({ kind: true, name: true, namespaces: true, trust: true });
 const SERVICE_ACCOUNT_OPTIONS = optionNames<NonNullable<IdentityOptions['serviceAccount']>>({ name: true, namespace: true, create: true });
@@ -154,11 +161,12 @@ export class SecretCatalog {
     return this.pathNames.filter((path) => fed.has(path));
   }
 
-  /** Declares a path under the mount and its keys; `keys` becomes the path's key type. */
-  public path<const K extends string>(path: string, keys: readonly K[], options?: PathOptions): VaultPath<K> {
+  /** Declares a path under the mount and its keys; `keys` becomes the path's key type (`origins` may only name them). */
+  public path<const K extends string>(path: string, keys: readonly K[], options?: PathOptions<NoInfer<K>>): VaultPath<K> {
     const description = isOptionsObject(options) ? options.description : undefined;
     const readBy = isOptionsObject(options) ? options.readBy : undefined;
-    const declared = new VaultPath<K>(this.owner, path, keys, description as string | undefined, (readBy ?? 'eso') as PathReaders);
+    const origins = isOptionsObject(options) ? options.origins : undefined;
+    const declared = new VaultPath<K>(this.owner, path, keys, description as string | undefined, (readBy ?? 'eso') as PathReaders, origins as ValueOrigins<K> | undefined);
     this._paths.push(declared);
     this.version++;
     const row = typeof path === 'string' && path !== '' ? path : `(path #${this._paths.length})`;

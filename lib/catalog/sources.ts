@@ -1,5 +1,8 @@
+import type { ValueOrigin } from './value-origins';
+
 /**
- * The path a source reads from, as a source sees it: its name inside the mount and its declared keys.
+ * The path a source reads from, as a source sees it: its name inside the mount, its declared keys and
+ * where their values come from.
  * `VaultPath` is one; declared here so that the sources need nothing else of it.
  */
 export interface SourcePath {
@@ -7,6 +10,8 @@ export interface SourcePath {
   readonly path: string;
   /** The declared key names, in declaration order. */
   readonly keys: readonly string[];
+  /** Where the value of `key` comes from, or undefined when the key declares no origin. */
+  originOf(key: string): ValueOrigin | undefined;
 }
 
 /**

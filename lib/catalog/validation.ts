@@ -20,6 +20,7 @@ import { CatalogIssue, catalogIssue } from './errors';
 import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { CREATION_POLICIES, DELETION_POLICIES, type SyncTarget } from './sync-target';
 import type { SourcePath } from './sources';
+import { valueOriginProblems } from './value-origins';
 import type { VaultPath } from './vault-path';
 
 const KEY_RULE = `must match ${SECRET_KEY.source}`;
@@ -123,6 +124,7 @@ function checkPaths(list: IssueList, catalog: CatalogContents): void {
     firstIndex.set(path.path, index);
     for (const rule of pathRules(path.path, catalog.mount)) list.add(row, 'path', path.path, rule);
     checkKeys(list, row, path.keys);
+    for (const { field, value, rule } of valueOriginProblems(path.origins, Array.isArray(path.keys) ? path.keys : [])) list.add(row, field, value, rule);
     if (path.readBy !== 'eso' && path.readBy !== 'operators') {
       list.add(row, 'readBy', path.readBy, 'must be "eso" (the path feeds Secrets) or "operators" (people and other tools only)');
     } else if (path.readBy === 'operators' && fed.has(path.path)) {

@@ -1,6 +1,7 @@
 import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import type { ExtractSource, KeySource, RenamedKeys, Renames } from './sources';
 import type { SyncTarget, SyncTargetOptions } from './sync-target';
+import type { ValueOrigin, ValueOrigins } from './value-origins';
 
 const SELECTION_OPTIONS = optionNames<KeySelection<string, {}>>({ keys: true, renames: true });
 
@@ -44,13 +45,24 @@ export class VaultPath<K extends string = string> {
   public readonly description?: string;
   /** Who reads the path: ESO (it feeds Secrets), or operators and other tools only (no ExternalSecret, no ESO grant). */
   public readonly readBy: PathReaders;
+  /** Where each key's value comes from, for the keys that declare it (as given when that is not an object; validate() reports it). */
+  public readonly origins: ValueOrigins;
 
   /** @internal */
-  constructor(private readonly owner: PathOwner, path: string, keys: readonly K[], description?: string, readBy: PathReaders = 'eso') {
+  constructor(
+    private readonly owner: PathOwner, path: string, keys: readonly K[], description?: string, readBy: PathReaders = 'eso', origins: ValueOrigins<K> = {},
+  ) {
     this.path = path;
     this.keys = Array.isArray(keys) ? [...keys] : keys;
     this.description = description;
     this.readBy = readBy;
+    this.origins = typeof origins === 'object' && origins !== null && !Array.isArray(origins) ? { ...origins } : origins;
+  }
+
+  /** Where the value of `key` comes from, or undefined when the key declares no origin. */
+  public originOf(key: string): ValueOrigin | undefined {
+    const origins = this.origins;
+    return typeof origins === 'object' && origins !== null && Object.prototype.hasOwnProperty.call(origins, key) ? origins[key] : undefined;
   }
 
   /** Selects keys of this path for a Secret, optionally renamed. */

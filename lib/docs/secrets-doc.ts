@@ -1,11 +1,12 @@
 import type { SecretCatalog } from '../catalog';
-import { readsThroughOneClusterStore, renderPathFlowchart, renderPathTable } from './path-table';
+import { readsThroughOneClusterStore, renderOriginTable, renderPathFlowchart, renderPathTable } from './path-table';
 
 /**
  * The path table and the path → Secret → namespace flowchart as one Markdown document: what
  * `homelab-secrets table` prints and what `docsPart` writes.
  */
 export function renderSecretsDoc(catalog: SecretCatalog): string {
+  const origins = renderOriginTable(catalog);
   return [
     '<!-- Generated from the secret catalog by homelab-secrets; do not edit. `homelab-secrets table` prints the same. -->',
     `# Secrets under \`${catalog.mount}/\``,
@@ -19,6 +20,14 @@ export function renderSecretsDoc(catalog: SecretCatalog): string {
     '```mermaid',
     renderPathFlowchart(catalog) + '```',
     '',
+    ...(origins === '' ? [] : [
+      '## Where the values come from',
+      '',
+      '`npx homelab-secrets seed` writes every missing generated value straight into Vault (made in the CLI with a CSPRNG,',
+      'never shown, never on disk) and, at a terminal, asks for each missing external one, showing where to get it.',
+      '',
+      origins,
+    ]),
   ].join('\n');
 }
 

@@ -1,6 +1,6 @@
-import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
-import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
-import { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
+import type { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+import type { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
+import type { KubernetesAuthBackendRole } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-role';
 import { Construct } from 'constructs';
 import {
   ESO_DEFAULTS,
@@ -15,6 +15,7 @@ import {
   checkVaultRoleName,
   invalidProp,
 } from '../catalog';
+import { vaultProviderClasses } from './providers';
 
 /** The API server as Vault sees it from inside the cluster. */
 export const DEFAULT_KUBERNETES_HOST = SETTINGS_DEFAULTS.vault.kubernetesHost;
@@ -63,6 +64,7 @@ export class KubernetesAuth extends Construct {
 
   constructor(scope: Construct, id: string, props: KubernetesAuthProps) {
     super(scope, id);
+    const vault = vaultProviderClasses();
     const owner = 'KubernetesAuth';
     this.path = props.path ?? ESO_DEFAULTS.authMountPath;
     this.kubernetesHost = props.kubernetesHost ?? DEFAULT_KUBERNETES_HOST;
@@ -83,21 +85,21 @@ export class KubernetesAuth extends Construct {
       if (role.tokenTtlSeconds !== undefined) assertRule(checkPositiveInteger, 'tokenTtlSeconds', role.tokenTtlSeconds, of);
     }
 
-    this.resource = new AuthBackend(this, 'Resource', {
+    this.resource = new vault.AuthBackend(this, 'Resource', {
       type: 'kubernetes',
       path: this.path,
       description: 'Kubernetes service account logins (External Secrets Operator); managed by homelab-secrets',
     });
     // Vault runs in the cluster, so it reviews tokens with its own service account and CA; only a
     // Vault outside the cluster needs the CA spelled out.
-    this.config = new KubernetesAuthBackendConfig(this, 'Config', {
+    this.config = new vault.KubernetesAuthBackendConfig(this, 'Config', {
       backend: this.resource.path,
       kubernetesHost: this.kubernetesHost,
       kubernetesCaCert: props.kubernetesCaCert,
     });
     this.roles = props.roles.map((role) => {
       const ttl = role.tokenTtlSeconds ?? ESO_DEFAULTS.tokenTtlSeconds;
-      return new KubernetesAuthBackendRole(this, role.id === undefined ? 'Role' : `Role-${role.id}`, {
+      return new vault.KubernetesAuthBackendRole(this, role.id === undefined ? 'Role' : `Role-${role.id}`, {
         backend: this.resource.path,
         roleName: role.name,
         boundServiceAccountNames: [...role.serviceAccountNames],

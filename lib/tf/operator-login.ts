@@ -1,7 +1,8 @@
-import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+import type { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 import { Construct } from 'constructs';
 import { invalidProp } from '../catalog';
 import { OPERATOR_LOGIN_DEFAULTS } from './operator-login-names';
+import { vaultProviderClasses } from './providers';
 
 export { OPERATOR_LOGIN_DEFAULTS, operatorPolicyName, renderOperatorLoginCommand, renderOperatorUserCommand } from './operator-login-names';
 
@@ -39,7 +40,7 @@ export class OperatorLogin extends Construct {
     for (const [name, value] of [['tokenTtl', tokenTtl], ['tokenMaxTtl', tokenMaxTtl]] as const) {
       if (!DURATION.test(value)) invalidProp('OperatorLogin', name, value, 'must be a duration such as 1h, 30m or 90s');
     }
-    this.resource = new AuthBackend(this, 'Resource', {
+    this.resource = new (vaultProviderClasses().AuthBackend)(this, 'Resource', {
       type: 'userpass',
       path: this.path,
       description: 'Operator logins (userpass, homelab-operator policy); managed by homelab-secrets',

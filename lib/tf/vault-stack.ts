@@ -1,4 +1,4 @@
-import { VaultProvider } from '@cdktf/provider-vault/lib/provider';
+import type { VaultProvider } from '@cdktf/provider-vault/lib/provider';
 import { Construct } from 'constructs';
 import { EsoReadPolicy } from './eso-read-policy';
 import { KubernetesAuth } from './kubernetes-auth';
@@ -6,6 +6,7 @@ import { KvV2Mount } from './kv-v2-mount';
 import { OperatorLogin } from './operator-login';
 import { OperatorPolicy } from './operator-policy';
 import { requireCompatibleProvider } from './provider-range';
+import { vaultProviderClasses } from './providers';
 import { ReadableStack, ReadableStackProps } from './readable-stack';
 
 /** One identity in Vault: a policy that reads exactly its paths, and a role bound to exactly its ServiceAccounts. */
@@ -73,8 +74,10 @@ export class VaultStack extends ReadableStack {
   public readonly operatorLogin: OperatorLogin;
 
   constructor(scope: Construct, id: string, props: VaultStackProps) {
+    // Before the stack gets its first resource: without the provider package, nothing is added.
+    const vault = vaultProviderClasses();
     super(scope, id, props);
-    this.provider = new VaultProvider(this, 'vault', {});
+    this.provider = new vault.VaultProvider(this, 'vault', {});
     requireCompatibleProvider(this, this.provider);
 
     this.mount = new KvV2Mount(this, 'KvMount', { path: props.mount, maxVersions: props.maxVersions });

@@ -40,7 +40,7 @@ describe('strict input for JavaScript callers', () => {
       'catalog: option "isolate" is not an option of new SecretCatalog() (known: mount, eso, vaultRole, isolation)',
       'store: option "server" is not an option of the eso settings (known: storeName, authMountPath, role, audience, serviceAccountName, serviceAccountNamespace)',
       'vault role: option "ttl" is not an option of the vaultRole settings (known: audience, tokenTtlSeconds)',
-      'apps/db: option "descripton" is not an option of path() options (known: description, readBy)',
+      'apps/db: option "descripton" is not an option of path() options (known: description, readBy, origins)',
       'apps/db: option "key" is not an option of select() options (known: keys, renames)',
       `apps/db → db in apps: option "owner" is not an option of addTarget() options (known: ${TARGET_OPTIONS}, sources)`,
     ]);
@@ -99,7 +99,7 @@ describe('strict input for JavaScript callers', () => {
       vault: { storageClass: 'Fast SSD', storageSize: 10, ingress: { hostname: 'vault.lan' } },
       argocd: { namespace: 'Argo' },
       terraform: { stateBackend: { kind: 'gcs' } },
-      flux: true,
+      fluxcd: true,
     };
 
     // WHEN
@@ -107,7 +107,7 @@ describe('strict input for JavaScript callers', () => {
 
     // THEN
     expect(issues).toStrictEqual([
-      'settings: option "flux" is not an option of the settings (known: kms, gitops, components, vault, argocd, terraform)',
+      'settings: option "fluxcd" is not an option of the settings (known: kms, gitops, components, vault, argocd, flux, terraform)',
       'settings.kms: option "keyAlias" is not an option of settings.kms (known: region, alias, iamUserName, secretName)',
       'settings.vault: storageClass "Fast SSD" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters',
       'settings.vault: storageSize 10 must be a Kubernetes quantity such as "5Gi" or "500Mi"',

@@ -9,6 +9,7 @@ import { terraformPart } from '../../lib/tf';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
 import { esoWebhookViolations } from '../support/eso-webhook';
 import { FIXTURE_SETTINGS, fixtureDeclaration } from '../support/fixtures';
+import { synthFluxTree } from '../support/flux';
 import { manifestObjects, synthPartToTree } from '../support/synth';
 import { TfJson, policyPaths } from '../tf/support';
 
@@ -31,8 +32,14 @@ function once(key: string, synth: () => Record<string, string>): Record<string, 
   return synthesized.get(key)!;
 }
 
+/** The manifests; under Flux its tree without the kustomization.yaml files and the Flux objects (test/flux checks those). */
 function manifests(isolation: Isolation, settings: PlatformSettings = FIXTURE_SETTINGS): Record<string, string> {
-  return once(`manifests ${isolation} ${JSON.stringify(settings)}`, () => synthPartToTree(fixtureDeclaration(threeNamespaces(isolation), settings), (t) => manifestsPart(t, [componentApplications()])));
+  return once(`manifests ${isolation} ${JSON.stringify(settings)}`, () => {
+    const declaration = fixtureDeclaration(threeNamespaces(isolation), settings);
+    if (settings.gitops !== 'flux') return synthPartToTree(declaration, (t) => manifestsPart(t, [componentApplications()]));
+    return Object.fromEntries(Object.entries(synthFluxTree(declaration, [componentApplications()]))
+      .filter(([file]) => /^(store|externalsecrets)\/(?!kustomization\.yaml$)/.test(file)));
+  });
 }
 
 function vaultStack(isolation: Isolation): TfJson {

@@ -18,6 +18,14 @@ export const SETTINGS_DEFAULTS = {
   s3KeyPrefix: 'homelab-secrets',
 } as const;
 
+/** What `flux bootstrap` lays out, used where the settings say nothing about Flux. */
+export const FLUX_DEFAULTS = {
+  namespace: 'flux-system',
+  sourceKind: 'GitRepository',
+  sourceName: 'flux-system',
+  clusterPath: './clusters/my-cluster',
+} as const;
+
 /** The KMS actions Vault's awskms seal needs; without DescribeKey Vault crash-loops at start. */
 export const UNSEAL_ACTIONS: readonly string[] = ['kms:Encrypt', 'kms:Decrypt', 'kms:DescribeKey'];
 

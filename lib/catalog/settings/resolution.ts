@@ -1,6 +1,6 @@
 // The settings with every default resolved: what the renderers read.
-import { SETTINGS_DEFAULTS, VAULT_TLS_DEFAULTS } from './defaults';
-import type { PlatformSettings, ResolvedPlatformSettings, VaultTlsSettings } from './types';
+import { FLUX_DEFAULTS, SETTINGS_DEFAULTS, VAULT_TLS_DEFAULTS } from './defaults';
+import type { FluxSettings, PlatformSettings, ResolvedFlux, ResolvedPlatformSettings, VaultTlsSettings } from './types';
 
 /** The TLS Secret Vault serves from `tls`: the named one or `vault-tls`, or undefined for plain HTTP. */
 export function vaultTlsSecretName(tls: VaultTlsSettings | undefined): string | undefined {
@@ -10,6 +10,32 @@ export function vaultTlsSecretName(tls: VaultTlsSettings | undefined): string | 
 /** Vault's address inside the cluster: the chart names the Service after the release; the scheme follows the listener. */
 export function vaultServiceUrl(releaseName: string, namespace: string, tlsSecretName: string | undefined): string {
   return `${tlsSecretName === undefined ? 'http' : 'https'}://${releaseName}.${namespace}.svc:${SETTINGS_DEFAULTS.vault.port}`;
+}
+
+/** A folder segment that needs no quoting anywhere (YAML, a shell, kustomize) and cannot climb out. */
+const PATH_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
+
+/** The Flux cluster folder's segments, or undefined when `value` is not a folder inside the repository. */
+export function fluxClusterPathSegments(value: unknown): string[] | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  if (value === '.' || value === './') return [];
+  const segments = (value.startsWith('./') ? value.slice(2) : value).replace(/\/$/, '').split('/');
+  return segments.every((segment) => PATH_SEGMENT.test(segment)) ? segments : undefined;
+}
+
+/** `settings.flux` with every default resolved. Call on settings without problems. */
+export function resolveFluxSettings(flux: FluxSettings | undefined): ResolvedFlux {
+  const namespace = flux?.namespace ?? FLUX_DEFAULTS.namespace;
+  const segments = fluxClusterPathSegments(flux?.clusterPath ?? FLUX_DEFAULTS.clusterPath)!;
+  return {
+    sourceRef: {
+      kind: flux?.sourceRef?.kind ?? FLUX_DEFAULTS.sourceKind,
+      name: flux?.sourceRef?.name ?? FLUX_DEFAULTS.sourceName,
+      namespace: flux?.sourceRef?.namespace ?? namespace,
+    },
+    clusterPath: segments.length === 0 ? '.' : `./${segments.join('/')}`,
+    namespace,
+  };
 }
 
 /** The settings with every default resolved. Call on settings without problems. */
@@ -24,7 +50,8 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
   const tlsSecretName = plain ? undefined : vaultTlsSecretName(vault.tls);
   const port = SETTINGS_DEFAULTS.vault.port;
   const gitops = settings.gitops ?? 'argocd';
-  const onArgo = gitops === 'argocd';
+  // Argo CD installs the components as Applications, Flux as HelmReleases; plain installs none.
+  const installs = gitops !== 'plain';
   const components = settings.components ?? {};
   const serviceUrl = vaultServiceUrl(releaseName, namespace, tlsSecretName);
   return {
@@ -37,9 +64,9 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
     },
     gitops,
     components: {
-      vault: onArgo && components.vault !== false,
-      externalSecrets: onArgo && components.externalSecrets !== false,
-      reloader: onArgo && components.reloader !== false,
+      vault: installs && components.vault !== false,
+      externalSecrets: installs && components.externalSecrets !== false,
+      reloader: installs && components.reloader !== false,
     },
     vault: {
       namespace,
@@ -63,6 +90,7 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
       server: argocd.server ?? SETTINGS_DEFAULTS.argocd.server,
       namespace: argocd.namespace ?? SETTINGS_DEFAULTS.argocd.namespace,
     },
+    flux: resolveFluxSettings(settings.flux),
     terraform: { stateBackend: settings.terraform?.stateBackend ?? { kind: 'local' } },
   };
 }

@@ -124,14 +124,41 @@ export interface TerraformSettings {
 /** The GitOps tool that applies the committed manifests; it decides which ordering annotations they carry. */
 export type GitOpsFlavour = 'argocd' | 'flux' | 'plain';
 
-/** Which components are installed as Argo CD Applications. */
+/** Which components are installed: as Argo CD Applications, or as Flux HelmReleases. */
 export interface ComponentSettings {
-  /** The Vault chart. @default true under Argo CD */
+  /** The Vault chart. @default true under Argo CD and Flux */
   readonly vault?: boolean;
-  /** External Secrets Operator's chart, with its CRDs. @default true under Argo CD */
+  /** External Secrets Operator's chart, with its CRDs. @default true under Argo CD and Flux */
   readonly externalSecrets?: boolean;
-  /** Stakater Reloader's chart. @default true under Argo CD */
+  /** Stakater Reloader's chart. @default true under Argo CD and Flux */
   readonly reloader?: boolean;
+}
+
+/** The kinds of Flux source a Kustomization can read the repository from. */
+export type FluxSourceKind = 'GitRepository' | 'OCIRepository';
+
+/** The Flux source (GitRepository or OCIRepository) the Kustomizations read the repository from. */
+export interface FluxSourceRef {
+  /** Kind of the source. @default 'GitRepository' */
+  readonly kind?: FluxSourceKind;
+  /** Name of the source. @default 'flux-system', the GitRepository `flux bootstrap` creates */
+  readonly name?: string;
+  /** Namespace of the source. @default - the Flux namespace (`flux.namespace`) */
+  readonly namespace?: string;
+}
+
+/** Where Flux reads the manifests from, and where the Flux objects live (`gitops: 'flux'`). */
+export interface FluxSettings {
+  /** The source the Kustomizations read the repository from. @default - `flux bootstrap`'s: GitRepository `flux-system` in the Flux namespace */
+  readonly sourceRef?: FluxSourceRef;
+  /**
+   * The cluster folder: what `flux bootstrap --path` names, relative to the repository root. The
+   * manifests folder is written inside it, so that Flux's own Kustomization applies the stage
+   * Kustomizations in it. @default './clusters/my-cluster', the folder of Flux's getting-started guide
+   */
+  readonly clusterPath?: string;
+  /** Namespace of the Kustomizations, HelmRepositories and HelmReleases. @default 'flux-system' */
+  readonly namespace?: string;
 }
 
 /** Everything beyond the catalog, declared once next to it. */
@@ -139,16 +166,19 @@ export interface PlatformSettings {
   /** The AWS KMS key Vault auto-unseals with. @default - no KMS: no KMS stack, no awskms seal (Vault unseals another way) */
   readonly kms?: KmsUnsealSettings;
   /**
-   * Argo CD: sync-wave annotations and the components' Applications. Flux: no Argo CD annotations and
-   * no Applications; order with Kustomization dependsOn. Plain: no GitOps annotations at all. @default 'argocd'
+   * Argo CD: sync-wave annotations and the components' Applications. Flux: no Argo CD annotations; the
+   * components' HelmReleases and Kustomizations that order them with dependsOn. Plain: no GitOps
+   * annotations at all. @default 'argocd'
    */
   readonly gitops?: GitOpsFlavour;
-  /** Which components are installed as Argo CD Applications. @default - all three under Argo CD; none under Flux or plain */
+  /** Which components are installed (Argo CD Applications, Flux HelmReleases). @default - all three under Argo CD and Flux; none under plain */
   readonly components?: ComponentSettings;
   /** The Vault install and configuration. @default - Vault in namespace `vault`, release `vault`, the chart's storage defaults */
   readonly vault?: VaultSettings;
   /** Where the Argo CD Applications go. @default - project `default`, namespace `argocd`, the local cluster */
   readonly argocd?: ArgoCdSettings;
+  /** Where Flux reads the manifests from (only with gitops "flux"). @default - `flux bootstrap`'s layout: GitRepository `flux-system`, cluster folder `./clusters/my-cluster` */
+  readonly flux?: FluxSettings;
   /** The Terraform stacks' state. @default - local state files */
   readonly terraform?: TerraformSettings;
 }
@@ -189,6 +219,14 @@ export interface ResolvedVault {
   readonly external: boolean;
 }
 
+/** FluxSettings with every default resolved. */
+export interface ResolvedFlux {
+  readonly sourceRef: { readonly kind: FluxSourceKind; readonly name: string; readonly namespace: string };
+  /** The cluster folder, normalized: `./` and the segments, or `.` for the repository root. */
+  readonly clusterPath: string;
+  readonly namespace: string;
+}
+
 /** PlatformSettings with every default resolved. */
 export interface ResolvedPlatformSettings {
   /** The KMS unseal key, or undefined without one. */
@@ -197,6 +235,7 @@ export interface ResolvedPlatformSettings {
   readonly components: Required<ComponentSettings>;
   readonly vault: ResolvedVault;
   readonly argocd: Required<ArgoCdSettings>;
+  readonly flux: ResolvedFlux;
   readonly terraform: { readonly stateBackend: StateBackendSettings };
 }
 

@@ -16,9 +16,13 @@ import {
   checkStringRecord,
   checkSubdomain,
 } from '../rules';
+import { fluxClusterPathSegments } from './resolution';
 import type {
   ArgoCdSettings,
   ComponentSettings,
+  FluxSettings,
+  FluxSourceKind,
+  FluxSourceRef,
   GitOpsFlavour,
   KmsUnsealSettings,
   LocalStateBackend,
@@ -42,7 +46,10 @@ const ARGOCD_OPTIONS = optionNames<ArgoCdSettings>({ project: true, server: true
 const TERRAFORM_OPTIONS = optionNames<TerraformSettings>({ stateBackend: true });
 const LOCAL_OPTIONS = optionNames<LocalStateBackend>({ kind: true, path: true });
 const S3_OPTIONS = optionNames<S3StateBackend>({ kind: true, bucket: true, region: true, keyPrefix: true, useLockfile: true, dynamodbTable: true });
-const SETTINGS_OPTIONS = optionNames<PlatformSettings>({ kms: true, gitops: true, components: true, vault: true, argocd: true, terraform: true });
+const SETTINGS_OPTIONS = optionNames<PlatformSettings>({ kms: true, gitops: true, components: true, vault: true, argocd: true, flux: true, terraform: true });
+const FLUX_OPTIONS = optionNames<FluxSettings>({ sourceRef: true, clusterPath: true, namespace: true });
+const SOURCE_REF_OPTIONS = optionNames<FluxSourceRef>({ kind: true, name: true, namespace: true });
+const SOURCE_KINDS: readonly FluxSourceKind[] = ['GitRepository', 'OCIRepository'];
 const COMPONENT_OPTIONS = optionNames<ComponentSettings>({ vault: true, externalSecrets: true, reloader: true });
 const GITOPS_FLAVOURS: readonly GitOpsFlavour[] = ['argocd', 'flux', 'plain'];
 
@@ -83,16 +90,16 @@ export function settingsProblems(settings: unknown): SettingsProblem[] {
   if (s.components !== undefined && p.options('settings.components', s.components, COMPONENT_OPTIONS, 'settings.components')) {
     for (const name of COMPONENT_OPTIONS) {
       p.check('settings.components', name, components![name], checkBoolean);
-      if (components![name] === true && gitops !== 'argocd' && GITOPS_FLAVOURS.includes(gitops as GitOpsFlavour)) {
+      if (components![name] === true && gitops === 'plain') {
         p.list.push({ row: 'settings.components', field: name, value: true,
-          rule: `installs an Argo CD Application, which gitops "${String(gitops)}" does not apply: install it with your own tool (a Flux HelmRelease, helm) and remove this, or use gitops "argocd"` });
+          rule: 'installs a component, which gitops "plain" does not: install it with your own tool (helm) and remove this, or use gitops "argocd" or "flux"' });
       }
     }
   }
   if (p.options('settings.vault', s.vault, VAULT_OPTIONS, 'settings.vault')) {
     const vault = s.vault as Record<string, unknown>;
     p.check('settings.vault', 'address', vault.address, checkHttpUrl);
-    const installsVault = gitops === 'argocd' && components?.vault !== false;
+    const installsVault = (gitops === 'argocd' || gitops === 'flux') && components?.vault !== false;
     if (vault.address !== undefined && installsVault) {
       p.list.push({ row: 'settings.vault', field: 'address', value: vault.address,
         rule: 'names a Vault outside the cluster, but the Vault component installs one inside it: set components: { vault: false }, or remove address' });
@@ -140,12 +147,47 @@ export function settingsProblems(settings: unknown): SettingsProblem[] {
     p.check('settings.argocd', 'namespace', argocd.namespace, checkLabel);
   }
 
+  p.list.push(...fluxSettingsProblems(s.flux, s.gitops));
+
   if (p.options('settings.terraform', s.terraform, TERRAFORM_OPTIONS, 'settings.terraform')) {
     const backend = (s.terraform as Record<string, unknown> | undefined)?.stateBackend;
     const row = 'settings.terraform.stateBackend';
     if (backend !== undefined) checkBackend(p, row, backend);
   }
   return p.list;
+}
+
+const checkClusterPath: RuleCheck = (value) =>
+  fluxClusterPathSegments(value) !== undefined
+    ? undefined
+    : 'must be a folder inside the repository, relative to its root, such as "./clusters/home": segments of letters, digits, ".", "_" and "-" that do not start with "." or "-", separated by single "/", no ".." and no leading "/"';
+
+const checkSourceKind: RuleCheck = (value) =>
+  SOURCE_KINDS.includes(value as FluxSourceKind) ? undefined : `must be ${SOURCE_KINDS.map((k) => `"${k}"`).join(' or ')}`;
+
+/** Every rule `settings.flux` breaks, given the settings' GitOps flavour. */
+function fluxSettingsProblems(flux: unknown, gitops: unknown): SettingsProblem[] {
+  const row = 'settings.flux';
+  if (flux === undefined) return [];
+  const problems: SettingsProblem[] = optionProblems(flux, FLUX_OPTIONS, row).map((p) => ({ row, ...p }));
+  if (!isOptionsObject(flux)) return problems;
+  const check = (at: string, field: string, value: unknown, rule: RuleCheck): void => {
+    const broken = value === undefined ? undefined : rule(value);
+    if (broken !== undefined) problems.push({ row: at, field, value, rule: broken });
+  };
+  if (gitops !== 'flux' && (gitops === undefined || ['argocd', 'plain'].includes(gitops as GitOpsFlavour))) {
+    problems.push({ row: 'settings', field: 'flux', value: flux, rule: `is read only with gitops "flux", not "${String(gitops ?? 'argocd')}": set gitops: "flux", or remove flux` });
+  }
+  check(row, 'clusterPath', flux.clusterPath, checkClusterPath);
+  check(row, 'namespace', flux.namespace, checkLabel);
+  const sourceRow = 'settings.flux.sourceRef';
+  problems.push(...optionProblems(flux.sourceRef, SOURCE_REF_OPTIONS, sourceRow).map((p) => ({ row: sourceRow, ...p })));
+  if (isOptionsObject(flux.sourceRef)) {
+    check(sourceRow, 'kind', flux.sourceRef.kind, checkSourceKind);
+    check(sourceRow, 'name', flux.sourceRef.name, checkSubdomain);
+    check(sourceRow, 'namespace', flux.sourceRef.namespace, checkLabel);
+  }
+  return problems;
 }
 
 function checkBackend(p: Problems, row: string, backend: unknown): void {

@@ -326,7 +326,8 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
     if (inCluster.release !== SETTINGS_DEFAULTS.vault.releaseName) vault.releaseName = inCluster.release;
   } else {
     vault.address = model.server;
-    if (gitops === 'argocd') components = { vault: false };
+    // Argo CD and Flux install the Vault component by default, which an address outside the cluster rules out.
+    if (gitops !== 'plain') components = { vault: false };
   }
   let tlsSecret = VAULT_TLS_DEFAULTS.secretName as string;
   let systemByDefault = false;

@@ -42,6 +42,7 @@ export function importedCatalog(): SecretCatalog {
  */
 export const IMPORTED_SETTINGS: PlatformSettings = {
   gitops: 'flux',
+  components: { vault: false },
   vault: { address: 'https://vault.lan:8200', tls: { storeTrust: 'system' } },
 };
 

@@ -2,15 +2,15 @@
 export interface HelmChartRef {
   /** Chart name in the repository. */
   readonly chart: string;
-  /** Helm repository URL (not OCI). */
+  /** Helm repository URL (not OCI): Argo CD's `repoURL`, the URL of Flux's HelmRepository. */
   readonly repoUrl: string;
   /** Exact chart version; ranges are refused so that a sync never upgrades by itself. */
   readonly version: string;
 }
 
 /**
- * Every chart the components install, pinned in this one place. Bump a version here, run the synth,
- * and the committed Application shows the change.
+ * Every chart the components install, pinned in this one place for every GitOps tool. Bump a version
+ * here, run the synth, and the committed Application (or HelmRelease) shows the change.
  *
  * - vault 0.34.1 (2026-08-13): the newest vault-helm release. Its StatefulSet writes `apiVersion`
  *   and `kind` into the volumeClaimTemplates, so Argo CD shows no diff there.

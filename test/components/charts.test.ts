@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HELM_CHARTS } from '../../lib/argocd';
+import { HELM_CHARTS } from '../../lib/components';
 
 describe('HELM_CHARTS', () => {
   test('pins every chart to an exact version', () => {

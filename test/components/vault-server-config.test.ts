@@ -1,4 +1,4 @@
-import { VaultServerConfig, renderVaultServerConfig } from '../../lib/argocd';
+import { VaultServerConfig, renderVaultServerConfig } from '../../lib/components';
 import { userErrorOf } from '../support/user-error';
 
 const CONFIG: VaultServerConfig = {
