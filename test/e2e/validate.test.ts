@@ -66,6 +66,17 @@ maybe('npm run validate', () => {
     expect(result.out).toContain('validate: all 19 objects of CRD kinds valid against schemas/ (strict); 4 ServiceAccounts skipped: their schema is Kubernetes\' own, a download');
   });
 
+  test('with identities under Flux validates every store and ExternalSecret in the stage folders, and the Flux objects', () => {
+    const root = synth('identities', 'flux');
+    roots.push(root);
+    const result = validate(join(root, 'manifests'));
+    expect(result.code).toBe(0);
+    // 3 HelmRepositories, 3 HelmReleases, 3 Kustomizations, 2 ClusterSecretStores, 4 SecretStores, 10 ExternalSecrets
+    expect(result.out).toContain(
+      'validate: all 25 objects of CRD kinds valid against schemas/ (strict); 4 ServiceAccounts skipped: their schema is Kubernetes\' own, a download; 4 kustomization.yaml files skipped: kustomize\'s own kind, checked by test/flux',
+    );
+  });
+
   test('validates every Flux object of a Flux tree, and says it skipped the kustomization.yaml files', () => {
     const root = synth('cluster', 'flux');
     roots.push(root);
