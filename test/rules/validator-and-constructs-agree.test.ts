@@ -4,7 +4,8 @@ import { Testing } from 'cdktf';
 import { componentApplications } from '../../lib/argocd';
 import { CatalogValidationError, type Declaration, type PlatformSettings, type ResolvedDeclaration, SecretCatalog, resolveDeclaration, validateDeclaration } from '../../lib/catalog';
 import { renderSecretsDoc } from '../../lib/docs';
-import { addEsoCharts } from '../../lib/k8s';
+import { FLUX_STAGES, FluxComponentsChart, FluxKustomizationsChart } from '../../lib/flux';
+import { addEsoCharts, addExternalSecretCharts, addStoreCharts } from '../../lib/k8s';
 import { assertConstructsValid } from '../../lib/synth';
 import { addTerraformStacks } from '../../lib/tf';
 import { FIXTURE_SETTINGS } from '../support/fixtures';
@@ -21,8 +22,12 @@ const HOSTILE: readonly unknown[] = [
   '1h', '0s', 'system', 'tlsSecret', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', 0, -1, 1.5, 3, null, undefined, true, [],
 ];
 
-/** What a field reaches: the manifests (with the components' Applications), the Terraform, the docs. */
-type Reach = 'manifests' | 'terraform' | 'docs';
+/**
+ * What a field reaches: the manifests (with the components' Applications), the Flux tree (the
+ * components' HelmReleases, the stage folders and their Kustomizations, under gitops 'flux'), the
+ * Terraform, the docs.
+ */
+type Reach = 'manifests' | 'flux' | 'terraform' | 'docs';
 const ALL: readonly Reach[] = ['manifests', 'terraform', 'docs'];
 
 /**
@@ -47,6 +52,9 @@ const NO_KMS: PlatformSettings = { vault: FIXTURE_SETTINGS.vault };
 const withSettings = (settings: PlatformSettings): Declaration => ({ catalog: catalog('cluster'), settings });
 const withVault = (vault: object): Declaration => withSettings({ ...NO_KMS, vault: { ...NO_KMS.vault, ...vault } });
 const inCatalog = (c: SecretCatalog): Declaration => ({ catalog: c, settings: NO_KMS });
+/** Under gitops 'flux', with the KMS key, so that the Vault HelmRelease carries the seal. */
+const FLUX: PlatformSettings = { ...FIXTURE_SETTINGS, gitops: 'flux' };
+const withFlux = (flux: object): Declaration => withSettings({ ...FLUX, flux });
 
 /** One target per value, each with the value as `option` (and a unique name unless the option is the name). */
 const targets = (isolation: 'cluster' | 'namespace', option: string) => (values: readonly unknown[]): Declaration =>
@@ -112,6 +120,15 @@ const FIELDS: readonly Field[] = [
   { name: 'settings.vault.tls', reach: ['manifests', 'terraform'], one: (v) => withVault({ tls: { secretName: v } }) },
   ...['project', 'server', 'namespace'].map((option): Field => ({ name: `settings.argocd.${option}`, reach: ['manifests'], one: (v) => withSettings({ ...NO_KMS, argocd: { [option]: v } }) })),
   { name: 'settings.gitops', reach: ['manifests'], one: (v) => withSettings({ ...NO_KMS, gitops: v }) },
+  ...['namespace', 'clusterPath'].map((option): Field => ({ name: `settings.flux.${option}`, reach: ['flux'], one: (v) => withFlux({ [option]: v }) })),
+  ...['kind', 'name', 'namespace'].map((option): Field => ({ name: `settings.flux.sourceRef.${option}`, reach: ['flux'], one: (v) => withFlux({ sourceRef: { [option]: v } }) })),
+  // What the components' HelmReleases are derived from, under Flux.
+  ...['namespace', 'releaseName', 'storageClass', 'storageSize', 'tls'].map((option): Field =>
+    ({ name: `flux: settings.vault.${option}`, reach: ['flux'], one: (v) => withSettings({ ...FLUX, vault: { ...FLUX.vault, [option]: option === 'tls' ? { secretName: v } : v } }) })),
+  ...['region', 'alias', 'secretName'].map((option): Field =>
+    ({ name: `flux: settings.kms.${option}`, reach: ['flux'], one: (v) => withSettings({ ...FLUX, kms: { region: 'us-east-1', [option]: v } }) })),
+  ...['serviceAccountName', 'serviceAccountNamespace'].map((option): Field =>
+    ({ name: `flux: eso.${option}`, reach: ['flux'], one: (v) => ({ catalog: catalog('namespace', { eso: { [option]: v } }), settings: FLUX }) })),
   // The state backend's strings (path, bucket, key prefix, lock table) reach no construct check: left out.
 ];
 
@@ -122,6 +139,17 @@ function renderError(resolved: ResolvedDeclaration, reach: readonly Reach[]): st
       const app = new App({ outdir: tmpdir() });
       addEsoCharts(app, resolved);
       componentApplications()(app, resolved);
+      assertConstructsValid(app);
+      app.charts.forEach((chart) => chart.toJson());
+    }
+    if (reach.includes('flux')) {
+      const app = new App({ outdir: tmpdir() });
+      new FluxComponentsChart(app, 'flux-components', { declaration: resolved });
+      addStoreCharts(app, resolved);
+      addExternalSecretCharts(app, resolved);
+      new FluxKustomizationsChart(app, 'flux-kustomizations', {
+        declaration: resolved, folderPath: `${resolved.settings.flux.clusterPath}/secrets`, stages: Object.keys(FLUX_STAGES) as (keyof typeof FLUX_STAGES)[],
+      });
       assertConstructsValid(app);
       app.charts.forEach((chart) => chart.toJson());
     }
