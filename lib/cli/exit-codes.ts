@@ -88,7 +88,7 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
     { code: EXIT.ok, meaning: 'printed' },
   ],
   'import': [
-    { code: EXIT.ok, meaning: 'written (with `--verify`: and every ExternalSecret synthesizes the same)' },
+    { code: EXIT.ok, meaning: 'written (with `--verify`: and every ExternalSecret, store, ServiceAccount, role and policy synthesizes the same)' },
     { code: EXIT.failed, meaning: 'written, but `--verify` found a difference' },
     { code: EXIT.usage, meaning: 'something the library cannot express, no namespace, unreadable input (nothing written)' },
   ],

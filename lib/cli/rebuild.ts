@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { VAULT_TLS_DEFAULTS } from '../catalog';
+import { type EsoIdentity, VAULT_TLS_DEFAULTS } from '../catalog';
 import { OPERATOR_LOGIN_DEFAULTS, renderOperatorLoginCommand, renderOperatorUserCommand } from '../tf/operator-login-names';
 import { TERRAFORM_STACKS } from '../tf/stack-names';
 import { CliContext, EXIT, ReportExit, cliSettings, kmsStackDir } from './context';
@@ -39,6 +39,8 @@ function dataKey(key: string): string {
 /** The disaster-recovery order as a checklist of exact commands, with the catalog's and platform's values. */
 export function renderRebuild(ctx: CliContext): string {
   const { catalog } = ctx;
+  const identities = catalog.identities;
+  const roles = [...new Set(identities.map((i) => i.role))];
   const kmsDir = kmsStackDir(ctx);
   const settings = cliSettings(ctx);
   const { kms, vault, components } = settings;
@@ -135,7 +137,7 @@ export function renderRebuild(ctx: CliContext): string {
     cmd('vault login -no-print'),
     note('prompts for the root token without echo, and -no-print keeps it off the terminal. It deploys the stack and creates the first operator login, nothing else:'),
     cmd('export VAULT_TOKEN=$(vault print token)'),
-    note(`the Vault stack creates the ${catalog.mount}/ mount, ESO's auth ${catalog.isolation === 'namespace' ? `roles ${catalog.eso.role}-<namespace>` : `role ${catalog.eso.role}`}, the policies and the ${OPERATOR_LOGIN_DEFAULTS.authPath} login`),
+    note(`the Vault stack creates the ${catalog.mount}/ mount, ESO's auth ${roles.length === 1 ? `role ${roles[0]}` : `roles ${roles.join(', ')}`}, the policies and the ${OPERATOR_LOGIN_DEFAULTS.authPath} login`),
     cmd(['npx', 'cdktf', 'deploy', VAULT_STACK]),
     note('your operator login ($USER; any name works): the password is read without echo and sent on stdin'),
     cmd(renderOperatorUserCommand(catalog.mount)),
@@ -178,14 +180,18 @@ export function renderRebuild(ctx: CliContext): string {
     ],
   });
 
-  const perNamespace = catalog.isolation === 'namespace';
+  const clusterStores = [...new Set(identities.filter((i) => i.store.kind === 'ClusterSecretStore').map((i) => i.store.name))];
+  const secretStores = [...new Set(identities.filter((i) => i.store.kind === 'SecretStore').map((i) => i.store.name))];
+  const onlyClusterStore = secretStores.length === 0 && clusterStores.length === 1;
   steps.push({
-    title: (n) => perNamespace
-      ? `[ ] ${n}. ESO recreates every Secret through each namespace's SecretStore ${catalog.eso.storeName} (Vault roles ${catalog.eso.role}-<namespace>). Sync now rather than at the next refresh, then confirm:`
-      : `[ ] ${n}. ESO recreates every Secret through the ClusterSecretStore ${catalog.eso.storeName}. Sync now rather than at the next refresh, then confirm:`,
+    title: (n) => onlyClusterStore
+      ? `[ ] ${n}. ESO recreates every Secret through the ClusterSecretStore ${clusterStores[0]}. Sync now rather than at the next refresh, then confirm:`
+      : `[ ] ${n}. ESO recreates every Secret through the store of its identity (${identities.map(describeIdentity).join('; ')}). Sync now rather than at the next refresh, then confirm:`,
     lines: [
       ...catalog.esoPathNames.map((path) => cmd(['npx', 'homelab-secrets', 'force-sync', ...operands(path)])),
-      cmd(perNamespace ? ['kubectl', 'get', 'secretstore', '-A', '--field-selector', `metadata.name=${catalog.eso.storeName}`] : ['kubectl', 'get', 'clustersecretstore', catalog.eso.storeName]),
+      ...(clusterStores.length > 0 ? [cmd(['kubectl', 'get', 'clustersecretstore', ...clusterStores])] : []),
+      ...(secretStores.length === 1 ? [cmd(['kubectl', 'get', 'secretstore', '-A', '--field-selector', `metadata.name=${secretStores[0]}`])] : []),
+      ...(secretStores.length > 1 ? [cmd('kubectl get secretstore -A')] : []),
       cmd('kubectl get externalsecret -A'),
       note('every row READY True, STATUS SecretSynced'),
       ...(mergeTargets.length > 0
@@ -205,6 +211,12 @@ export function renderRebuild(ctx: CliContext): string {
     '',
     ...steps.flatMap((step, index) => [printable(step.title(index + 1)), ...step.lines, '']),
   ].join('\n');
+}
+
+/** `SecretStore vault in media, downloads, role media`: where an identity's store is (or whom it serves), and its Vault role. */
+function describeIdentity(identity: EsoIdentity): string {
+  const where = identity.store.kind === 'ClusterSecretStore' ? 'for' : 'in';
+  return `${identity.store.kind} ${identity.store.name} ${where} ${identity.store.namespaces.join(', ')}, role ${identity.role}`;
 }
 
 export function registerRebuild(program: Command, ctx: CliContext, report: ReportExit): void {

@@ -16,7 +16,7 @@ export interface ComponentInstalls {
  * GitOps renderer (Argo CD's Applications, Flux's HelmReleases).
  */
 export function componentInstalls(declaration: ResolvedDeclaration): ComponentInstalls {
-  const { settings, store } = declaration;
+  const { settings, catalog, identities } = declaration;
   const { vault, components } = settings;
   return {
     vault: components.vault
@@ -31,7 +31,12 @@ export function componentInstalls(declaration: ResolvedDeclaration): ComponentIn
       }
       : undefined,
     externalSecrets: components.externalSecrets
-      ? { access: store, tokenRequestsForStores: declaration.catalog.isolation === 'namespace' }
+      ? {
+        access: catalog.eso,
+        // ESO requests tokens for every ServiceAccount an identity logs in as, other than its own.
+        tokenRequestsForStores: identities.some(({ identity }) => identity.boundNamespaces.some((namespace) =>
+          namespace !== catalog.eso.serviceAccountNamespace || identity.serviceAccount.name !== catalog.eso.serviceAccountName)),
+      }
       : undefined,
     reloader: components.reloader ? {} : undefined,
   };

@@ -9,9 +9,9 @@ export interface ExternalSecretsReleaseOptions {
   /** ESO's service account and its namespace: the names the ClusterSecretStore and the Vault role use. */
   readonly access: Pick<ResolvedEsoAccess, 'serviceAccountName' | 'serviceAccountNamespace'>;
   /**
-   * Whether ESO requests tokens for the namespaces' store ServiceAccounts (namespace isolation). The
-   * chart grants `serviceaccounts/token` create cluster-wide by default; this writes that value out,
-   * so the grant the isolation relies on is reviewed in git. @default false: the chart's default, unwritten
+   * Whether ESO requests tokens for ServiceAccounts other than its own (the identities' stores log in
+   * as them). The chart grants `serviceaccounts/token` create cluster-wide by default; this writes that
+   * value out, so the grant the identities rely on is reviewed in git. @default false: the chart's default, unwritten
    */
   readonly tokenRequestsForStores?: boolean;
 }

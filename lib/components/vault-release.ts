@@ -2,11 +2,11 @@ import {
   KMS_SECRET_KEYS,
   ResolvedKmsUnseal,
   SETTINGS_DEFAULTS,
-  SettingsError,
   VAULT_TLS_DEFAULTS,
   VaultIngressSettings,
   VaultSettings,
   assertRule,
+  invalidProp,
   checkAwsRegion,
   checkKmsAlias,
   checkLabel,
@@ -85,11 +85,12 @@ export function vaultRelease(options: VaultReleaseOptions, subject: string): Vau
   assertRule(checkLabel, 'namespace', namespace, subject);
   assertRule(checkLabel, 'release name', releaseName, subject);
   if (kms) {
-    assertRule(checkAwsRegion, 'KMS region', kms.region);
-    assertRule(checkKmsAlias, 'KMS alias', kms.alias);
-    assertRule(checkSubdomain, 'KMS Secret name', kms.secretName);
+    assertRule(checkAwsRegion, 'KMS region', kms.region, subject);
+    assertRule(checkKmsAlias, 'KMS alias', kms.alias, subject);
+    assertRule(checkSubdomain, 'KMS Secret name', kms.secretName, subject);
     if (kms.secretNamespace !== namespace) {
-      throw new SettingsError(`KMS Secret namespace "${kms.secretNamespace}" must be ${subject}'s namespace "${namespace}": the pod reads the Secret from its own namespace`);
+      invalidProp(subject, 'KMS Secret namespace', kms.secretNamespace,
+        `must be ${subject}'s namespace "${namespace}": the pod reads the Secret from its own namespace`);
     }
   }
   if (options.storageClass !== undefined) assertRule(checkSubdomain, 'storage class', options.storageClass, subject);

@@ -1,3 +1,4 @@
+import { invalidProp } from '../catalog';
 // Vault's server configuration, built from typed data and rendered as HCL. The Vault chart accepts
 // the standalone config only as a string, and runs it through Helm's `tpl` and a few `sed`
 // substitutions, so the renderer refuses anything that either could rewrite.
@@ -59,7 +60,7 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 function renderValue(name: string, value: HclValue): string {
   if (typeof value !== 'string') return String(value);
   if (REWRITTEN.test(value) || CONTROL.test(value)) {
-    throw new Error(`Vault config value ${JSON.stringify(value)} of "${name}" must not contain control characters, template sequences or the chart's placeholders`);
+    invalidProp('the Vault server config', name, value, 'must not contain control characters, template sequences or the chart\'s placeholders');
   }
   return JSON.stringify(value);
 }
@@ -78,7 +79,7 @@ function renderBlock(block: HclBlock): string[] {
 export function renderVaultServerConfig(config: VaultServerConfig): string {
   const { listener } = config;
   if (!listener.tlsDisable && listener.tls === undefined) {
-    throw new Error('the Vault listener needs tls cert and key files unless tlsDisable is set');
+    invalidProp('the Vault server config', 'listener.tls', undefined, 'needs cert and key files unless tlsDisable is set');
   }
   const tlsFiles: HclAttribute[] = listener.tls && !listener.tlsDisable
     ? [['tls_cert_file', listener.tls.certFile], ['tls_key_file', listener.tls.keyFile]]

@@ -7,7 +7,7 @@ import {
   HelmReleaseSpecUpgradeCrds,
   HelmReleaseSpecUpgradeStrategyName,
 } from '../../imports/helm.toolkit.fluxcd.io';
-import { SettingsError, assertRule, checkLabel, checkSubdomain } from '../catalog';
+import { assertRule, checkLabel, checkSubdomain, invalidProp } from '../catalog';
 import type { ComponentRelease, HelmValues } from '../components';
 import { FLUX_INTERVALS, assertFluxDuration } from './flux-intervals';
 
@@ -55,14 +55,12 @@ export class FluxHelmRelease extends Construct {
     super(scope, id);
     const { release } = props;
     const owner = `HelmRelease "${release.name}"`;
-    assertRule(checkLabel, 'HelmRelease name', release.name);
+    assertRule(checkLabel, 'name', release.name, owner);
     assertRule(checkLabel, 'namespace', props.namespace, owner);
     assertRule(checkLabel, 'target namespace', release.namespace, owner);
     assertRule(checkSubdomain, 'HelmRepository name', props.repository.name, owner);
     assertRule(checkLabel, 'HelmRepository namespace', props.repository.namespace, owner);
-    if (!EXACT_VERSION.test(release.chart.version)) {
-      throw new SettingsError(`chart version "${release.chart.version}" of ${owner} must be an exact version such as 1.2.3`);
-    }
+    if (!EXACT_VERSION.test(release.chart.version)) invalidProp(owner, 'chart version', release.chart.version, 'must be an exact version such as 1.2.3');
     const interval = props.interval ?? FLUX_INTERVALS.helmRelease;
     assertFluxDuration('interval', interval, owner);
     const noWait = props.wait === false ? { disableWait: true } : {};

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { HelmRepository } from '../../imports/source.toolkit.fluxcd.io';
-import { SettingsError, assertRule, checkLabel, checkSubdomain } from '../catalog';
+import { assertRule, checkLabel, checkSubdomain, invalidProp } from '../catalog';
 import { FLUX_INTERVALS, assertFluxDuration } from './flux-intervals';
 
 /** Properties for `FluxHelmRepository`. */
@@ -25,9 +25,9 @@ export class FluxHelmRepository extends Construct {
   constructor(scope: Construct, id: string, props: FluxHelmRepositoryProps) {
     super(scope, id);
     const owner = `HelmRepository "${props.name}"`;
-    assertRule(checkSubdomain, 'HelmRepository name', props.name);
+    assertRule(checkSubdomain, 'name', props.name, owner);
     assertRule(checkLabel, 'namespace', props.namespace, owner);
-    if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(props.url)) throw new SettingsError(`url "${props.url}" of ${owner} must be an https:// Helm repository URL`);
+    if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(props.url)) invalidProp(owner, 'url', props.url, 'must be an https:// Helm repository URL');
     const interval = props.interval ?? FLUX_INTERVALS.helmRepository;
     assertFluxDuration('interval', interval, owner);
     this.name = props.name;

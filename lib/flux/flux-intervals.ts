@@ -1,5 +1,5 @@
 // How often the Flux objects reconcile, and the duration format Flux accepts.
-import { SettingsError } from '../catalog';
+import { invalidProp } from '../catalog';
 
 /**
  * The intervals of every Flux object this library writes. The charts are pinned to exact versions, so
@@ -18,5 +18,5 @@ const FLUX_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 
 /** Throws unless `value` is a duration Flux accepts, naming the field and its owner. */
 export function assertFluxDuration(field: string, value: string, owner: string): void {
-  if (!FLUX_DURATION.test(value)) throw new SettingsError(`${field} "${value}" of ${owner} must be a duration such as "10m" or "1h30m"`);
+  if (!FLUX_DURATION.test(value)) invalidProp(owner, field, value, 'must be a duration such as "10m" or "1h30m"');
 }

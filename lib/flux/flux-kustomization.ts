@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Kustomization, KustomizationSpecSourceRefKind } from '../../imports/kustomize.toolkit.fluxcd.io';
-import { type FluxSourceKind, SettingsError, assertRule, checkLabel, checkSubdomain } from '../catalog';
+import { type FluxSourceKind, assertRule, checkLabel, checkSubdomain, invalidProp } from '../catalog';
 import { FLUX_INTERVALS, assertFluxDuration } from './flux-intervals';
 
 /** An object whose health a Kustomization waits for. */
@@ -68,10 +68,10 @@ export class FluxKustomization extends Construct {
   constructor(scope: Construct, id: string, props: FluxKustomizationProps) {
     super(scope, id);
     const owner = `Kustomization "${props.name}"`;
-    assertRule(checkSubdomain, 'Kustomization name', props.name);
+    assertRule(checkSubdomain, 'name', props.name, owner);
     assertRule(checkLabel, 'namespace', props.namespace, owner);
     if (!/^\.\/[^\s]*$/.test(props.path) || props.path.split('/').includes('..')) {
-      throw new SettingsError(`path "${props.path}" of ${owner} must start with "./" and stay inside the source`);
+      invalidProp(owner, 'path', props.path, 'must start with "./" and stay inside the source');
     }
     const interval = props.interval ?? FLUX_INTERVALS.kustomization;
     const retryInterval = props.retryInterval ?? FLUX_INTERVALS.retry;

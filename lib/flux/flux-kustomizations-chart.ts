@@ -55,8 +55,9 @@ export interface FluxKustomizationsChartProps {
  *   ready. ESO's cert-controller reports ready only after it injected the webhook's CA and the webhook
  *   Service has ready endpoints, so the store that follows passes ESO's admission webhook. Vault and
  *   Reloader do not hold the store back.
- * - store: waits for the store to be Ready (ESO reached Vault and logged in), like Argo CD's health of
- *   the store's wave (CEL checks of ESO's Ready condition, `esoHealthCheckExprs`).
+ * - store: waits for every store to be Ready (ESO reached Vault and logged in), like Argo CD's health
+ *   of the store's wave (CEL checks of ESO's Ready condition, `esoHealthCheckExprs`), for each kind of
+ *   store the identities have.
  * - ExternalSecrets: waits for every ExternalSecret to be Ready, so that an application's Kustomization
  *   can depend on it to find its Secrets.
  *
@@ -73,10 +74,12 @@ export class FluxKustomizationsChart extends Chart {
     const esoHealth: FluxHealthCheck[] = settings.components.externalSecrets
       ? [{ apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', name: EXTERNAL_SECRETS_APP_NAME, namespace }]
       : [];
-    const storeKind = props.declaration.catalog.isolation === 'namespace' ? 'SecretStore' : 'ClusterSecretStore';
+    // the kinds of store the identities have: a ClusterSecretStore, SecretStores, or both
+    const storeKinds = (['ClusterSecretStore', 'SecretStore'] as const)
+      .filter((kind) => props.declaration.identities.some(({ identity }) => identity.store.kind === kind));
     const stageHealth = {
       components: { healthChecks: esoHealth },
-      store: { wait: true, healthCheckExprs: esoHealthCheckExprs([storeKind]) },
+      store: { wait: true, healthCheckExprs: esoHealthCheckExprs(storeKinds) },
       externalSecrets: { wait: true, healthCheckExprs: esoHealthCheckExprs(['ExternalSecret']) },
     };
     let previous: string | undefined;

@@ -4,7 +4,7 @@
 //   <folder>/kustomization.yaml           resources: [flux-kustomizations.yaml]
 //   <folder>/flux-kustomizations.yaml     one Kustomization per stage, each depending on the one before
 //   <folder>/components/                  kustomization.yaml, flux-components.yaml (HelmRepositories, HelmReleases)
-//   <folder>/store/                       kustomization.yaml, cluster-secret-store.yaml (or secretstore-<ns>.yaml)
+//   <folder>/store/                       kustomization.yaml, cluster-secret-store.yaml, secretstore-<ns>.yaml (stores, their ServiceAccounts)
 //   <folder>/externalsecrets/             kustomization.yaml, externalsecrets-<ns>.yaml
 //
 // flux-system's Kustomization applies the cluster folder. Where a folder has no kustomization.yaml,

@@ -1,4 +1,4 @@
-import { CatalogValidationError, SettingsError, formatIssues } from '../catalog';
+import { CatalogValidationError, formatIssues } from '../catalog';
 import { issuesOfValidationFailure } from './construct-validation';
 import { OutputError } from './output-error';
 import { MissingPeerError } from './peer-dependency';
@@ -17,12 +17,11 @@ export const SYNTH_EXIT = {
 
 /**
  * The text a user mistake prints, or undefined for a bug. Catalog and settings issues, a construct's
- * SettingsError, cdk8s's or cdktf's validation failures and a missing peer dependency all print the same way.
+ * refused prop, cdk8s's or cdktf's validation failures and a missing peer dependency all print the same way.
  */
 export function describeUserError(error: unknown): string | undefined {
   if (error instanceof CatalogValidationError) return error.message;
   if (error instanceof MissingPeerError) return error.message;
-  if (error instanceof SettingsError) return `invalid setting: ${error.message}`;
   const issues = issuesOfValidationFailure(error);
   return issues ? formatIssues(issues) : undefined;
 }

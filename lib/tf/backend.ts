@@ -1,5 +1,5 @@
 import { LocalBackend, S3Backend, TerraformBackend, TerraformStack } from 'cdktf';
-import { SETTINGS_DEFAULTS, SettingsError, type StateBackendSettings } from '../catalog';
+import { SETTINGS_DEFAULTS, type StateBackendSettings, invalidProp } from '../catalog';
 
 /** The local default: a `state/` folder beside the output folder (`<output>/stacks/<stack>` is three levels down). */
 export function defaultLocalStatePath(stackName: string): string {
@@ -13,7 +13,7 @@ export function addStateBackend(stack: TerraformStack, config: StateBackendSetti
     // cdktf's own default is an absolute path under process.cwd(): machine-specific and inside the repo.
     return new LocalBackend(stack, { path: config.path ?? defaultLocalStatePath(stackName) });
   }
-  if (config.kind !== 's3') throw new SettingsError(`backend kind "${(config as { kind: unknown }).kind}" must be "local" or "s3"`);
+  if (config.kind !== 's3') invalidProp('the state backend', 'kind', (config as { kind: unknown }).kind, 'must be "local" or "s3"');
   const backend = new S3Backend(stack, {
     bucket: config.bucket,
     region: config.region,

@@ -57,9 +57,9 @@ export class KmsUnsealStack extends ReadableStack {
     this.aliasName = props.alias ?? SETTINGS_DEFAULTS.kms.alias;
     this.iamUserName = props.iamUserName ?? SETTINGS_DEFAULTS.kms.iamUserName;
     // The same predicates the settings validation uses, for callers that make the stack directly.
-    assertRule(checkAwsRegion, 'region', this.region);
-    assertRule(checkKmsAlias, 'alias', this.aliasName);
-    assertRule(checkIamUserName, 'iamUserName', this.iamUserName);
+    assertRule(checkAwsRegion, 'region', this.region, 'KmsUnsealStack');
+    assertRule(checkKmsAlias, 'alias', this.aliasName, 'KmsUnsealStack');
+    assertRule(checkIamUserName, 'iamUserName', this.iamUserName, 'KmsUnsealStack');
     this.provider = new aws.AwsProvider(this, 'aws', { region: this.region });
     requireCompatibleProvider(this, this.provider);
 

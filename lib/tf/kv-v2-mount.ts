@@ -1,7 +1,7 @@
 import type { KvSecretBackendV2 } from '@cdktf/provider-vault/lib/kv-secret-backend-v2';
 import type { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Construct } from 'constructs';
-import { assertRule, checkPositiveInteger } from '../catalog';
+import { assertRule, checkMount, checkPositiveInteger } from '../catalog';
 import { vaultProviderClasses } from './providers';
 
 export const KV_V2_DEFAULTS = {
@@ -35,7 +35,8 @@ export class KvV2Mount extends Construct {
     super(scope, id);
     const vault = vaultProviderClasses();
     this.maxVersions = props.maxVersions ?? KV_V2_DEFAULTS.maxVersions;
-    assertRule(checkPositiveInteger, 'maxVersions', this.maxVersions);
+    assertRule(checkMount, 'path', props.path, 'KvV2Mount');
+    assertRule(checkPositiveInteger, 'maxVersions', this.maxVersions, 'KvV2Mount');
     this.path = props.path;
     this.resource = new vault.Mount(this, 'Resource', {
       path: props.path,

@@ -1,6 +1,6 @@
 import type { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 import { Construct } from 'constructs';
-import { SettingsError } from '../catalog';
+import { invalidProp } from '../catalog';
 import { OPERATOR_LOGIN_DEFAULTS } from './operator-login-names';
 import { vaultProviderClasses } from './providers';
 
@@ -33,12 +33,12 @@ export class OperatorLogin extends Construct {
     super(scope, id);
     this.path = props.path ?? OPERATOR_LOGIN_DEFAULTS.authPath;
     if (!/^[a-z0-9][-a-z0-9_]*$/.test(this.path)) {
-      throw new SettingsError(`operator login path "${this.path}" must be one auth path segment of a-z, 0-9, "-" and "_"`);
+      invalidProp('OperatorLogin', 'path', this.path, 'must be one auth path segment of a-z, 0-9, "-" and "_"');
     }
     const tokenTtl = props.tokenTtl ?? OPERATOR_LOGIN_DEFAULTS.tokenTtl;
     const tokenMaxTtl = props.tokenMaxTtl ?? OPERATOR_LOGIN_DEFAULTS.tokenMaxTtl;
     for (const [name, value] of [['tokenTtl', tokenTtl], ['tokenMaxTtl', tokenMaxTtl]] as const) {
-      if (!DURATION.test(value)) throw new SettingsError(`operator login ${name} "${value}" must be a duration such as 1h, 30m or 90s`);
+      if (!DURATION.test(value)) invalidProp('OperatorLogin', name, value, 'must be a duration such as 1h, 30m or 90s');
     }
     this.resource = new (vaultProviderClasses().AuthBackend)(this, 'Resource', {
       type: 'userpass',

@@ -1,5 +1,6 @@
 import type { Policy } from '@cdktf/provider-vault/lib/policy';
 import { Construct } from 'constructs';
+import { assertRule, checkMount } from '../catalog';
 import { vaultProviderClasses } from './providers';
 import { VaultCapability, VaultPolicyDocument } from './vault-policy-document';
 
@@ -36,9 +37,7 @@ export class OperatorPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: OperatorPolicyProps) {
     super(scope, id);
-    if (!/^[^/*+\s]+$/.test(props.mount)) {
-      throw new Error(`mount "${props.mount}" must be a bare mount name without "/", globs or whitespace`);
-    }
+    assertRule(checkMount, 'mount', props.mount, 'OperatorPolicy');
     this.name = props.name ?? `${props.mount}-operator`;
     this.document = new VaultPolicyDocument(
       [

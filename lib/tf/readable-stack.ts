@@ -1,6 +1,6 @@
 import { TerraformElement, TerraformStack } from 'cdktf';
 import { Construct, Node } from 'constructs';
-import type { StateBackendSettings } from '../catalog';
+import { type StateBackendSettings, invalidProp } from '../catalog';
 import { addStateBackend } from './backend';
 
 /** Properties for `ReadableStack`. */
@@ -39,7 +39,7 @@ export abstract class ReadableStack extends TerraformStack {
     const key = `${type}.${id}`;
     const owner = this.allocated.get(key);
     if (owner !== undefined && owner !== node.path) {
-      throw new Error(`construct "${node.path}" gets the Terraform name "${id}" of "${owner}"; rename one of them`);
+      invalidProp(`construct "${node.path}"`, 'Terraform name', id, `is already the name of "${owner}"; rename one of them`);
     }
     this.allocated.set(key, node.path);
     return id;

@@ -1,36 +1,22 @@
 import { copyFileSync, existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { App, Manifest } from 'cdktf';
-import { type CatalogIssue, type ResolvedDeclaration, catalogIssue, namespaceIdentity } from '../catalog';
+import { type CatalogIssue, type ResolvedDeclaration, catalogIssue } from '../catalog';
 import { type OutputLocation, type OutputPart, assertConstructsValid, isWithin, requirePeers } from '../synth';
 import { defaultLocalStatePath } from './backend';
 import { KmsUnsealStack } from './kms-unseal-stack';
 import { TERRAFORM_ENTRY_POINT, TERRAFORM_PEERS } from './peers';
+import { vaultStackProps } from './private/catalog-mapping';
 import { TERRAFORM_STACKS } from './stack-names';
 import { VaultStack } from './vault-stack';
 
 /** Adds both stacks of the validated declaration to `app`. */
 export function addTerraformStacks(app: App, declaration: ResolvedDeclaration): { vault: VaultStack; kmsUnseal?: KmsUnsealStack } {
-  const { catalog, settings } = declaration;
+  const { settings } = declaration;
   // Every provider package these stacks need, all named in one message if the project lacks them.
   requirePeers(TERRAFORM_ENTRY_POINT, [TERRAFORM_PEERS.vault, ...(settings.kms ? [TERRAFORM_PEERS.aws] : [])]);
   const backend = settings.terraform.stateBackend;
-  const vault = new VaultStack(app, TERRAFORM_STACKS.vault, {
-    mount: catalog.mount,
-    esoReadPaths: catalog.esoPathNames,
-    access: catalog.eso,
-    vaultRole: catalog.vaultRole,
-    kubernetesHost: settings.vault.kubernetesHost,
-    kubernetesCaCert: settings.vault.kubernetesCaCert,
-    maxVersions: settings.vault.kvMaxVersions,
-    namespaceReaders: catalog.isolation === 'namespace'
-      ? catalog.namespaces.map((namespace) => {
-        const identity = namespaceIdentity(catalog.eso, namespace);
-        return { namespace, paths: catalog.esoPathNamesOf(namespace), role: identity.role, serviceAccountName: identity.serviceAccountName };
-      })
-      : undefined,
-    backend,
-  });
+  const vault = new VaultStack(app, TERRAFORM_STACKS.vault, { ...vaultStackProps(declaration), backend });
   const { kms } = settings;
   const kmsUnseal = kms === undefined ? undefined : new KmsUnsealStack(app, TERRAFORM_STACKS.kmsUnseal, {
     region: kms.region,

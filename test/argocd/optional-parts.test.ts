@@ -58,10 +58,10 @@ describe('optional parts', () => {
     const resolved = resolveDeclaration(fixtureDeclaration(undefined, outside));
 
     // THEN the store reaches that address and trusts the CA Secret named like an in-cluster one's
-    expect([resolved.store.server, resolved.store.caProvider, resolved.settings.vault.external]).toStrictEqual([
-      'https://vault.lan:8200', { name: 'vault-tls', namespace: 'eso-ca', key: 'ca.crt' }, true,
+    expect([resolved.identities[0].server, resolved.identities[0].caProvider, resolved.settings.vault.external]).toStrictEqual([
+      'https://vault.lan:8200', { type: 'Secret', name: 'vault-tls', namespace: 'eso-ca', key: 'ca.crt' }, true,
     ]);
-    expect(resolveDeclaration(fixtureDeclaration(undefined, { ...outside, vault: { address: 'http://vault.lan:8200' } })).store.caProvider).toBeUndefined();
+    expect(resolveDeclaration(fixtureDeclaration(undefined, { ...outside, vault: { address: 'http://vault.lan:8200', tls: { disabled: true } } })).identities[0].caProvider).toBeUndefined();
     expect(validateDeclaration(fixtureDeclaration(fixtureCatalog(), { ...FIXTURE_SETTINGS, vault: { address: 'https://vault.lan:8200' } })).map((i) => i.message)).toStrictEqual([
       'settings.vault: address "https://vault.lan:8200" names a Vault outside the cluster, but the Vault component installs one inside it: set components: { vault: false }, or remove address',
     ]);

@@ -1,4 +1,5 @@
 import { SecretCatalog, resolveDeclaration, validateDeclaration } from '../../lib/catalog';
+import { optionNames } from '../../lib/catalog/options';
 import { FIXTURE_SETTINGS } from '../support/fixtures';
 
 /** What a JavaScript caller can pass: no type checking at all. */
@@ -10,9 +11,18 @@ function messages(declare: (catalog: Untyped) => void, props: Untyped = { mount:
   return catalog.validate().map((issue) => issue.message);
 }
 
-const TARGET_OPTIONS = 'name, namespace, externalSecretName, creationPolicy, deletionPolicy, refreshInterval, allowZeroRefreshInterval, reloaderMatch, type, labels, annotations, template, templateMergePolicy';
+const TARGET_OPTIONS = 'name, namespace, identity, externalSecretName, creationPolicy, deletionPolicy, refreshInterval, allowZeroRefreshInterval, reloaderMatch, type, labels, annotations, template, templateMergePolicy';
 
 describe('strict input for JavaScript callers', () => {
+  test('each list of known option names is checked against its interface by the compiler', () => {
+    interface Demo { readonly a?: string; readonly b: number }
+    expect(optionNames<Demo>({ a: true, b: true })).toStrictEqual(['a', 'b']);
+    // @ts-expect-error b, an option of Demo, is missing from the list
+    optionNames<Demo>({ a: true });
+    // @ts-expect-error c is not an option of Demo
+    optionNames<Demo>({ a: true, b: true, c: true });
+  });
+
   test('an unknown option of syncTo() is named, with the known ones, instead of being ignored', () => {
     expect(messages((c) => {
       c.path('apps/db', ['user']).syncTo({ name: 'db', namespace: 'apps', immutable: true, refreshIntervall: '5m' });
@@ -115,7 +125,7 @@ describe('strict input for JavaScript callers', () => {
       'settings: the settings undefined must be an object',
     ]);
     const resolved = resolveDeclaration({ catalog, settings: { ...FIXTURE_SETTINGS, vault: { namespace: 'secrets', releaseName: 'bao' } } });
-    expect(resolved.store.server).toBe('https://bao.secrets.svc:8200');
+    expect(resolved.identities.map((i) => i.server)).toStrictEqual(['https://bao.secrets.svc:8200']);
     expect(resolved.settings.kms).toStrictEqual({
       region: 'us-east-1', alias: 'alias/vault-unseal', iamUserName: 'vault-unseal', secretName: 'vault-aws-kms', secretNamespace: 'secrets',
     });

@@ -4,6 +4,7 @@ import { EXIT, VAULT_STACK, kmsStackDir } from '../../lib/cli';
 import { DEFAULT_TERRAFORM_OUTDIR, TERRAFORM_STACKS } from '../../lib/tf/stack-names';
 import { SecretCatalog } from '../../lib/catalog';
 import { renderOperatorUserCommand } from '../../lib/tf/operator-login-names';
+import { identityFixtureCatalog } from '../support/identity-fixtures';
 import { harness } from './support/cli-harness';
 
 async function rebuild(withPlatform = true): Promise<{ code: number; lines: string[] }> {
@@ -80,6 +81,27 @@ describe('rebuild', () => {
     expect(all.filter((l) => l.includes('force-sync'))).toStrictEqual(catalog.pathNames.map((p) => `npx homelab-secrets force-sync ${p}`));
     expect(all.slice(-3)).toStrictEqual(['kubectl get clustersecretstore vault-backend', 'kubectl get externalsecret -A', 'npx homelab-secrets check']);
     expect(all.filter((l) => l.includes('cdktf'))).toContain('npx cdktf deploy vault');
+  });
+
+  test('with identities it names every real role and store, no placeholder', async () => {
+    // GIVEN the identity fixture: the default store, three SecretStores in media, one shared with downloads, a second ClusterSecretStore
+    const h = harness({ catalog: identityFixtureCatalog(), settings: HOMELAB_SETTINGS });
+
+    // WHEN
+    await h.cli('rebuild');
+
+    // THEN
+    const lines = h.stdout().split('\n');
+    expect(lines.find((l) => l.includes('the Vault stack creates'))!.trim()).toBe(
+      "# the Vault stack creates the kv/ mount, ESO's auth roles external-secrets, media-sonarr, media-radarr, arr, observability, the policies and the userpass login");
+    expect(lines.find((l) => l.includes('ESO recreates every Secret'))).toBe('[ ] 5. ESO recreates every Secret through the store of its identity ('
+      + 'ClusterSecretStore vault-backend for apps, role external-secrets; SecretStore vault-sonarr in media, role media-sonarr; '
+      + 'SecretStore vault-radarr in media, role media-radarr; SecretStore vault-arr in downloads, media, role arr; '
+      + 'ClusterSecretStore vault-observability for logging, monitoring, role observability). Sync now rather than at the next refresh, then confirm:');
+    expect(commands(lines).filter((l) => l.startsWith('kubectl get') && l.includes('secretstore'))).toStrictEqual([
+      'kubectl get clustersecretstore vault-backend vault-observability', 'kubectl get secretstore -A',
+    ]);
+    expect(h.stdout()).not.toContain('<namespace>');
   });
 
   test('without platform settings the key id lookup leaves the region to the AWS CLI', async () => {

@@ -68,8 +68,21 @@ describe('shellCommand and the other helpers', () => {
 });
 
 describe('a value no command line can carry', () => {
-  test('new refuses it with exit 2 and one line, instead of printing a command that would differ', async () => {
-    // GIVEN a mount the catalog's validator accepts, holding a NUL
+  test('rebuild refuses it with exit 2 and one line, instead of printing a command that would differ', async () => {
+    // GIVEN an external Vault's address the settings' validator accepts, holding a NUL
+    const catalog = new SecretCatalog({ mount: 'kv' });
+    catalog.path('apps/a', ['k']).syncTo({ name: 'a', namespace: 'apps' });
+    const h = harness({ catalog, settings: { vault: { address: 'https://v\u0000x:8200' }, components: { vault: false } } });
+
+    // WHEN
+    const code = await h.cli('rebuild');
+
+    // THEN
+    expect([code, h.stdout(), h.stderr()]).toStrictEqual([EXIT.usage, '', 'homelab-secrets: "https://v\\u0000x:8200" cannot be an argument of a command: it contains a NUL character\n']);
+  });
+
+  test('a NUL in the mount is refused by the validator before any command is printed', async () => {
+    // GIVEN
     const catalog = new SecretCatalog({ mount: 'kv\u0000x' });
     catalog.path('apps/a', ['k']).syncTo({ name: 'a', namespace: 'apps' });
     const h = harness({ catalog });
@@ -78,6 +91,10 @@ describe('a value no command line can carry', () => {
     const code = await h.cli('new', 'apps/a');
 
     // THEN
-    expect([code, h.stdout(), h.stderr()]).toStrictEqual([EXIT.usage, '', 'homelab-secrets: "-mount=kv\\u0000x" cannot be an argument of a command: it contains a NUL character\n']);
+    expect([code, h.stdout(), h.stderr()]).toStrictEqual([EXIT.usage, '', [
+      'homelab-secrets: 1 error in the secret catalog and its settings:',
+      '  - mount: mount "kv\\u0000x" must not contain whitespace, a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax',
+      '',
+    ].join('\n')]);
   });
 });

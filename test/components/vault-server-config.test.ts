@@ -1,4 +1,5 @@
 import { VaultServerConfig, renderVaultServerConfig } from '../../lib/components';
+import { userErrorOf } from '../support/user-error';
 
 const CONFIG: VaultServerConfig = {
   ui: true,
@@ -51,8 +52,8 @@ describe('renderVaultServerConfig', () => {
   });
 
   test('refuses a TLS listener without certificate files', () => {
-    expect(() => renderVaultServerConfig({ ...CONFIG, listener: { ...CONFIG.listener, tlsDisable: false } })).toThrow(
-      'the Vault listener needs tls cert and key files unless tlsDisable is set');
+    expect(userErrorOf(() => renderVaultServerConfig({ ...CONFIG, listener: { ...CONFIG.listener, tlsDisable: false } }))).toStrictEqual([
+      'the Vault server config: listener.tls undefined needs cert and key files unless tlsDisable is set']);
   });
 
   test('gives the same text for the same input', () => {
@@ -69,13 +70,14 @@ describe('renderVaultServerConfig', () => {
   });
 
   test('refuses what Helm tpl, HCL templates or the chart placeholders would rewrite', () => {
-    expect(() => renderVaultServerConfig({ ...CONFIG, storagePath: '/vault/{{ .Release.Name }}' })).toThrow(
-      'Vault config value "/vault/{{ .Release.Name }}" of "path" must not contain control characters, template sequences or the chart\'s placeholders');
-    expect(() => renderVaultServerConfig({ ...CONFIG, seal: { region: 'eu-central-1', kmsKeyId: 'alias/${x}' } })).toThrow(
-      'Vault config value "alias/${x}" of "kms_key_id" must not contain control characters, template sequences or the chart\'s placeholders');
-    expect(() => renderVaultServerConfig({ ...CONFIG, listener: { ...CONFIG.listener, address: 'POD_IP:8200' } })).toThrow(
-      'Vault config value "POD_IP:8200" of "address" must not contain control characters, template sequences or the chart\'s placeholders');
-    expect(() => renderVaultServerConfig({ ...CONFIG, storagePath: '/vault\n/data' })).toThrow(
-      'Vault config value "/vault\\n/data" of "path" must not contain control characters, template sequences or the chart\'s placeholders');
+    const rule = 'must not contain control characters, template sequences or the chart\'s placeholders';
+    expect(userErrorOf(() => renderVaultServerConfig({ ...CONFIG, storagePath: '/vault/{{ .Release.Name }}' }))).toStrictEqual([
+      `the Vault server config: path "/vault/{{ .Release.Name }}" ${rule}`]);
+    expect(userErrorOf(() => renderVaultServerConfig({ ...CONFIG, seal: { region: 'eu-central-1', kmsKeyId: 'alias/${x}' } }))).toStrictEqual([
+      `the Vault server config: kms_key_id "alias/\${x}" ${rule}`]);
+    expect(userErrorOf(() => renderVaultServerConfig({ ...CONFIG, listener: { ...CONFIG.listener, address: 'POD_IP:8200' } }))).toStrictEqual([
+      `the Vault server config: address "POD_IP:8200" ${rule}`]);
+    expect(userErrorOf(() => renderVaultServerConfig({ ...CONFIG, storagePath: '/vault\n/data' }))).toStrictEqual([
+      `the Vault server config: path "/vault\\n/data" ${rule}`]);
   });
 });

@@ -11,6 +11,7 @@ import { TERRAFORM_STACKS, terraformPart } from '../../lib/tf';
 import { BaoDevServer, POD_SERVICE_ACCOUNT_DIR, startBaoDevServer, vaultApi } from './support/bao-dev-server';
 import { API_SERVER_ISSUER, ServiceAccount, TokenReviewServer, VAULT_SERVICE_ACCOUNT, startTokenReviewServer } from './support/token-review-server';
 import { applyWithVaultApi } from './support/vault-stack';
+import { IDENTITY_FIXTURE_EXPECTATIONS, identityFixtureCatalog } from '../support/identity-fixtures';
 
 /**
  * Logins through OpenBao's real Kubernetes auth method, as ESO makes them: a token of the store's
@@ -397,6 +398,68 @@ describe('Kubernetes-auth logins on a real OpenBao, reviewed by a stand-in API s
       // Cluster isolation's role does not exist here.
       const cluster = await stack.login('kubernetes', 'external-secrets', stack.kube.requestToken(stack.account('external-secrets', 'external-secrets'), ['vault']));
       expect([cluster.status, cluster.body.errors]).toStrictEqual([400, ['invalid role name "external-secrets"']]);
+    });
+  });
+
+  describe('identities: several stores in one namespace, custom role and ServiceAccount names (default too), a role shared by two namespaces', () => {
+    const stack = new LoginStack(identityFixtureCatalog());
+    const expectations = Object.entries(IDENTITY_FIXTURE_EXPECTATIONS);
+    /** `SecretStore media/vault-sonarr`, as the fixture's expectations name stores. */
+    const label = (store: StoreIdentity): string => store.store.replace(/^(\w+)\/(?:([^/]+)\/)?([^/]+)$/, (_m, kind, ns, name) => `${kind} ${ns ? `${ns}/` : ''}${name}`);
+    const storesOf = (role: string): StoreIdentity[] => stack.identities.filter((i) => i.role === role);
+    beforeAll(() => stack.start());
+    afterAll(() => stack.stop());
+
+    test('the server holds exactly one role per identity, each bound to exactly its ServiceAccounts, namespaces and audience, with its own policy', async () => {
+      const { body: list } = await vaultApi(stack.server.addr, stack.server.rootToken, 'LIST', 'auth/kubernetes/role');
+      expect(list.data.keys.sort()).toStrictEqual(expectations.map(([, e]) => e.role).sort());
+      for (const [name, expected] of expectations) {
+        const { body } = await vaultApi(stack.server.addr, stack.server.rootToken, 'GET', `auth/kubernetes/role/${expected.role}`);
+        const bound = (body.data.bound_service_account_namespaces as string[]).flatMap((ns) => (body.data.bound_service_account_names as string[]).map((n) => `${ns}/${n}`)).sort();
+        expect([name, bound, body.data.audience, body.data.token_policies]).toStrictEqual([name, [...expected.serviceAccounts], expected.audience, [expected.policy]]);
+      }
+    });
+
+    test('every synthesized store logs in as its identity: its role, its ServiceAccount, its audience', () => {
+      expect(stack.identities.map((store) => store.role).sort()).toStrictEqual(expectations.flatMap(([, e]) => e.stores.map(() => e.role)).sort());
+      for (const [name, expected] of expectations) {
+        const stores = storesOf(expected.role);
+        expect([name, stores.map(label).sort()]).toStrictEqual([name, [...expected.stores].sort()]);
+        expect([name, [...new Set(stores.map((s) => `${s.serviceAccount.namespace}/${s.serviceAccount.name}`))].sort(), stores.map((s) => s.audiences)])
+          .toStrictEqual([name, [...expected.serviceAccounts], stores.map(() => [expected.audience])]);
+        // What the stores' ExternalSecrets read is exactly what the identity's policy grants: not one path more.
+        expect([name, [...new Set(stores.flatMap((s) => s.paths))].sort()]).toStrictEqual([name, [...expected.paths]]);
+      }
+    });
+
+    test('each identity reads exactly its paths, through every store it has; a test fails if any identity can read another\'s path', async () => {
+      for (const [name, expected] of expectations) {
+        for (const store of storesOf(expected.role)) {
+          const { token, auth } = await stack.loginAs(store);
+          expect([name, store.store, auth.policies]).toStrictEqual([name, store.store, ['default', expected.policy]]);
+          expect([name, store.store, await stack.readAll(token)]).toStrictEqual([name, store.store, stack.expected(expected.paths)]);
+        }
+      }
+      // Spelled out: two identities of namespace media, and the path two identities share.
+      const [sonarr] = storesOf('media-sonarr');
+      const { token } = await stack.loginAs(sonarr);
+      expect([await stack.read(token, 'apps/sonarr'), await stack.read(token, 'apps/radarr'), await stack.read(token, 'apps/indexer')]).toStrictEqual([200, 403, 403]);
+      for (const role of ['external-secrets', 'observability']) {
+        const { token: reader } = await stack.loginAs(storesOf(role)[0]);
+        expect([role, await stack.read(reader, 'infra/smtp'), await stack.read(reader, 'ops/backup-key')]).toStrictEqual([role, 200, 403]);
+      }
+    });
+
+    test('no identity\'s ServiceAccount logs in with another identity\'s role', async () => {
+      const accounts = expectations.flatMap(([name, e]) => e.serviceAccounts.map((sa) => ({ name, sa })));
+      for (const [name, expected] of expectations) {
+        for (const other of accounts.filter((a) => a.name !== name)) {
+          const [namespace, account] = other.sa.split('/');
+          const answer = await stack.login('kubernetes', expected.role, stack.kube.requestToken(stack.account(namespace, account), ['vault']));
+          expect([expected.role, other.sa, answer.status, [REFUSED.name[1], REFUSED.namespace[1]].some((errors) => JSON.stringify(errors) === JSON.stringify(answer.body.errors))])
+            .toStrictEqual([expected.role, other.sa, 403, true]);
+        }
+      }
     });
   });
 });

@@ -10,6 +10,7 @@ import { manifestsPart } from '../../lib/k8s';
 import { synthOutputs } from '../../lib/synth';
 import { FIXTURE_SETTINGS } from '../support/fixtures';
 import { FLUX_FOLDER } from '../support/flux';
+import { identityFixtureCatalog } from '../support/identity-fixtures';
 import { goTool } from './support/engines';
 
 const ROOT = join(__dirname, '..', '..');
@@ -24,11 +25,13 @@ function validate(dir: string): { code: number | null; out: string } {
   return { code: run.status, out: run.stdout + run.stderr };
 }
 
-function synth(isolation: Isolation, gitops: 'argocd' | 'flux' = 'argocd'): string {
+function synth(isolation: Isolation | 'identities', gitops: 'argocd' | 'flux' = 'argocd'): string {
   const root = mkdtempSync(join(tmpdir(), 'homelab-secrets-validate-'));
-  const catalog = new SecretCatalog({ mount: 'kv', isolation });
-  catalog.path('apps/db', ['password']).syncTo({ name: 'db', namespace: 'web' });
-  catalog.path('apps/queue', ['url']).syncTo({ name: 'queue', namespace: 'jobs', externalSecretName: 'queue-es', creationPolicy: 'Orphan', deletionPolicy: 'Delete' });
+  const catalog = isolation === 'identities' ? identityFixtureCatalog() : new SecretCatalog({ mount: 'kv', isolation });
+  if (isolation !== 'identities') {
+    catalog.path('apps/db', ['password']).syncTo({ name: 'db', namespace: 'web' });
+    catalog.path('apps/queue', ['url']).syncTo({ name: 'queue', namespace: 'jobs', externalSecretName: 'queue-es', creationPolicy: 'Orphan', deletionPolicy: 'Delete' });
+  }
   // under Flux the folder sits in flux bootstrap's cluster folder, as the synth requires
   const target = gitops === 'flux' ? join(root, 'manifests', 'clusters', 'my-cluster', FLUX_FOLDER) : join(root, 'manifests');
   synthOutputs({ catalog, settings: { ...FIXTURE_SETTINGS, gitops } }, [manifestsPart(target, [componentApplications()])]);
@@ -53,6 +56,25 @@ maybe('npm run validate', () => {
     const result = validate(join(root, 'manifests'));
     expect(result.code).toBe(0);
     expect(result.out).toContain('validate: all 7 objects of CRD kinds valid against schemas/ (strict); 2 ServiceAccounts skipped: their schema is Kubernetes\' own, a download');
+  });
+
+  test('with identities validates every store and ExternalSecret: several SecretStores in a namespace, two ClusterSecretStores', () => {
+    const root = synth('identities');
+    roots.push(root);
+    const result = validate(join(root, 'manifests'));
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('validate: all 19 objects of CRD kinds valid against schemas/ (strict); 4 ServiceAccounts skipped: their schema is Kubernetes\' own, a download');
+  });
+
+  test('with identities under Flux validates every store and ExternalSecret in the stage folders, and the Flux objects', () => {
+    const root = synth('identities', 'flux');
+    roots.push(root);
+    const result = validate(join(root, 'manifests'));
+    expect(result.code).toBe(0);
+    // 3 HelmRepositories, 3 HelmReleases, 3 Kustomizations, 2 ClusterSecretStores, 4 SecretStores, 10 ExternalSecrets
+    expect(result.out).toContain(
+      'validate: all 25 objects of CRD kinds valid against schemas/ (strict); 4 ServiceAccounts skipped: their schema is Kubernetes\' own, a download; 4 kustomization.yaml files skipped: kustomize\'s own kind, checked by test/flux',
+    );
   });
 
   test('validates every Flux object of a Flux tree, and says it skipped the kustomization.yaml files', () => {

@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import type { ComponentRelease } from '../../lib/components';
 import { FluxHelmRelease, FluxHelmReleaseProps } from '../../lib/flux';
 import { crdSchemaErrors } from '../support/crd-schema';
+import { userErrorOf } from '../support/user-error';
 
 const RELEASE: ComponentRelease = {
   name: 'demo',
@@ -50,11 +51,11 @@ describe('FluxHelmRelease', () => {
 
   test('refuses names, namespaces, versions and intervals Flux or Helm would refuse, naming each', () => {
     const build = (props: Partial<FluxHelmReleaseProps>) => () => synth(props);
-    expect(build({ release: { ...RELEASE, name: 'Demo' } })).toThrow('HelmRelease name "Demo" must be a DNS-1123 label');
-    expect(build({ namespace: 'flux_system' })).toThrow('namespace "flux_system" of HelmRelease "demo" must be a DNS-1123 label');
-    expect(build({ release: { ...RELEASE, namespace: 'Demo' } })).toThrow('target namespace "Demo" of HelmRelease "demo" must be a DNS-1123 label');
-    expect(build({ repository: { name: 'Demo Repo', namespace: 'flux-system' } })).toThrow('HelmRepository name "Demo Repo" of HelmRelease "demo" must be a DNS-1123 subdomain');
-    expect(build({ release: { ...RELEASE, chart: { ...RELEASE.chart, version: '1.x' } } })).toThrow('chart version "1.x" of HelmRelease "demo" must be an exact version such as 1.2.3');
-    expect(build({ interval: '10 minutes' })).toThrow('interval "10 minutes" of HelmRelease "demo" must be a duration such as "10m" or "1h30m"');
+    expect(userErrorOf(build({ release: { ...RELEASE, name: 'Demo' } }))).toStrictEqual(['HelmRelease "Demo": name "Demo" must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters']);
+    expect(userErrorOf(build({ namespace: 'flux_system' }))).toStrictEqual(['HelmRelease "demo": namespace "flux_system" must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters']);
+    expect(userErrorOf(build({ release: { ...RELEASE, namespace: 'Demo' } }))).toStrictEqual(['HelmRelease "demo": target namespace "Demo" must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters']);
+    expect(userErrorOf(build({ repository: { name: 'Demo Repo', namespace: 'flux-system' } }))).toStrictEqual(['HelmRelease "demo": HelmRepository name "Demo Repo" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters']);
+    expect(userErrorOf(build({ release: { ...RELEASE, chart: { ...RELEASE.chart, version: '1.x' } } }))).toStrictEqual(['HelmRelease "demo": chart version "1.x" must be an exact version such as 1.2.3']);
+    expect(userErrorOf(build({ interval: '10 minutes' }))).toStrictEqual(['HelmRelease "demo": interval "10 minutes" must be a duration such as "10m" or "1h30m"']);
   });
 });

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { FluxHelmRepository, FluxHelmRepositoryProps } from '../../lib/flux';
 import { crdSchemaErrors } from '../support/crd-schema';
+import { userErrorOf } from '../support/user-error';
 
 function synth(props: Partial<FluxHelmRepositoryProps> = {}): any {
   const chart = new Chart(Testing.app(), 'test');
@@ -21,10 +22,10 @@ describe('FluxHelmRepository', () => {
   });
 
   test('refuses a URL that is not an https Helm repository, and bad names', () => {
-    expect(() => synth({ url: 'oci://ghcr.io/example/charts' })).toThrow('url "oci://ghcr.io/example/charts" of HelmRepository "demo" must be an https:// Helm repository URL');
-    expect(() => synth({ url: 'http://charts.example.org' })).toThrow('must be an https:// Helm repository URL');
-    expect(() => synth({ name: 'Demo' })).toThrow('HelmRepository name "Demo" must be a DNS-1123 subdomain');
-    expect(() => synth({ namespace: 'a.b' })).toThrow('namespace "a.b" of HelmRepository "demo" must be a DNS-1123 label');
-    expect(() => synth({ interval: '1d' })).toThrow('interval "1d" of HelmRepository "demo" must be a duration such as "10m" or "1h30m"');
+    expect(userErrorOf(() => synth({ url: 'oci://ghcr.io/example/charts' }))).toStrictEqual(['HelmRepository "demo": url "oci://ghcr.io/example/charts" must be an https:// Helm repository URL']);
+    expect(userErrorOf(() => synth({ url: 'http://charts.example.org' }))).toStrictEqual(['HelmRepository "demo": url "http://charts.example.org" must be an https:// Helm repository URL']);
+    expect(userErrorOf(() => synth({ name: 'Demo' }))).toStrictEqual(['HelmRepository "Demo": name "Demo" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters']);
+    expect(userErrorOf(() => synth({ namespace: 'a.b' }))).toStrictEqual(['HelmRepository "demo": namespace "a.b" must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters']);
+    expect(userErrorOf(() => synth({ interval: '1d' }))).toStrictEqual(['HelmRepository "demo": interval "1d" must be a duration such as "10m" or "1h30m"']);
   });
 });

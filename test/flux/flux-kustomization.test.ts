@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { FluxKustomization, FluxKustomizationProps } from '../../lib/flux';
 import { crdSchemaErrors } from '../support/crd-schema';
+import { userErrorOf } from '../support/user-error';
 
 const SOURCE = { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' } as const;
 
@@ -44,10 +45,10 @@ describe('FluxKustomization', () => {
   });
 
   test('refuses a path outside the source, bad names and intervals', () => {
-    expect(() => synth({ path: 'clusters/home' })).toThrow('path "clusters/home" of Kustomization "stage" must start with "./" and stay inside the source');
-    expect(() => synth({ path: './clusters/../../etc' })).toThrow('path "./clusters/../../etc" of Kustomization "stage" must start with "./" and stay inside the source');
-    expect(() => synth({ name: 'Stage' })).toThrow('Kustomization name "Stage" must be a DNS-1123 subdomain');
-    expect(() => synth({ dependsOn: ['Before'] })).toThrow('dependsOn "Before" of Kustomization "stage" must be a DNS-1123 subdomain');
-    expect(() => synth({ retryInterval: '-1m' })).toThrow('retryInterval "-1m" of Kustomization "stage" must be a duration such as "10m" or "1h30m"');
+    expect(userErrorOf(() => synth({ path: 'clusters/home' }))).toStrictEqual(['Kustomization "stage": path "clusters/home" must start with "./" and stay inside the source']);
+    expect(userErrorOf(() => synth({ path: './clusters/../../etc' }))).toStrictEqual(['Kustomization "stage": path "./clusters/../../etc" must start with "./" and stay inside the source']);
+    expect(userErrorOf(() => synth({ name: 'Stage' }))).toStrictEqual(['Kustomization "Stage": name "Stage" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters']);
+    expect(userErrorOf(() => synth({ dependsOn: ['Before'] }))).toStrictEqual(['Kustomization "stage": dependsOn "Before" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters']);
+    expect(userErrorOf(() => synth({ retryInterval: '-1m' }))).toStrictEqual(['Kustomization "stage": retryInterval "-1m" must be a duration such as "10m" or "1h30m"']);
   });
 });

@@ -10,6 +10,7 @@ import { crdSchemaErrors } from '../support/crd-schema';
 import { esoWebhookViolations } from '../support/eso-webhook';
 import { FIXTURE_SETTINGS, fixtureDeclaration } from '../support/fixtures';
 import { FLUX_FOLDER, fluxApplyPlan, fluxTreeObjects, homelabFluxDeclaration, synthFluxTree } from '../support/flux';
+import { identityFixtureCatalog } from '../support/identity-fixtures';
 import { manifestObjects, synthPartToTree } from '../support/synth';
 
 const FLUX: PlatformSettings = { ...FIXTURE_SETTINGS, gitops: 'flux' };
@@ -185,6 +186,54 @@ describe('the manifests folder under gitops flux', () => {
     // ESO may ask for tokens of those accounts: the same value the Argo CD Application carries
     expect(docs(tree['components/flux-components.yaml']).find((o) => o.metadata.name === 'external-secrets' && o.kind === 'HelmRelease').spec.values.rbac)
       .toStrictEqual({ serviceAccountTokenCreate: true });
+  });
+
+  test('identities: every store and the ServiceAccounts it logs in as in the store stage, several SecretStores a namespace, both kinds waited for', () => {
+    // GIVEN the identities fixture: three SecretStores in media, one shared with downloads, two ClusterSecretStores
+    const tree = synthFluxTree(fixtureDeclaration(identityFixtureCatalog(), FLUX));
+
+    // THEN the store stage holds the ClusterSecretStores in one file and each namespace's SecretStores in its own
+    expect(Object.keys(tree).filter((f) => f.startsWith('store/'))).toStrictEqual([
+      'store/cluster-secret-store.yaml', 'store/kustomization.yaml', 'store/secretstore-downloads.yaml', 'store/secretstore-media.yaml',
+    ]);
+    expect(YAML.parse(tree['store/kustomization.yaml']).resources).toStrictEqual(['cluster-secret-store.yaml', 'secretstore-downloads.yaml', 'secretstore-media.yaml']);
+    expect(names(docs(tree['store/cluster-secret-store.yaml']))).toStrictEqual([
+      'ServiceAccount external-secrets/vault-observability', 'ClusterSecretStore /vault-backend', 'ClusterSecretStore /vault-observability',
+    ]);
+    expect(names(docs(tree['store/secretstore-media.yaml']))).toStrictEqual([
+      'ServiceAccount media/radarr-vault', 'ServiceAccount media/arr-eso', 'SecretStore media/vault-sonarr', 'SecretStore media/vault-radarr', 'SecretStore media/vault-arr',
+    ]);
+    expect(names(docs(tree['store/secretstore-downloads.yaml']))).toStrictEqual(['ServiceAccount downloads/arr-eso', 'SecretStore downloads/vault-arr']);
+    // the ExternalSecret stage holds only ExternalSecrets, each reading through its identity's store
+    expect(Object.keys(tree).filter((f) => f.startsWith('externalsecrets/'))).toStrictEqual([
+      'externalsecrets/externalsecrets-apps.yaml', 'externalsecrets/externalsecrets-downloads.yaml', 'externalsecrets/externalsecrets-logging.yaml',
+      'externalsecrets/externalsecrets-media.yaml', 'externalsecrets/externalsecrets-monitoring.yaml', 'externalsecrets/kustomization.yaml',
+    ]);
+    expect(docs(tree['externalsecrets/externalsecrets-media.yaml']).map((es) => [es.kind, es.metadata.name, es.spec.secretStoreRef])).toStrictEqual([
+      ['ExternalSecret', 'sonarr', { kind: 'SecretStore', name: 'vault-sonarr' }],
+      ['ExternalSecret', 'radarr', { kind: 'SecretStore', name: 'vault-radarr' }],
+      ['ExternalSecret', 'indexer', { kind: 'SecretStore', name: 'vault-arr' }],
+    ]);
+    // the store stage waits for both kinds of store to be Ready
+    expect(docs(tree['flux-kustomizations.yaml']).map((k) => k.spec.healthCheckExprs?.map((e: any) => e.kind))).toStrictEqual([
+      undefined, ['ClusterSecretStore', 'SecretStore'], ['ExternalSecret'],
+    ]);
+    // ESO asks for tokens of the identities' ServiceAccounts: the grant is written out, as in the Argo CD Application
+    expect(docs(tree['components/flux-components.yaml']).find((o) => o.metadata.name === 'external-secrets' && o.kind === 'HelmRelease').spec.values.rbac)
+      .toStrictEqual({ serviceAccountTokenCreate: true });
+
+    // AND every object passes the vendored Flux and ESO CRD schemas and ESO's webhook
+    const objects = fluxTreeObjects(tree);
+    for (const object of objects.filter((o) => o.apiVersion !== 'v1')) {
+      const name = `${object.kind} ${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+      expect([name, crdSchemaErrors(object)]).toStrictEqual([name, []]);
+      expect([name, esoWebhookViolations(object)]).toStrictEqual([name, []]);
+    }
+    // AND the two stages hold exactly the plain flavour's stores, ServiceAccounts and ExternalSecrets
+    const plain = manifestObjects(synthPartToTree(fixtureDeclaration(identityFixtureCatalog(), { ...FIXTURE_SETTINGS, gitops: 'plain' }), (t) => manifestsPart(t)));
+    const stages = Object.entries(tree).filter(([file]) => /^(store|externalsecrets)\/(?!kustomization\.yaml)/.test(file)).flatMap(([, c]) => docs(c));
+    const byName = (a: any, b: any) => names([a])[0].localeCompare(names([b])[0]);
+    expect([...stages].sort(byName)).toStrictEqual([...plain].sort(byName));
   });
 
   test('without components there is no components stage, and the store depends on nothing', () => {

@@ -119,6 +119,6 @@ describe('runSynthMain and a bug of the library', () => {
 
     // THEN
     expect(exitCode).toBe(SYNTH_EXIT.internal);
-    expect(written.join('')).toMatch(/^homelab-secrets: internal error \(a bug in homelab-secrets\): TypeError: Cannot read properties of undefined \(reading 'length'\)\n {4}at \S+ \(.*lib\/catalog\/validation\.ts:\d+:\d+\)\n[\s\S]*\nNothing was written\.\n$/);
+    expect(written.join('')).toMatch(/^homelab-secrets: internal error \(a bug in homelab-secrets\): TypeError: Cannot read properties of undefined \(reading 'length'\)\n {4}at \S+ \(.*lib\/catalog\/errors\.ts:\d+:\d+\)\n[\s\S]*\nNothing was written\.\n$/);
   });
 });

@@ -4,6 +4,7 @@ import 'cdktf/lib/testing/adapters/jest';
 import { SecretCatalog } from '../../lib/catalog';
 import { ESO_READ_CAPABILITIES, EsoReadPolicy } from '../../lib/tf/eso-read-policy';
 import { esoPolicyProps, twoPathCatalog } from './support';
+import { userErrorOf } from '../support/user-error';
 
 Testing.setupJest();
 
@@ -61,8 +62,8 @@ describe('EsoReadPolicy', () => {
     catalog.path('apps/*', ['token']);
 
     // WHEN / THEN
-    expect(() => new EsoReadPolicy(Testing.app(), 'EsoReadPolicy', esoPolicyProps(catalog))).toThrow(
-      'catalog path "apps/*" must not contain the glob characters "*" or "+", which would widen the generated policy',
-    );
+    expect(userErrorOf(() => new EsoReadPolicy(Testing.app(), 'EsoReadPolicy', esoPolicyProps(catalog)))).toStrictEqual([
+      'EsoReadPolicy: path "apps/*" must not contain the glob characters "*" or "+", which would widen the generated policy: declare each path on its own',
+    ]);
   });
 });

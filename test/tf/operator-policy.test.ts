@@ -2,6 +2,8 @@ import { Policy } from '@cdktf/provider-vault/lib/policy';
 import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
 import { OPERATOR_DATA_CAPABILITIES, OPERATOR_METADATA_CAPABILITIES, OperatorPolicy } from '../../lib/tf/operator-policy';
+import { SecretCatalog } from '../../lib/catalog';
+import { userErrorOf } from '../support/user-error';
 
 Testing.setupJest();
 
@@ -45,10 +47,15 @@ describe('OperatorPolicy', () => {
     expect(synthesized).toHaveResourceWithProperties(Policy, { name: 'people' });
   });
 
-  test.each(['homelab/data', 'home*', ''])('refuses the mount %j', (mount) => {
+  test.each([
+    ['homelab/data', 'must be a bare mount name without "/" (ESO adds "data/" itself)'],
+    ['home*', 'must not contain the glob characters "*" or "+", which would widen the generated policies'],
+    ['', 'must be the name of the KV v2 mount, such as "secrets"'],
+  ])('refuses the mount %j with the catalog validator\'s rule', (mount, rule) => {
     // GIVEN / WHEN / THEN
-    expect(() => new OperatorPolicy(Testing.app(), 'OperatorPolicy', { mount })).toThrow(
-      `mount "${mount}" must be a bare mount name without "/", globs or whitespace`,
-    );
+    expect(userErrorOf(() => new OperatorPolicy(Testing.app(), 'OperatorPolicy', { mount }))).toStrictEqual([`OperatorPolicy: mount ${JSON.stringify(mount)} ${rule}`]);
+    const catalog = new SecretCatalog({ mount });
+    catalog.path('a', ['k']).syncTo({ name: 'a', namespace: 'a' });
+    expect(catalog.validate().map((issue) => issue.rule)).toStrictEqual([rule]);
   });
 });

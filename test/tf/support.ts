@@ -1,6 +1,8 @@
 import { tmpdir } from 'node:os';
 import { SecretCatalog } from '../../lib/catalog';
 import type { EsoReadPolicyProps, VaultStackProps } from '../../lib/tf';
+import { vaultStackProps as mappedVaultStackProps } from '../../lib/tf/private/catalog-mapping';
+import { resolvedFixture } from '../support/fixtures';
 
 /** The parts of a synthesized Terraform JSON the tests read. */
 export interface TfJson {
@@ -51,9 +53,9 @@ export function twoPathCatalog(): SecretCatalog {
   return catalog;
 }
 
-/** VaultStack's props for a catalog, as terraformPart maps them (defaults for the rest). */
+/** VaultStack's props for a catalog with the fixture settings, as terraformPart maps them. */
 export function vaultStackProps(catalog: SecretCatalog): VaultStackProps {
-  return { mount: catalog.mount, esoReadPaths: catalog.pathNames, access: catalog.eso, vaultRole: catalog.vaultRole };
+  return mappedVaultStackProps(resolvedFixture(catalog));
 }
 
 /** EsoReadPolicy's props for a catalog. */

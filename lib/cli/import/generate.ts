@@ -90,21 +90,35 @@ function providedKeys(sources: readonly PlannedSource[], paths: ReadonlyMap<stri
   return new Set(sources.flatMap((s) => (s.kind === 'extract' ? [...paths.get(s.path)!.keys] : s.keys.map((k) => s.renames[k] ?? k))));
 }
 
-/** camelCase of a path's last segment (with more segments when that is taken), never a reserved word. */
-function variableNames(paths: readonly string[]): Map<string, string> {
+/** camelCase of words, never starting with a digit nor a reserved word (`prefix` then leads). */
+function camel(segments: readonly string[], prefix: string): string {
+  const words = segments.join('-').split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const name = words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join('');
+  const safe = /^[0-9]/.test(name) || name === '' ? `${prefix}${name.charAt(0).toUpperCase()}${name.slice(1)}` : name;
+  return RESERVED.has(safe) ? `${safe}${prefix.charAt(0).toUpperCase()}${prefix.slice(1)}` : safe;
+}
+
+/** The variable of each identity: camelCase of its name, unique, recorded in `taken`. */
+function identityVariables(names: readonly string[], taken: Set<string>): Map<string, string> {
+  const variables = new Map<string, string>();
+  for (const name of names) {
+    let variable = camel([name], 'identity');
+    for (let i = 2; taken.has(variable); i++) variable = `${camel([name], 'identity')}${i}`;
+    taken.add(variable);
+    variables.set(name, variable);
+  }
+  return variables;
+}
+
+/** camelCase of a path's last segment (with more segments when that is taken), never a reserved word nor a name in `taken`. */
+function variableNames(paths: readonly string[], taken: Set<string> = new Set()): Map<string, string> {
   const names = new Map<string, string>();
-  const taken = new Set<string>();
-  const camel = (segments: string[]): string => {
-    const words = segments.join('-').split(/[^A-Za-z0-9]+/).filter(Boolean);
-    const name = words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join('');
-    const safe = /^[0-9]/.test(name) || name === '' ? `path${name.charAt(0).toUpperCase()}${name.slice(1)}` : name;
-    return RESERVED.has(safe) ? `${safe}Path` : safe;
-  };
+  const camelPath = (segments: string[]): string => camel(segments, 'path');
   for (const path of paths) {
     const segments = path.split('/');
     let name = '';
-    for (let n = 1; n <= segments.length && (name === '' || taken.has(name)); n++) name = camel(segments.slice(-n));
-    for (let i = 2; taken.has(name); i++) name = `${camel(segments)}${i}`;
+    for (let n = 1; n <= segments.length && (name === '' || taken.has(name)); n++) name = camelPath(segments.slice(-n));
+    for (let i = 2; taken.has(name); i++) name = `${camelPath(segments)}${i}`;
     taken.add(name);
     names.set(path, name);
   }
@@ -130,8 +144,9 @@ interface Rendered {
   readonly template?: { readonly params: string; readonly entries: [string, string][] };
 }
 
-function targetFields(t: PlannedTarget, head: [string, string][], paths: ReadonlyMap<string, PlannedPath>): Rendered {
+function targetFields(t: PlannedTarget, head: [string, string][], paths: ReadonlyMap<string, PlannedPath>, identities: ReadonlyMap<string, string>): Rendered {
   const fields: [string, string][] = [['name', quote(t.name)], ['namespace', quote(t.namespace)]];
+  if (t.identity !== undefined) fields.push(['identity', identities.get(t.identity)!]);
   if (t.externalSecretName !== undefined) fields.push(['externalSecretName', quote(t.externalSecretName)]);
   fields.push(...head);
   if (t.creationPolicy !== undefined) fields.push(['creationPolicy', quote(t.creationPolicy)]);
@@ -190,7 +205,9 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
   for (const t of plan.targets) for (const s of t.sources) uses.set(s.path, (uses.get(s.path) ?? 0) + 1);
   const chained = (t: PlannedTarget): boolean => t.sources.length === 1 && t.sources[0].kind === 'keys' && uses.get(t.sources[0].path) === 1;
   const needVariable = plan.paths.filter((p) => plan.targets.some((t) => t.sources.some((s) => s.path === p.path) && !chained(t)));
-  const names = variableNames(needVariable.map((p) => p.path));
+  const taken = new Set<string>();
+  const identityNames = identityVariables(plan.catalog.identities.map((i) => i.name), taken);
+  const names = variableNames(needVariable.map((p) => p.path), taken);
   const declared = new Set<string>();
 
   const pathCall = (p: PlannedPath): string => `catalog.path(${quote(p.path)}, ${stringArray(p.keys)})`;
@@ -199,6 +216,16 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
     : []);
 
   const body: string[] = [];
+  if (plan.catalog.identities.length > 0) {
+    body.push('', heading('identities'));
+    for (const i of plan.catalog.identities) {
+      const fields: [string, string][] = [['store', literal(i.store)]];
+      if (i.serviceAccount) fields.push(['serviceAccount', literal(i.serviceAccount)]);
+      if (i.role !== undefined) fields.push(['role', quote(i.role)]);
+      if (i.audience !== undefined) fields.push(['audience', quote(i.audience)]);
+      body.push(optionsObject(`const ${identityNames.get(i.name)} = catalog.identity(${quote(i.name)}, `, { fields }, ');', '  '));
+    }
+  }
   const namespaces = [...new Set(plan.targets.map((t) => t.namespace))].sort();
   for (const namespace of namespaces) {
     body.push('', heading(namespace));
@@ -208,7 +235,7 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
         const p = paths.get(source.path)!;
         body.push(...placeholderComment(p));
         body.push(`  ${pathCall(p)}`);
-        body.push(optionsObject('.syncTo(', targetFields(t, selection(source, p), paths), ');', '    '));
+        body.push(optionsObject('.syncTo(', targetFields(t, selection(source, p), paths, identityNames), ');', '    '));
         continue;
       }
       for (const s of t.sources) {
@@ -220,7 +247,7 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
       }
       if (t.sources.length === 1 && t.sources[0].kind === 'keys') {
         const source = t.sources[0];
-        body.push(optionsObject(`${names.get(source.path)}.syncTo(`, targetFields(t, selection(source, paths.get(source.path)!), paths), ');', '  '));
+        body.push(optionsObject(`${names.get(source.path)}.syncTo(`, targetFields(t, selection(source, paths.get(source.path)!), paths, identityNames), ');', '  '));
         continue;
       }
       const sources = t.sources.map((s) => {
@@ -229,7 +256,7 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
         const fields = selection(s, paths.get(s.path)!);
         return `${name}.select(${fields.length === 0 ? '' : `{ ${fields.map(([k, v]) => `${k}: ${v}`).join(', ')} }`})`;
       });
-      const rendered = targetFields(t, [], paths);
+      const rendered = targetFields(t, [], paths, identityNames);
       body.push(optionsObject('catalog.addTarget(', { ...rendered, fields: [...rendered.fields, ['sources', `[${sources.join(', ')}]`]] }, ');', '  '));
     }
   }
@@ -250,7 +277,8 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
   const from = options.sources && options.sources.length > 0 ? ` (${options.sources.join(', ')})` : '';
   return [
     `// Imported by \`${PACKAGE_NAME} import\` from ${count} ExternalSecret${count === 1 ? '' : 's'}${from}.`,
-    '// Synthesized, it writes the same ExternalSecrets (`homelab-secrets import --verify` compares them).',
+    '// Synthesized, it writes the same ExternalSecrets, stores, ServiceAccounts, Vault roles and policies',
+    '// (`homelab-secrets import --verify` compares them).',
     `import type { Declaration, PlatformSettings } from '${PACKAGE_NAME}';`,
     `import { SecretCatalog } from '${PACKAGE_NAME}';`,
     '',

@@ -2,6 +2,8 @@ export * from './build';
 export * from './command';
 export * from './documents';
 export * from './generate';
+export * from './kustomize';
+export * from './layout';
 export * from './model';
 export * from './parse';
 export * from './plan';

@@ -5,6 +5,8 @@
 export interface DocumentOrigin {
   readonly file: string;
   readonly document: number;
+  /** The overlays that placed the object (kustomizations, Flux Kustomizations), outermost last. @default - none: as written */
+  readonly via?: string;
 }
 
 /** Something the library cannot express: the import writes nothing while any is left. */
@@ -78,12 +80,25 @@ export interface ImportedStore extends DocumentOrigin {
   readonly serviceAccountName?: string;
   readonly serviceAccountNamespace?: string;
   readonly audience?: string;
+  /**
+   * A ClusterSecretStore's `spec.conditions`: the namespaces its `namespaces` lists name, and whether
+   * any condition selects by label or regex instead. Undefined: no conditions, every namespace may use it.
+   */
+  readonly conditions?: { readonly namespaces: readonly string[]; readonly selectors: boolean };
+}
+
+/** A ServiceAccount of the input: a store may log in as it, and the library then writes it too. */
+export interface ImportedServiceAccount extends DocumentOrigin {
+  readonly name: string;
+  /** Undefined until an overlay or --namespace supplies it. */
+  readonly namespace?: string;
 }
 
 /** Everything read from the inputs. */
 export interface ImportedInput {
   readonly externalSecrets: readonly ImportedExternalSecret[];
   readonly stores: readonly ImportedStore[];
+  readonly serviceAccounts: readonly ImportedServiceAccount[];
   readonly refusals: readonly ImportRefusal[];
   readonly notes: readonly ImportNote[];
 }
@@ -96,5 +111,5 @@ export function objectLabel(kind: string, name: unknown, namespace?: unknown): s
 
 /** `es.yaml document 2 (ExternalSecret apps/db)`: how refusals and notes name their document. */
 export function originLabel(origin: DocumentOrigin & { readonly object: string }): string {
-  return `${origin.file} document ${origin.document}${origin.object ? ` (${origin.object})` : ''}`;
+  return `${origin.file} document ${origin.document}${origin.via ? ` via ${origin.via}` : ''}${origin.object ? ` (${origin.object})` : ''}`;
 }

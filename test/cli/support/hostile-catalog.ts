@@ -5,8 +5,13 @@
 import type { PlatformSettings } from '../../../lib/catalog';
 import { SecretCatalog, external, generated, validateDeclaration } from '../../../lib/catalog';
 
-/** Quotes, command substitution, separators, globs, comments, history, a tilde, `=`, and a terminal escape. */
-export const HOSTILE_MOUNT = "kv'$(id)`id`;id|&<>?*[a]!~#=%\u001b[2J";
+/**
+ * Quotes, command substitution, separators, shell globs, comments, history, a tilde and `=`. The
+ * validator refuses the rest in a mount (a double quote, a backslash, whitespace and control
+ * characters, Vault's globs `*` and `+`): they would be syntax in the policies and Terraform. A
+ * terminal escape still reaches the CLI in {@link HOSTILE_ADDRESS}.
+ */
+export const HOSTILE_MOUNT = "kv'$(id)`id`;id|&<>?[a]!~#=%";
 
 /** Each is a valid path today; the first declares keys that look like options and dot names. */
 export const HOSTILE_PATHS = [
@@ -18,8 +23,18 @@ export const HOSTILE_KEYS = ['-n', 'a.b', '..', '_'] as const;
 export const HOSTILE_HINT = "Console → `id` $(id); it's \"x\" | y && z #";
 export const HOSTILE_URL = "https://example.org/$(id)/it's?a=1&b=`id`";
 
-/** A role whose line break would end a comment in `rebuild` and start a command. */
-export const HOSTILE_ROLE = 'role\nid;x';
+/**
+ * The oddest role Vault's own pattern (`^\w([\w.@-]*\w)?$`) allows, which the validator enforces: a
+ * line break that would end a comment in `rebuild` and start a command no longer gets this far.
+ */
+export const HOSTILE_ROLE = '_r.@-x_';
+
+/**
+ * A declared identity with odd but valid names: a SecretStore name with dots and a double dash, a
+ * ServiceAccount that starts with a digit, a role of only the characters Vault allows besides letters.
+ * `rebuild` names its role and store; the last hostile path's Secret reads through it.
+ */
+export const HOSTILE_IDENTITY = { name: 'odd', store: 'v.a--ult', serviceAccount: '0.sa-x', role: '9@x.y-z_', namespaces: ['ns', 'n-2'] } as const;
 
 /** An external Vault's address: valid by the settings' rule (no whitespace), and a command line's worst case. */
 export const HOSTILE_ADDRESS = "https://v$(id);x'y\u001b!";
@@ -28,15 +43,22 @@ export const HOSTILE_ADDRESS = "https://v$(id);x'y\u001b!";
  * Every path of {@link HOSTILE_PATHS}: the first with {@link HOSTILE_KEYS} (one generated, one external
  * with the hostile hint and link, two without an origin), the others with one key `k`, generated on
  * every other path and external on the rest, so that seed writes, asks for, and gives advice on names
- * like these.
+ * like these. The last path's Secret reads through {@link HOSTILE_IDENTITY}, the others through the
+ * cluster's shorthand identity.
  */
 export function hostileCatalog(): SecretCatalog {
   const catalog = new SecretCatalog({ mount: HOSTILE_MOUNT, eso: { role: HOSTILE_ROLE } });
+  const odd = catalog.identity(HOSTILE_IDENTITY.name, {
+    store: { kind: 'SecretStore', name: HOSTILE_IDENTITY.store, namespaces: HOSTILE_IDENTITY.namespaces },
+    serviceAccount: { name: HOSTILE_IDENTITY.serviceAccount },
+    role: HOSTILE_IDENTITY.role,
+  });
   HOSTILE_PATHS.forEach((path, index) => {
     const origins = index === 0
       ? { '-n': generated({ length: 8 }), 'a.b': external({ hint: HOSTILE_HINT, url: HOSTILE_URL }) }
       : { k: index % 2 === 0 ? generated({ length: 8 }) : external({ hint: HOSTILE_HINT }) };
-    catalog.path(path, index === 0 ? [...HOSTILE_KEYS] : ['k'], { origins }).syncTo({ name: `t${index}`, namespace: 'ns' });
+    const identity = index === HOSTILE_PATHS.length - 1 ? { identity: odd } : {};
+    catalog.path(path, index === 0 ? [...HOSTILE_KEYS] : ['k'], { origins }).syncTo({ name: `t${index}`, namespace: 'ns', ...identity });
   });
   return catalog;
 }

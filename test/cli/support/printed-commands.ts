@@ -17,7 +17,7 @@ import { EXIT, printable, spawnRun } from '../../../lib/cli';
 import { SENTINEL, harness } from './cli-harness';
 import { fakeKv2 } from './fake-kv2';
 import {
-  HOSTILE_ADDRESS, HOSTILE_GENERATED_PATHS, HOSTILE_HINT, HOSTILE_MOUNT, HOSTILE_PATHS, HOSTILE_SETTINGS, HOSTILE_URL, assertAccepted, hostileCatalog,
+  HOSTILE_ADDRESS, HOSTILE_GENERATED_PATHS, HOSTILE_HINT, HOSTILE_IDENTITY, HOSTILE_MOUNT, HOSTILE_PATHS, HOSTILE_SETTINGS, HOSTILE_URL, assertAccepted, hostileCatalog,
 } from './hostile-catalog';
 
 /**
@@ -492,8 +492,10 @@ export function describePrintedCommands(strace?: string): void {
         const h = harness({ catalog: hostile, settings: HOSTILE_SETTINGS });
         expect(await h.cli('rebuild')).toBe(EXIT.ok);
         shown.push(h.stdout(), h.stderr());
-        // the role's line break is shown as \n inside its comment, and starts no line
-        expect(h.stdout()).toContain("      # the Vault stack creates the kv'$(id)`id`;id|&<>?*[a]!~#=%\\x1b[2J/ mount, ESO's auth role role\\nid;x, the policies and the userpass login\n");
+        // every identity's real role, the declared one's odd name included, inside the comment
+        expect(h.stdout()).toContain("      # the Vault stack creates the kv'$(id)`id`;id|&<>?[a]!~#=%/ mount, ESO's auth roles _r.@-x_, 9@x.y-z_, the policies and the userpass login\n");
+        // and the store of each, in the title of the sync step
+        expect(h.stdout()).toContain('ESO recreates every Secret through the store of its identity (ClusterSecretStore vault-backend for ns, role _r.@-x_; SecretStore v.a--ult in n-2, ns, role 9@x.y-z_).');
         // where to get each key a person enters: the hint and link stay inside their comment line
         expect(h.stdout()).toContain(`      #   apps/$(id) a.b: ${HOSTILE_HINT} (${HOSTILE_URL})\n      #   apps/$(id) ..: (no origin declared)\n`);
         expect(h.stdout()).toContain(`      #   apps/\`id\` k: ${HOSTILE_HINT}\n`);
@@ -530,6 +532,7 @@ export function describePrintedCommands(strace?: string): void {
           [['npx', 'homelab-secrets', 'seed']],
           ...HOSTILE_PATHS.map((path) => [['npx', 'homelab-secrets', 'force-sync', ...ops(path)]]),
           [['kubectl', 'get', 'clustersecretstore', 'vault-backend']],
+          [['kubectl', 'get', 'secretstore', '-A', '--field-selector', `metadata.name=${HOSTILE_IDENTITY.store}`]],
           [['kubectl', 'get', 'externalsecret', '-A']],
           [['npx', 'homelab-secrets', 'check']],
         ]);

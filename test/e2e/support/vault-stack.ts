@@ -91,7 +91,16 @@ export async function applyWithVaultApi(json: any, server: { addr: string; rootT
     }
   }
   for (const config of each('vault_kv_secret_backend_v2')) {
-    await call('POST', `${config.mount}/config`, { max_versions: config.max_versions, cas_required: config.cas_required, delete_version_after: config.delete_version_after });
+    // A new kv-v2 mount upgrades its storage first and answers 400 "Upgrading from non-versioned to
+    // versioned data" until done (under load, a moment): wait for it, as a client must.
+    const body = { max_versions: config.max_versions, cas_required: config.cas_required, delete_version_after: config.delete_version_after };
+    for (let attempt = 1; ; attempt++) {
+      const { status, body: answer } = await vaultApi(server.addr, server.rootToken, 'POST', `${config.mount}/config`, body);
+      if (status < 300) break;
+      const upgrading = JSON.stringify(answer?.errors ?? []).includes('Upgrading from non-versioned to versioned data');
+      if (!upgrading || attempt === 50) throw new Error(`POST ${config.mount}/config: ${status} ${JSON.stringify(answer?.errors)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
   // A policy write replaces the whole policy, as the provider's update does.
   for (const policy of each('vault_policy')) await call('PUT', `sys/policies/acl/${policy.name}`, { policy: policy.policy });
