@@ -58,5 +58,5 @@ export interface ResolvedVaultRole {
  * `<role>-<namespace>`. Namespaces are unique DNS labels, so the names never collide.
  */
 export function namespaceIdentity(eso: ResolvedEsoAccess, namespace: string): { storeName: string; serviceAccountName: string; role: string } {
-  return { storeName: eso.storeName, serviceAccountName: eso.storeName, role: `${eso.role}-${namespace}` };
+  return { storeName: eso.storeName, serviceAccountName: eso.storeName, role: `${String(eso.role)}-${String(namespace)}` };
 }

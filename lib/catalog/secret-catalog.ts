@@ -1,6 +1,7 @@
 import { ESO_DEFAULTS, EsoAccessSettings, Isolation, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings, namespaceIdentity } from './eso-access';
 import { ClusterStoreOptions, EsoCluster, EsoIdentity, IdentityDefaults, IdentityOptions, NamespacedStoreOptions } from './identity';
-import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
+import { showText } from './errors';
+import { InputProblem, isOptionsObject, optionNames, optionProblems, plainInputProblems, readPlain } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
 import { CatalogIssue, CatalogValidationError } from './errors';
@@ -92,8 +93,11 @@ export class SecretCatalog {
   };
 
   constructor(props: SecretCatalogProps) {
-    this.reportInput('catalog', optionProblems(props, CATALOG_OPTIONS, 'new SecretCatalog()', false));
-    const given: Partial<SecretCatalogProps> = isOptionsObject(props) ? props : {};
+    // Read once, as plain data: no getter of the caller's runs, and what is not data is reported.
+    const read = readPlain(props);
+    this.reportInput('catalog', plainInputProblems(read.problems, 'new SecretCatalog()'));
+    this.reportInput('catalog', optionProblems(read.value, CATALOG_OPTIONS, 'new SecretCatalog()', false));
+    const given: Partial<SecretCatalogProps> = isOptionsObject(read.value) ? read.value : {};
     this.mount = given.mount as string;
     this.isolation = (given.isolation ?? 'cluster') as Isolation;
     this.reportInput('store', optionProblems(given.eso, ESO_OPTIONS, 'the eso settings'));
@@ -129,9 +133,11 @@ export class SecretCatalog {
    * be to name it.
    */
   public identity<const NS extends string>(name: string, options: IdentityOptions<NS>): EsoIdentity<NS> {
-    const row = `identity ${typeof name === 'string' && name !== '' ? name : `#${this._identities.length + 1}`}`;
-    this.reportInput(row, optionProblems(options, IDENTITY_OPTIONS, 'identity() options', false));
-    const given = (isOptionsObject(options) ? options : {}) as IdentityOptions<NS>;
+    const row = `identity ${typeof name === 'string' && name !== '' ? showText(name) : `#${this._identities.length + 1}`}`;
+    const read = readPlain(options);
+    this.reportInput(row, plainInputProblems(read.problems, 'identity() options'));
+    this.reportInput(row, optionProblems(read.value, IDENTITY_OPTIONS, 'identity() options', false));
+    const given = (isOptionsObject(read.value) ? read.value : {}) as unknown as IdentityOptions<NS>;
     this.reportInput(row, optionProblems(given.store, STORE_OPTIONS, 'the store options', false));
     this.reportInput(row, optionProblems(given.serviceAccount, SERVICE_ACCOUNT_OPTIONS, 'the serviceAccount options'));
     const identity = new EsoIdentity<NS>(name, { kind: 'declared' }, given, this.identityDefaults);
@@ -163,14 +169,18 @@ export class SecretCatalog {
 
   /** Declares a path under the mount and its keys; `keys` becomes the path's key type (`origins` may only name them). */
   public path<const K extends string>(path: string, keys: readonly K[], options?: PathOptions<NoInfer<K>>): VaultPath<K> {
-    const description = isOptionsObject(options) ? options.description : undefined;
-    const readBy = isOptionsObject(options) ? options.readBy : undefined;
-    const origins = isOptionsObject(options) ? options.origins : undefined;
-    const declared = new VaultPath<K>(this.owner, path, keys, description as string | undefined, (readBy ?? 'eso') as PathReaders, origins as ValueOrigins<K> | undefined);
+    const row = typeof path === 'string' && path !== '' ? path : `(path #${this._paths.length + 1})`;
+    // Read once, as plain data: no getter of the caller's runs, and what is not data is reported.
+    const readKeys = readPlain(keys);
+    const read = readPlain(options);
+    const given = isOptionsObject(read.value) ? read.value : {};
+    const declared = new VaultPath<K>(this.owner, row, path, readKeys.value as K[], given.description as string | undefined,
+      (given.readBy ?? 'eso') as PathReaders, given.origins as ValueOrigins<K> | undefined);
     this._paths.push(declared);
     this.version++;
-    const row = typeof path === 'string' && path !== '' ? path : `(path #${this._paths.length})`;
-    this.reportInput(row, optionProblems(options, PATH_OPTIONS, 'path() options'));
+    this.reportInput(row, plainInputProblems(readKeys.problems, 'keys'));
+    this.reportInput(row, plainInputProblems(read.problems, 'path() options'));
+    this.reportInput(row, optionProblems(read.value, PATH_OPTIONS, 'path() options'));
     return declared;
   }
 
@@ -181,6 +191,7 @@ export class SecretCatalog {
 
   /** Declares a target; `origin` names the method in messages about unknown options. */
   private declareTarget(spec: unknown, origin: 'addTarget()' | 'syncTo()', extraKnown: readonly string[] = []): SyncTarget {
+    // SyncTarget reads the options once, as plain data.
     const target = new SyncTarget(spec);
     this._targets.push(target);
     this.version++;
@@ -239,13 +250,13 @@ export class SecretCatalog {
         store: { kind: 'SecretStore', name: names.storeName, namespaces: [namespace] },
         serviceAccount: { name: names.serviceAccountName },
         role: names.role,
-      }, this.identityDefaults, `${this.mount}-eso-read-${namespace}`);
+      }, this.identityDefaults, `${String(this.mount)}-eso-read-${namespace}`);
     }
     return new EsoIdentity(eso.role, { kind: 'isolation', isolation: 'cluster' }, {
       store: { kind: 'ClusterSecretStore', name: eso.storeName, namespaces },
       serviceAccount: { name: eso.serviceAccountName, namespace: eso.serviceAccountNamespace },
       role: eso.role,
-    }, this.identityDefaults, `${this.mount}-eso-read`);
+    }, this.identityDefaults, `${String(this.mount)}-eso-read`);
   }
 
   private identityIndex(): IdentityIndex {
