@@ -94,7 +94,7 @@ export const AWS_REGION_PATTERN = /^(?:us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-i
 export const checkAwsRegion: RuleCheck = (value) =>
   typeof value === 'string' && AWS_REGION_PATTERN.test(value)
     ? undefined
-    : 'must be an AWS region such as "eu-central-1", "us-gov-west-1" or "cn-north-1": a partition\'s prefix (us, eu, ap, sa, ca, me, af, il, mx, cn, us-gov, us-iso, us-isob, us-isof, eu-isoe, eusc-de), a direction (north, south, east, west, central, northeast, northwest, southeast, southwest) and a number';
+    : 'must be an AWS region such as "eu-central-1"';
 
 /** A KMS alias that AWS lets a customer create: `alias/` and a name, not under the reserved `alias/aws/`. */
 export const KMS_ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
@@ -203,7 +203,7 @@ export const checkS3Bucket: RuleCheck = (value) => {
 export const checkS3KeyPrefix: RuleCheck = (value) =>
   typeof value === 'string' && value !== '' && !/^\/|\/$|\/\//.test(value) && !CONTROL_OR_TEMPLATE.test(value) && utf8Length(value) <= 1000
     ? undefined
-    : `must be an S3 key prefix such as "homelab/state": not starting or ending with "/", no "//", at most 1000 bytes, ${STATE_TEXT_RULE}`;
+    : `must be an S3 key prefix such as "secrets/state": not starting or ending with "/", no "//", at most 1000 bytes, ${STATE_TEXT_RULE}`;
 
 /** A DynamoDB table name: 3-255 characters of a-z, A-Z, 0-9, "_", "-" and ".". */
 export const checkDynamoDbTable: RuleCheck = (value) =>

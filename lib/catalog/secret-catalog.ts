@@ -7,7 +7,7 @@ import { SyncTarget, SyncTargetSpec } from './sync-target';
 import { CatalogIssue, CatalogValidationError } from './errors';
 import { RowProblem, validateCatalog } from './validation';
 import type { ValueOrigins } from './value-origins';
-import { PathOwner, PathReaders, VaultPath } from './vault-path';
+import { IdentitiesRead, PathOwner, PathReaders, VaultPath } from './vault-path';
 
 /** Properties for `SecretCatalog`: one KV v2 mount, its paths and the Secrets they feed. */
 export interface SecretCatalogProps {
@@ -42,6 +42,13 @@ export interface PathOptions<K extends string = string> {
    * Naming an undeclared key does not compile. @default - no key declares where its value comes from
    */
   readonly origins?: ValueOrigins<K>;
+  /**
+   * What the identities that read the path read of it. Vault grants whole paths: an identity that
+   * reads one key of a path can read every key of it. `same-keys`: every identity reads the same keys,
+   * so no identity is granted a key it was not meant to read; `whole-path`: identities read different
+   * keys, and each one's policy grants all of them, knowingly (docs/isolation.md). @default 'same-keys'
+   */
+  readonly identitiesRead?: IdentitiesRead;
 }
 
 const CATALOG_OPTIONS = optionNames<SecretCatalogProps>({ mount: true, eso: true, vaultRole: true, isolation: true });
@@ -49,7 +56,7 @@ const ESO_OPTIONS = optionNames<EsoAccessSettings>({
   storeName: true, authMountPath: true, role: true, audience: true, serviceAccountName: true, serviceAccountNamespace: true,
 });
 const VAULT_ROLE_OPTIONS = optionNames<VaultRoleSettings>({ audience: true, tokenTtlSeconds: true });
-const PATH_OPTIONS = optionNames<PathOptions>({ description: true, readBy: true, origins: true });
+const PATH_OPTIONS = optionNames<PathOptions>({ description: true, readBy: true, origins: true, identitiesRead: true });
 const IDENTITY_OPTIONS = optionNames<IdentityOptions>({ store: true, serviceAccount: true, role: true, audience: true, tokenTtlSeconds: true });
 const STORE_OPTIONS = optionNames<NamespacedStoreOptions | ClusterStoreOptions>({ kind: true, name: true, namespaces: true, trust: true });
 const SERVICE_ACCOUNT_OPTIONS = optionNames<NonNullable<IdentityOptions['serviceAccount']>>({ name: true, namespace: true, create: true });
@@ -175,7 +182,7 @@ export class SecretCatalog {
     const read = readPlain(options);
     const given = isOptionsObject(read.value) ? read.value : {};
     const declared = new VaultPath<K>(this.owner, row, path, readKeys.value as K[], given.description as string | undefined,
-      (given.readBy ?? 'eso') as PathReaders, given.origins as ValueOrigins<K> | undefined);
+      (given.readBy ?? 'eso') as PathReaders, given.origins as ValueOrigins<K> | undefined, (given.identitiesRead ?? 'same-keys') as IdentitiesRead);
     this._paths.push(declared);
     this.version++;
     this.reportInput(row, plainInputProblems(readKeys.problems, 'keys'));

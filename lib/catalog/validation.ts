@@ -71,6 +71,7 @@ export function validateCatalog(catalog: CatalogContents, inputProblems: readonl
   checkPaths(list, catalog);
   checkTargets(list, catalog);
   checkIdentities(list, catalog);
+  checkKeySplit(list, catalog);
   return list.issues;
 }
 
@@ -132,6 +133,9 @@ function checkPaths(list: IssueList, catalog: CatalogContents): void {
       list.add(row, 'description', path.description, 'must be one line of text, without control characters');
     }
     for (const { field, value, rule } of valueOriginProblems(path.origins, Array.isArray(path.keys) ? path.keys : [])) list.add(row, field, value, rule);
+    if (path.identitiesRead !== 'same-keys' && path.identitiesRead !== 'whole-path') {
+      list.add(row, 'identitiesRead', path.identitiesRead, 'must be "same-keys" (every identity reads the same keys of the path) or "whole-path" (identities read different keys, and each is granted all of them)');
+    }
     if (path.readBy !== 'eso' && path.readBy !== 'operators') {
       list.add(row, 'readBy', path.readBy, 'must be "eso" (the path feeds Secrets) or "operators" (people and other tools only)');
     } else if (path.readBy === 'operators' && fed.has(path.path)) {
@@ -355,6 +359,42 @@ function checkTypedSecret(list: IssueList, row: string, target: SyncTarget): voi
   const keys = templated.length === 0 ? target.secretKeys : target.templateMergePolicy === 'Merge' ? [...target.secretKeys, ...templated] : templated;
   const rule = typedSecretRule(target.type, [...new Set(keys)]);
   if (rule !== undefined) list.add(row, 'type', target.type, rule);
+}
+
+/**
+ * Least privilege across identities. Vault grants whole paths: an identity whose targets read one key
+ * of a path can read every key of it. So identities that read different keys of one path are refused,
+ * unless the path says `identitiesRead: 'whole-path'`: each is named with its targets and keys, against
+ * the path's first reader.
+ */
+function checkKeySplit(list: IssueList, catalog: CatalogContents): void {
+  const readers = new Map<SourcePath, Map<EsoIdentity, { keys: Set<string>; rows: string[] }>>();
+  for (const target of catalog.targets) {
+    const identity = catalog.identityOf(target);
+    for (const source of target.sources) {
+      const path = source.path as VaultPath;
+      if (path.identitiesRead !== 'same-keys' || !Array.isArray(path.keys)) continue;
+      const byIdentity = readers.get(path) ?? new Map<EsoIdentity, { keys: Set<string>; rows: string[] }>();
+      readers.set(path, byIdentity);
+      const read = byIdentity.get(identity) ?? { keys: new Set<string>(), rows: [] };
+      byIdentity.set(identity, read);
+      for (const key of source.kind === 'extract' ? path.keys : source.keys) if (typeof key === 'string' && path.keys.includes(key)) read.keys.add(key);
+      if (!read.rows.includes(target.row)) read.rows.push(target.row);
+    }
+  }
+  const described = (identity: EsoIdentity, read: { keys: Set<string>; rows: string[] }): string =>
+    `${identity.row} (${read.rows.join('; ')}) reads ${[...read.keys].map((k) => `"${showText(k)}"`).join(', ')}`;
+  for (const [path, byIdentity] of readers) {
+    const [[firstIdentity, first], ...others] = [...byIdentity];
+    for (const [identity, read] of others) {
+      const same = read.keys.size === first.keys.size && [...read.keys].every((key) => first.keys.has(key));
+      if (same) continue;
+      const all = path.keys.map((key) => `"${showText(key)}"`).join(', ');
+      list.add((path as VaultPath).row, 'identitiesRead', 'same-keys',
+        `is broken: ${described(firstIdentity, first)}, but ${described(identity, read)}; Vault grants whole paths, so each of them can read every key of the path (${all}). ` +
+        'Split the path so that each identity reads a path of its own, or declare it with { identitiesRead: "whole-path" } to grant the whole path knowingly (docs/isolation.md)');
+    }
+  }
 }
 
 const STORE_KINDS = ['SecretStore', 'ClusterSecretStore'];

@@ -9,6 +9,12 @@ const SELECTION_OPTIONS = optionNames<KeySelection<string, {}>>({ keys: true, re
 /** Who reads a path: `eso` (it feeds Kubernetes Secrets), or `operators` (people and other tools only). */
 export type PathReaders = 'eso' | 'operators';
 
+/**
+ * What the identities reading a path read of it: the same keys, or, knowingly, different keys of a
+ * path Vault grants whole (each identity can then read every key).
+ */
+export type IdentitiesRead = 'same-keys' | 'whole-path';
+
 /** Which keys of a path go into a Secret, and under which names. */
 export interface KeySelection<S extends string, R extends Renames<S>> {
   /** Vault keys to copy. @default - every declared key of the path */
@@ -48,6 +54,8 @@ export class VaultPath<K extends string = string> {
   public readonly readBy: PathReaders;
   /** Where each key's value comes from, for the keys that declare it (as given when that is not an object; validate() reports it). */
   public readonly origins: ValueOrigins;
+  /** Whether identities may read different keys of the path, each granted the whole path (`whole-path`). */
+  public readonly identitiesRead: IdentitiesRead;
 
   /** How messages name the path: the path, or `(path #<n>)` when it is not a usable string. */
   public readonly row: string;
@@ -55,7 +63,9 @@ export class VaultPath<K extends string = string> {
   /** @internal `keys` and `origins` as readPlain copied them. */
   constructor(
     private readonly owner: PathOwner, row: string, path: string, keys: readonly K[], description?: string, readBy: PathReaders = 'eso', origins: ValueOrigins<K> = {},
+    identitiesRead: IdentitiesRead = 'same-keys',
   ) {
+    this.identitiesRead = identitiesRead;
     this.row = row;
     this.path = path;
     this.keys = Array.isArray(keys) ? [...keys] : keys;

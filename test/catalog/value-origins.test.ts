@@ -136,7 +136,7 @@ describe('value origins', () => {
       'apps/x: origins "generated" must be an object of declared key to generated() or external()',
     ]);
     expect(messages((c) => c.path('apps/x', ['a'], { origin: {} }).syncTo({ name: 'x', namespace: 'apps' }))).toStrictEqual([
-      'apps/x: option "origin" is not an option of path() options (known: description, readBy, origins)',
+      'apps/x: option "origin" is not an option of path() options (known: description, readBy, origins, identitiesRead)',
     ]);
   });
 
