@@ -3,7 +3,7 @@
 // policy that reads exactly the paths its targets read. Plain data: the catalog declares and resolves
 // identities, the renderers read them.
 import { isProxy, showText } from './errors';
-import { isOptionsObject, markLibraryObject } from './options';
+import { isOptionsObject, markLibraryObject, sortedUnique } from './options';
 
 /** How a store verifies Vault's certificate: the system CAs of ESO's image, or a CA in a Secret or ConfigMap. */
 export type StoreTrust = 'system' | { readonly secret: CaReference } | { readonly configMap: CaReference };
@@ -159,7 +159,7 @@ export class EsoIdentity<NS extends string = never> {
     this.store = {
       kind,
       name: storeName,
-      namespaces: Array.isArray(store.namespaces) ? [...new Set(store.namespaces as string[])].sort() : (store.namespaces as unknown as string[]),
+      namespaces: Array.isArray(store.namespaces) ? sortedUnique(store.namespaces as string[]) : (store.namespaces as unknown as string[]),
       ...(store.trust !== undefined ? { trust: store.trust } : {}),
     };
     const cluster = kind === 'ClusterSecretStore';

@@ -17,6 +17,18 @@ export function isOptionsObject(value: unknown): value is Record<string, unknown
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof UnreadValue);
 }
 
+/**
+ * `values` each once, sorted as Array.prototype.sort sorts strings; a value that is not a string
+ * (reported elsewhere) sorts by its String() instead of throwing, as sort() does for a Symbol.
+ */
+export function sortedUnique<T>(values: Iterable<T>): T[] {
+  return [...new Set(values)].sort((a, b) => {
+    const x = String(a);
+    const y = String(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+}
+
 /** The most elements the library reads of an array: more is a mistake, and reading them would hang. */
 export const MAX_ARRAY_LENGTH = 10_000;
 

@@ -1,7 +1,7 @@
 import { ESO_DEFAULTS, EsoAccessSettings, Isolation, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings, namespaceIdentity } from './eso-access';
 import { ClusterStoreOptions, EsoCluster, EsoIdentity, IdentityDefaults, IdentityOptions, NamespacedStoreOptions } from './identity';
 import { showText } from './errors';
-import { InputProblem, isOptionsObject, optionNames, optionProblems, plainInputProblems, readPlain } from './options';
+import { InputProblem, isOptionsObject, optionNames, optionProblems, plainInputProblems, readPlain, sortedUnique } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
 import { CatalogIssue, CatalogValidationError } from './errors';
@@ -229,7 +229,7 @@ export class SecretCatalog {
 
   /** Every namespace a target writes to, sorted. */
   public get namespaces(): string[] {
-    return [...new Set(this._targets.map((t) => t.namespace))].sort();
+    return sortedUnique(this._targets.map((t) => t.namespace));
   }
 
   /** Distinct declared path names, in declaration order. */
@@ -257,7 +257,7 @@ export class SecretCatalog {
         store: { kind: 'SecretStore', name: names.storeName, namespaces: [namespace] },
         serviceAccount: { name: names.serviceAccountName },
         role: names.role,
-      }, this.identityDefaults, `${String(this.mount)}-eso-read-${namespace}`);
+      }, this.identityDefaults, `${String(this.mount)}-eso-read-${String(namespace)}`);
     }
     return new EsoIdentity(eso.role, { kind: 'isolation', isolation: 'cluster' }, {
       store: { kind: 'ClusterSecretStore', name: eso.storeName, namespaces },
@@ -279,13 +279,13 @@ export class SecretCatalog {
     const shorthand: EsoIdentity[] = [];
     const undeclared = this._targets.filter((t) => t.identity === undefined);
     if (this.isolation === 'namespace') {
-      for (const namespace of [...new Set(undeclared.map((t) => t.namespace))].sort()) {
+      for (const namespace of sortedUnique(undeclared.map((t) => t.namespace))) {
         const identity = this.defaultIdentity(namespace, [namespace]);
         shorthand.push(identity);
         for (const target of undeclared.filter((t) => t.namespace === namespace)) add(target, identity);
       }
     } else if (undeclared.length > 0) {
-      const identity = this.defaultIdentity('', [...new Set(undeclared.map((t) => t.namespace))].sort());
+      const identity = this.defaultIdentity('', sortedUnique(undeclared.map((t) => t.namespace)));
       shorthand.push(identity);
       for (const target of undeclared) add(target, identity);
     }

@@ -10,6 +10,7 @@ import {
   ExternalSecretSpecTargetTemplateMergePolicy,
 } from '../../imports/external-secrets.io';
 import { invalidProp } from '../catalog';
+import { escapeKeys, renderKeysExactly } from './private/exact-keys';
 import { SYNC_WAVES, annotationsOrNone, argoAnnotations } from './sync-waves';
 
 const CREATION: Record<'Owner' | 'Orphan' | 'Merge' | 'None', ExternalSecretSpecTargetCreationPolicy> = {
@@ -127,16 +128,18 @@ export class VaultExternalSecret extends Construct {
               : ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
             type: template.type,
             metadata: {
-              labels: nonEmpty(template.labels),
-              annotations: nonEmpty(template.annotations),
+              labels: escapeKeys(nonEmpty(template.labels)),
+              annotations: escapeKeys(nonEmpty(template.annotations)),
             },
-            data: template.data ? { ...template.data } : undefined,
+            data: template.data ? escapeKeys({ ...template.data }) : undefined,
           },
         },
         data: data.length > 0 ? data : undefined,
         dataFrom: dataFrom.length > 0 ? dataFrom : undefined,
       },
     });
+    // `constructor` and `__proto__` are Secret keys and label names like any other.
+    renderKeysExactly(this.resource);
   }
 }
 
