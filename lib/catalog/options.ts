@@ -10,6 +10,8 @@ export interface InputProblem {
   readonly field: string;
   readonly value: unknown;
   readonly rule: string;
+  /** Found while the input was read (readPlain): reported even about a value it could not read. */
+  readonly read?: true;
 }
 
 /** Whether `value` is an object of names to values (not null, not an array, not a function, not what readPlain could not read). */
@@ -71,8 +73,12 @@ export interface PlainProblem {
   readonly rule: string;
 }
 
-/** `at` as a field: `labels.app`, `keys[2]`; `root` for the input itself. */
+/** The last segment of a problem about a key itself (a Symbol key) rather than its value. */
+export const KEY_OF = '\u0000key';
+
+/** `at` as a field: `labels.app`, `keys[2]`, `labels key` for a key itself; `root` for the input itself. */
 export function fieldAt(at: readonly string[], root: string): string {
+  if (at[at.length - 1] === KEY_OF) return `${fieldAt(at.slice(0, -1), root)} key`;
   if (at.length === 0) return root;
   return at.reduce((field, segment, index) => (index === 0 || segment.startsWith('[') ? `${field}${segment}` : `${field}.${segment}`), '');
 }
@@ -131,7 +137,7 @@ export function readPlain(value: unknown): { readonly value: unknown; readonly p
       for (const key of Reflect.ownKeys(input)) {
         const descriptor = Object.getOwnPropertyDescriptor(input, key)!;
         if (typeof key === 'symbol') {
-          if (descriptor.enumerable) problems.push({ at: [...at, '(key)'], value: key, rule: 'is a Symbol key: names are strings' });
+          if (descriptor.enumerable) problems.push({ at: [...at, KEY_OF], value: key, rule: 'must be a string: option, key and label names are strings, never Symbols' });
           continue;
         }
         const where = [...at, key];
@@ -154,7 +160,7 @@ export function readPlain(value: unknown): { readonly value: unknown; readonly p
 
 /** The problems of readPlain as input problems, `root` naming the input itself. */
 export function plainInputProblems(problems: readonly PlainProblem[], root: string): InputProblem[] {
-  return problems.map(({ at, value, rule }) => ({ field: fieldAt(at, root), value, rule }));
+  return problems.map(({ at, value, rule }) => ({ field: fieldAt(at, root), value, rule, read: true }));
 }
 
 /**

@@ -372,7 +372,7 @@ export const checkMount: RuleCheck = (value) => {
   const text = checkPolicyText(value);
   if (text !== undefined) return text;
   if (MOUNT_PATTERN.test(value)) return undefined;
-  const suggested = respelledSegment(value).toLowerCase().replace(/^[.-]+/, '');
+  const suggested = respelledSegment(value).toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[.-]+|-+$/g, '');
   const write = suggested !== '' && MOUNT_PATTERN.test(suggested) && !RESERVED_MOUNTS.includes(suggested) && suggested !== 'data' ? `: write ${showValue(suggested)}` : '';
   return `must be lowercase letters, digits, ".", "_" and "-", starting with a letter, digit or "_" (the policies are named after the mount, and Vault lowercases policy names)${write}`;
 };

@@ -132,7 +132,7 @@ function checkPaths(list: IssueList, catalog: CatalogContents): void {
     if (path.description !== undefined && (typeof path.description !== 'string' || checkText(path.description) !== undefined || /[\p{Cc}\p{Zl}\p{Zp}]/u.test(path.description))) {
       list.add(row, 'description', path.description, 'must be one line of text, without control characters');
     }
-    for (const { field, value, rule } of valueOriginProblems(path.origins, Array.isArray(path.keys) ? path.keys : [])) list.add(row, field, value, rule);
+    for (const { field, value, rule, read } of valueOriginProblems(path.origins, Array.isArray(path.keys) ? path.keys : [])) (read ? list.input : list.add).call(list, row, field, value, rule);
     if (path.identitiesRead !== 'same-keys' && path.identitiesRead !== 'whole-path') {
       list.add(row, 'identitiesRead', path.identitiesRead, 'must be "same-keys" (every identity reads the same keys of the path) or "whole-path" (identities read different keys, and each is granted all of them)');
     }

@@ -255,7 +255,7 @@ export function valueOriginProblems(origins: unknown, keys: readonly string[]): 
     }
     if (value === undefined) continue;
     const unread = isOptionsObject(value) ? READ_PROBLEMS.get(value) : undefined;
-    for (const problem of unread ?? []) problems.push({ field: fieldAt([field, ...problem.at], field), value: problem.value, rule: problem.rule });
+    for (const problem of unread ?? []) problems.push({ field: fieldAt([field, ...problem.at], field), value: problem.value, rule: problem.rule, read: true });
     const kind = isOptionsObject(value) ? value.kind : undefined;
     if (kind === 'generated') problems.push(...generatedProblems(value as Record<string, unknown>, field));
     else if (kind === 'external') problems.push(...externalProblems(value as Record<string, unknown>, field));

@@ -1,6 +1,6 @@
 // The settings' one validator: every problem at once, each with its row, field, value and rule.
 import { UnreadValue } from '../errors';
-import { type PlainProblem, isOptionsObject, optionNames, optionProblems, readPlain } from '../options';
+import { KEY_OF, type PlainProblem, isOptionsObject, optionNames, optionProblems, readPlain } from '../options';
 import {
   RuleCheck,
   checkAwsRegion,
@@ -74,9 +74,12 @@ class Problems {
 
 /** Where in the settings readPlain found a problem, as a row and a field: `settings.vault.tls` and `disabled`. */
 function readProblem({ at, value, rule }: PlainProblem): SettingsProblem {
-  if (at.length === 0) return { row: 'settings', field: 'the settings', value, rule };
-  const row = at.slice(0, -1).reduce((r, segment) => (segment.startsWith('[') ? `${r}${segment}` : `${r}.${segment}`), 'settings');
-  return { row, field: at[at.length - 1], value, rule };
+  const keyOf = at[at.length - 1] === KEY_OF;
+  const path = keyOf ? at.slice(0, -1) : at;
+  const suffix = keyOf ? ' key' : '';
+  if (path.length === 0) return { row: 'settings', field: `the settings${suffix}`, value, rule };
+  const row = path.slice(0, -1).reduce((r, segment) => (segment.startsWith('[') ? `${r}${segment}` : `${r}.${segment}`), 'settings');
+  return { row, field: `${path[path.length - 1]}${suffix}`, value, rule };
 }
 
 /**
