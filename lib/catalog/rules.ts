@@ -284,7 +284,10 @@ export function metadataProblems(kind: 'labels' | 'annotations', record: Readonl
   }
   if (kind === 'annotations') {
     const sizeRule = annotationsSizeRule(record);
-    if (sizeRule !== undefined) problems.push({ field: 'annotations', value: `${Object.keys(record).length} annotations`, rule: sizeRule });
+    if (sizeRule !== undefined) {
+      const count = Object.keys(record).length;
+      problems.push({ field: 'annotations', value: `${count} annotation${count === 1 ? '' : 's'}`, rule: sizeRule });
+    }
   }
   return problems;
 }
