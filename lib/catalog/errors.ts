@@ -90,6 +90,14 @@ export function showText(value: unknown): string {
   return value.length <= MAX_SHOWN_TEXT ? oneLine(value) : `${oneLine(prefixOf(value))}… (${value.length} characters)`;
 }
 
+/**
+ * A value as text for a lookup key or a derived name: a string as it is, anything else as showValue
+ * shows it. Never runs the value's own code (String() would call its toString, or a Proxy's traps).
+ */
+export function keyText(value: unknown): string {
+  return typeof value === 'string' ? value : showValue(value);
+}
+
 /** Whether `value` is a Proxy; the catalog reads no Proxy, whose traps could run any code. */
 export function isProxy(value: unknown): boolean {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && types.isProxy(value);

@@ -2,7 +2,7 @@
 // as, the Vault role bound to exactly that ServiceAccount in exactly the store's namespaces, and the
 // policy that reads exactly the paths its targets read. Plain data: the catalog declares and resolves
 // identities, the renderers read them.
-import { isProxy, showText } from './errors';
+import { isProxy, keyText, showText } from './errors';
 import { isOptionsObject, markLibraryObject, sortedUnique } from './options';
 
 /** How a store verifies Vault's certificate: the system CAs of ESO's image, or a CA in a Secret or ConfigMap. */
@@ -172,7 +172,7 @@ export class EsoIdentity<NS extends string = never> {
       create: (account?.create ?? (saName !== 'default' && !esoOwn)) as boolean,
     };
     this.role = (options.role ?? name) as string;
-    this.policyName = policyName ?? `${String(defaults.mount)}-eso-read-${String(name)}`;
+    this.policyName = policyName ?? `${keyText(defaults.mount)}-eso-read-${keyText(name)}`;
     this.audience = (options.audience ?? defaults.audience) as string;
     this.tokenTtlSeconds = (options.tokenTtlSeconds ?? defaults.tokenTtlSeconds) as number;
     this.cluster = defaults.cluster;

@@ -3,7 +3,7 @@
 // ignored silently (`deletionPolicy: 'Delete'` synthesizing as the default). Reading runs none of the
 // caller's code (no getter, no Proxy trap), so a hostile or odd input is a catalog error that names
 // it, never an exception thrown from inside the library.
-import { UnreadValue, classNameOf, isProxy, showText } from './errors';
+import { UnreadValue, classNameOf, isProxy, keyText, showText } from './errors';
 
 /** One problem with an input, before it is tied to a row. */
 export interface InputProblem {
@@ -21,12 +21,12 @@ export function isOptionsObject(value: unknown): value is Record<string, unknown
 
 /**
  * `values` each once, sorted as Array.prototype.sort sorts strings; a value that is not a string
- * (reported elsewhere) sorts by its String() instead of throwing, as sort() does for a Symbol.
+ * (reported elsewhere) sorts by its keyText() instead of throwing, as sort() does for a Symbol.
  */
 export function sortedUnique<T>(values: Iterable<T>): T[] {
   return [...new Set(values)].sort((a, b) => {
-    const x = String(a);
-    const y = String(b);
+    const x = keyText(a);
+    const y = keyText(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
 }

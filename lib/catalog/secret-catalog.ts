@@ -1,6 +1,6 @@
 import { ESO_DEFAULTS, EsoAccessSettings, Isolation, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings, namespaceIdentity } from './eso-access';
 import { ClusterStoreOptions, EsoCluster, EsoIdentity, IdentityDefaults, IdentityOptions, NamespacedStoreOptions } from './identity';
-import { showText } from './errors';
+import { keyText, showText } from './errors';
 import { InputProblem, isOptionsObject, optionNames, optionProblems, plainInputProblems, readPlain, sortedUnique } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
@@ -257,13 +257,13 @@ export class SecretCatalog {
         store: { kind: 'SecretStore', name: names.storeName, namespaces: [namespace] },
         serviceAccount: { name: names.serviceAccountName },
         role: names.role,
-      }, this.identityDefaults, `${String(this.mount)}-eso-read-${String(namespace)}`);
+      }, this.identityDefaults, `${keyText(this.mount)}-eso-read-${keyText(namespace)}`);
     }
     return new EsoIdentity(eso.role, { kind: 'isolation', isolation: 'cluster' }, {
       store: { kind: 'ClusterSecretStore', name: eso.storeName, namespaces },
       serviceAccount: { name: eso.serviceAccountName, namespace: eso.serviceAccountNamespace },
       role: eso.role,
-    }, this.identityDefaults, `${String(this.mount)}-eso-read`);
+    }, this.identityDefaults, `${keyText(this.mount)}-eso-read`);
   }
 
   private identityIndex(): IdentityIndex {

@@ -20,7 +20,7 @@ import {
   pathRules,
   typedSecretRule,
 } from './rules';
-import { CatalogIssue, UnreadValue, catalogIssue, showText, showValue } from './errors';
+import { CatalogIssue, UnreadValue, catalogIssue, keyText, showText, showValue } from './errors';
 import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { CREATION_POLICIES, DELETION_POLICIES, type SyncTarget } from './sync-target';
 import { type SourcePath, renamedKey } from './sources';
@@ -208,7 +208,7 @@ function checkTargets(list: IssueList, catalog: CatalogContents): void {
       }
     }
 
-    const id = `${String(target.namespace)}/${String(target.name)}`;
+    const id = `${keyText(target.namespace)}/${keyText(target.name)}`;
     const writer = writers.get(id);
     if (writer) {
       list.add(row, 'name', target.name,
@@ -217,7 +217,7 @@ function checkTargets(list: IssueList, catalog: CatalogContents): void {
     } else {
       writers.set(id, target);
     }
-    const esId = `${String(target.namespace)}/${String(target.externalSecretName)}`;
+    const esId = `${keyText(target.namespace)}/${keyText(target.externalSecretName)}`;
     const named = externalSecrets.get(esId);
     if (named && named !== writer) {
       list.add(row, 'externalSecretName', target.externalSecretName,
@@ -411,13 +411,16 @@ function checkIdentities(list: IssueList, catalog: CatalogContents): void {
   const roles = new Map<string, EsoIdentity>();
   const stores = new Map<string, EsoIdentity>();
   const accounts = new Map<string, { identity: EsoIdentity; create: boolean }>();
-  const esoOwn = `${String(catalog.eso.serviceAccountNamespace)}/${String(catalog.eso.serviceAccountName)}`;
+  const esoOwn = `${keyText(catalog.eso.serviceAccountNamespace)}/${keyText(catalog.eso.serviceAccountName)}`;
   for (const identity of catalog.identities) {
     const row = identity.row;
     const declared = identity.origin.kind === 'declared';
+    // The store's, the ServiceAccount's and the role's names default to the identity's: a broken name
+    // is reported once, as the name, not again as each default made of it.
+    const nameBroken = declared && checkLabel(identity.name) !== undefined;
     const check = (field: string, value: unknown, rule: RuleCheck): boolean => {
       const broken = rule(value);
-      if (broken !== undefined) list.add(row, field, value, broken);
+      if (broken !== undefined && !(nameBroken && value === identity.name)) list.add(row, field, value, broken);
       return broken === undefined;
     };
     const first = (map: Map<string, EsoIdentity>, key: string, field: string, value: unknown, what: string): void => {
@@ -425,15 +428,15 @@ function checkIdentities(list: IssueList, catalog: CatalogContents): void {
       if (earlier) list.add(row, field, value, `is already ${what} of ${earlier.row}: give one of them another`);
       else map.set(key, identity);
     };
-    if (declared) check('name', identity.name, checkLabel);
-    first(names, String(identity.name), 'name', identity.name, 'the name');
+    if (nameBroken) list.add(row, 'name', identity.name, checkLabel(identity.name)!);
+    first(names, keyText(identity.name), 'name', identity.name, 'the name');
     if (!declared) {
       // The shorthand's fields are the catalog's eso settings, reported as such by checkAccess.
       first(policies, identity.policyName, 'policy', identity.policyName, 'the policy');
-      first(roles, `${String(identity.cluster.authMountPath)}\u0000${String(identity.role)}`, 'role', identity.role, 'the role');
+      first(roles, `${keyText(identity.cluster.authMountPath)}\u0000${keyText(identity.role)}`, 'role', identity.role, 'the role');
       first(stores, storeKey(identity, identity.store.namespaces[0] ?? ''), 'store', identity.store.name, 'the store');
       for (const namespace of identity.boundNamespaces) {
-        const key = `${String(namespace)}/${String(identity.serviceAccount.name)}`;
+        const key = `${keyText(namespace)}/${keyText(identity.serviceAccount.name)}`;
         if (!accounts.has(key)) accounts.set(key, { identity, create: identity.serviceAccount.create });
       }
       continue;
@@ -462,7 +465,7 @@ function checkIdentities(list: IssueList, catalog: CatalogContents): void {
       list.add(row, 'serviceAccount.create', true, 'would write the namespace\'s own "default" ServiceAccount, which every pod without one runs as: set create: false to log in as the existing one');
     }
     for (const namespace of store.kind === 'SecretStore' ? namespaces : [account.namespace ?? '']) {
-      const key = `${String(namespace)}/${String(account.name)}`;
+      const key = `${keyText(namespace)}/${keyText(account.name)}`;
       if (account.create && key === esoOwn) {
         list.add(row, 'serviceAccount.create', true, `would write ESO's own ServiceAccount ${showText(key)}, which its chart creates: set create: false`);
         continue;
@@ -476,7 +479,7 @@ function checkIdentities(list: IssueList, catalog: CatalogContents): void {
       }
     }
 
-    if (check('role', identity.role, checkVaultRoleName)) first(roles, `${String(identity.cluster.authMountPath)}\u0000${String(identity.role)}`, 'role', identity.role, 'the role');
+    if (check('role', identity.role, checkVaultRoleName)) first(roles, `${keyText(identity.cluster.authMountPath)}\u0000${keyText(identity.role)}`, 'role', identity.role, 'the role');
     check('audience', identity.audience, checkAudience);
     const ttl = checkPositiveInteger(identity.tokenTtlSeconds);
     if (ttl !== undefined) list.add(row, 'tokenTtlSeconds', identity.tokenTtlSeconds, `${ttl} (seconds)`);
@@ -488,7 +491,7 @@ function checkIdentities(list: IssueList, catalog: CatalogContents): void {
 
 /** What makes a store unique: its kind, its namespace (a SecretStore's) and its name. */
 function storeKey(identity: EsoIdentity, namespace: string): string {
-  return identity.store.kind === 'SecretStore' ? `SecretStore ${String(namespace)}/${String(identity.store.name)}` : `ClusterSecretStore ${String(identity.store.name)}`;
+  return identity.store.kind === 'SecretStore' ? `SecretStore ${keyText(namespace)}/${keyText(identity.store.name)}` : `ClusterSecretStore ${keyText(identity.store.name)}`;
 }
 
 function checkTrust(list: IssueList, row: string, kind: string, trust: StoreTrust | undefined): void {

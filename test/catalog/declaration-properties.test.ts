@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { componentApplications } from '../../lib/argocd';
 import { CatalogValidationError, type Declaration, type PlatformSettings, SecretCatalog, external, generated, oneLine, resolveDeclaration, validateDeclaration } from '../../lib/catalog';
 import { renderSecretsDoc } from '../../lib/docs';
-import { addEsoCharts, manifestsPart } from '../../lib/k8s';
+import { FLUX_STAGES, FluxComponentsChart, FluxKustomizationsChart } from '../../lib/flux';
+import { addEsoCharts, addExternalSecretCharts, addStoreCharts, manifestsPart } from '../../lib/k8s';
 import { assertConstructsValid, synthOutputs } from '../../lib/synth';
 import { addTerraformStacks } from '../../lib/tf';
 import { crdSchemaErrors } from '../support/crd-schema';
@@ -123,15 +124,30 @@ const pathSpec: fc.Arbitrary<PathSpec> = fc.record({
   extract: rarely(fc.record({ namespace: fc.constantFrom('apps', 'web'), type: optional(fc.constantFrom('kubernetes.io/basic-auth', 'kubernetes.io/tls')) }, { requiredKeys: ['namespace'] })),
 });
 
+/** A declared identity that the targets in its namespace read through. */
+const identitySpec = fc.record({
+  name: field(label),
+  kind: field(fc.constantFrom('SecretStore', 'ClusterSecretStore')),
+  namespace: fc.constantFrom('apps', 'web'),
+  serviceAccount: field(label),
+  caKey: optional(field(keyName)),
+});
+
 const catalogSpec = fc.record({
   mount: field(fc.constantFrom('kv', 'secrets', 'home.lab')),
   isolation: field(fc.constantFrom('cluster', 'namespace')),
+  identity: rarely(identitySpec),
   paths: fc.array(pathSpec, { minLength: 1, maxLength: 3 }),
 });
 
 /** The declaration's catalog, as a JavaScript caller would write it. */
 function declare(spec: Generated<typeof catalogSpec>): SecretCatalog {
   const catalog = new SecretCatalog({ mount: spec.mount, isolation: spec.isolation } as never);
+  const i = spec.identity;
+  const identity = i === undefined ? undefined : catalog.identity(i.name as string, {
+    store: { kind: i.kind, namespaces: [i.namespace], ...(i.caKey !== undefined ? { trust: { configMap: { name: 'ca', key: i.caKey, ...(i.kind === 'ClusterSecretStore' ? { namespace: 'certs' } : {}) } } } : {}) },
+    serviceAccount: { name: i.serviceAccount, ...(i.kind === 'ClusterSecretStore' ? { namespace: 'eso' } : {}) },
+  } as never);
   for (const p of spec.paths) {
     const keys = p.keys as string[];
     const origins = p.origins && Array.isArray(keys) && typeof keys[0] === 'string' ? record([[keys[0], generated({ length: 16 })], ...(keys[1] ? [[keys[1], external({ hint: 'a console' })] as [string, unknown]] : [])]) : undefined;
@@ -147,6 +163,7 @@ function declare(spec: Generated<typeof catalogSpec>): SecretCatalog {
           : record(Object.entries(rest.renames).filter(([k]) => (selected.length > 0 ? selected : keys).includes(k)));
       }
       if (template !== undefined) options.template = () => template;
+      if (identity !== undefined && rest.namespace === i!.namespace) options.identity = identity;
       for (const name of Object.keys(options)) if (options[name] === undefined) delete options[name];
       // an options object that is not plain data: a class instance carrying the options
       declared.syncTo((wrap === 'odd' ? Object.assign(new Opts(), options) : options) as never);
@@ -164,6 +181,8 @@ const settingsSpec = fc.record({
   ingressAnnotations: rarely(fc.oneof(recordOf(qualifiedKey, field(fc.string())), odd)),
   kvMaxVersions: rarely(field(fc.constantFrom(1, 10, 2 ** 32))),
   bucket: rarely(field(fc.constantFrom('tfstate', 'b', 'Bad_Bucket', 'my.bucket-1'))),
+  gitops: optional(field(fc.constantFrom('argocd', 'flux', 'plain'))),
+  fluxSource: rarely(field(label)),
 });
 
 function settingsOf(spec: Generated<typeof settingsSpec>): PlatformSettings {
@@ -175,7 +194,9 @@ function settingsOf(spec: Generated<typeof settingsSpec>): PlatformSettings {
   if (spec.tlsDisabled !== undefined) vault.tls = { disabled: spec.tlsDisabled };
   return {
     ...(spec.region !== undefined ? { kms: { region: spec.region } } : {}),
-    ...(spec.address !== undefined ? { components: { vault: false } } : {}),
+    ...(spec.gitops !== undefined ? { gitops: spec.gitops } : {}),
+    ...(spec.gitops === 'flux' && spec.fluxSource !== undefined ? { flux: { sourceRef: { name: spec.fluxSource } } } : {}),
+    ...(spec.address !== undefined && spec.gitops !== 'plain' ? { components: { vault: false } } : {}),
     vault,
     ...(spec.bucket !== undefined ? { terraform: { stateBackend: { kind: 's3', bucket: spec.bucket, region: 'eu-central-1' } } } : {}),
   } as PlatformSettings;
@@ -194,6 +215,18 @@ function renderedRefusals(declaration: Declaration): string[] {
     ...esoWebhookViolations(object),
     ...secretViolations(object, declaredKeys),
   ].map((problem) => `${object.kind} ${object.metadata.name}: ${problem}`));
+  if (resolved.settings.gitops === 'flux') {
+    const flux = new App({ outdir: tmpdir() });
+    new FluxComponentsChart(flux, 'flux-components', { declaration: resolved });
+    addStoreCharts(flux, resolved);
+    addExternalSecretCharts(flux, resolved);
+    new FluxKustomizationsChart(flux, 'flux-kustomizations', {
+      declaration: resolved, folderPath: `${resolved.settings.flux.clusterPath}/secrets`, stages: Object.keys(FLUX_STAGES) as (keyof typeof FLUX_STAGES)[],
+    });
+    assertConstructsValid(flux);
+    refusals.push(...flux.charts.flatMap((chart) => chart.toJson()).flatMap((object: any) =>
+      (object.apiVersion.includes('toolkit.fluxcd.io') ? crdSchemaErrors(object) : []).map((problem) => `${object.kind} ${object.metadata.name}: ${problem}`)));
+  }
   const tf = Testing.app({ stackTraces: false });
   const stacks = addTerraformStacks(tf, resolved);
   assertConstructsValid(tf);

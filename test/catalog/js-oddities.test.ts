@@ -76,6 +76,17 @@ describe('JavaScript\'s oddities are catalog errors that show the value', () => 
     ]);
   });
 
+  test('names given as arguments, not options: an object whose toString throws, a Proxy; never converted by running them', () => {
+    const hostile = { toString: throwing };
+    expect(messages((c) => {
+      const odd = c.identity(new Proxy({}, { get: throwing }), { store: { kind: 'SecretStore', namespaces: ['apps'] } });
+      c.path(hostile, ['k']).syncTo({ name: 'a', namespace: 'apps', identity: odd });
+    })).toStrictEqual([
+      '(path #1): path {"toString":a function} must be a string: a path inside the mount, such as "apps/db"',
+      'identity a Proxy: name a Proxy must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters',
+    ]);
+  });
+
   test('frozen and sealed objects are plain data: accepted, never changed', () => {
     const labels = Object.freeze({ app: 'db' });
     const options = Object.seal({ name: 'db', namespace: 'apps', labels });

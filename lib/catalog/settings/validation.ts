@@ -1,5 +1,5 @@
 // The settings' one validator: every problem at once, each with its row, field, value and rule.
-import { UnreadValue } from '../errors';
+import { UnreadValue, showText } from '../errors';
 import { KEY_OF, type PlainProblem, isOptionsObject, optionNames, optionProblems, readPlain } from '../options';
 import {
   RuleCheck,
@@ -205,7 +205,7 @@ function fluxSettingsProblems(flux: unknown, gitops: unknown): SettingsProblem[]
     if (broken !== undefined) problems.push({ row: at, field, value, rule: broken });
   };
   if (gitops !== 'flux' && (gitops === undefined || ['argocd', 'plain'].includes(gitops as GitOpsFlavour))) {
-    problems.push({ row: 'settings', field: 'flux', value: flux, rule: `is read only with gitops "flux", not "${String(gitops ?? 'argocd')}": set gitops: "flux", or remove flux` });
+    problems.push({ row: 'settings', field: 'flux', value: flux, rule: `is read only with gitops "flux", not "${showText(gitops ?? 'argocd')}": set gitops: "flux", or remove flux` });
   }
   check(row, 'clusterPath', flux.clusterPath, checkClusterPath);
   check(row, 'namespace', flux.namespace, checkLabel);
