@@ -1,4 +1,5 @@
 import { ESO_DEFAULTS } from '../../catalog';
+import { printable } from '../shell';
 import type { ImportedExternalSecret, ImportedServiceAccount, ImportedStore } from './model';
 import type { ImportPlan } from './plan';
 import type { SynthesizedRole } from './synthesize';
@@ -41,6 +42,13 @@ export interface RoundTripReport {
   /** The stores, ServiceAccounts and Vault roles with their policies, when the input has its stores. */
   readonly access?: { readonly stores: RoundTripCount; readonly serviceAccounts: RoundTripCount; readonly roles: RoundTripCount };
   readonly differences: readonly RoundTripDifference[];
+  /** Why the generated module does not load: then nothing was compared. @default - it loaded */
+  readonly loadError?: string;
+}
+
+/** Whether the module loaded and every object synthesizes the same. */
+export function roundTripPassed(report: RoundTripReport): boolean {
+  return report.loadError === undefined && report.differences.length === 0;
 }
 
 /** JSON with object keys sorted: maps compare equal whatever order their keys were written in. */
@@ -198,6 +206,7 @@ export function compareAccess(
 
 /** The report as people read it: a summary line (two with the access compared), then one line per difference. */
 export function formatRoundTrip(report: RoundTripReport): string {
+  if (report.loadError !== undefined) return `round trip: the generated module does not load, so nothing was compared: ${printable(report.loadError)}`;
   const fields = 'name, namespace, store, refreshInterval, target, policies, template, data, dataFrom';
   const lines = [`round trip: ${report.equal} of ${report.compared} ExternalSecret${report.compared === 1 ? '' : 's'} synthesize the same (${fields})`];
   const a = report.access;
