@@ -15,7 +15,7 @@ import { type ImportNote, type ImportRefusal, type ImportedExternalSecret, origi
 import { readDocuments } from './parse';
 import { type ImportPlan, planImport } from './plan';
 import { type RoundTripReport, compareAccess, compareRoundTrip, formatRoundTrip, roundTripPassed } from './round-trip';
-import { synthesizeEsoDocuments, synthesizeVaultRoles } from './synthesize';
+import { type SynthesizedRole, synthesizeEsoDocuments, synthesizeVaultRoles } from './synthesize';
 
 /** Runs `read`; an InputError (an input or --out that cannot be used) becomes the CLI's one-line error, exit 2. */
 function inputErrors<T>(read: () => T): T {
@@ -119,15 +119,21 @@ export async function importTexts(texts: readonly ImportText[], options: ImportO
   const loaded = await loadGeneratedModule(options.typescript
     ? { typescript: module, compiler: options.typescript }
     : { javascript: generateModule(plan, { sources, flavour: 'javascript' }) }, options.moduleName ?? 'imported-catalog.ts');
-  if ('error' in loaded) {
-    return { notes, refusals, module, plan, resolvedWith, roundTrip: { compared: plan.targets.length, equal: 0, differences: [], loadError: `${loaded.error} (${loaded.loadedWith})` } };
+  const failed = (failure: string): ImportResult => ({ notes, refusals, module, plan, resolvedWith, roundTrip: { compared: plan.targets.length, equal: 0, differences: [], failure } });
+  if ('error' in loaded) return failed(`the generated module does not load, so nothing was compared: ${loaded.error} (${loaded.loadedWith})`);
+  let synthesized: ReturnType<typeof readDocuments>;
+  let roles: SynthesizedRole[] | undefined;
+  try {
+    synthesized = readDocuments(await synthesizeEsoDocuments(loaded.declaration));
+    if (plan.stores.length > 0) roles = await synthesizeVaultRoles(loaded.declaration);
+  } catch (error) {
+    // The library's own failure on what the module declares: reported, never a stack trace.
+    return failed(`the library cannot synthesize what the module declares, so nothing was compared: ${error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error) ? (error as Error).message : String(error)}`);
   }
-  const loadedDeclaration = loaded.declaration;
-  const synthesized = readDocuments(await synthesizeEsoDocuments(loadedDeclaration));
   const imported = plan.targets.map((t) => ({ ...t.from, namespace: t.namespace })) as (ImportedExternalSecret & { namespace: string })[];
   const report = compareRoundTrip(imported, synthesized.externalSecrets);
-  if (plan.stores.length === 0) return { notes, refusals, module, plan, roundTrip: report, resolvedWith };
-  const access = compareAccess(plan, input.serviceAccounts, { ...synthesized, roles: await synthesizeVaultRoles(loadedDeclaration) });
+  if (roles === undefined) return { notes, refusals, module, plan, roundTrip: report, resolvedWith };
+  const access = compareAccess(plan, input.serviceAccounts, { ...synthesized, roles });
   return { notes, refusals, module, plan, roundTrip: { ...report, access: access.counts, differences: [...report.differences, ...access.differences] }, resolvedWith };
 }
 

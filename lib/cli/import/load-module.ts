@@ -106,8 +106,10 @@ export async function loadGeneratedModule(source: ModuleSource, fileName: string
 }
 
 /** `SyntaxError: Unexpected eval or arguments in strict mode (line 12)`: the error, and the module's line where the stack names it. */
-function describe(error: unknown, fileName?: string): string {
-  if (!(error instanceof Error)) return String(error);
+function describe(thrown: unknown, fileName?: string): string {
+  // Not `instanceof Error`: an error made in another realm (vm, jest's environment) is an Error too.
+  if (typeof thrown !== 'object' || thrown === null || typeof (thrown as Error).message !== 'string') return String(thrown);
+  const error = thrown as Error;
   const line = fileName === undefined ? undefined : new RegExp(`${fileName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:(\\d+)`).exec(error.stack ?? '')?.[1];
   return `${error.name}: ${error.message}${line !== undefined ? ` (line ${line})` : ''}`;
 }
