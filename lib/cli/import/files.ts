@@ -191,9 +191,9 @@ export function outProblem(out: string, cwd: string, force: boolean): string | u
   try {
     stat = lstatSync(path);
   } catch (error) {
-    if (errnoOf(error) !== 'ENOENT') return `--out ${shown}: cannot be checked: ${causeOfError(error)}`;
+    if (errnoOf(error) !== 'ENOENT' && errnoOf(error) !== 'ENOTDIR') return `--out ${shown}: cannot be checked: ${causeOfError(error)}`;
     try {
-      if (!statSync(dirname(path)).isDirectory()) return `--out ${shown}: ${printable(dirname(out))} is not a folder`;
+      if (!statSync(dirname(path)).isDirectory()) return `--out ${shown}: its folder ${printable(dirname(out))} is a file`;
     } catch (parentError) {
       return `--out ${shown}: its folder ${printable(dirname(out))} ${errnoOf(parentError) === 'ENOENT' ? 'does not exist' : `cannot be read: ${causeOfError(parentError)}`}`;
     }
