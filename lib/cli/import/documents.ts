@@ -101,7 +101,7 @@ export function parseStream(file: string, text: string, options: ParseOptions = 
       const message = error instanceof Error ? error.message : String(error);
       problem(document, /excessive alias count/i.test(message)
         ? `expands its aliases more than ${options.aliases ?? IMPORT_LIMITS.aliases} times, as a "billion laughs" document does`
-        : `cannot be read as YAML (${/alias/i.test(message) ? 'an alias to no anchor' : /merge/i.test(message) ? 'a merge key (<<) of something that is not a mapping' : 'an invalid document'})`);
+        : `cannot be read as YAML (${/merge/i.test(message) ? 'a merge key (<<) of something that is not a mapping' : /alias/i.test(message) ? 'an alias to no anchor' : 'an invalid document'})`);
       return;
     }
     if (value === null || value === undefined) return;

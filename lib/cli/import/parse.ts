@@ -206,7 +206,7 @@ function readExternalSecret(r: DocumentReader, doc: Json): ImportedExternalSecre
     const secretKey = r.string(entry.secretKey, `${field}.secretKey`, true);
     const key = r.vaultKey(ref.key, `${field}.remoteRef.key`);
     const property = r.string(ref.property, `${field}.remoteRef.property`, false);
-    if (property === undefined && ref.key !== undefined) {
+    if (ref.property === undefined && ref.key !== undefined) {
       r.refuse(`${field}.remoteRef.property`, undefined, 'is required: a data entry without property copies the whole path as JSON, which the library cannot express; read each key, or use dataFrom.extract');
     }
     if (secretKey !== undefined && key !== undefined && property !== undefined) data.push({ secretKey, key, property });
@@ -352,6 +352,11 @@ export function readDocuments(documents: readonly SourceDocument[]): ImportedInp
   const notes: ImportNote[] = [];
   for (const { file, document, via, value } of documents) {
     const r = new DocumentReader({ file, document, ...(via !== undefined ? { via } : {}) });
+    if (Array.isArray(value) && JSON.stringify(value).includes(`"${ESO_GROUP}/`)) {
+      // Not a Kubernetes object, but it holds ESO's: skipping it would drop them.
+      refusals.push({ ...r.origin, object: '', field: '', rule: `is a list that holds ${ESO_GROUP} objects: give each object as a document of its own (---)` });
+      continue;
+    }
     if (!isObject(value)) {
       r.note('is not a Kubernetes object: skipped');
       notes.push(...r.notes);
