@@ -6,7 +6,7 @@ import {
   closeSync, fstatSync, fsyncSync, linkSync, lstatSync, openSync, readSync, readdirSync, renameSync, statSync, unlinkSync, writeSync,
 } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { causeOf, errnoOf } from '../../synth/output-error';
+import { causeOf, errnoOf } from '../../synth';
 import { printable } from '../shell';
 import type { ImportNote } from './model';
 

@@ -259,7 +259,7 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
     '// Synthesized, it writes the same ExternalSecrets, stores, ServiceAccounts, Vault roles and policies',
     '// (`homelab-secrets import --verify` compares them).',
     js ? '' : `import type { Declaration, PlatformSettings } from '${PACKAGE_NAME}';`,
-    js ? `const { SecretCatalog } = require('${PACKAGE_NAME}');` : `import { SecretCatalog } from '${PACKAGE_NAME}';`,
+    js ? `const { SecretCatalog } = require(${tsString(PACKAGE_NAME)});` : `import { SecretCatalog } from '${PACKAGE_NAME}';`,
     '',
     '/** The imported path table: every Vault path the ExternalSecrets read, its keys, and the Secrets it feeds. */',
     js ? 'exports.importedCatalog = importedCatalog; function importedCatalog() {' : 'export function importedCatalog(): SecretCatalog {',
