@@ -38,7 +38,7 @@ import type {
 const KMS_OPTIONS = optionNames<KmsUnsealSettings>({ region: true, alias: true, iamUserName: true, secretName: true });
 const VAULT_OPTIONS = optionNames<VaultSettings>({
   address: true, namespace: true, releaseName: true, storageClass: true, storageSize: true, ingress: true, tls: true, kubernetesHost: true,
-  kubernetesCaCert: true, kvMaxVersions: true,
+  kubernetesCaCert: true, kvMaxVersions: true, operatorCanDestroy: true,
 });
 const INGRESS_OPTIONS = optionNames<VaultIngressSettings>({ host: true, className: true, tlsSecretName: true, annotations: true });
 const TLS_OPTIONS = optionNames<VaultTlsSettings>({ disabled: true, secretName: true, storeTrust: true });
@@ -111,6 +111,7 @@ export function settingsProblems(settings: unknown): SettingsProblem[] {
     p.check('settings.vault', 'kubernetesHost', vault.kubernetesHost, checkHttpsUrl);
     p.check('settings.vault', 'kubernetesCaCert', vault.kubernetesCaCert, checkPemCertificate);
     p.check('settings.vault', 'kvMaxVersions', vault.kvMaxVersions, checkPositiveInteger);
+    p.check('settings.vault', 'operatorCanDestroy', vault.operatorCanDestroy, checkBoolean);
     if (vault.ingress !== undefined && p.options('settings.vault.ingress', vault.ingress, INGRESS_OPTIONS, 'settings.vault.ingress')) {
       const ingress = vault.ingress as Record<string, unknown>;
       p.check('settings.vault.ingress', 'host', ingress.host, checkSubdomain, false);
