@@ -58,6 +58,11 @@ export function synthesizedOutput(name: OutputName, outdir: string): Synthesized
   return { manifestsDir: join(dir, 'manifests'), terraformDir: join(dir, 'cdktf.out'), mutated: true };
 }
 
+/** The mutation suite's copy of declaration `name`'s output, or undefined when the suites test the real one. */
+export function mutatedOutput(name: OutputName): SynthesizedOutput | undefined {
+  return process.env[MUTATED_OUTPUT_ENV] ? synthesizedOutput(name, '') : undefined;
+}
+
 /** The vault stack's folder and parsed JSON in a Terraform output folder. */
 export function vaultStackOf(terraformDir: string): { dir: string; json: any } {
   const dir = join(terraformDir, 'stacks', TERRAFORM_STACKS.vault);
