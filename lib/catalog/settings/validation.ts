@@ -15,6 +15,7 @@ import {
   checkQuantity,
   checkStringRecord,
   checkSubdomain,
+  checkTerraformLiteral,
 } from '../rules';
 import { fluxClusterPathSegments } from './resolution';
 import type {
@@ -191,19 +192,22 @@ function fluxSettingsProblems(flux: unknown, gitops: unknown): SettingsProblem[]
   return problems;
 }
 
+/** A backend string: Terraform reads the backend block as written, so no template sequence either. */
+const checkBackendText: RuleCheck = (value) => checkNonEmpty(value) ?? checkTerraformLiteral(value);
+
 function checkBackend(p: Problems, row: string, backend: unknown): void {
   const kind = isOptionsObject(backend) ? backend.kind : undefined;
   if (kind === 'local') {
     p.options(row, backend, LOCAL_OPTIONS, 'a local state backend');
-    p.check(row, 'path', (backend as Record<string, unknown>).path, checkNonEmpty);
+    p.check(row, 'path', (backend as Record<string, unknown>).path, checkBackendText);
   } else if (kind === 's3') {
     p.options(row, backend, S3_OPTIONS, 'an S3 state backend');
     const s3 = backend as Record<string, unknown>;
-    p.check(row, 'bucket', s3.bucket, checkNonEmpty, false);
+    p.check(row, 'bucket', s3.bucket, checkBackendText, false);
     p.check(row, 'region', s3.region, checkAwsRegion, false);
-    p.check(row, 'keyPrefix', s3.keyPrefix, checkNonEmpty);
+    p.check(row, 'keyPrefix', s3.keyPrefix, checkBackendText);
     p.check(row, 'useLockfile', s3.useLockfile, checkBoolean);
-    p.check(row, 'dynamodbTable', s3.dynamodbTable, checkNonEmpty);
+    p.check(row, 'dynamodbTable', s3.dynamodbTable, checkBackendText);
   } else if (isOptionsObject(backend)) {
     p.list.push({ row, field: 'kind', value: kind, rule: 'must be "local" or "s3"' });
   } else {
