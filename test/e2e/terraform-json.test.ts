@@ -5,7 +5,7 @@ import { App } from 'cdktf';
 import { homelabDeclaration } from '../../apps/homelab';
 import { synthOutputs } from '../../lib/synth';
 import { terraformPart } from '../../lib/tf';
-import { HOSTILE_TEXT, type HostileField, addHostileStacks, valueAt } from '../support/hostile-terraform';
+import { HOSTILE_TEXT, type HostileField, addHostileStacks, hostileDeclaration, valueAt } from '../support/hostile-terraform';
 import { type HclReading, hclEvalTool, readAsTerraform } from './support/hcl-eval';
 
 // Every string of the synthesized Terraform JSON read back with the HCL library Terraform and OpenTofu
@@ -62,11 +62,13 @@ suite('Terraform reads every string of the synthesized JSON as the constructs me
   beforeAll(() => {
     work = mkdtempSync(join(tmpdir(), 'homelab-secrets-hcl-'));
     const app = new App({ outdir: join(work, 'hostile'), stackTraces: false });
-    fields = addHostileStacks(app);
+    const hostile = hostileDeclaration();
+    fields = [...addHostileStacks(app), ...hostile.fields.map((field) => ({ ...field, stack: `declaration/${field.stack}` }))];
     app.synth();
     synthOutputs(homelabDeclaration(), [terraformPart(join(work, 'homelab'))]);
+    synthOutputs(hostile.declaration, [terraformPart(join(work, 'declaration'))]);
     stacks = {};
-    for (const [prefix, root] of [['', 'hostile'], ['homelab/', 'homelab']] as const) {
+    for (const [prefix, root] of [['', 'hostile'], ['homelab/', 'homelab'], ['declaration/', 'declaration']] as const) {
       for (const stack of readdirSync(join(work, root, 'stacks'))) {
         stacks[`${prefix}${stack}`] = JSON.parse(readFileSync(join(work, root, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
       }
@@ -79,8 +81,8 @@ suite('Terraform reads every string of the synthesized JSON as the constructs me
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  test('synthesizes the stacks it reads: the hostile ones and the homelab\'s', () => {
-    expect(Object.keys(stacks).sort()).toStrictEqual(['homelab/kms-unseal', 'homelab/vault', 'hostile', 'vault']);
+  test('synthesizes the stacks it reads: the hostile ones, a hostile declaration\'s and the homelab\'s', () => {
+    expect(Object.keys(stacks).sort()).toStrictEqual(['declaration/kms-unseal', 'declaration/vault', 'homelab/kms-unseal', 'homelab/vault', 'hostile', 'vault']);
   });
 
   test('every hostile field reads back as the construct set it; where Terraform reads as written, both readings agree', () => {

@@ -12,7 +12,8 @@ import { App, TerraformLocal, TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
 import { KvV2Mount, ReadableStack, VaultStack } from '../../lib/tf';
 import { vaultStackProps } from '../tf/support';
-import { SecretCatalog } from '../../lib/catalog';
+import { type Declaration, SecretCatalog } from '../../lib/catalog';
+import { FIXTURE_SETTINGS, fixtureCatalog } from './fixtures';
 
 /** Everything at once: a reference, a directive, both escapes, quotes, a backslash, a newline, lone `$` and `%`, the placeholder U+E000. */
 export const HOSTILE_TEXT = 'a${var.x}b %{ if true }c%{ endif } "q" \\ \\n \n $${y} %%{z} $ % {} \uE000i \uE000 end$';
@@ -55,7 +56,7 @@ export function addHostileStacks(app: App): HostileField[] {
   const catalog = new SecretCatalog({ mount: 'kv' });
   catalog.path('apps/db', ['password']).syncTo({ name: 'db', namespace: 'apps' });
   const props = vaultStackProps(catalog);
-  const ca = `-----BEGIN CERTIFICATE-----\n${HOSTILE_TEXT}\n-----END CERTIFICATE-----\n`;
+  const ca = HOSTILE_CA;
   const vault = new VaultStack(app, 'vault', { ...props, clusters: [{ ...props.clusters[0], kubernetesCaCert: ca }] });
   new KvV2Mount(vault, 'ExtraMount', { path: 'extra', description: HOSTILE_TEXT });
   new HostileStack(app, 'hostile');
@@ -79,6 +80,32 @@ export function addHostileStacks(app: App): HostileField[] {
     { stack: 'hostile', path: ['resource', 'vault_policy', 'policy', 'policy'], intended: HOSTILE_TEXT },
     { stack: 'hostile', path: ['terraform', 'backend', 'local', 'path'], intended: 'state/"q" \\ \n {} %.tfstate' },
   ];
+}
+
+/** The PEM the hostile declaration and stack give as the Kubernetes API's CA: the validator checks only its frame. */
+export const HOSTILE_CA = `-----BEGIN CERTIFICATE-----\n${HOSTILE_TEXT}\n-----END CERTIFICATE-----\n`;
+
+/**
+ * A declaration that passes the validator with every free-text setting that reaches the Terraform
+ * JSON hostile (the catalog's names have character sets that leave no room): the Kubernetes CA, and a
+ * state path of quotes, a backslash, a newline and braces. Its fields are those of the stacks
+ * `vault` and `kms-unseal` it synthesizes.
+ */
+export function hostileDeclaration(): { declaration: Declaration; fields: HostileField[] } {
+  // Beside the output folder, as the default is (inside it, the synth refuses it).
+  const path = '../../../state/"q" \\ \n {} %.tfstate';
+  const declaration: Declaration = {
+    catalog: fixtureCatalog(),
+    settings: { ...FIXTURE_SETTINGS, vault: { ...FIXTURE_SETTINGS.vault, kubernetesCaCert: HOSTILE_CA }, terraform: { stateBackend: { kind: 'local', path } } },
+  };
+  return {
+    declaration,
+    fields: [
+      { stack: 'vault', path: ['resource', 'vault_kubernetes_auth_backend_config', 'kubernetes_auth_config', 'kubernetes_ca_cert'], intended: HOSTILE_CA },
+      { stack: 'vault', path: ['terraform', 'backend', 'local', 'path'], intended: path },
+      { stack: 'kms-unseal', path: ['terraform', 'backend', 'local', 'path'], intended: path },
+    ],
+  };
 }
 
 /** The value at `path` of a parsed JSON document. */

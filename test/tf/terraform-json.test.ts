@@ -9,7 +9,8 @@ import { synthOutputs } from '../../lib/synth';
 import { ReadableStack, addStateBackend, terraformPart } from '../../lib/tf';
 import { protectLiterals } from '../../lib/tf/terraform-json';
 import { FIXTURE_SETTINGS } from '../support/fixtures';
-import { HOSTILE_TEXT, addHostileStacks, valueAt } from '../support/hostile-terraform';
+import { HOSTILE_TEXT, addHostileStacks, hostileDeclaration, valueAt } from '../support/hostile-terraform';
+import { synthPartToTree } from '../support/synth';
 import { userErrorOf } from '../support/user-error';
 
 /**
@@ -61,6 +62,16 @@ describe('the Terraform JSON boundary (ReadableStack)', () => {
       'hostile:["terraform","backend","local","path"]': 'state/"q" \\ \n {} %.tfstate',
     });
     expect(fields.map((f) => f.intended).filter((i) => i === HOSTILE_TEXT)).toHaveLength(10);
+  });
+
+  test('a declaration the validator accepts: its Kubernetes CA escaped, its state path as written, in both stacks', () => {
+    const { declaration, fields } = hostileDeclaration();
+    const tree = synthPartToTree(declaration, terraformPart);
+    expect(fields.map((f) => valueAt(JSON.parse(tree[`stacks/${f.stack}/cdk.tf.json`]), f.path))).toStrictEqual([
+      `-----BEGIN CERTIFICATE-----\n${ESCAPED}\n-----END CERTIFICATE-----\n`,
+      '../../../state/"q" \\ \n {} %.tfstate',
+      '../../../state/"q" \\ \n {} %.tfstate',
+    ]);
   });
 
   test('keeps cdktf\'s references: the vault stack still points its config and role at the backend and the policy', () => {
