@@ -28,7 +28,7 @@ const PLACEHOLDERS = {
   i: { literal: '${', template: '$${' },
   /** `%{`, escaped as `%%{`. */
   d: { literal: '%{', template: '%%{' },
-  /** A `$` right before a reference: `$${ref}` would be read as the escape, so it is interpolated. */
+  /** Each `$` of a run right before a reference: `$${ref}` would be read as the escape, so each is interpolated. */
   s: { literal: '$', template: '${"$"}' },
 } as const;
 type Placeholder = keyof typeof PLACEHOLDERS;
@@ -45,7 +45,7 @@ function isToken(marker: string): boolean {
 /** The literal text between tokens, with its template sequences replaced by placeholders. */
 function protectText(text: string, beforeToken: boolean): string {
   let out = text.replace(/\uE000|\$\{|%\{/g, (found) => MARK + (found === MARK ? MARK : found === '${' ? 'i' : 'd'));
-  if (beforeToken && out.endsWith('$')) out = `${out.slice(0, -1)}${MARK}s`;
+  if (beforeToken) out = out.replace(/\$+$/, (run) => `${MARK}s`.repeat(run.length));
   return out;
 }
 

@@ -37,6 +37,7 @@ class HostileStack extends ReadableStack {
       tags: {
         '"k" \\ \n': HOSTILE_TEXT,
         'dollar': `cost$${user.arn}`,
+        'dollars': `cost$$$${user.arn}`,
         'percent': `p%${user.arn}%`,
         'mark': `\uE000${user.arn}\uE000s`,
       },
@@ -69,6 +70,7 @@ export function addHostileStacks(app: App): HostileField[] {
     { stack: 'hostile', path: ['resource', 'aws_kms_key', 'key', 'description'], intended: HOSTILE_TEXT },
     { stack: 'hostile', path: ['resource', 'aws_kms_key', 'key', 'tags', '"k" \\ \n'], intended: HOSTILE_TEXT },
     { stack: 'hostile', path: ['resource', 'aws_kms_key', 'key', 'tags', 'dollar'], intended: `cost$${user}` },
+    { stack: 'hostile', path: ['resource', 'aws_kms_key', 'key', 'tags', 'dollars'], intended: `cost$$$${user}` },
     { stack: 'hostile', path: ['resource', 'aws_kms_key', 'key', 'tags', 'percent'], intended: `p%${user}%` },
     { stack: 'hostile', path: ['resource', 'aws_kms_key', 'key', 'tags', 'mark'], intended: `\uE000${user}\uE000s` },
     { stack: 'hostile', path: ['locals', 'hostile_local', 'text'], intended: HOSTILE_TEXT },

@@ -50,6 +50,7 @@ describe('the Terraform JSON boundary (ReadableStack)', () => {
       'hostile:["resource","aws_kms_key","key","description"]': ESCAPED,
       'hostile:["resource","aws_kms_key","key","tags","\\"k\\" \\\\ \\n"]': ESCAPED,
       'hostile:["resource","aws_kms_key","key","tags","dollar"]': 'cost${"$"}${aws_iam_user.user.arn}',
+      'hostile:["resource","aws_kms_key","key","tags","dollars"]': 'cost${"$"}${"$"}${"$"}${aws_iam_user.user.arn}',
       'hostile:["resource","aws_kms_key","key","tags","percent"]': 'p%${aws_iam_user.user.arn}%',
       'hostile:["resource","aws_kms_key","key","tags","mark"]': '\uE000${aws_iam_user.user.arn}\uE000s',
       'hostile:["locals","hostile_local","text"]': ESCAPED,
