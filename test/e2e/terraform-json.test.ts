@@ -82,7 +82,7 @@ suite('Terraform reads every string of the synthesized JSON as the constructs me
   });
 
   test('synthesizes the stacks it reads: the hostile ones, a hostile declaration\'s and the homelab\'s', () => {
-    expect(Object.keys(stacks).sort()).toStrictEqual(['declaration/kms-unseal', 'declaration/vault', 'homelab/kms-unseal', 'homelab/vault', 'hostile', 'vault']);
+    expect(Object.keys(stacks).sort()).toStrictEqual(['declaration/kms-unseal', 'declaration/vault', 'homelab/kms-unseal', 'homelab/vault', 'hostile', 'hostile-s3', 'vault']);
   });
 
   test('every hostile field reads back as the construct set it; where Terraform reads as written, both readings agree', () => {

@@ -48,9 +48,19 @@ class HostileStack extends ReadableStack {
   }
 }
 
+/** A stack whose S3 backend's strings hold quotes, backslashes, a newline and braces (read as written). */
+class HostileS3Stack extends ReadableStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id, { backend: { kind: 's3', bucket: 'b "q" \\', region: 'eu-central-1', keyPrefix: 'p "q" \\ \n {} % $', dynamodbTable: 't "q" \\ {}' } });
+    new VaultProvider(this, 'vault', {});
+    new Policy(this, 'Policy', { name: 'hostile', policy: HOSTILE_TEXT });
+  }
+}
+
 /**
  * Adds the hostile stacks to `app`: `vault` (the VaultStack, its Kubernetes CA and an extra mount's
- * description hostile) and `hostile` (cdktf's own elements and AWS resources). Returns each hostile
+ * description hostile), `hostile` (cdktf's own elements and AWS resources) and `hostile-s3` (an S3
+ * backend). Returns each hostile
  * field with what it must read back as.
  */
 export function addHostileStacks(app: App): HostileField[] {
@@ -61,6 +71,7 @@ export function addHostileStacks(app: App): HostileField[] {
   const vault = new VaultStack(app, 'vault', { ...props, clusters: [{ ...props.clusters[0], kubernetesCaCert: ca }] });
   new KvV2Mount(vault, 'ExtraMount', { path: 'extra', description: HOSTILE_TEXT });
   new HostileStack(app, 'hostile');
+  new HostileS3Stack(app, 'hostile-s3');
   const user = '«aws_iam_user.user.arn»';
   return [
     { stack: 'vault', path: ['resource', 'vault_kubernetes_auth_backend_config', 'kubernetes_auth_config', 'kubernetes_ca_cert'], intended: ca },
@@ -81,6 +92,10 @@ export function addHostileStacks(app: App): HostileField[] {
     { stack: 'hostile', path: ['output', 'hostile_output', 'description'], intended: 'as written: "q" \\ \n {} % $' },
     { stack: 'hostile', path: ['resource', 'vault_policy', 'policy', 'policy'], intended: HOSTILE_TEXT },
     { stack: 'hostile', path: ['terraform', 'backend', 'local', 'path'], intended: 'state/"q" \\ \n {} %.tfstate' },
+    { stack: 'hostile-s3', path: ['terraform', 'backend', 's3', 'bucket'], intended: 'b "q" \\' },
+    { stack: 'hostile-s3', path: ['terraform', 'backend', 's3', 'key'], intended: 'p "q" \\ \n {} % $/hostile-s3.tfstate' },
+    { stack: 'hostile-s3', path: ['terraform', 'backend', 's3', 'dynamodb_table'], intended: 't "q" \\ {}' },
+    { stack: 'hostile-s3', path: ['resource', 'vault_policy', 'policy', 'policy'], intended: HOSTILE_TEXT },
   ];
 }
 

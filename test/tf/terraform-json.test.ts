@@ -61,8 +61,12 @@ describe('the Terraform JSON boundary (ReadableStack)', () => {
       'hostile:["output","hostile_output","description"]': 'as written: "q" \\ \n {} % $',
       'hostile:["resource","vault_policy","policy","policy"]': ESCAPED,
       'hostile:["terraform","backend","local","path"]': 'state/"q" \\ \n {} %.tfstate',
+      'hostile-s3:["terraform","backend","s3","bucket"]': 'b "q" \\',
+      'hostile-s3:["terraform","backend","s3","key"]': 'p "q" \\ \n {} % $/hostile-s3.tfstate',
+      'hostile-s3:["terraform","backend","s3","dynamodb_table"]': 't "q" \\ {}',
+      'hostile-s3:["resource","vault_policy","policy","policy"]': ESCAPED,
     });
-    expect(fields.map((f) => f.intended).filter((i) => i === HOSTILE_TEXT)).toHaveLength(10);
+    expect(fields.map((f) => f.intended).filter((i) => i === HOSTILE_TEXT)).toHaveLength(11);
   });
 
   test('a declaration the validator accepts: its Kubernetes CA escaped, its state path as written, in both stacks', () => {
