@@ -135,6 +135,14 @@ export const checkPemCertificate: RuleCheck = (value) =>
 export const POLICY_SYNTAX = /["\\]|\$\{|%\{/;
 export const POLICY_SYNTAX_RULE = 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax';
 
+/**
+ * Where Terraform reads a string as written (the state backend's settings, an output's description)
+ * `${` and `%{` have no escape that Terraform and OpenTofu both read the same way: refused.
+ */
+export const TERRAFORM_LITERAL_RULE = 'must not contain "${" or "%{": Terraform reads this field as written and OpenTofu as a template, so no escape means the same to both';
+export const checkTerraformLiteral: RuleCheck = (value) =>
+  typeof value === 'string' && /\$\{|%\{/.test(value) ? TERRAFORM_LITERAL_RULE : undefined;
+
 // eslint-disable-next-line no-control-regex
 const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;
 

@@ -254,6 +254,8 @@ describe('the full consumer project (cdktf and both providers installed)', () =>
     expect(Object.keys(policies)).toStrictEqual(['lab-kv-eso-read', 'lab-kv-operator']);
     const grants = (policy: string) => [...policy.matchAll(/path "([^"]+)" \{\n {2}capabilities = \[([^\]]*)\]/g)].map((m) => `${m[1]}: ${m[2]}`);
     expect(grants(policies['lab-kv-eso-read'])).toStrictEqual([
+      'auth/token/lookup-self: "read"',
+      'auth/token/revoke-self: "update"',
       'lab-kv/data/platform/grafana-oidc: "read"',
       'lab-kv/data/platform/registry: "read"',
       'lab-kv/data/services/mqtt: "read"',
@@ -261,7 +263,7 @@ describe('the full consumer project (cdktf and both providers installed)', () =>
     ]);
     expect(grants(policies['lab-kv-operator'])).toStrictEqual([
       'lab-kv/data/*: "create", "read", "update", "patch"',
-      'lab-kv/metadata/*: "read", "delete", "list"',
+      'lab-kv/metadata/*: "read", "list"',
     ]);
   });
 

@@ -15,6 +15,7 @@ import {
   checkQuantity,
   checkStringRecord,
   checkSubdomain,
+  checkTerraformLiteral,
 } from '../rules';
 import { fluxClusterPathSegments } from './resolution';
 import type {
@@ -38,7 +39,7 @@ import type {
 const KMS_OPTIONS = optionNames<KmsUnsealSettings>({ region: true, alias: true, iamUserName: true, secretName: true });
 const VAULT_OPTIONS = optionNames<VaultSettings>({
   address: true, namespace: true, releaseName: true, storageClass: true, storageSize: true, ingress: true, tls: true, kubernetesHost: true,
-  kubernetesCaCert: true, kvMaxVersions: true,
+  kubernetesCaCert: true, kvMaxVersions: true, operatorCanDestroy: true,
 });
 const INGRESS_OPTIONS = optionNames<VaultIngressSettings>({ host: true, className: true, tlsSecretName: true, annotations: true });
 const TLS_OPTIONS = optionNames<VaultTlsSettings>({ disabled: true, secretName: true, storeTrust: true });
@@ -111,6 +112,7 @@ export function settingsProblems(settings: unknown): SettingsProblem[] {
     p.check('settings.vault', 'kubernetesHost', vault.kubernetesHost, checkHttpsUrl);
     p.check('settings.vault', 'kubernetesCaCert', vault.kubernetesCaCert, checkPemCertificate);
     p.check('settings.vault', 'kvMaxVersions', vault.kvMaxVersions, checkPositiveInteger);
+    p.check('settings.vault', 'operatorCanDestroy', vault.operatorCanDestroy, checkBoolean);
     if (vault.ingress !== undefined && p.options('settings.vault.ingress', vault.ingress, INGRESS_OPTIONS, 'settings.vault.ingress')) {
       const ingress = vault.ingress as Record<string, unknown>;
       p.check('settings.vault.ingress', 'host', ingress.host, checkSubdomain, false);
@@ -190,19 +192,22 @@ function fluxSettingsProblems(flux: unknown, gitops: unknown): SettingsProblem[]
   return problems;
 }
 
+/** A backend string: Terraform reads the backend block as written, so no template sequence either. */
+const checkBackendText: RuleCheck = (value) => checkNonEmpty(value) ?? checkTerraformLiteral(value);
+
 function checkBackend(p: Problems, row: string, backend: unknown): void {
   const kind = isOptionsObject(backend) ? backend.kind : undefined;
   if (kind === 'local') {
     p.options(row, backend, LOCAL_OPTIONS, 'a local state backend');
-    p.check(row, 'path', (backend as Record<string, unknown>).path, checkNonEmpty);
+    p.check(row, 'path', (backend as Record<string, unknown>).path, checkBackendText);
   } else if (kind === 's3') {
     p.options(row, backend, S3_OPTIONS, 'an S3 state backend');
     const s3 = backend as Record<string, unknown>;
-    p.check(row, 'bucket', s3.bucket, checkNonEmpty, false);
+    p.check(row, 'bucket', s3.bucket, checkBackendText, false);
     p.check(row, 'region', s3.region, checkAwsRegion, false);
-    p.check(row, 'keyPrefix', s3.keyPrefix, checkNonEmpty);
+    p.check(row, 'keyPrefix', s3.keyPrefix, checkBackendText);
     p.check(row, 'useLockfile', s3.useLockfile, checkBoolean);
-    p.check(row, 'dynamodbTable', s3.dynamodbTable, checkNonEmpty);
+    p.check(row, 'dynamodbTable', s3.dynamodbTable, checkBackendText);
   } else if (isOptionsObject(backend)) {
     p.list.push({ row, field: 'kind', value: kind, rule: 'must be "local" or "s3"' });
   } else {
