@@ -170,12 +170,11 @@ export const checkStringRecord: RuleCheck = (value) =>
     ? undefined
     : 'must be an object of names to string values';
 
-/** PEM certificates, such as the CA (or CA bundle) Vault trusts: base64 lines between the markers, nothing else. */
-const PEM_CERTIFICATES = /^(?:-----BEGIN CERTIFICATE-----\r?\n(?:[A-Za-z0-9+/=]+\r?\n)+-----END CERTIFICATE-----(?:\r?\n|$))+$/;
+/** One PEM certificate, such as a CA Vault trusts. */
 export const checkPemCertificate: RuleCheck = (value) =>
-  typeof value === 'string' && PEM_CERTIFICATES.test(value)
+  typeof value === 'string' && /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n?$/.test(value)
     ? undefined
-    : 'must be a PEM certificate (-----BEGIN CERTIFICATE-----, lines of base64, -----END CERTIFICATE-----), or several one after another';
+    : 'must be a PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)';
 
 /** The versions a KV v2 mount keeps: Vault stores the number as an unsigned 32-bit integer. */
 export const checkKvMaxVersions: RuleCheck = (value) =>
@@ -183,13 +182,9 @@ export const checkKvMaxVersions: RuleCheck = (value) =>
 
 // ---- Terraform state ------------------------------------------------------------------------------
 
-// eslint-disable-next-line no-control-regex
-const CONTROL_OR_TEMPLATE = /[\u0000-\u001f\u007f-\u009f]|\$\{|%\{/;
-const STATE_TEXT_RULE = 'without control characters, "${" or "%{" (Terraform reads a backend\'s settings as literal text and refuses a template)';
-
-/** A local state file's path. */
+/** A local state file's path: a file system's path holds no NUL. */
 export const checkStatePath: RuleCheck = (value) =>
-  typeof value === 'string' && value.trim() !== '' && !CONTROL_OR_TEMPLATE.test(value) ? undefined : `must be a file path, ${STATE_TEXT_RULE}`;
+  typeof value === 'string' && value.trim() !== '' && !value.includes('\u0000') ? undefined : 'must be a file path, without a NUL character';
 
 /** An S3 bucket name, as AWS allows a general purpose bucket's: 3-63 characters of a-z, 0-9, "." and "-". */
 export const checkS3Bucket: RuleCheck = (value) => {
@@ -201,9 +196,9 @@ export const checkS3Bucket: RuleCheck = (value) => {
 
 /** The key prefix of the state objects: Terraform's S3 backend refuses a key that starts or ends with "/" or holds "//". */
 export const checkS3KeyPrefix: RuleCheck = (value) =>
-  typeof value === 'string' && value !== '' && !/^\/|\/$|\/\//.test(value) && !CONTROL_OR_TEMPLATE.test(value) && utf8Length(value) <= 1000
+  typeof value === 'string' && value !== '' && !/^\/|\/$|\/\//.test(value) && !value.includes('\u0000') && utf8Length(value) <= 1000
     ? undefined
-    : `must be an S3 key prefix such as "secrets/state": not starting or ending with "/", no "//", at most 1000 bytes, ${STATE_TEXT_RULE}`;
+    : 'must be an S3 key prefix such as "secrets/state": not starting or ending with "/", no "//", no NUL, at most 1000 bytes (Terraform\'s S3 backend refuses the rest)';
 
 /** A DynamoDB table name: 3-255 characters of a-z, A-Z, 0-9, "_", "-" and ".". */
 export const checkDynamoDbTable: RuleCheck = (value) =>
@@ -326,6 +321,14 @@ export function typedSecretRule(type: string, keys: readonly string[]): string |
 /** Characters the generated Vault policy (HCL) and Terraform would read as syntax, not as a name. */
 export const POLICY_SYNTAX = /["\\]|\$\{|%\{/;
 export const POLICY_SYNTAX_RULE = 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax';
+
+/**
+ * Where Terraform reads a string as written (the state backend's settings, an output's description)
+ * `${` and `%{` have no escape that Terraform and OpenTofu both read the same way: refused.
+ */
+export const TERRAFORM_LITERAL_RULE = 'must not contain "${" or "%{": Terraform reads this field as written and OpenTofu as a template, so no escape means the same to both';
+export const checkTerraformLiteral: RuleCheck = (value) =>
+  typeof value === 'string' && /\$\{|%\{/.test(value) ? TERRAFORM_LITERAL_RULE : undefined;
 
 // eslint-disable-next-line no-control-regex
 const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f]/;

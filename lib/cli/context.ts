@@ -25,8 +25,13 @@ export interface CliStdin {
   readonly isTTY: boolean;
   /** All of stdin as UTF-8 text, up to end of input; a CliError when it is not UTF-8 (see {@link stdinText}). */
   readAll(): Promise<string>;
-  /** All of stdin as bytes, up to end of input: `rotate` frames and checks its values itself. */
-  readBytes(): Promise<Uint8Array>;
+  /**
+   * All of stdin as bytes, up to end of input: `rotate` frames and checks its values itself. With
+   * `limit`, reading stops once more than `limit` bytes have arrived (the caller refuses those).
+   */
+  readBytes(limit?: number): Promise<Uint8Array>;
+  /** The identity (`<device>:<inode>`) of the file stdin is redirected from, if it is one: `import --out` never overwrites it. @default - none */
+  fileId?(): string | undefined;
   /** One line typed at the terminal, not echoed, as UTF-8 text (a CliError when it is not); the prompt goes to the terminal, not to stdout. */
   readHidden(prompt: string): Promise<string>;
 }

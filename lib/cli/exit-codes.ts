@@ -89,8 +89,8 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
   ],
   'import': [
     { code: EXIT.ok, meaning: 'written (with `--verify`: and every ExternalSecret, store, ServiceAccount, role and policy synthesizes the same)' },
-    { code: EXIT.failed, meaning: 'written, but `--verify` found a difference' },
-    { code: EXIT.usage, meaning: 'something the library cannot express, no namespace, unreadable input (nothing written)' },
+    { code: EXIT.failed, meaning: 'written, but `--verify` found a difference, or the module does not load' },
+    { code: EXIT.usage, meaning: 'something the library cannot express, no namespace, unreadable, oversized or invalid input, an `--out` that exists (without `--force`), is a link or an input, or cannot be written (nothing written)' },
   ],
 };
 

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { fstatSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { Declaration } from '../catalog';
 import { CliContext, CliError, CliStdin, EXIT, RunOptions, RunResult } from './context';
@@ -106,11 +107,27 @@ export class HiddenLineReader {
   }
 }
 
-/** All of this process's stdin, as bytes. */
-async function readStdinBytes(): Promise<Uint8Array> {
+/** All of this process's stdin, as bytes; with `limit`, no more than the first chunks past it. */
+async function readStdinBytes(limit?: number): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk as Buffer;
+    chunks.push(bytes);
+    total += bytes.length;
+    if (limit !== undefined && total > limit) break;
+  }
   return Buffer.concat(chunks);
+}
+
+/** `<device>:<inode>` of the regular file stdin is redirected from, or undefined (a pipe, a terminal). */
+function stdinFileId(): string | undefined {
+  try {
+    const stat = fstatSync(0);
+    return stat.isFile() ? `${stat.dev}:${stat.ino}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function processStdin(): CliStdin {
@@ -119,6 +136,7 @@ function processStdin(): CliStdin {
   return {
     isTTY: stdin.isTTY === true,
     readBytes: readStdinBytes,
+    fileId: stdinFileId,
     async readAll() {
       return stdinText(await readStdinBytes());
     },

@@ -32,7 +32,11 @@ export interface KubernetesAuthRole {
   readonly namespaces: readonly string[];
   /** The audience the tokens must carry: the one the stores request. */
   readonly audience: string;
-  /** Policies attached to the tokens the role issues. */
+  /**
+   * Policies attached to the tokens the role issues, and the only ones: the role attaches no `default`
+   * policy, so these grant everything the tokens may do, their own lookup and revocation included
+   * (EsoReadPolicy does).
+   */
   readonly tokenPolicies: readonly string[];
   /** TTL of those tokens, in seconds: ESO logs in again when one expires. @default 900 */
   readonly tokenTtlSeconds?: number;
@@ -106,6 +110,9 @@ export class KubernetesAuth extends Construct {
         boundServiceAccountNamespaces: [...role.namespaces],
         audience: role.audience,
         tokenPolicies: [...role.tokenPolicies],
+        // Vault's default policy grants cubbyhole, response wrapping, sys/capabilities-self, renewal and
+        // more; ESO uses none of it beyond what its read policy grants (ESO_TOKEN_SELF_RULES).
+        tokenNoDefaultPolicy: true,
         // ESO logs in again when its token expires, so the token never needs to outlive its TTL.
         tokenTtl: ttl,
         tokenMaxTtl: ttl,

@@ -51,6 +51,8 @@ export interface VaultStackProps extends ReadableStackProps {
   readonly clusters: readonly VaultCluster[];
   /** Versions KV v2 keeps per secret. @default 10, Vault's own default */
   readonly maxVersions?: number;
+  /** Let the operator policy delete metadata, destroying every version of a path (OperatorPolicy `canDestroy`). @default false */
+  readonly operatorCanDestroy?: boolean;
 }
 
 /**
@@ -88,7 +90,7 @@ export class VaultStack extends ReadableStack {
         name: identity.policyName,
       })));
     this.esoReadPolicies = policies.flat();
-    this.operatorPolicy = new OperatorPolicy(this, 'OperatorPolicy', { mount: props.mount });
+    this.operatorPolicy = new OperatorPolicy(this, 'OperatorPolicy', { mount: props.mount, canDestroy: props.operatorCanDestroy });
     this.operatorLogin = new OperatorLogin(this, 'OperatorLogin');
     this.kubernetesAuths = props.clusters.map((cluster, c) => new KubernetesAuth(this, cluster.id === undefined ? 'KubernetesAuth' : `KubernetesAuth-${cluster.id}`, {
       path: cluster.authMountPath,

@@ -166,21 +166,21 @@ describe('durations, quantities, regions, numbers and names the consumers take',
   test('the Terraform state: an S3 bucket name, a key prefix Terraform takes, a DynamoDB table, a local path without templates', () => {
     expect(settingsMessages({ terraform: { stateBackend: { kind: 's3', bucket: 'My_Bucket', region: 'eu-central-1', keyPrefix: '/state/', dynamodbTable: 'x' } } })).toStrictEqual([
       'settings.terraform.stateBackend: bucket "My_Bucket" must be an S3 bucket name: 3-63 characters of a-z, 0-9, "." and "-", starting and ending with a letter or digit, no "..", not an IP address, and without the prefixes and suffixes AWS reserves (xn--, sthree-, amzn-s3-demo-, -s3alias, --ol-s3, .mrap, --x-s3, --table-s3)',
-      'settings.terraform.stateBackend: keyPrefix "/state/" must be an S3 key prefix such as "secrets/state": not starting or ending with "/", no "//", at most 1000 bytes, without control characters, "${" or "%{" (Terraform reads a backend\'s settings as literal text and refuses a template)',
+      'settings.terraform.stateBackend: keyPrefix "/state/" must be an S3 key prefix such as "secrets/state": not starting or ending with "/", no "//", no NUL, at most 1000 bytes (Terraform\'s S3 backend refuses the rest)',
       'settings.terraform.stateBackend: dynamodbTable "x" must be a DynamoDB table name: 3-255 characters of a-z, A-Z, 0-9, "_", "-" and "."',
     ]);
     expect(settingsMessages({ terraform: { stateBackend: { kind: 'local', path: 'state/${var.x}.tfstate' } } })).toStrictEqual([
-      'settings.terraform.stateBackend: path "state/${var.x}.tfstate" must be a file path, without control characters, "${" or "%{" (Terraform reads a backend\'s settings as literal text and refuses a template)',
+      'settings.terraform.stateBackend: path "state/${var.x}.tfstate" must not contain "${" or "%{": Terraform reads this field as written and OpenTofu as a template, so no escape means the same to both',
+    ]);
+    expect(settingsMessages({ terraform: { stateBackend: { kind: 'local', path: 'state/a\u0000b' } } })).toStrictEqual([
+      'settings.terraform.stateBackend: path "state/a\\u0000b" must be a file path, without a NUL character',
     ]);
   });
 
-  test('an Argo CD project is an object name, and the Kubernetes CA is PEM and nothing else', () => {
-    expect(settingsMessages({ argocd: { project: 'My Project' }, vault: { kubernetesCaCert: '-----BEGIN CERTIFICATE-----\n${x}\n-----END CERTIFICATE-----\n' } })).toStrictEqual([
-      'settings.vault: kubernetesCaCert "-----BEGIN CERTIFICATE-----\\n${x}\\n-----END CERTIFICATE-----\\n" must be a PEM certificate (-----BEGIN CERTIFICATE-----, lines of base64, -----END CERTIFICATE-----), or several one after another',
+  test('an Argo CD project is an object name', () => {
+    expect(settingsMessages({ argocd: { project: 'My Project' } })).toStrictEqual([
       'settings.argocd: project "My Project" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters',
     ]);
-    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\nAAAA==\n-----END CERTIFICATE-----\n';
-    expect(settingsMessages({ vault: { kubernetesCaCert: `${pem}${pem}` } })).toStrictEqual([]);
   });
 });
 

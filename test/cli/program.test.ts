@@ -52,10 +52,11 @@ const HELP_EXIT_CODES: Record<string, string> = {
   ].join('\n'),
   'import': [
     'Exit codes: 0 written (with `--verify`: and every ExternalSecret, store, ServiceAccount, role and',
-    '  policy synthesizes the same); 1 written, but `--verify` found a difference; 2 something the',
-    '  library cannot express, no namespace, unreadable input (nothing written), or a usage error',
-    '  (unknown command or option, missing argument) or an invalid catalog; 70 a bug (an internal error,',
-    '  printed with its stack).',
+    '  policy synthesizes the same); 1 written, but `--verify` found a difference, or the module does not',
+    '  load; 2 something the library cannot express, no namespace, unreadable, oversized or invalid',
+    '  input, an `--out` that exists (without `--force`), is a link or an input, or cannot be written',
+    '  (nothing written), or a usage error (unknown command or option, missing argument) or an invalid',
+    '  catalog; 70 a bug (an internal error, printed with its stack).',
   ].join('\n'),
 };
 

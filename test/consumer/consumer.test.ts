@@ -38,6 +38,7 @@ const consumers: Partial<Record<ConsumerVariant, Consumer>> = {};
 let bin: Run;
 let uncaughtTf: Run;
 let deepImports: Record<string, Run>;
+let imported: Run;
 
 async function prepare(variant: ConsumerVariant, tarball: Promise<string>): Promise<Consumer> {
   const project = await createConsumerProject(variant, tarball);
@@ -79,12 +80,16 @@ beforeAll(async () => {
   await Promise.all(VARIANTS.map(async (variant) => (consumers[variant] = await prepare(variant, tarball))));
   const k8sOnly = consumers['k8s-only']!.project.dir;
   // The package's bin, as an operator runs it in the k8s-only project: npx finds it in node_modules/.bin.
-  const [table, uncaught, ...deep] = await Promise.all([
+  const [table, importRun, uncaught, ...deep] = await Promise.all([
     run(k8sOnly, 'npx', ['homelab-secrets', 'table'], { npm_config_offline: 'true', npm_config_update_notifier: 'false' }),
+    // import --verify in the full project, which has no TypeScript: the module's JavaScript twin is loaded.
+    run(consumers.full!.project.dir, 'npx', ['homelab-secrets', 'import', 'out/manifests', '--verify', '--out', 'imported.ts'],
+      { npm_config_offline: 'true', npm_config_update_notifier: 'false' }),
     run(k8sOnly, process.execPath, ['-e', "require('homelab-secrets/tf')"]),
     ...DEEP_IMPORTS.map((specifier) => run(k8sOnly, process.execPath, ['-e', `require(${JSON.stringify(specifier)})`])),
   ]);
   bin = table;
+  imported = importRun;
   uncaughtTf = uncaught;
   deepImports = Object.fromEntries(DEEP_IMPORTS.map((specifier, index) => [specifier, deep[index]]));
 }, 600_000);
@@ -249,6 +254,8 @@ describe('the full consumer project (cdktf and both providers installed)', () =>
     expect(Object.keys(policies)).toStrictEqual(['lab-kv-eso-read', 'lab-kv-operator']);
     const grants = (policy: string) => [...policy.matchAll(/path "([^"]+)" \{\n {2}capabilities = \[([^\]]*)\]/g)].map((m) => `${m[1]}: ${m[2]}`);
     expect(grants(policies['lab-kv-eso-read'])).toStrictEqual([
+      'auth/token/lookup-self: "read"',
+      'auth/token/revoke-self: "update"',
       'lab-kv/data/platform/grafana-oidc: "read"',
       'lab-kv/data/platform/registry: "read"',
       'lab-kv/data/services/mqtt: "read"',
@@ -256,7 +263,7 @@ describe('the full consumer project (cdktf and both providers installed)', () =>
     ]);
     expect(grants(policies['lab-kv-operator'])).toStrictEqual([
       'lab-kv/data/*: "create", "read", "update", "patch"',
-      'lab-kv/metadata/*: "read", "delete", "list"',
+      'lab-kv/metadata/*: "read", "list"',
     ]);
   });
 
@@ -301,6 +308,12 @@ describe('the k8s-only consumer project (no cdktf, no providers)', () => {
 
   test('`npx homelab-secrets table` runs the package\'s bin over the declaration package.json names', () => {
     expect(bin).toStrictEqual({ code: 0, stdout: consumer('k8s-only').tree['SECRETS.md'], stderr: '' });
+  });
+
+  test('`npx homelab-secrets import --verify` in the full project (it has no TypeScript) reads its manifests back, and loads the module it wrote', () => {
+    expect([imported.code, imported.stderr]).toStrictEqual([0, expect.stringMatching(/^round trip: (\d+) of \1 ExternalSecrets synthesize the same/m)]);
+    expect(imported.stderr).not.toContain('does not load');
+    expect(readFileSync(join(consumer('full').project.dir, 'imported.ts'), 'utf8')).toMatch(/^export function importedDeclaration\(\): Declaration \{$/m);
   });
 });
 

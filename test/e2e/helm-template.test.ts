@@ -1,23 +1,27 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { type CommittedApplication, chartOf, committedApplications, readYamlDocuments, ROOT } from '../support/charts';
 import { fluxHelmReleases, homelabFluxDeclaration, synthFluxTree } from '../support/flux';
-import { goTool } from './support/engines';
+import { fetchTrusting, freePort, makeCa } from './support/bao-dev-server';
+import { engines, goTool } from './support/engines';
+import { mutatedOutput } from './support/outputs';
 
 // Each committed Application's exact valuesObject, rendered by the real helm against the vendored chart
 // (what Argo CD does with them), and the rendered objects checked. The values are read from
 // manifests/argocd-applications.yaml, not from lib/, so this checks what is applied. The same suites
 // run over the HelmReleases of the homelab's Flux tree (the same declaration with gitops 'flux', which
-// is not committed), read back from the synthesized files: what helm-controller installs.
+// is not committed), read back from the synthesized files: what helm-controller installs. Under
+// `npm run test:mutations` the Applications come from the mutated copy of the homelab's manifests.
 const helm = goTool('helm');
 if (helm.path === null) process.stderr.write(`helm is not installed, so the helm template suite is skipped: ${helm.reason}\n`);
 const suite = helm.path ? describe : describe.skip;
 
 const RELEASES: [string, Record<string, CommittedApplication>][] = [
-  ['Argo CD Application', committedApplications()],
+  ['Argo CD Application', committedApplications(mutatedOutput('homelab')?.manifestsDir)],
   ['Flux HelmRelease', fluxHelmReleases(synthFluxTree(homelabFluxDeclaration()))],
 ];
 
@@ -34,6 +38,64 @@ function render(app: CommittedApplication): any[] {
     });
     return YAML.parseAllDocuments(out).map((doc) => doc.toJS()).filter(Boolean);
   } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The attributes of the one `listener "tcp"` block of a rendered Vault config, values as written. */
+function listenerAttributes(hcl: string): Record<string, string> {
+  const blocks = [...hcl.matchAll(/^listener "tcp" \{\n([\s\S]*?)\n\}/gm)];
+  if (blocks.length !== 1 || (hcl.match(/^listener\b/gm) ?? []).length !== 1) throw new Error(`expected one listener "tcp" block:\n${hcl}`);
+  return Object.fromEntries(blocks[0][1].split('\n').map((line) => {
+    const attribute = /^\s*([a-z_]+)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!attribute) throw new Error(`listener line does not parse: ${line}`);
+    return [attribute[1], attribute[2]];
+  }));
+}
+
+/**
+ * Runs OpenBao with a rendered Vault config, as the pod would: the listener as rendered, with its
+ * addresses moved to free loopback ports and the files of `mountPath` (the TLS Secret's volume) taken
+ * from `tlsDir`; in-memory storage (OpenBao has no `file` backend), and no seal block (the test has no KMS key).
+ * Returns the HTTPS status of /v1/sys/health (trusting exactly `caCert`) and the plain-HTTP answer.
+ */
+async function runRenderedListener(hcl: string, mountPath: string, tlsDir: string, caCert: string): Promise<{ https: number | string; http: string }> {
+  const work = mkdtempSync(join(tmpdir(), 'homelab-secrets-listener-'));
+  const [port, clusterPort] = [await freePort(), await freePort()];
+  const config = hcl
+    .replace(/^seal "[^"]*" \{\n[\s\S]*?\n\}\n?/m, '')
+    .replace(/^(\s*address\s*=\s*)"[^"]*"/m, `$1"127.0.0.1:${port}"`)
+    .replace(/^(\s*cluster_address\s*=\s*)"[^"]*"/m, `$1"127.0.0.1:${clusterPort}"`)
+    .split(`"${mountPath}/`).join(`"${tlsDir}/`)
+    .replace(/^storage "file" \{\n[\s\S]*?\n\}/m, 'storage "inmem" {}');
+  writeFileSync(join(work, 'server.hcl'), config);
+  const child = spawn(engines().baoBin, ['server', `-config=${join(work, 'server.hcl')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr = (stderr + String(chunk)).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const plain = (): Promise<string> => new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/v1/sys/health' }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve(`${res.statusCode} ${Buffer.concat(chunks).toString('utf8')}`));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  try {
+    for (let attempt = 0; ; attempt++) {
+      if (child.exitCode !== null) throw new Error(`bao server exited with ${child.exitCode}: ${stderr}`);
+      try {
+        const https = await fetchTrusting(caCert)(`https://127.0.0.1:${port}/v1/sys/health`).then((r) => r.status, (e: any) => String(e.cause?.code ?? e));
+        return { https, http: await plain() };
+      } catch (error) {
+        if (attempt > 300) throw new Error(`the rendered listener never answered: ${String(error)} ${stderr}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } finally {
+    child.kill('SIGKILL');
+    await exited;
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -68,6 +130,41 @@ suite.each(RELEASES)('helm template of each %s', (_kind, apps) => {
       expect(Object.keys(config.data)).toStrictEqual(['extraconfig-from-values.hcl']);
       expect(container.args[0]).toContain('cp /vault/config/extraconfig-from-values.hcl /tmp/storageconfig.hcl;');
       expect(container.env.find((e: any) => e.name === 'VAULT_HA')).toBeUndefined();
+    });
+
+    test('serves only TLS: the rendered listener, run by OpenBao, answers HTTPS with the TLS Secret\'s files and refuses plain HTTP', async () => {
+      // GIVEN the listener as rendered: TLS on, its files in the vault-tls Secret's volume
+      const hcl: string = only(objects, 'ConfigMap', 'vault-config').data['extraconfig-from-values.hcl'];
+      const listener = listenerAttributes(hcl);
+      expect(listener).toStrictEqual({
+        address: '"[::]:8200"',
+        cluster_address: '"[::]:8201"',
+        tls_disable: 'false',
+        tls_cert_file: '"/vault/userconfig/vault-tls/tls.crt"',
+        tls_key_file: '"/vault/userconfig/vault-tls/tls.key"',
+      });
+      const mount = container.volumeMounts.find((m: any) => JSON.parse(listener.tls_cert_file).startsWith(`${m.mountPath}/`));
+      const volume = sts.spec.template.spec.volumes.find((v: any) => v.name === mount.name);
+      expect([mount.mountPath, volume.secret.secretName, JSON.parse(listener.tls_key_file).startsWith(`${mount.mountPath}/`)]).toStrictEqual(['/vault/userconfig/vault-tls', 'vault-tls', true]);
+      // The chart's own switch: the pod's CLI and the API address it announces are https.
+      const env = Object.fromEntries(container.env.filter((e: any) => 'value' in e).map((e: any) => [e.name, e.value]));
+      expect([env.VAULT_ADDR, env.VAULT_API_ADDR, env.VAULT_CACERT]).toStrictEqual(['https://127.0.0.1:8200', 'https://$(POD_IP):8200', '/vault/userconfig/vault-tls/ca.crt']);
+
+      // WHEN OpenBao runs it with a certificate in the Secret's layout (tls.crt, tls.key, ca.crt)
+      const tls = mkdtempSync(join(tmpdir(), 'homelab-secrets-vault-tls-'));
+      try {
+        const ca = makeCa(tls, 'vault', 'IP:127.0.0.1,DNS:vault.vault.svc');
+        mkdirSync(join(tls, 'secret'));
+        copyFileSync(ca.certFile!, join(tls, 'secret', 'tls.crt'));
+        copyFileSync(ca.keyFile!, join(tls, 'secret', 'tls.key'));
+        copyFileSync(ca.caFile, join(tls, 'secret', 'ca.crt'));
+        const answers = await runRenderedListener(hcl, mount.mountPath, join(tls, 'secret'), readFileSync(ca.caFile, 'utf8'));
+
+        // THEN HTTPS answers (501: not initialised yet), and plain HTTP is refused by the TLS listener
+        expect(answers).toStrictEqual({ https: 501, http: '400 Client sent an HTTP request to an HTTPS server.\n' });
+      } finally {
+        rmSync(tls, { recursive: true, force: true });
+      }
     });
 
     test('configures the awskms seal and file storage, with no credentials in the config', () => {

@@ -2,7 +2,8 @@
 // the one kubectl embeds). The import reads kustomizations itself where none is installed; this proves
 // that reading against the real one on the fixture repositories: the same module, the same exact round
 // trip, only the origins of the notes differ (`kustomize build <folder> document n`).
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { SecretCatalog } from '../../lib/catalog';
 import { type CliContext, nodeContext, runCli } from '../../lib/cli';
@@ -63,5 +64,39 @@ maybe('import of a repository folder with a real kustomize', () => {
     const { code, stderr } = await importWithRealTools(`${FIXTURES}/flux-repo`, '--verify', '--no-kustomize');
     expect(code).toBe(EXIT.ok);
     expect(stderr).toBe(readFileSync(join(EXPECTED, 'flux-repo.stderr.txt'), 'utf8'));
+  });
+
+  test('a kustomization folder named like an option, with a space and a line break, is built as that folder', async () => {
+    // GIVEN a repository whose overlay folder is "-k dir\nx", imported from its own folder: kustomize gets a relative name
+    const root = mkdtempSync(join(tmpdir(), 'import-hostile-kustomize-'));
+    const overlay = join(root, '-k dir\nx');
+    mkdirSync(overlay, { recursive: true });
+    writeFileSync(join(root, 'store.yaml'), [
+      'apiVersion: external-secrets.io/v1', 'kind: ClusterSecretStore', 'metadata: { name: vault }', 'spec:', '  provider:', '    vault:',
+      '      server: http://vault.vault.svc:8200', '      path: kv',
+      '      auth: { kubernetes: { role: r, serviceAccountRef: { name: external-secrets, namespace: external-secrets, audiences: [vault] } } }',
+      '  conditions: [{ namespaces: [apps] }]', '',
+    ].join('\n'));
+    writeFileSync(join(overlay, 'kustomization.yaml'), 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: apps\nresources: [es.yaml]\n');
+    writeFileSync(join(overlay, 'es.yaml'), [
+      'apiVersion: external-secrets.io/v1', 'kind: ExternalSecret', 'metadata: { name: db }', 'spec:', '  secretStoreRef: { kind: ClusterSecretStore, name: vault }',
+      '  data: [{ secretKey: password, remoteRef: { key: apps/db, property: password } }]', '',
+    ].join('\n'));
+    const cwd = process.cwd();
+
+    // WHEN
+    process.chdir(root);
+    let result: Awaited<ReturnType<typeof importWithRealTools>>;
+    try {
+      result = await importWithRealTools('.', '--verify');
+    } finally {
+      process.chdir(cwd);
+    }
+
+    // THEN kustomize placed the ExternalSecret in the overlay's namespace, and the round trip is exact
+    expect(result.code).toBe(EXIT.ok);
+    expect(result.stdout).toContain("  // --- apps ---");
+    expect(result.stderr.split('\n')[0]).toBe(`note: .: namespaces resolved from the kustomizations and Flux Kustomizations with ${kustomize.description}`);
+    expect(result.stderr).toContain('round trip: 1 of 1 ExternalSecret synthesize the same');
   });
 });

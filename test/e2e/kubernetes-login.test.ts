@@ -1,15 +1,15 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import YAML from 'yaml';
 import { HOMELAB_SETTINGS, homelabCatalog } from '../../apps/homelab';
 import { SecretCatalog } from '../../lib/catalog';
 import { manifestsPart } from '../../lib/k8s';
 import { synthOutputs } from '../../lib/synth';
-import { TERRAFORM_STACKS, terraformPart } from '../../lib/tf';
+import { terraformPart } from '../../lib/tf';
 import { BaoDevServer, POD_SERVICE_ACCOUNT_DIR, startBaoDevServer, vaultApi } from './support/bao-dev-server';
 import { API_SERVER_ISSUER, ServiceAccount, TokenReviewServer, VAULT_SERVICE_ACCOUNT, startTokenReviewServer } from './support/token-review-server';
+import { type OutputName, manifestObjects, synthesizedOutput, vaultStackOf } from './support/outputs';
 import { applyWithVaultApi } from './support/vault-stack';
 import { IDENTITY_FIXTURE_EXPECTATIONS, identityFixtureCatalog } from '../support/identity-fixtures';
 
@@ -33,12 +33,18 @@ interface StoreIdentity {
   readonly paths: readonly string[];
 }
 
-/** Synthesizes the manifests and the Terraform with the homelab's settings, as users do. */
-function synthesize(catalog: SecretCatalog, outdir: string): { vault: any; identities: StoreIdentity[] } {
-  synthOutputs({ catalog, settings: HOMELAB_SETTINGS }, [manifestsPart(join(outdir, 'manifests')), terraformPart(join(outdir, 'cdktf.out'))]);
-  const vault = JSON.parse(readFileSync(join(outdir, 'cdktf.out', 'stacks', TERRAFORM_STACKS.vault, 'cdk.tf.json'), 'utf8'));
-  const objects: any[] = readdirSync(join(outdir, 'manifests')).filter((f) => f.endsWith('.yaml')).sort()
-    .flatMap((f) => YAML.parseAllDocuments(readFileSync(join(outdir, 'manifests', f), 'utf8')).map((d) => d.toJSON()));
+/**
+ * The manifests and the Terraform of the catalog with the homelab's settings, as users synthesize them:
+ * for a named declaration the output the suites share (a mutated copy under `npm run test:mutations`),
+ * else a fresh synth of `catalog`.
+ */
+function synthesize(catalog: SecretCatalog, outdir: string, output?: OutputName): { vault: any; identities: StoreIdentity[] } {
+  let manifestsDir = join(outdir, 'manifests');
+  let terraformDir = join(outdir, 'cdktf.out');
+  if (output === undefined) synthOutputs({ catalog, settings: HOMELAB_SETTINGS }, [manifestsPart(manifestsDir), terraformPart(terraformDir)]);
+  else ({ manifestsDir, terraformDir } = synthesizedOutput(output, outdir));
+  const vault = vaultStackOf(terraformDir).json;
+  const objects = manifestObjects(manifestsDir);
   const externalSecrets = objects.filter((o) => o.kind === 'ExternalSecret');
   const identities = objects.filter((o) => o.kind === 'ClusterSecretStore' || o.kind === 'SecretStore').map((store): StoreIdentity => {
     const auth = store.spec.provider.vault.auth.kubernetes;
@@ -65,9 +71,18 @@ function synthesize(catalog: SecretCatalog, outdir: string): { vault: any; ident
 /** Placeholder content: key → "placeholder-<key>". Not secret, never printed. */
 const placeholders = (keys: readonly string[]): Record<string, string> => Object.fromEntries(keys.map((k) => [k, `placeholder-${k}`]));
 
-/** An undeclared path under every first segment of a declared one, and at the top of the mount. */
+/**
+ * An undeclared path under every first segment of a declared one and at the top of the mount, and each
+ * declared path's last segment under every other first segment, an undeclared one and none: what a
+ * glob such as `+/minio` would let through.
+ */
 function undeclared(catalog: SecretCatalog): string[] {
-  return [...new Set(['', ...catalog.pathNames.map((p) => p.split('/')[0])])].map((prefix) => (prefix ? `${prefix}/e2e-undeclared` : 'e2e-undeclared')).sort();
+  const prefixes = [...new Set(['', 'e2e-other', ...catalog.pathNames.map((p) => p.split('/')[0])])];
+  const under = (prefix: string, leaf: string): string => (prefix ? `${prefix}/${leaf}` : leaf);
+  const leaves = catalog.pathNames.map((p) => p.split('/').pop()!);
+  const declared = new Set(catalog.pathNames);
+  return [...new Set([...prefixes.map((p) => under(p, 'e2e-undeclared')), ...prefixes.flatMap((p) => leaves.map((leaf) => under(p, leaf)))])]
+    .filter((path) => !declared.has(path)).sort();
 }
 
 /** The real server with the synthesized stack applied, its stand-in API server, and ESO's way in. */
@@ -79,11 +94,12 @@ class LoginStack {
   private work = '';
   private readonly accounts = new Map<string, ServiceAccount>();
 
-  constructor(readonly catalog: SecretCatalog) {}
+  /** @param output the shared output of this catalog's declaration, if it is one (see support/outputs.ts) */
+  constructor(readonly catalog: SecretCatalog, private readonly output?: OutputName) {}
 
   async start(): Promise<void> {
     this.work = mkdtempSync(join(tmpdir(), 'homelab-secrets-e2e-login-'));
-    ({ vault: this.vault, identities: this.identities } = synthesize(this.catalog, this.work));
+    ({ vault: this.vault, identities: this.identities } = synthesize(this.catalog, this.work, this.output));
     this.kube = await startTokenReviewServer({ kubernetesHost: this.config().kubernetes_host });
     this.server = await startBaoDevServer({ kubernetesApi: this.kube });
     await applyWithVaultApi(this.vault, this.server);
@@ -210,7 +226,7 @@ const REFUSED = {
 
 describe('Kubernetes-auth logins on a real OpenBao, reviewed by a stand-in API server', () => {
   describe('cluster isolation (the homelab)', () => {
-    const stack = new LoginStack(homelabCatalog());
+    const stack = new LoginStack(homelabCatalog(), 'homelab');
     let eso: StoreIdentity;
     beforeAll(async () => {
       await stack.start();
@@ -240,8 +256,8 @@ describe('Kubernetes-auth logins on a real OpenBao, reviewed by a stand-in API s
       const before = stack.kube.reviews.length;
       const { auth } = await stack.loginAs(eso);
       expect({ policies: auth.policies, tokenPolicies: auth.token_policies, metadata: auth.metadata, ttl: auth.lease_duration }).toStrictEqual({
-        policies: ['default', 'homelab-eso-read'],
-        tokenPolicies: ['default', 'homelab-eso-read'],
+        policies: ['homelab-eso-read'],
+        tokenPolicies: ['homelab-eso-read'],
         metadata: {
           role: 'external-secrets',
           service_account_name: 'external-secrets',
@@ -269,6 +285,26 @@ describe('Kubernetes-auth logins on a real OpenBao, reviewed by a stand-in API s
         const { body } = await vaultApi(stack.server.addr, token, 'GET', `${stack.catalog.mount}/data/${path}`);
         expect([path, Object.keys(body.data.data).sort()]).toStrictEqual([path, [...stack.catalog.paths.find((p) => p.path === path)!.keys].sort()]);
       }
+    });
+
+    test('ESO\'s login carries no default policy: it looks itself up and revokes itself, as ESO does, and is denied what the default policy grants', async () => {
+      const { token } = await stack.loginAs(eso);
+      // What ESO's store validation calls (checkToken): the token's own lookup.
+      const self = await vaultApi(stack.server.addr, token, 'GET', 'auth/token/lookup-self');
+      expect([self.status, self.body.data.policies, self.body.data.path]).toStrictEqual([200, ['homelab-eso-read'], 'auth/kubernetes/login']);
+      const attempts: [string, string, unknown][] = [
+        ['POST', 'sys/capabilities-self', { paths: [`${stack.catalog.mount}/data/apps/vpn`] }],
+        ['POST', 'cubbyhole/e2e', { k: 'placeholder' }],
+        ['POST', 'auth/token/renew-self', {}],
+        ['POST', 'sys/wrapping/wrap', { k: 'placeholder' }],
+      ];
+      for (const [method, path, body] of attempts) {
+        const answer = await vaultApi(stack.server.addr, token, method, path, body);
+        expect([path, answer.status, answer.body.errors]).toStrictEqual([path, 403, ['1 error occurred:\n\t* permission denied\n\n']]);
+      }
+      // What ESO does when it closes its client: revoke its token; then the token is gone.
+      expect((await vaultApi(stack.server.addr, token, 'PUT', 'auth/token/revoke-self', {})).status).toBe(204);
+      expect((await vaultApi(stack.server.addr, token, 'GET', 'auth/token/lookup-self')).status).toBe(403);
     });
 
     test('the stand-in API server reviews as kube-apiserver does: only for a reviewer, only for the asked audiences', async () => {
@@ -360,7 +396,7 @@ describe('Kubernetes-auth logins on a real OpenBao, reviewed by a stand-in API s
       for (const store of stack.identities) {
         const { token, auth } = await stack.loginAs(store);
         const namespace = store.serviceAccount.namespace;
-        expect([store.store, auth.policies, auth.metadata.service_account_namespace]).toStrictEqual([store.store, ['default', `kv-eso-read-${namespace}`], namespace]);
+        expect([store.store, auth.policies, auth.metadata.service_account_namespace]).toStrictEqual([store.store, [`kv-eso-read-${namespace}`], namespace]);
         expect([store.store, await stack.readAll(token)]).toStrictEqual([store.store, stack.expected(store.paths)]);
       }
       // Spelled out: A (web) reads its own and the path it shares with B, and none of B's others.
@@ -402,7 +438,7 @@ describe('Kubernetes-auth logins on a real OpenBao, reviewed by a stand-in API s
   });
 
   describe('identities: several stores in one namespace, custom role and ServiceAccount names (default too), a role shared by two namespaces', () => {
-    const stack = new LoginStack(identityFixtureCatalog());
+    const stack = new LoginStack(identityFixtureCatalog(), 'identities');
     const expectations = Object.entries(IDENTITY_FIXTURE_EXPECTATIONS);
     /** `SecretStore media/vault-sonarr`, as the fixture's expectations name stores. */
     const label = (store: StoreIdentity): string => store.store.replace(/^(\w+)\/(?:([^/]+)\/)?([^/]+)$/, (_m, kind, ns, name) => `${kind} ${ns ? `${ns}/` : ''}${name}`);
@@ -436,7 +472,7 @@ describe('Kubernetes-auth logins on a real OpenBao, reviewed by a stand-in API s
       for (const [name, expected] of expectations) {
         for (const store of storesOf(expected.role)) {
           const { token, auth } = await stack.loginAs(store);
-          expect([name, store.store, auth.policies]).toStrictEqual([name, store.store, ['default', expected.policy]]);
+          expect([name, store.store, auth.policies]).toStrictEqual([name, store.store, [expected.policy]]);
           expect([name, store.store, await stack.readAll(token)]).toStrictEqual([name, store.store, stack.expected(expected.paths)]);
         }
       }

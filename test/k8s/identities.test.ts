@@ -10,7 +10,7 @@ import { fluxTreeObjects, synthFluxTree } from '../support/flux';
 import { FIXTURE_SETTINGS, fixtureDeclaration } from '../support/fixtures';
 import { IDENTITY_FIXTURE_EXPECTATIONS, identityFixtureCatalog } from '../support/identity-fixtures';
 import { manifestObjects, synthPartToTree } from '../support/synth';
-import { TfJson, policyPaths } from '../tf/support';
+import { TfJson, esoPolicyPaths, policyPaths } from '../tf/support';
 
 const synthesized = new Map<string, Record<string, string>>();
 function manifests(settings: PlatformSettings = FIXTURE_SETTINGS): Record<string, string> {
@@ -129,7 +129,7 @@ describe('identities in Vault', () => {
       audience: r.audience, policy: /^\$\{vault_policy\.([a-z0-9_]+)\.name\}$/.exec(r.token_policies[0])![1],
     }));
     for (const [name, expected] of Object.entries(IDENTITY_FIXTURE_EXPECTATIONS)) {
-      expect([name, policies[expected.policy]]).toStrictEqual([name, expected.paths.map((p) => `kv/data/${p}`)]);
+      expect([name, policies[expected.policy]]).toStrictEqual([name, esoPolicyPaths(...expected.paths.map((p) => `kv/data/${p}`))]);
       const role = roles.find((r) => r.role === expected.role)!;
       expect([name, role.accounts, role.audience, vault.resource!.vault_policy[role.policy].name]).toStrictEqual([name, [...expected.serviceAccounts], expected.audience, expected.policy]);
     }

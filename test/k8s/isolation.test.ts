@@ -11,7 +11,7 @@ import { esoWebhookViolations } from '../support/eso-webhook';
 import { FIXTURE_SETTINGS, fixtureDeclaration } from '../support/fixtures';
 import { synthFluxTree } from '../support/flux';
 import { manifestObjects, synthPartToTree } from '../support/synth';
-import { TfJson, policyPaths } from '../tf/support';
+import { TfJson, esoPolicyPaths, policyPaths } from '../tf/support';
 
 /** Three namespaces; `apps/shared` is read by web and jobs, `apps/db` by web only, `apps/queue` by jobs only. */
 function threeNamespaces(isolation: Isolation): SecretCatalog {
@@ -97,9 +97,9 @@ describe('namespace isolation', () => {
     const vault = vaultStack('namespace');
     const policies = Object.fromEntries(Object.values(vault.resource!.vault_policy).map((p: any) => [p.name, p.policy]));
     expect(Object.keys(policies).sort()).toStrictEqual(['kv-eso-read-batch', 'kv-eso-read-jobs', 'kv-eso-read-web', 'kv-operator']);
-    expect(policyPaths(policies['kv-eso-read-web'])).toStrictEqual(['kv/data/apps/db', 'kv/data/apps/shared']);
-    expect(policyPaths(policies['kv-eso-read-jobs'])).toStrictEqual(['kv/data/apps/queue', 'kv/data/apps/shared']);
-    expect(policyPaths(policies['kv-eso-read-batch'])).toStrictEqual(['kv/data/apps/lonely']);
+    expect(policyPaths(policies['kv-eso-read-web'])).toStrictEqual(esoPolicyPaths('kv/data/apps/db', 'kv/data/apps/shared'));
+    expect(policyPaths(policies['kv-eso-read-jobs'])).toStrictEqual(esoPolicyPaths('kv/data/apps/queue', 'kv/data/apps/shared'));
+    expect(policyPaths(policies['kv-eso-read-batch'])).toStrictEqual(esoPolicyPaths('kv/data/apps/lonely'));
   });
 
   test('each namespace\'s role binds exactly its ServiceAccount, namespace and the audience, with predictable names and addresses', () => {
@@ -115,13 +115,14 @@ describe('namespace isolation', () => {
       token_policies: ['${vault_policy.eso_read_policy_web.name}'],
       token_ttl: 900,
       token_max_ttl: 900,
+      token_no_default_policy: true,
     });
   });
 
   test('cluster isolation keeps one role for ESO\'s own service account and one policy', () => {
     const vault = vaultStack('cluster');
     expect(Object.keys(vault.resource!.vault_kubernetes_auth_backend_role)).toStrictEqual(['kubernetes_auth_role']);
-    expect(policyPaths(vault.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(['kv/data/apps/db', 'kv/data/apps/lonely', 'kv/data/apps/queue', 'kv/data/apps/shared']);
+    expect(policyPaths(vault.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(esoPolicyPaths('kv/data/apps/db', 'kv/data/apps/lonely', 'kv/data/apps/queue', 'kv/data/apps/shared'));
   });
 
   test('the docs name the store and role of each Secret, and the flowchart the namespace\'s', () => {

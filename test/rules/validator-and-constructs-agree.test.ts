@@ -146,7 +146,11 @@ const FIELDS: readonly Field[] = [
     ({ name: `flux: settings.kms.${option}`, reach: ['flux'], one: (v) => withSettings({ ...FLUX, kms: { region: 'us-east-1', [option]: v } }) })),
   ...['serviceAccountName', 'serviceAccountNamespace'].map((option): Field =>
     ({ name: `flux: eso.${option}`, reach: ['flux'], one: (v) => ({ catalog: catalog('namespace', { eso: { [option]: v } }), settings: FLUX }) })),
-  // The state backend's strings (path, bucket, key prefix, lock table) reach no construct check: left out.
+  // The state backend's strings reach the Terraform JSON boundary, which refuses what Terraform reads as written.
+  { name: 'settings.terraform.stateBackend local path', reach: ['terraform'], one: (v) => withSettings({ ...NO_KMS, terraform: { stateBackend: { kind: 'local', path: v } } }) },
+  ...['bucket', 'keyPrefix', 'dynamodbTable'].map((option): Field =>
+    ({ name: `settings.terraform.stateBackend s3 ${option}`, reach: ['terraform'], one: (v) => withSettings({ ...NO_KMS, terraform: { stateBackend: { kind: 's3', bucket: 'tfstate', region: 'eu-central-1', [option]: v } } }) })),
+  { name: 'settings.vault.operatorCanDestroy', reach: ['terraform'], one: (v) => withVault({ operatorCanDestroy: v }) },
 ];
 
 /** Renders what `reach` names of the resolved declaration, all in memory; returns the error, or undefined. */

@@ -18,7 +18,7 @@ const ESO_ROLE: KubernetesAuthRole = {
 };
 
 describe('KubernetesAuth', () => {
-  test('binds a role to exactly its ServiceAccount, namespace and audience, with short tokens', () => {
+  test('binds a role to exactly its ServiceAccount, namespace and audience, with short tokens that carry no default policy', () => {
     // GIVEN / WHEN
     const synthesized = Testing.synthScope((scope) => {
       new KubernetesAuth(scope, 'KubernetesAuth', { roles: [ESO_ROLE] });
@@ -41,6 +41,7 @@ describe('KubernetesAuth', () => {
       token_policies: ['homelab-eso-read'],
       token_ttl: 900,
       token_max_ttl: 900,
+      token_no_default_policy: true,
     });
   });
 
@@ -77,11 +78,11 @@ describe('KubernetesAuth', () => {
     expect(synthesized.resource.vault_auth_backend[Object.keys(synthesized.resource.vault_auth_backend)[0]].path).toBe('k8s/home');
     const roleOf = ([address, r]: [string, any]) => ({
       address: address.replace(/_[0-9A-F]{8}$/, ''),
-      role: r.role_name, names: r.bound_service_account_names, namespaces: r.bound_service_account_namespaces, audience: r.audience, policies: r.token_policies, ttl: [r.token_ttl, r.token_max_ttl],
+      role: r.role_name, names: r.bound_service_account_names, namespaces: r.bound_service_account_namespaces, audience: r.audience, policies: r.token_policies, ttl: [r.token_ttl, r.token_max_ttl], noDefault: r.token_no_default_policy,
     });
     expect(Object.entries(synthesized.resource.vault_kubernetes_auth_backend_role).map(roleOf).sort((x, y) => x.role.localeCompare(y.role))).toStrictEqual([
-      { address: 'KubernetesAuth_Role-arr', role: 'arr', names: ['eso'], namespaces: ['media', 'downloads'], audience: 'https://vault.example', policies: ['kv-eso-read-arr'], ttl: [300, 300] },
-      { address: 'KubernetesAuth_Role-media', role: 'media-reader', names: ['default'], namespaces: ['media'], audience: 'vault', policies: ['kv-eso-read-media'], ttl: [900, 900] },
+      { address: 'KubernetesAuth_Role-arr', role: 'arr', names: ['eso'], namespaces: ['media', 'downloads'], audience: 'https://vault.example', policies: ['kv-eso-read-arr'], ttl: [300, 300], noDefault: true },
+      { address: 'KubernetesAuth_Role-media', role: 'media-reader', names: ['default'], namespaces: ['media'], audience: 'vault', policies: ['kv-eso-read-media'], ttl: [900, 900], noDefault: true },
     ]);
   });
 

@@ -38,6 +38,14 @@ export function withoutMachinePaths(text: string): string {
   return text.split(process.cwd()).join('<repo>').split(tmpdir()).join('<tmp>');
 }
 
+/** The token's own paths every ESO read policy grants, sorting before any mount's paths here. */
+export const ESO_SELF_PATHS: readonly string[] = ['auth/token/lookup-self', 'auth/token/revoke-self'];
+
+/** The paths of an ESO read policy granting `read` on exactly `dataPaths` (sorted). */
+export function esoPolicyPaths(...dataPaths: string[]): string[] {
+  return [...ESO_SELF_PATHS, ...dataPaths];
+}
+
 /** The vault_policy paths of an HCL policy, in order. */
 export function policyPaths(hcl: string): string[] {
   return [...hcl.matchAll(/^path "([^"]+)" \{$/gm)].map((m) => m[1]);

@@ -10,7 +10,7 @@ import { FIXTURE_SETTINGS, fixtureDeclaration } from '../support/fixtures';
 import { readTree, synthPartToTree } from '../support/synth';
 import { swapSteps } from '../../lib/synth/swap-journal';
 import { filesPart } from '../synth/support/synth-child';
-import { TfJson, policyPaths, twoPathCatalog } from './support';
+import { TfJson, esoPolicyPaths, policyPaths, twoPathCatalog } from './support';
 
 const FORBIDDEN_TYPES = ['vault_kv_secret_v2', 'vault_kv_secret', 'vault_generic_secret', 'aws_iam_access_key'];
 
@@ -75,7 +75,7 @@ describe('terraformPart', () => {
 
     // THEN
     const policy = stacksOf(tree).vault.resource!.vault_policy.eso_read_policy.policy;
-    expect(policyPaths(policy)).toStrictEqual(['homelab/data/apps/vpn', 'homelab/data/infrastructure/minio']);
+    expect(policyPaths(policy)).toStrictEqual(esoPolicyPaths('homelab/data/apps/vpn', 'homelab/data/infrastructure/minio'));
   });
 
   test('the Vault role and the ClusterSecretStore, written by one synth, name the same things', () => {
@@ -253,7 +253,24 @@ describe('terraformPart and the catalog\'s shapes', () => {
     const catalog = twoPathCatalog();
     catalog.path('infra/backup-key', ['key'], { readBy: 'operators' });
     const vault: TfJson = JSON.parse(synthPartToTree(fixtureDeclaration(catalog), terraformPart)['stacks/vault/cdk.tf.json']);
-    expect(policyPaths(vault.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(['homelab/data/apps/vpn', 'homelab/data/infrastructure/minio']);
+    expect(policyPaths(vault.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(esoPolicyPaths('homelab/data/apps/vpn', 'homelab/data/infrastructure/minio'));
     expect(policyPaths(vault.resource!.vault_policy.operator_policy.policy)).toStrictEqual(['homelab/data/*', 'homelab/metadata/*']);
+  });
+
+  test('the operator policy deletes metadata (destroys every version) only with settings.vault.operatorCanDestroy', () => {
+    const operatorMetadata = (settings: PlatformSettings): string => {
+      const vault: TfJson = JSON.parse(synthPartToTree(fixtureDeclaration(twoPathCatalog(), settings), terraformPart)['stacks/vault/cdk.tf.json']);
+      return /path "homelab\/metadata\/\*" \{\n {2}capabilities = (.*)\n\}/.exec(vault.resource!.vault_policy.operator_policy.policy)![1];
+    };
+    expect(operatorMetadata(FIXTURE_SETTINGS)).toBe('["read", "list"]');
+    expect(operatorMetadata({ ...FIXTURE_SETTINGS, vault: { ...FIXTURE_SETTINGS.vault, operatorCanDestroy: false } })).toBe('["read", "list"]');
+    expect(operatorMetadata({ ...FIXTURE_SETTINGS, vault: { ...FIXTURE_SETTINGS.vault, operatorCanDestroy: true } })).toBe('["read", "delete", "list"]');
+  });
+
+  test('settings.vault.operatorCanDestroy is true or false, nothing else', () => {
+    const declaration = fixtureDeclaration(twoPathCatalog(), { ...FIXTURE_SETTINGS, vault: { ...FIXTURE_SETTINGS.vault, operatorCanDestroy: 'yes' as never } });
+    expect(() => synthPartToTree(declaration, terraformPart)).toThrow(new CatalogValidationError([
+      { row: 'settings.vault', field: 'operatorCanDestroy', value: 'yes', rule: 'must be true or false', message: 'settings.vault: operatorCanDestroy "yes" must be true or false' },
+    ]));
   });
 });

@@ -13,7 +13,7 @@ import { SecretStoreChart } from '../../lib/k8s';
 import { clusterSecretStoreProps } from '../../lib/k8s/private/catalog-mapping';
 import { VaultStack } from '../../lib/tf/vault-stack';
 import { resolvedFixture } from '../support/fixtures';
-import { TfJson, addresses, policyPaths, twoPathCatalog, vaultStackProps, withoutMachinePaths } from './support';
+import { TfJson, addresses, esoPolicyPaths, policyPaths, twoPathCatalog, vaultStackProps, withoutMachinePaths } from './support';
 
 Testing.setupJest();
 
@@ -55,13 +55,14 @@ describe('VaultStack', () => {
       bound_service_account_namespaces: ['external-secrets'],
       audience: 'vault',
       token_ttl: 900,
+      token_no_default_policy: true,
       // The role uses the ESO policy by reference: one name, and Terraform orders the two.
       token_policies: ['${vault_policy.eso_read_policy.name}'],
     });
     expect(synthesized).toHaveResourceWithProperties(Policy, { name: 'homelab-eso-read' });
     expect(synthesized).toHaveResourceWithProperties(Policy, { name: 'homelab-operator' });
     const esoPolicy = (JSON.parse(synthesized) as TfJson).resource!.vault_policy.eso_read_policy.policy;
-    expect(policyPaths(esoPolicy)).toStrictEqual(['homelab/data/apps/vpn', 'homelab/data/infrastructure/minio']);
+    expect(policyPaths(esoPolicy)).toStrictEqual(esoPolicyPaths('homelab/data/apps/vpn', 'homelab/data/infrastructure/minio'));
   });
 
   test('the provider block holds no address and no token, and accepts any 5.x provider', () => {
@@ -99,7 +100,7 @@ describe('VaultStack', () => {
     expect(role.bound_service_account_names).toStrictEqual([vault.auth.kubernetes.serviceAccountRef.name]);
     expect(role.bound_service_account_namespaces).toStrictEqual([vault.auth.kubernetes.serviceAccountRef.namespace]);
     expect([vault.path, vault.auth.kubernetes.mountPath, role.role_name, role.audience]).toStrictEqual(['secrets', 'k8s', 'eso', 'vault-eso']);
-    expect(policyPaths(json.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(['secrets/data/apps/a']);
+    expect(policyPaths(json.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(esoPolicyPaths('secrets/data/apps/a'));
   });
 
   test('takes the Kubernetes host, the number of versions and a backend', () => {
@@ -136,8 +137,8 @@ describe('VaultStack', () => {
     expect(stack.esoReadPolicies.map((p) => p.name)).toStrictEqual(['kv-eso-read-arr', 'kv-eso-read-metrics']);
     expect(stack.kubernetesAuths.map((a) => a.roles.length)).toStrictEqual([2]);
     expect(Object.keys(json.resource!.vault_policy).sort()).toStrictEqual(['eso_read_policy_arr', 'eso_read_policy_metrics', 'operator_policy']);
-    expect(policyPaths(json.resource!.vault_policy.eso_read_policy_arr.policy)).toStrictEqual(['kv/data/apps/sabnzbd', 'kv/data/apps/sonarr']);
-    expect(policyPaths(json.resource!.vault_policy.eso_read_policy_metrics.policy)).toStrictEqual(['kv/data/infra/grafana']);
+    expect(policyPaths(json.resource!.vault_policy.eso_read_policy_arr.policy)).toStrictEqual(esoPolicyPaths('kv/data/apps/sabnzbd', 'kv/data/apps/sonarr'));
+    expect(policyPaths(json.resource!.vault_policy.eso_read_policy_metrics.policy)).toStrictEqual(esoPolicyPaths('kv/data/infra/grafana'));
     const roles = json.resource!.vault_kubernetes_auth_backend_role;
     expect(Object.keys(roles).sort()).toStrictEqual(['kubernetes_auth_role_arr', 'kubernetes_auth_role_metrics']);
     expect([roles.kubernetes_auth_role_arr.role_name, roles.kubernetes_auth_role_arr.bound_service_account_names, roles.kubernetes_auth_role_arr.bound_service_account_namespaces, roles.kubernetes_auth_role_arr.token_policies])

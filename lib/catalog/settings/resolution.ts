@@ -77,6 +77,7 @@ export function resolveSettings(settings: PlatformSettings): ResolvedPlatformSet
       kubernetesHost: vault.kubernetesHost ?? SETTINGS_DEFAULTS.vault.kubernetesHost,
       kubernetesCaCert: vault.kubernetesCaCert,
       kvMaxVersions: vault.kvMaxVersions ?? SETTINGS_DEFAULTS.vault.kvMaxVersions,
+      operatorCanDestroy: vault.operatorCanDestroy ?? false,
       tlsSecretName,
       plainHttp: (vault.address ?? serviceUrl).startsWith('http://'),
       storeTrust: vault.tls?.storeTrust ?? 'tlsSecret',

@@ -71,6 +71,12 @@ export interface VaultSettings {
   readonly kubernetesCaCert?: string;
   /** Versions the KV v2 mount keeps per secret. @default 10, Vault's own default */
   readonly kvMaxVersions?: number;
+  /**
+   * Let the operator policy delete a path's metadata, which destroys every version of it for good
+   * (`vault kv metadata delete`). Off, a mistaken or stolen operator login can overwrite a secret
+   * but never erase its history. @default false
+   */
+  readonly operatorCanDestroy?: boolean;
 }
 
 /** Where the Argo CD Applications live and what they install into. */
@@ -203,6 +209,8 @@ export interface ResolvedVault {
   readonly kubernetesHost: string;
   readonly kubernetesCaCert?: string;
   readonly kvMaxVersions: number;
+  /** Whether the operator policy may delete metadata (destroy every version of a path). */
+  readonly operatorCanDestroy: boolean;
   /** The TLS Secret Vault serves, or undefined for plain HTTP. */
   readonly tlsSecretName?: string;
   /** Whether the stores reach Vault over plain HTTP (`tls.disabled`, the explicit opt-in). */

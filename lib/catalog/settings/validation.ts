@@ -10,6 +10,7 @@ import {
   checkIamUserName,
   checkKmsAlias,
   checkLabel,
+  checkNonEmpty,
   checkPemCertificate,
   checkDynamoDbTable,
   checkKvMaxVersions,
@@ -18,6 +19,7 @@ import {
   checkStatePath,
   checkQuantity,
   checkSubdomain,
+  checkTerraformLiteral,
   metadataProblems,
 } from '../rules';
 import { fluxClusterPathSegments } from './resolution';
@@ -42,7 +44,7 @@ import type {
 const KMS_OPTIONS = optionNames<KmsUnsealSettings>({ region: true, alias: true, iamUserName: true, secretName: true });
 const VAULT_OPTIONS = optionNames<VaultSettings>({
   address: true, namespace: true, releaseName: true, storageClass: true, storageSize: true, ingress: true, tls: true, kubernetesHost: true,
-  kubernetesCaCert: true, kvMaxVersions: true,
+  kubernetesCaCert: true, kvMaxVersions: true, operatorCanDestroy: true,
 });
 const INGRESS_OPTIONS = optionNames<VaultIngressSettings>({ host: true, className: true, tlsSecretName: true, annotations: true });
 const TLS_OPTIONS = optionNames<VaultTlsSettings>({ disabled: true, secretName: true, storeTrust: true });
@@ -136,6 +138,7 @@ function checkedSettingsProblems(settings: unknown): SettingsProblem[] {
     p.check('settings.vault', 'kubernetesHost', vault.kubernetesHost, checkHttpsServer);
     p.check('settings.vault', 'kubernetesCaCert', vault.kubernetesCaCert, checkPemCertificate);
     p.check('settings.vault', 'kvMaxVersions', vault.kvMaxVersions, checkKvMaxVersions);
+    p.check('settings.vault', 'operatorCanDestroy', vault.operatorCanDestroy, checkBoolean);
     if (vault.ingress !== undefined && p.options('settings.vault.ingress', vault.ingress, INGRESS_OPTIONS, 'settings.vault.ingress')) {
       const ingress = vault.ingress as Record<string, unknown>;
       p.check('settings.vault.ingress', 'host', ingress.host, checkSubdomain, false);
@@ -219,19 +222,23 @@ function fluxSettingsProblems(flux: unknown, gitops: unknown): SettingsProblem[]
   return problems;
 }
 
+/** A backend string: Terraform reads the backend block as written, so no template sequence either. */
+const checkBackendText: RuleCheck = (value) => checkNonEmpty(value) ?? checkTerraformLiteral(value);
+
 function checkBackend(p: Problems, row: string, backend: unknown): void {
   const kind = isOptionsObject(backend) ? backend.kind : undefined;
   if (kind === 'local') {
     p.options(row, backend, LOCAL_OPTIONS, 'a local state backend');
-    p.check(row, 'path', (backend as Record<string, unknown>).path, checkStatePath);
+    p.check(row, 'path', (backend as Record<string, unknown>).path, (v) => checkBackendText(v) ?? checkStatePath(v));
   } else if (kind === 's3') {
     p.options(row, backend, S3_OPTIONS, 'an S3 state backend');
     const s3 = backend as Record<string, unknown>;
-    p.check(row, 'bucket', s3.bucket, checkS3Bucket, false);
+    // Terraform's own rule first (no template), then what AWS and the S3 backend take.
+    p.check(row, 'bucket', s3.bucket, (v) => checkBackendText(v) ?? checkS3Bucket(v), false);
     p.check(row, 'region', s3.region, checkAwsRegion, false);
-    p.check(row, 'keyPrefix', s3.keyPrefix, checkS3KeyPrefix);
+    p.check(row, 'keyPrefix', s3.keyPrefix, (v) => checkBackendText(v) ?? checkS3KeyPrefix(v));
     p.check(row, 'useLockfile', s3.useLockfile, checkBoolean);
-    p.check(row, 'dynamodbTable', s3.dynamodbTable, checkDynamoDbTable);
+    p.check(row, 'dynamodbTable', s3.dynamodbTable, (v) => checkBackendText(v) ?? checkDynamoDbTable(v));
   } else if (isOptionsObject(backend)) {
     p.list.push({ row, field: 'kind', value: kind, rule: 'must be "local" or "s3"' });
   } else {

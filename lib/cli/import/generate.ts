@@ -1,4 +1,5 @@
 import { goTemplateRef } from '../../catalog';
+import { tsComment, tsPropertyAccess, tsPropertyKey, tsString, tsTemplateText, tsUniqueVariable, tsVariableName } from './typescript-text';
 import type { ImportPlan, PlannedKeySource, PlannedPath, PlannedSource, PlannedTarget } from './plan';
 
 /** The package the generated module imports from. */
@@ -9,45 +10,28 @@ const LINE_WIDTH = 140;
 /** Section headings are padded with dashes to this width, as in the reference declaration. */
 const HEADING_WIDTH = 99;
 
-const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for function if '
-  + 'import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface '
-  + 'package private protected public await catalog v').split(' '));
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** A single-quoted TypeScript string literal. */
-export function quote(text: string): string {
-  const escaped = text.replace(/[\\'\u0000-\u001f\u2028\u2029\u007f]/g, (ch) => {
-    switch (ch) {
-      case '\\': return '\\\\';
-      case '\'': return '\\\'';
-      case '\n': return '\\n';
-      case '\r': return '\\r';
-      case '\t': return '\\t';
-      default: return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    }
-  });
-  return `'${escaped}'`;
-}
-
-function propertyName(name: string): string {
-  return IDENTIFIER.test(name) ? name : quote(name);
-}
+/**
+ * A single-quoted TypeScript string literal of exactly `text`: {@link tsString}, the one quoting
+ * function of the generated module, under the name the tests and other callers know.
+ */
+export const quote = tsString;
 
 function stringArray(items: readonly string[]): string {
-  return `[${items.map(quote).join(', ')}]`;
+  return `[${items.map(tsString).join(', ')}]`;
 }
 
 function stringRecord(record: Readonly<Record<string, string>>): string {
-  const entries = Object.entries(record).map(([k, v]) => `${propertyName(k)}: ${quote(v)}`);
+  const entries = Object.entries(record).map(([k, v]) => `${tsPropertyKey(k)}: ${tsString(v)}`);
   return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
 }
 
 /** Any JSON-like value as an inline TypeScript literal. */
 function literal(value: unknown): string {
-  if (typeof value === 'string') return quote(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return tsString(value);
+  if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return String(value);
+  if (value === null || typeof value !== 'object') return 'null';
   if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${propertyName(k)}: ${literal(v)}`);
+  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${tsPropertyKey(k)}: ${literal(v)}`);
   return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
 }
 
@@ -75,14 +59,16 @@ export function templateExpression(body: string, provided: ReadonlySet<string>):
   }
   if (at < body.length) parts.push({ text: body.slice(at) });
   const refs = parts.filter((p): p is { ref: string } => 'ref' in p);
-  if (refs.length === 0) return { code: quote(body), usesRefs: false };
-  const access = (key: string): string => (IDENTIFIER.test(key) ? `v.${key}` : `v[${quote(key)}]`);
-  // A template literal reads best for a body of several lines, but JavaScript turns a CR in one into LF.
-  if (body.includes('\n') && !body.includes('\r')) {
-    const text = parts.map((p) => ('ref' in p ? `\${${access(p.ref)}}` : p.text.replace(/[\\`]/g, (c) => `\\${c}`).replace(/\$\{/g, '\\${'))).join('');
+  if (refs.length === 0) return { code: tsString(body), usesRefs: false };
+  const access = (key: string): string => tsPropertyAccess('v', key);
+  // A template literal reads best for a body of several lines, unless a character in it cannot be
+  // shown as it is (JavaScript turns a CR in one into LF; a control character would be written raw).
+  const texts = parts.map((p) => ('ref' in p ? undefined : tsTemplateText(p.text)));
+  if (body.includes('\n') && parts.every((p, i) => 'ref' in p || texts[i] !== undefined)) {
+    const text = parts.map((p, i) => ('ref' in p ? `\${${access(p.ref)}}` : texts[i])).join('');
     return { code: `\`${text}\``, usesRefs: true };
   }
-  return { code: parts.map((p) => ('ref' in p ? access(p.ref) : quote(p.text))).join(' + '), usesRefs: true };
+  return { code: parts.map((p) => ('ref' in p ? access(p.ref) : tsString(p.text))).join(' + '), usesRefs: true };
 }
 
 /** The Secret keys a target's sources provide, which its template may refer to. */
@@ -90,39 +76,21 @@ function providedKeys(sources: readonly PlannedSource[], paths: ReadonlyMap<stri
   return new Set(sources.flatMap((s) => (s.kind === 'extract' ? [...paths.get(s.path)!.keys] : s.keys.map((k) => s.renames[k] ?? k))));
 }
 
-/** camelCase of words, never starting with a digit nor a reserved word (`prefix` then leads). */
-function camel(segments: readonly string[], prefix: string): string {
-  const words = segments.join('-').split(/[^A-Za-z0-9]+/).filter(Boolean);
-  const name = words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join('');
-  const safe = /^[0-9]/.test(name) || name === '' ? `${prefix}${name.charAt(0).toUpperCase()}${name.slice(1)}` : name;
-  return RESERVED.has(safe) ? `${safe}${prefix.charAt(0).toUpperCase()}${prefix.slice(1)}` : safe;
-}
-
 /** The variable of each identity: camelCase of its name, unique, recorded in `taken`. */
 function identityVariables(names: readonly string[], taken: Set<string>): Map<string, string> {
-  const variables = new Map<string, string>();
-  for (const name of names) {
-    let variable = camel([name], 'identity');
-    for (let i = 2; taken.has(variable); i++) variable = `${camel([name], 'identity')}${i}`;
-    taken.add(variable);
-    variables.set(name, variable);
-  }
-  return variables;
+  return new Map(names.map((name) => [name, tsUniqueVariable([tsVariableName([name], 'identity')], taken)]));
 }
 
-/** camelCase of a path's last segment (with more segments when that is taken), never a reserved word nor a name in `taken`. */
+/**
+ * The variable of each path: camelCase of its last segment, with more segments while that is taken,
+ * never a reserved word nor a name in `taken`.
+ */
 function variableNames(paths: readonly string[], taken: Set<string> = new Set()): Map<string, string> {
-  const names = new Map<string, string>();
-  const camelPath = (segments: string[]): string => camel(segments, 'path');
-  for (const path of paths) {
+  return new Map(paths.map((path) => {
     const segments = path.split('/');
-    let name = '';
-    for (let n = 1; n <= segments.length && (name === '' || taken.has(name)); n++) name = camelPath(segments.slice(-n));
-    for (let i = 2; taken.has(name); i++) name = `${camelPath(segments)}${i}`;
-    taken.add(name);
-    names.set(path, name);
-  }
-  return names;
+    const candidates = segments.map((_s, i) => tsVariableName(segments.slice(-(i + 1)), 'path'));
+    return [path, tsUniqueVariable(candidates, taken)];
+  }));
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
@@ -145,15 +113,15 @@ interface Rendered {
 }
 
 function targetFields(t: PlannedTarget, head: [string, string][], paths: ReadonlyMap<string, PlannedPath>, identities: ReadonlyMap<string, string>): Rendered {
-  const fields: [string, string][] = [['name', quote(t.name)], ['namespace', quote(t.namespace)]];
+  const fields: [string, string][] = [['name', tsString(t.name)], ['namespace', tsString(t.namespace)]];
   if (t.identity !== undefined) fields.push(['identity', identities.get(t.identity)!]);
-  if (t.externalSecretName !== undefined) fields.push(['externalSecretName', quote(t.externalSecretName)]);
+  if (t.externalSecretName !== undefined) fields.push(['externalSecretName', tsString(t.externalSecretName)]);
   fields.push(...head);
-  if (t.creationPolicy !== undefined) fields.push(['creationPolicy', quote(t.creationPolicy)]);
-  if (t.deletionPolicy !== undefined) fields.push(['deletionPolicy', quote(t.deletionPolicy)]);
-  if (t.refreshInterval !== undefined) fields.push(['refreshInterval', quote(t.refreshInterval)]);
+  if (t.creationPolicy !== undefined) fields.push(['creationPolicy', tsString(t.creationPolicy)]);
+  if (t.deletionPolicy !== undefined) fields.push(['deletionPolicy', tsString(t.deletionPolicy)]);
+  if (t.refreshInterval !== undefined) fields.push(['refreshInterval', tsString(t.refreshInterval)]);
   if (t.allowZeroRefreshInterval) fields.push(['allowZeroRefreshInterval', 'true']);
-  if (t.type !== undefined) fields.push(['type', quote(t.type)]);
+  if (t.type !== undefined) fields.push(['type', tsString(t.type)]);
   if (t.labels) fields.push(['labels', stringRecord(t.labels)]);
   if (t.annotations) fields.push(['annotations', stringRecord(t.annotations)]);
   if (t.reloaderMatch) fields.push(['reloaderMatch', 'true']);
@@ -162,10 +130,10 @@ function targetFields(t: PlannedTarget, head: [string, string][], paths: Readonl
     const provided = providedKeys(t.sources, paths);
     const rendered = Object.entries(t.templateData).map(([key, body]) => ({ key, ...templateExpression(body, provided) }));
     const params = rendered.some((r) => r.usesRefs) ? '(v)' : '()';
-    template = { params, entries: rendered.map((r) => [propertyName(r.key), r.code]) };
+    template = { params, entries: rendered.map((r) => [tsPropertyKey(r.key), r.code]) };
     fields.push(['template', `${params} => (${template.entries.length === 0 ? '{}' : `{ ${template.entries.map(([k, v]) => `${k}: ${v}`).join(', ')} }`})`]);
   }
-  if (t.templateMergePolicy) fields.push(['templateMergePolicy', quote(t.templateMergePolicy)]);
+  if (t.templateMergePolicy) fields.push(['templateMergePolicy', tsString(t.templateMergePolicy)]);
   return { fields, template };
 }
 
@@ -193,6 +161,13 @@ function heading(title: string): string {
 export interface GenerateOptions {
   /** What the module was imported from, for its header comment. @default - the number of ExternalSecrets only */
   readonly sources?: readonly string[];
+  /**
+   * `javascript`: the module's twin as CommonJS, which `--verify` loads where no TypeScript compiler is
+   * installed. It is the same text line for line, but for the lines that import, export and declare
+   * types: those are written without their types, as `require` and `exports`.
+   * @default 'typescript'
+   */
+  readonly flavour?: 'typescript' | 'javascript';
 }
 
 /**
@@ -210,9 +185,9 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
   const names = variableNames(needVariable.map((p) => p.path), taken);
   const declared = new Set<string>();
 
-  const pathCall = (p: PlannedPath): string => `catalog.path(${quote(p.path)}, ${stringArray(p.keys)})`;
+  const pathCall = (p: PlannedPath): string => `catalog.path(${tsString(p.path)}, ${stringArray(p.keys)})`;
   const placeholderComment = (p: PlannedPath): string[] => (p.keysUnknown
-    ? [`  // dataFrom.extract takes every key of ${p.path}, which the YAML does not list: replace the placeholder with them.`]
+    ? [`  // dataFrom.extract takes every key of ${tsComment(p.path)}, which the YAML does not list: replace the placeholder with them.`]
     : []);
 
   const body: string[] = [];
@@ -221,9 +196,9 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
     for (const i of plan.catalog.identities) {
       const fields: [string, string][] = [['store', literal(i.store)]];
       if (i.serviceAccount) fields.push(['serviceAccount', literal(i.serviceAccount)]);
-      if (i.role !== undefined) fields.push(['role', quote(i.role)]);
-      if (i.audience !== undefined) fields.push(['audience', quote(i.audience)]);
-      body.push(optionsObject(`const ${identityNames.get(i.name)} = catalog.identity(${quote(i.name)}, `, { fields }, ');', '  '));
+      if (i.role !== undefined) fields.push(['role', tsString(i.role)]);
+      if (i.audience !== undefined) fields.push(['audience', tsString(i.audience)]);
+      body.push(optionsObject(`const ${identityNames.get(i.name)} = catalog.identity(${tsString(i.name)}, `, { fields }, ');', '  '));
     }
   }
   const namespaces = [...new Set(plan.targets.map((t) => t.namespace))].sort();
@@ -263,8 +238,8 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
 
   const eso = plan.catalog.eso;
   const catalogProps = [
-    `mount: ${quote(plan.catalog.mount)}`,
-    ...(plan.catalog.isolation ? [`isolation: ${quote(plan.catalog.isolation)}`] : []),
+    `mount: ${tsString(plan.catalog.mount)}`,
+    ...(plan.catalog.isolation ? [`isolation: ${tsString(plan.catalog.isolation)}`] : []),
     ...(Object.keys(eso).length > 0 ? [`eso: ${stringRecord(eso)}`] : []),
   ];
   let constructor = `  const catalog = new SecretCatalog({ ${catalogProps.join(', ')} });`;
@@ -272,18 +247,22 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
 
   const settings = Object.entries(plan.settings as unknown as Record<string, unknown>)
     .filter(([, v]) => !(typeof v === 'object' && v !== null && Object.keys(v).length === 0))
-    .map(([k, v]) => `  ${k}: ${literal(v)},`);
+    .map(([k, v]) => `  ${tsPropertyKey(k)}: ${literal(v)},`);
   const count = plan.targets.length;
-  const from = options.sources && options.sources.length > 0 ? ` (${options.sources.join(', ')})` : '';
+  const from = options.sources && options.sources.length > 0 ? ` (${tsComment(options.sources.join(', '))})` : '';
+  // The only lines that differ between the two flavours: none of them holds anything from the input.
+  const js = options.flavour === 'javascript';
+  const settingsValue = settings.length === 0 ? '{};' : `{\n${settings.join('\n')}\n};`;
   return [
-    `// Imported by \`${PACKAGE_NAME} import\` from ${count} ExternalSecret${count === 1 ? '' : 's'}${from}.`,
+    // 'use strict' shares the first line, so that a line number means the same line in both flavours.
+    `${js ? '\'use strict\'; ' : ''}// Imported by \`${PACKAGE_NAME} import\` from ${count} ExternalSecret${count === 1 ? '' : 's'}${from}.`,
     '// Synthesized, it writes the same ExternalSecrets, stores, ServiceAccounts, Vault roles and policies',
     '// (`homelab-secrets import --verify` compares them).',
-    `import type { Declaration, PlatformSettings } from '${PACKAGE_NAME}';`,
-    `import { SecretCatalog } from '${PACKAGE_NAME}';`,
+    js ? '' : `import type { Declaration, PlatformSettings } from '${PACKAGE_NAME}';`,
+    js ? `const { SecretCatalog } = require(${tsString(PACKAGE_NAME)});` : `import { SecretCatalog } from '${PACKAGE_NAME}';`,
     '',
     '/** The imported path table: every Vault path the ExternalSecrets read, its keys, and the Secrets it feeds. */',
-    'export function importedCatalog(): SecretCatalog {',
+    js ? 'exports.importedCatalog = importedCatalog; function importedCatalog() {' : 'export function importedCatalog(): SecretCatalog {',
     constructor,
     ...body,
     '',
@@ -294,10 +273,10 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
     ' * Where Vault is and how the manifests are applied, read from the store. Add the rest',
     ' * (kms, the Vault install\'s storage, argocd, terraform) as docs/library.md describes.',
     ' */',
-    settings.length === 0 ? 'export const IMPORTED_SETTINGS: PlatformSettings = {};' : `export const IMPORTED_SETTINGS: PlatformSettings = {\n${settings.join('\n')}\n};`,
+    js ? `const IMPORTED_SETTINGS = exports.IMPORTED_SETTINGS = ${settingsValue}` : `export const IMPORTED_SETTINGS: PlatformSettings = ${settingsValue}`,
     '',
     '/** The imported declaration: what the synth entry points and the CLI work from. */',
-    'export function importedDeclaration(): Declaration {',
+    js ? 'exports.importedDeclaration = importedDeclaration; function importedDeclaration() {' : 'export function importedDeclaration(): Declaration {',
     '  return { catalog: importedCatalog(), settings: IMPORTED_SETTINGS };',
     '}',
     '',

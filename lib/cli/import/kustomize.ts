@@ -4,6 +4,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { RunOptions, RunResult } from '../context';
+import { IMPORT_LIMITS, formatBytes } from './files';
 import type { KustomizeRunner } from './layout';
 
 type Run = (cmd: string, args: readonly string[], options?: RunOptions) => Promise<RunResult>;
@@ -42,12 +43,20 @@ export async function findKustomize(env: Readonly<Record<string, string | undefi
   return undefined;
 }
 
+/** The most bytes of one kustomize build the import reads, as of one input file. */
+const BUILD_LIMIT = IMPORT_LIMITS.fileBytes;
+
 function runner(description: string, cmd: string, args: readonly string[], run: Run): KustomizeRunner {
   return {
     description,
     async build(dir) {
-      const result = await run(cmd, [...args, dir]);
-      return result.exitCode === 0 ? { output: result.stdout } : { error: `${description} exited with ${result.exitCode}` };
+      // An argument array, never a shell; a folder whose name starts with "-" (or is "-") is given
+      // as "./-x", so that no kustomize reads it as an option.
+      const folder = dir.startsWith('-') ? `./${dir}` : dir;
+      const result = await run(cmd, [...args, folder]);
+      if (result.exitCode !== 0) return { error: `${description} exited with ${result.exitCode}` };
+      if (Buffer.byteLength(result.stdout) > BUILD_LIMIT) return { error: `${description} printed more than the ${formatBytes(BUILD_LIMIT)} the import reads of one input` };
+      return { output: result.stdout };
     },
   };
 }

@@ -4,8 +4,8 @@
 // each document once per overlay that includes it, with the namespace and labels that overlay sets.
 // A real kustomize, where one is installed, builds the kustomizations instead of this reading them.
 import { posix } from 'node:path';
-import YAML from 'yaml';
-import type { SourceDocument } from './documents';
+import { operands, shellCommand } from '../shell';
+import { type SourceDocument, parseStream } from './documents';
 import type { ImportNote, ImportRefusal } from './model';
 
 /** The file names kustomize reads as a kustomization, in the order it looks for them. */
@@ -290,13 +290,13 @@ export async function resolveLayout(documents: readonly SourceDocument[], option
     if ('error' in result) {
       const doc = kustomizations.get(node.dir)!;
       refusals.push({ file: doc.file, document: doc.document, object: 'Kustomization', field: '',
-        rule: `could not be built: ${result.error}; run \`kustomize build ${node.dir}\` to see why, fix it, or import with --no-kustomize` });
+        rule: `could not be built: ${result.error}; run \`${shellCommand(['kustomize', 'build', ...operands(node.dir)])}\` to see why, fix it, or import with --no-kustomize` });
       continue;
     }
     // What kustomize made of no source document of its own (a prefix, a generator) follows them all.
     const sources = sourcePositions(node);
     const at = Math.max(position.get(kustomizations.get(node.dir)!)!, ...sources.values());
-    for (const doc of parseBuild(result.output, `kustomize build ${node.dir}`)) emit(doc, outer, sources.get(identityKey(doc.value) ?? '') ?? at);
+    for (const doc of parseBuild(result.output, `kustomize build ${node.dir}`, refusals)) emit(doc, outer, sources.get(identityKey(doc.value) ?? '') ?? at);
   }
 
   // Files no applied kustomization includes: as written, unless a kustomization beside them leaves them out.
@@ -354,11 +354,11 @@ function viaOf(transforms: readonly Transform[]): string | undefined {
   return transforms.length === 0 ? undefined : transforms.map((t) => t.source).join(', ');
 }
 
-/** The documents of a kustomize build. */
-function parseBuild(output: string, file: string): SourceDocument[] {
-  const parsed = YAML.parseAllDocuments(output, { uniqueKeys: false });
-  const list = Array.isArray(parsed) ? parsed : [];
-  return list.map((d, i) => ({ file, document: i + 1, value: d.toJS({ maxAliasCount: 100 }) as unknown })).filter((d) => d.value !== null && d.value !== undefined);
+/** The documents of a kustomize build, read as the input files are read (its refusals added to `refusals`). */
+function parseBuild(output: string, file: string, refusals: ImportRefusal[]): SourceDocument[] {
+  const parsed = parseStream(file, output);
+  refusals.push(...parsed.refusals);
+  return parsed.documents;
 }
 
 function identityKey(value: unknown): string | undefined {

@@ -1,7 +1,9 @@
 // What the importer reads out of ExternalSecret and ClusterSecretStore YAML, before it becomes a catalog.
 // Plain data: the parser fills it, the planner groups it, the generator and the builder read the plan.
 
-/** Where a document came from: the file (or `-` for stdin) and its 1-based position in that file. */
+import { printable } from '../shell';
+
+/** Where a document came from: the file (or `(stdin)`) and its 1-based position in that file; 0 for the whole file. */
 export interface DocumentOrigin {
   readonly file: string;
   readonly document: number;
@@ -109,7 +111,12 @@ export function objectLabel(kind: string, name: unknown, namespace?: unknown): s
   return typeof namespace === 'string' && namespace !== '' ? `${kind} ${namespace}/${shown}` : `${kind} ${shown}`;
 }
 
-/** `es.yaml document 2 (ExternalSecret apps/db)`: how refusals and notes name their document. */
+/**
+ * `es.yaml document 2 (ExternalSecret apps/db)`: how refusals and notes name their document (document
+ * 0 is the whole file). File and object names come from the input: shown through `printable`, so
+ * none can start a new line or send an escape sequence to the terminal.
+ */
 export function originLabel(origin: DocumentOrigin & { readonly object: string }): string {
-  return `${origin.file} document ${origin.document}${origin.via ? ` via ${origin.via}` : ''}${origin.object ? ` (${origin.object})` : ''}`;
+  const where = origin.document === 0 ? origin.file : `${origin.file} document ${origin.document}`;
+  return printable(`${where}${origin.via ? ` via ${origin.via}` : ''}${origin.object ? ` (${origin.object})` : ''}`);
 }

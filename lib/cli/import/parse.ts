@@ -32,7 +32,7 @@ class DocumentReader {
   constructor(public readonly origin: DocumentOrigin) {}
 
   public refuse(field: string, value: unknown, rule: string): void {
-    const shown = value === undefined ? '' : ` ${showValue(value)}`;
+    const shown = value === undefined ? '' : ` ${typeof value === 'number' ? String(value) : showValue(value)}`;
     this.refusals.push({ ...this.origin, object: this.object, field: `${field}${shown}`, rule });
   }
 
@@ -58,7 +58,12 @@ class DocumentReader {
       if (required) this.refuse(field, undefined, 'is required');
       return undefined;
     }
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    // Kubernetes refuses a number or a boolean where a string belongs, and YAML has already changed its
+    // text (1.0 is 1, 0x1F is 31, a long number is rounded): the import cannot know what was meant.
+    if (typeof value === 'number' || typeof value === 'boolean') {
+      this.refuse(field, value, `must be a string: YAML reads it as a ${typeof value}, which Kubernetes refuses here; quote it`);
+      return undefined;
+    }
     if (typeof value !== 'string') {
       this.refuse(field, value, 'must be a string');
       return undefined;
@@ -81,7 +86,8 @@ class DocumentReader {
     const record: Record<string, string> = {};
     for (const [name, entry] of Object.entries(value)) {
       const text = this.string(entry, `${field}.${name}`, true);
-      if (text !== undefined) record[name] = text;
+      // defineProperty: an assignment to `__proto__` would set the prototype, not a key of that name.
+      if (text !== undefined) Object.defineProperty(record, name, { value: text, enumerable: true, writable: true, configurable: true });
     }
     return record;
   }
@@ -200,7 +206,7 @@ function readExternalSecret(r: DocumentReader, doc: Json): ImportedExternalSecre
     const secretKey = r.string(entry.secretKey, `${field}.secretKey`, true);
     const key = r.vaultKey(ref.key, `${field}.remoteRef.key`);
     const property = r.string(ref.property, `${field}.remoteRef.property`, false);
-    if (property === undefined && ref.key !== undefined) {
+    if (ref.property === undefined && ref.key !== undefined) {
       r.refuse(`${field}.remoteRef.property`, undefined, 'is required: a data entry without property copies the whole path as JSON, which the library cannot express; read each key, or use dataFrom.extract');
     }
     if (secretKey !== undefined && key !== undefined && property !== undefined) data.push({ secretKey, key, property });
@@ -346,6 +352,11 @@ export function readDocuments(documents: readonly SourceDocument[]): ImportedInp
   const notes: ImportNote[] = [];
   for (const { file, document, via, value } of documents) {
     const r = new DocumentReader({ file, document, ...(via !== undefined ? { via } : {}) });
+    if (Array.isArray(value) && JSON.stringify(value).includes(`"${ESO_GROUP}/`)) {
+      // Not a Kubernetes object, but it holds ESO's: skipping it would drop them.
+      refusals.push({ ...r.origin, object: '', field: '', rule: `is a list that holds ${ESO_GROUP} objects: give each object as a document of its own (---)` });
+      continue;
+    }
     if (!isObject(value)) {
       r.note('is not a Kubernetes object: skipped');
       notes.push(...r.notes);

@@ -218,7 +218,8 @@ function keySources(es: ImportedExternalSecret): PlannedKeySource[] {
       sources.push(last);
     }
     last.keys.push(row.property);
-    if (row.secretKey !== row.property) last.renames[row.property] = row.secretKey;
+    // defineProperty: an assignment to `__proto__` would set the prototype, not a key of that name.
+    if (row.secretKey !== row.property) Object.defineProperty(last.renames, row.property, { value: row.secretKey, enumerable: true, writable: true, configurable: true });
   }
   return sources.map((s) => ({ kind: 'keys', ...s }));
 }

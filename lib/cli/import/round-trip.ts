@@ -1,4 +1,5 @@
 import { ESO_DEFAULTS } from '../../catalog';
+import { printable } from '../shell';
 import type { ImportedExternalSecret, ImportedServiceAccount, ImportedStore } from './model';
 import type { ImportPlan } from './plan';
 import type { SynthesizedRole } from './synthesize';
@@ -41,6 +42,16 @@ export interface RoundTripReport {
   /** The stores, ServiceAccounts and Vault roles with their policies, when the input has its stores. */
   readonly access?: { readonly stores: RoundTripCount; readonly serviceAccounts: RoundTripCount; readonly roles: RoundTripCount };
   readonly differences: readonly RoundTripDifference[];
+  /**
+   * Why nothing was compared: the generated module does not load, or the library cannot synthesize
+   * what it declares. @default - it loaded and was synthesized
+   */
+  readonly failure?: string;
+}
+
+/** Whether the module loaded and every object synthesizes the same. */
+export function roundTripPassed(report: RoundTripReport): boolean {
+  return report.failure === undefined && report.differences.length === 0;
 }
 
 /** JSON with object keys sorted: maps compare equal whatever order their keys were written in. */
@@ -198,6 +209,7 @@ export function compareAccess(
 
 /** The report as people read it: a summary line (two with the access compared), then one line per difference. */
 export function formatRoundTrip(report: RoundTripReport): string {
+  if (report.failure !== undefined) return `round trip: ${printable(report.failure)}`;
   const fields = 'name, namespace, store, refreshInterval, target, policies, template, data, dataFrom';
   const lines = [`round trip: ${report.equal} of ${report.compared} ExternalSecret${report.compared === 1 ? '' : 's'} synthesize the same (${fields})`];
   const a = report.access;

@@ -33,7 +33,9 @@ export interface SynthesizedRole {
  * only here.
  */
 export async function synthesizeVaultRoles(declaration: Declaration): Promise<SynthesizedRole[]> {
-  const [{ App }, { addTerraformStacks }, { TERRAFORM_STACKS, stackDir }] = await Promise.all([import('cdktf'), import('../../tf'), import('../../tf/stack-names')]);
+  const [{ App }, { addTerraformStacks, ESO_TOKEN_SELF_RULES }, { TERRAFORM_STACKS, stackDir }] = await Promise.all([import('cdktf'), import('../../tf'), import('../../tf/stack-names')]);
+  // Every ESO policy grants its token's own lookup and revocation (its tokens have no default policy): not a path read.
+  const tokenSelf = new Set(ESO_TOKEN_SELF_RULES.map((rule) => `${rule.path} (${rule.capabilities.join(', ')})`));
   const outdir = mkdtempSync(join(tmpdir(), 'homelab-secrets-import-'));
   try {
     const resolved = resolveDeclaration(declaration);
@@ -48,7 +50,7 @@ export async function synthesizeVaultRoles(declaration: Declaration): Promise<Sy
       const backend = /^\$\{vault_auth_backend\.([^.]+)\.path\}$/.exec(role.backend)?.[1];
       const paths = role.token_policies.flatMap((ref) => {
         const name = /^\$\{vault_policy\.([^.]+)\.name\}$/.exec(ref)?.[1];
-        return name === undefined ? [] : policyPaths(policies[name]?.policy ?? '', mount);
+        return name === undefined ? [] : policyPaths(policies[name]?.policy ?? '', mount).filter((path) => !tokenSelf.has(path));
       });
       return {
         role: role.role_name,

@@ -17,6 +17,7 @@ export function vaultStackProps(declaration: ResolvedDeclaration): Omit<VaultSta
   return {
     mount: catalog.mount,
     maxVersions: settings.vault.kvMaxVersions,
+    operatorCanDestroy: settings.vault.operatorCanDestroy,
     // The catalog's one cluster keeps the addresses it always had (`KubernetesAuth`).
     clusters: clusters.map((cluster, index) => ({
       ...(index === 0 ? {} : { id: cluster.name }),

@@ -254,7 +254,7 @@ describe('homelab-secrets import', () => {
     expect(skipped.notes.map(formatNote)).toStrictEqual(['note: secret.yaml document 1: is not valid YAML (MISSING_CHAR at line 5, column 1) and names no external-secrets.io object: skipped']);
     expect(refused.module).toBeUndefined();
     expect(refused.refusals.map(formatRefusal)).toStrictEqual([
-      'es.yaml document 1: is not valid YAML (MISSING_CHAR at line 6, column 1): it names external-secrets.io, so it may hold an ExternalSecret; render it first (helm template, kustomize build)',
+      'es.yaml document 1: is not valid YAML (MISSING_CHAR at line 6, column 1): it names external-secrets.io, so it may hold an ExternalSecret; fix it, or render it first (helm template, kustomize build)',
     ]);
     expect(JSON.stringify([skipped, refused])).not.toContain(SENTINEL);
   });
