@@ -349,13 +349,15 @@ function checkTemplate(list: IssueList, row: string, target: SyncTarget): void {
 
 /**
  * The keys the Secret's type requires, where ESO creates the Secret (Owner, Orphan): the keys the
- * template writes, or without template data the keys the sources provide, and with Merge both. A
- * whole-path extract provides the path's declared keys: the catalog declares what Vault holds, and
- * `check` compares the two.
+ * template writes, or without template data the keys the sources provide, and with Merge both. Where a
+ * whole-path extract puts its keys into the Secret, they are whatever Vault holds at sync time: no
+ * catalog can know them (import declares a placeholder), so nothing is refused; a missing key is ESO's
+ * SecretSyncedError then, and `check` compares Vault with the declared keys.
  */
 function checkTypedSecret(list: IssueList, row: string, target: SyncTarget): void {
   if (typeof target.type !== 'string' || (target.creationPolicy !== 'Owner' && target.creationPolicy !== 'Orphan')) return;
   const templated = Object.keys(target.templateData ?? {});
+  if (target.hasExtract && (templated.length === 0 || target.templateMergePolicy === 'Merge')) return;
   const keys = templated.length === 0 ? target.secretKeys : target.templateMergePolicy === 'Merge' ? [...target.secretKeys, ...templated] : templated;
   const rule = typedSecretRule(target.type, [...new Set(keys)]);
   if (rule !== undefined) list.add(row, 'type', target.type, rule);

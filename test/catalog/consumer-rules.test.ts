@@ -45,7 +45,7 @@ describe('what Kubernetes refuses of a Secret', () => {
     ]);
   });
 
-  test('the keys a typed Secret requires, counted from what ESO writes: the keys, the template\'s, or both with Merge', () => {
+  test('the keys a typed Secret requires, counted from what ESO writes: the keys, the template\'s, or both with Merge; not a whole-path extract\'s', () => {
     expect(messages((c) => {
       const tls = c.path('apps/tls', ['crt', 'key', 'ca']);
       tls.syncTo({ name: 'no-rename', namespace: 'apps', type: 'kubernetes.io/tls' });
@@ -60,6 +60,8 @@ describe('what Kubernetes refuses of a Secret', () => {
       const registry = c.path('apps/registry', ['.dockerconfigjson']);
       registry.syncTo({ name: 'pull', namespace: 'apps', type: 'kubernetes.io/dockerconfigjson' });
       c.addTarget({ name: 'pull-all', namespace: 'web', type: 'kubernetes.io/dockerconfigjson', sources: [registry.extractAll()] });
+      // a whole-path extract: Vault's keys at sync time, which no catalog knows (import declares a placeholder)
+      c.addTarget({ name: 'pull-unknown', namespace: 'web', type: 'kubernetes.io/dockerconfigjson', sources: [c.path('apps/registry2', ['TODO-keys']).extractAll()] });
       c.path('apps/old', ['cfg']).syncTo({ name: 'old', namespace: 'apps', type: 'kubernetes.io/dockercfg' });
       c.path('apps/basic', ['user', 'password']).syncTo({ name: 'basic', namespace: 'apps', type: 'kubernetes.io/basic-auth', keys: ['user'] });
       c.path('apps/basic2', ['password']).syncTo({ name: 'basic2', namespace: 'apps', type: 'kubernetes.io/basic-auth' });

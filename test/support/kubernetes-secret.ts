@@ -40,8 +40,9 @@ const TYPED: Record<string, (keys: string[]) => boolean> = {
 
 /**
  * The refusals of the Secret an ExternalSecret writes: its keys (data[].secretKey, the template's
- * data), the template's labels and annotations, and the keys its type requires (when ESO creates it).
- * A whole-path extract counts as the keys `extractKeys` gives for its path.
+ * data), the template's labels and annotations, and the keys its type requires (when ESO creates it,
+ * and knowably: not where a whole-path extract's keys, Vault's at sync time, reach the Secret). A
+ * whole-path extract's keys are the ones `extractKeys` gives for its path.
  */
 export function secretViolations(object: any, extractKeys: (path: string) => readonly string[] = () => []): string[] {
   if (object.kind !== 'ExternalSecret') return [];
@@ -66,7 +67,8 @@ export function secretViolations(object: any, extractKeys: (path: string) => rea
   if (size > 256 * 1024) violations.push(`annotations hold ${size} bytes, more than 256 KiB`);
   const creation = spec.target?.creationPolicy ?? 'Owner';
   const type = template?.type;
-  if (typeof type === 'string' && (creation === 'Owner' || creation === 'Orphan') && TYPED[type] !== undefined) {
+  const extracted = (spec.dataFrom ?? []).some((d: any) => d.extract) && (templated.length === 0 || template.mergePolicy === 'Merge');
+  if (typeof type === 'string' && (creation === 'Owner' || creation === 'Orphan') && TYPED[type] !== undefined && !extracted) {
     const keys = templated.length === 0 ? copied : template.mergePolicy === 'Merge' ? [...copied, ...templated] : templated;
     if (!TYPED[type](keys)) violations.push(`a Secret of type ${type} lacks the keys its type requires (has ${keys.join(', ') || 'none'})`);
   }
