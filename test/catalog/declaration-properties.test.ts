@@ -5,7 +5,7 @@ import { App } from 'cdk8s';
 import { Testing } from 'cdktf';
 import fc from 'fast-check';
 import { componentApplications } from '../../lib/argocd';
-import { CatalogValidationError, type Declaration, type PlatformSettings, SecretCatalog, external, generated, oneLine, resolveDeclaration, validateDeclaration } from '../../lib/catalog';
+import { CatalogValidationError, type Declaration, type PlatformSettings, SecretCatalog, external, generated, oneLine, resolveDeclaration, showValue, validateDeclaration } from '../../lib/catalog';
 import { renderSecretsDoc } from '../../lib/docs';
 import { FLUX_STAGES, FluxComponentsChart, FluxKustomizationsChart } from '../../lib/flux';
 import { addEsoCharts, addExternalSecretCharts, addStoreCharts, manifestsPart } from '../../lib/k8s';
@@ -237,9 +237,9 @@ function renderedRefusals(declaration: Declaration): string[] {
 }
 
 /** Why an issue does not read as one clear line naming its row, its field and its value; undefined when it does. */
-function unclear(issue: { row: string; field: string; message: string }): string | undefined {
+function unclear(issue: { row: string; field: string; value: unknown; message: string }): string | undefined {
   if (typeof issue.row !== 'string' || issue.row === '' || !issue.message.startsWith(`${oneLine(issue.row)}:`)) return 'no row';
-  if (issue.field !== '' && !issue.message.startsWith(`${oneLine(issue.row)}: ${oneLine(issue.field)} `)) return 'no field';
+  if (issue.field !== '' && !issue.message.startsWith(`${oneLine(issue.row)}: ${oneLine(issue.field)} ${showValue(issue.value)} `)) return 'no field and value';
   if (/[\p{Cc}\p{Zl}\p{Zp}\p{Cs}]/u.test(issue.message)) return 'not one line of text';
   if (/TypeError|internal error|\n\s+at /.test(issue.message)) return 'a crash';
   return undefined;
