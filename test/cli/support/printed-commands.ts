@@ -604,7 +604,7 @@ export function describePrintedCommands(strace?: string): void {
         const printed = [dry.stdout(), dry.stderr(), run.stdout(), run.stderr()];
         shown.push(...printed);
         const advice = (stderr: string): string[] => stderr.split('\n').flatMap((line) => {
-          const found = /^homelab-secrets: .*?: its current version 1 is deleted, so nothing is written there: restore it with `(.*)`, or remove the path with every version \(`(.*)`\), then run seed again$/.exec(line);
+          const found = /^homelab-secrets: .*?: its current version 1 is deleted, so nothing is written there: restore it with `(.*)`, or remove the path with every version \(`(.*)`\), then run seed again \(the operator policy grants neither: .*\)$/.exec(line);
           return found ? [found[1], found[2]] : [];
         });
 
