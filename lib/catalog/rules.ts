@@ -246,6 +246,18 @@ export const checkText: RuleCheck = (value) => {
   return LONE_SURROGATE.test(value) ? 'must be valid Unicode text: it holds a lone surrogate (half of a UTF-16 pair), which no file can hold' : undefined;
 };
 
+/**
+ * A character a line must not hold to read as written: a control character, a format character (bidi
+ * overrides and isolates, zero widths, a BOM), a lone surrogate, a line or paragraph separator.
+ */
+const NOT_ONE_VISIBLE_LINE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
+/** What a hint or a description must be, after its own subject: one line that reads as written in the docs and at a terminal. */
+export const ONE_LINE_RULE = 'one line of visible text, without control characters, line separators, bidi overrides or zero-width characters';
+
+/** Text shown as written on one line, in the docs and at a terminal (a path's description, an external value's hint). */
+export const checkOneLine: RuleCheck = (value) => (typeof value === 'string' && !NOT_ONE_VISIBLE_LINE.test(value) ? undefined : `must be ${ONE_LINE_RULE}`);
+
 /** The most bytes all annotations of one object may hold, keys and values together (apimachinery's TotalAnnotationSizeLimitB). */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 

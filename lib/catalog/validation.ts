@@ -9,6 +9,7 @@ import {
   checkAuthMountPath,
   checkLabel,
   checkMount as checkMountRule,
+  checkOneLine,
   checkPositiveInteger,
   checkSecretKey,
   checkSubdomain,
@@ -129,9 +130,8 @@ function checkPaths(list: IssueList, catalog: CatalogContents): void {
     firstIndex.set(path.path, index);
     for (const rule of pathRules(path.path, typeof catalog.mount === 'string' ? catalog.mount : '')) list.add(row, 'path', path.path, rule);
     checkKeys(list, row, path.keys);
-    if (path.description !== undefined && (typeof path.description !== 'string' || checkText(path.description) !== undefined || /[\p{Cc}\p{Zl}\p{Zp}]/u.test(path.description))) {
-      list.add(row, 'description', path.description, 'must be one line of text, without control characters');
-    }
+    const description = path.description === undefined ? undefined : checkOneLine(path.description);
+    if (description !== undefined) list.add(row, 'description', path.description, description);
     for (const { field, value, rule, read } of valueOriginProblems(path.origins, Array.isArray(path.keys) ? path.keys : [])) (read ? list.input : list.add).call(list, row, field, value, rule);
     if (path.identitiesRead !== 'same-keys' && path.identitiesRead !== 'whole-path') {
       list.add(row, 'identitiesRead', path.identitiesRead, 'must be "same-keys" (every identity reads the same keys of the path) or "whole-path" (identities read different keys, and each is granted all of them)');

@@ -4,7 +4,7 @@
 // (valueOriginProblems) and reports every mistake at once. No value is ever part of it.
 import { showText } from './errors';
 import { type InputProblem, type PlainProblem, fieldAt, isOptionsObject, markLibraryObject, readPlain } from './options';
-import { checkHttpsUrl } from './rules';
+import { ONE_LINE_RULE, checkHttpsUrl, checkOneLine } from './rules';
 
 /** The named character sets a generated value can be drawn from. */
 export const CHARSETS = {
@@ -226,8 +226,9 @@ function externalProblems(value: Record<string, unknown>, field: string): InputP
     problems.push({ field: 'option', value: name, rule: `is not an option of external() of ${field} (known: ${EXTERNAL_OPTIONS.join(', ')})` });
   }
   const hint = value.hint;
-  if (typeof hint !== 'string' || hint.trim() === '' || CONTROL.test(hint)) {
-    problems.push({ field: `${field}.hint`, value: hint, rule: 'must say where to get the value, as one line of text without control characters' });
+  // The docs' table and seed's list show it as written: nothing may break the line or reorder it.
+  if (typeof hint !== 'string' || hint.trim() === '' || checkOneLine(hint) !== undefined) {
+    problems.push({ field: `${field}.hint`, value: hint, rule: `must say where to get the value, as ${ONE_LINE_RULE}` });
   }
   if (value.url !== undefined) {
     // The CLI prints the link at a terminal: no control character (an escape sequence) may ride along.

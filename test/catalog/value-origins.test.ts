@@ -66,7 +66,7 @@ describe('value origins', () => {
       'apps/x: origins.a.length 0 must be a whole number from 1 to 4096',
       'apps/x: origins.b.length 2.5 must be a whole number from 1 to 4096',
       'apps/x: origins.b.charset "ascii" must be one of "alnum", "lower-alnum", "digits", or give an alphabet instead',
-      'apps/x: origins.c.hint " " must say where to get the value, as one line of text without control characters',
+      'apps/x: origins.c.hint " " must say where to get the value, as one line of visible text, without control characters, line separators, bidi overrides or zero-width characters',
       'apps/x: origins "d" names a key the path does not declare (declared: a, b, c)',
     ]);
   });
@@ -124,13 +124,19 @@ describe('value origins', () => {
     }))).toStrictEqual([
       'apps/x: option "lenght" is not an option of generated() of origins.a (known: length, charset, alphabet, bytes, encoding)',
       'apps/x: option "note" is not an option of external() of origins.b (known: hint, url)',
-      'apps/x: origins.b.hint "Sonarr →\\nSettings" must say where to get the value, as one line of text without control characters',
+      'apps/x: origins.b.hint "Sonarr →\\nSettings" must say where to get the value, as one line of visible text, without control characters, line separators, bidi overrides or zero-width characters',
       'apps/x: origins.b.url "http://sonarr.local" must be an https:// URL',
       'apps/x: origins.c {"length":8} must be generated({ ... }) or external({ hint })',
     ]);
     expect(messages(withOrigins({ a: external({ hint: 'x', url: 'https://example.org/\u001b[2J' }), b: external({ hint: 'x\u001b[31m' }) }))).toStrictEqual([
       'apps/x: origins.a.url "https://example.org/\\u001b[2J" must be an https:// URL, without control or invisible characters',
-      'apps/x: origins.b.hint "x\\u001b[31m" must say where to get the value, as one line of text without control characters',
+      'apps/x: origins.b.hint "x\\u001b[31m" must say where to get the value, as one line of visible text, without control characters, line separators, bidi overrides or zero-width characters',
+    ]);
+    // Found by the sweep: a bidi override or a zero-width space reached the docs' table and seed's list as written.
+    expect(messages(withOrigins({ a: external({ hint: 'Settings \u202eyek IPA' }), b: external({ hint: 'a\u200bb' }), c: external({ hint: 'a\u2028b' }) }))).toStrictEqual([
+      'apps/x: origins.a.hint "Settings \\u202eyek IPA" must say where to get the value, as one line of visible text, without control characters, line separators, bidi overrides or zero-width characters',
+      'apps/x: origins.b.hint "a\\u200bb" must say where to get the value, as one line of visible text, without control characters, line separators, bidi overrides or zero-width characters',
+      'apps/x: origins.c.hint "a\\u2028b" must say where to get the value, as one line of visible text, without control characters, line separators, bidi overrides or zero-width characters',
     ]);
     expect(messages(withOrigins('generated'))).toStrictEqual([
       'apps/x: origins "generated" must be an object of declared key to generated() or external()',
