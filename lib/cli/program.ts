@@ -10,7 +10,7 @@ import { registerNewPath } from './new-path';
 import { registerRebuild } from './rebuild';
 import { registerRotate } from './rotate';
 import { registerSeed } from './seed';
-import { UnquotableError } from './shell';
+import { UnquotableError, printableLines } from './shell';
 import { registerTable } from './table';
 
 /** The name people type: `npx homelab-secrets <command>`. */
@@ -30,7 +30,8 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
-      outputError: (text, write) => write(text),
+      // commander quotes what was typed as it is (an unknown command, an option): escaped like every message.
+      outputError: (text, write) => write(printableLines(text)),
     })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
@@ -78,12 +79,13 @@ export async function runCli(ctx: CliContext, argv: readonly string[]): Promise<
       // Commander has already printed the message, or the help that was asked for (exit code 0).
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    // A message quotes what it was given (argv, stdin, a file, the environment): every line printable.
     if (error instanceof CliError) {
-      ctx.stderr.write(`${CLI_NAME}: ${error.message}\n`);
+      ctx.stderr.write(`${CLI_NAME}: ${printableLines(error.message)}\n`);
       return error.exitCode;
     }
     if (error instanceof CatalogValidationError || error instanceof UnquotableError) {
-      ctx.stderr.write(`${CLI_NAME}: ${error.message}\n`);
+      ctx.stderr.write(`${CLI_NAME}: ${printableLines(error.message)}\n`);
       return EXIT.usage;
     }
     ctx.stderr.write(`${CLI_NAME}: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

@@ -158,7 +158,7 @@ export async function rotate(ctx: CliContext, input: string, keys: readonly stri
     const hint = result.exitCode === 127
       ? `; set --vault-bin or ${VAULT_BIN_ENV} to the Vault CLI`
       : PATH_MISSING.test(result.stderr) ? `; create the path first: ${shellCommand(['homelab-secrets', 'new', ...operands(path.path)])}` : '';
-    ctx.stderr.write(`homelab-secrets: ${command} exited with ${result.exitCode}: ${result.stderr.trim()}\n`);
+    ctx.stderr.write(`homelab-secrets: ${command} exited with ${result.exitCode}: ${printable(result.stderr.trim())}\n`);
     ctx.stderr.write(`homelab-secrets: nothing was changed and nothing force-synced${hint}\n`);
     return EXIT.failed;
   }

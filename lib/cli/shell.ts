@@ -92,3 +92,8 @@ function escapeUnprintable(ch: string): string {
 export function printable(text: string): string {
   return text.replace(UNPRINTABLE, escapeUnprintable);
 }
+
+/** A message of several lines, each made {@link printable}: its own line breaks are kept, nothing else. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
+}
