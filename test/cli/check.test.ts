@@ -212,7 +212,11 @@ describe('check', () => {
     [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 'a b' }, 'homelab-secrets: the token in VAULT_TOKEN holds characters no Vault token has (spaces or control characters)\n'],
     [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', VAULT_SKIP_VERIFY: 'true' }, 'homelab-secrets: VAULT_SKIP_VERIFY is set: homelab-secrets always verifies Vault\'s certificate; set VAULT_CACERT to the file of its CA certificate instead\n'],
     [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', BAO_CAPATH: '/etc/ssl/certs' }, 'homelab-secrets: BAO_CAPATH (a folder of CA certificates) is not supported: set VAULT_CACERT to the file of Vault\'s CA certificate\n'],
-    [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', VAULT_CACERT: '/nonexistent/ca.crt' }, 'homelab-secrets: VAULT_CACERT "/nonexistent/ca.crt" cannot be read: ENOENT: no such file or directory, open \'/nonexistent/ca.crt\'\n'],
+    [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', VAULT_CACERT: '/nonexistent/ca.crt' }, 'homelab-secrets: VAULT_CACERT "/nonexistent/ca.crt" cannot be read: no such file or folder (ENOENT)\n'],
+    // Found by the sweep: a file name with a terminal escape reached the message raw (through Node's own message), and credentials in the address were printed in every message naming it.
+    [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', VAULT_CACERT: '/nonexistent/\u001b[2J.crt' }, 'homelab-secrets: VAULT_CACERT "/nonexistent/\\u001b[2J.crt" cannot be read: no such file or folder (ENOENT)\n'],
+    [{ VAULT_ADDR: 'https://admin:hunter2@vault.lan:8200', VAULT_TOKEN: 't' }, 'homelab-secrets: VAULT_ADDR holds a user name or password (https://…@vault.lan:8200): Vault takes a token, not these; remove them from the address\n'],
+    [{ VAULT_ADDR: 'https://vault\u202e.lan', VAULT_TOKEN: 't' }, 'homelab-secrets: VAULT_ADDR "https://vault\\u202e.lan" must be an http:// or https:// URL\n'],
     [{ BAO_ADDR: 'vault:8200', VAULT_TOKEN: 't' }, 'homelab-secrets: BAO_ADDR "vault:8200" must be an http:// or https:// URL\n'],
   ])('without usable settings (%j) it exits 2 before any request', async (env, message) => {
     // GIVEN
