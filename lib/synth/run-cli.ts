@@ -1,4 +1,4 @@
-import { CatalogValidationError, formatIssues } from '../catalog';
+import { CatalogValidationError, formatIssues, isProxy } from '../catalog';
 import { issuesOfValidationFailure } from './construct-validation';
 import { OutputError } from './output-error';
 import { MissingPeerError } from './peer-dependency';
@@ -28,6 +28,8 @@ export function describeUserError(error: unknown): string | undefined {
 
 /** What a synth entry point prints for `error` on stderr, and its exit code. */
 export function synthFailure(error: unknown): { readonly exitCode: number; readonly text: string } {
+  // A Proxy thrown by the declaration: instanceof below would run its traps.
+  if (isProxy(error)) return { exitCode: SYNTH_EXIT.declaration, text: `homelab-secrets: ${describeDeclarationError(error)}\nNothing was written.\n` };
   if (error instanceof OutputError) return { exitCode: SYNTH_EXIT.output, text: `homelab-secrets: ${error.message}\n` };
   const text = describeUserError(error) ?? describeDeclarationError(error);
   if (text !== undefined) return { exitCode: SYNTH_EXIT.declaration, text: `homelab-secrets: ${text}\nNothing was written.\n` };
