@@ -124,6 +124,32 @@ function isThrownError(error: unknown): error is Error {
 }
 
 /**
+ * Why a module of the user's could not be loaded, as one line, or undefined when `error` is no such
+ * failure: a module that does not parse (V8's stack of a compile error starts with `<file>:<line>`), or
+ * one that the user's code imports and that does not exist (Node's MODULE_NOT_FOUND). Not the
+ * declaration's mistake but its build's: the entry points exit 2 with it (docs/library.md).
+ */
+export function describeModuleFailure(error: unknown): string | undefined {
+  const stack = stackOf(error);
+  if (stack === undefined) return undefined;
+  const message = dataProperty(error as Error, 'message');
+  const text = typeof message === 'string' ? showText(message.split('\n')[0]) : 'it cannot be read';
+  const parsing = error instanceof SyntaxError ? /^(.+?):(\d+)\n/.exec(stack) : null;
+  if (parsing && isAbsolute(parsing[1])) {
+    const where = oneLine(formatLocation({ file: parsing[1], line: Number(parsing[2]), column: 1 }).replace(/:1$/, ''));
+    return `${where}: ${text}: the module is not JavaScript that loads; fix it, then run again`;
+  }
+  if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
+    const at = userCodeLocation(error);
+    const wanted = /^Cannot find module '([^']*)'/.exec(typeof message === 'string' ? message : '')?.[1];
+    if (at !== undefined && wanted !== undefined) {
+      return `the module ${showValue(wanted)} imported at ${oneLine(formatLocation(at))} does not exist: build it, install it, or fix the import`;
+    }
+  }
+  return undefined;
+}
+
+/**
  * The report of an exception the user's own code threw: `the declaration threw at <file:line:col>:
  * <Error: message>`. Undefined for anything the library threw. A thrown value that is not an Error
  * has no stack, nor has an Error whose stack was taken away; only user code throws those, so they are

@@ -86,6 +86,27 @@ describe('a synth entry point reports the user\'s own errors as theirs', () => {
     rmSync(join(repo, 'apps', 'broken.ts'));
   });
 
+  // Found by the sweep: both were "the declaration threw at apps/<entry>.ts" (exit 1), naming the line of
+  // the import, not the module, and the second printed Node's require stack over several lines.
+  test('a JavaScript module the entry imports does not parse: exit 2, naming its file and line', () => {
+    writeFileSync(join(repo, 'broken-module.js'), "'use strict';\nexports.declaration = () => {;\n");
+    const result = synth('imports-broken', `${PRELUDE}\nrequire('../../../broken-module.js');\n`);
+    expect([result.status, result.stdout, result.stderr]).toStrictEqual([
+      SYNTH_EXIT.output,
+      '',
+      'homelab-secrets: broken-module.js:3: Unexpected end of input: the module is not JavaScript that loads; fix it, then run again\nNothing was written.\n',
+    ]);
+  });
+
+  test('a module the entry imports does not exist: exit 2, naming it and the import', () => {
+    const result = synth('imports-missing', `${PRELUDE}\nconst { homelab } = require('./no-such-declaration');\nrunSynthMain(() => synthOutputs(homelab(), [manifestsPart("out")]));\n`);
+    expect([result.status, result.stdout, result.stderr]).toStrictEqual([
+      SYNTH_EXIT.output,
+      '',
+      'homelab-secrets: the module "./no-such-declaration" imported at apps/imports-missing.ts:4:21 does not exist: build it, install it, or fix the import\nNothing was written.\n',
+    ]);
+  });
+
   test('an entry that does not exist: exit 2, with the fix', () => {
     const result = spawnSync(process.execPath, ['scripts/synth.mjs', 'apps/missing'], { cwd: repo, encoding: 'utf8' });
     expect([result.status, result.stdout, result.stderr]).toStrictEqual([
