@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CatalogValidationError, type SecretCatalog, validateDeclaration } from '../catalog';
+import { CatalogValidationError, type SecretCatalog, catalogProblems, validateDeclaration } from '../catalog';
 import { registerCheck } from './check';
 import { CliContext, CliError, EXIT } from './context';
 import { isCommandName, renderCommandExitCodes, renderProgramExitCodes } from './exit-codes';
@@ -40,7 +40,7 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
     .hook('preAction', (_program, action) => {
       // import writes a declaration from YAML: it needs none, and runs in a project that has none yet.
       if (action.name() === 'import') return;
-      const issues = ctx.settings === undefined ? ctx.catalog.validate() : validateDeclaration({ catalog: ctx.catalog, settings: ctx.settings });
+      const issues = ctx.settings === undefined ? catalogProblems(ctx.catalog) : validateDeclaration({ catalog: ctx.catalog, settings: ctx.settings });
       if (issues.length > 0) throw new CatalogValidationError(issues);
     });
   registerTable(program, ctx, report);

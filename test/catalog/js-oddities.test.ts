@@ -97,6 +97,29 @@ describe('JavaScript\'s oddities are catalog errors that show the value', () => 
   });
 });
 
+describe('the catalog of a declaration is a SecretCatalog, checked by its own validator (found by the sweep)', () => {
+  const issuesOf = (catalog: unknown): string[] => validateDeclaration({ catalog: catalog as SecretCatalog, settings: FIXTURE_SETTINGS }).map((i) => i.message);
+
+  test('a plain object with a validate function is no catalog: its validate is not run, and its answer not trusted', () => {
+    let ran = false;
+    expect(issuesOf({ validate: () => { ran = true; return 'junk'; } })).toStrictEqual([
+      'declaration: catalog {"validate":a function} must be a SecretCatalog: new SecretCatalog({ mount })',
+    ]);
+    expect(issuesOf(new Proxy({}, { get: throwing, getPrototypeOf: throwing }))).toStrictEqual(['declaration: catalog a Proxy must be a SecretCatalog: new SecretCatalog({ mount })']);
+    expect(issuesOf(new (class SecretCatalog {})())).toStrictEqual([
+      'declaration: catalog SecretCatalog {} is a SecretCatalog of another copy of homelab-secrets: make the declaration and run it with one (npm ls homelab-secrets)',
+    ]);
+    expect(ran).toBe(false);
+  });
+
+  test('a SecretCatalog whose validate was replaced is checked by the catalog\'s own validator', () => {
+    const catalog = new SecretCatalog({ mount: 'kv' });
+    catalog.path('apps/db', ['a b']).syncTo({ name: 'db', namespace: 'apps' });
+    Object.assign(catalog, { validate: throwing });
+    expect(issuesOf(catalog)).toStrictEqual(['apps/db: key "a b" must match ^[-._a-zA-Z0-9]+$']);
+  });
+});
+
 describe('constructor, __proto__, toString and hasOwnProperty are key names like any other', () => {
   const NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty'] as const;
   /** An object with each name as an own key, `__proto__` included. */
