@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
+import { oneLine } from '../catalog';
 
 /**
  * An output cannot be written as asked: a file system error (read-only folder, full disk, a file where
@@ -45,10 +46,13 @@ export function causeOf(code: string): string {
   return `${CAUSES[code] ?? 'file system error'} (${code})`;
 }
 
-/** A path as a message shows it: relative to the working directory when inside it, else absolute. */
+/**
+ * A path as a message shows it: relative to the working directory when inside it, else absolute; on
+ * one line, with control and invisible characters escaped (a file in an output may be named anything).
+ */
 export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
-  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+  return oneLine(rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel);
 }
 
 /**

@@ -113,6 +113,30 @@ describe('synthOutputs', () => {
     expect(readdirSync(root)).toStrictEqual(['manifests']);
   });
 
+  // Found by the sweep: the name was printed raw (a line break and a terminal escape reached the terminal).
+  test('a hand-written file named with a line break and an escape is named escaped', () => {
+    // GIVEN a synthesized folder holding a file of such a name, and no docs folder yet
+    synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'a.yaml': 'a\n' })]);
+    writeFileSync(join(manifests, 'x\ny\u001b[2J.yaml'), 'kind: Mine\n');
+    const before = snapshot(root);
+    const cwd = process.cwd();
+    process.chdir(root);
+
+    // WHEN
+    let message = '';
+    try {
+      synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'a.yaml': 'a2\n' })]);
+    } catch (error) {
+      message = (error as Error).message;
+    } finally {
+      process.chdir(cwd);
+    }
+
+    // THEN
+    expect(message).toBe('manifests/x\\ny\\u001b[2J.yaml was not written by the synth (manifests/.homelab-secrets-synth does not list it): move it out of manifests, or delete it if an earlier synth wrote it; the outputs are unchanged');
+    expect(snapshot(root)).toStrictEqual(before);
+  });
+
   test('a hand-written file in an output folder stops the synth before anything changes, naming the file', () => {
     // GIVEN a synthesized folder, and a file someone added
     synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'a.yaml': 'a\n' }), file('docs', join(root, 'secrets.md'), 'doc\n')]);
