@@ -113,8 +113,9 @@ describe('synthOutputs', () => {
     expect(readdirSync(root)).toStrictEqual(['manifests']);
   });
 
-  // Found by the sweep: the name was printed raw (a line break and a terminal escape reached the terminal).
-  test('a hand-written file named with a line break and an escape is named escaped', () => {
+  // Found by the sweep: the name was printed raw (a line break and a terminal escape reached the
+  // terminal), and the refused synth left the docs output's folder it had made behind.
+  test('a hand-written file named with a line break and an escape is named escaped; a refused synth leaves no folder it made', () => {
     // GIVEN a synthesized folder holding a file of such a name, and no docs folder yet
     synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'a.yaml': 'a\n' })]);
     writeFileSync(join(manifests, 'x\ny\u001b[2J.yaml'), 'kind: Mine\n');
@@ -125,7 +126,7 @@ describe('synthOutputs', () => {
     // WHEN
     let message = '';
     try {
-      synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'a.yaml': 'a2\n' })]);
+      synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'a.yaml': 'a2\n' }), file('docs', join(root, 'docs', 'deeper', 'secrets.md'), 'doc\n')]);
     } catch (error) {
       message = (error as Error).message;
     } finally {
