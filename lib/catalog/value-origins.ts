@@ -2,7 +2,7 @@
 // or issued elsewhere (`external`), so a person has to fetch it. Plain data like the rest of the
 // catalog: the functions below build it and never throw; the catalog's one validator checks it
 // (valueOriginProblems) and reports every mistake at once. No value is ever part of it.
-import { showText } from './errors';
+import { showText, showValue } from './errors';
 import { type InputProblem, type PlainProblem, fieldAt, isOptionsObject, markLibraryObject, readPlain } from './options';
 import { ONE_LINE_RULE, checkHttpsUrl, checkOneLine } from './rules';
 
@@ -178,8 +178,10 @@ function alphabetRule(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'must be a string of the characters to draw from';
   const chars = [...value];
   if (CONTROL.test(value)) return 'must not contain control characters';
+  // The docs show the alphabet as written: nothing that reorders the line or hides in it.
+  if (checkOneLine(value) !== undefined) return 'must not contain invisible characters (bidi overrides, zero widths, line separators)';
   const repeated = chars.find((ch, index) => chars.indexOf(ch) !== index);
-  if (repeated !== undefined) return `must hold each character once (${JSON.stringify(repeated)} repeats): a repeated character would be drawn more often than the others`;
+  if (repeated !== undefined) return `must hold each character once (${showValue(repeated)} repeats): a repeated character would be drawn more often than the others`;
   if (chars.length < 2) return 'must hold at least 2 different characters';
   return undefined;
 }

@@ -194,6 +194,11 @@ describe('TLS settings that contradict Vault\'s address, and addresses no client
     expect(settingsMessages(external({ address: 'https://vault.lan:8200', tls: { disabled: true } }))).toStrictEqual([
       'settings.vault.tls: disabled true contradicts the https:// address "https://vault.lan:8200": remove it',
     ]);
+    // Found by the sweep: the contradiction quoted the address with JSON.stringify, a bidi override raw.
+    expect(settingsMessages(external({ address: 'https://vault\u202e.lan', tls: { disabled: true } }))).toStrictEqual([
+      `settings.vault: address "https://vault\\u202e.lan" ${URL_RULE}, without control or invisible characters`,
+      'settings.vault.tls: disabled true contradicts the https:// address "https://vault\\u202e.lan": remove it',
+    ]);
     expect(settingsMessages(external({ address: 'http://vault.lan:8200', tls: { secretName: 'vault-tls' } }))).toStrictEqual([
       'settings.vault: address "http://vault.lan:8200" is plain HTTP, where ESO\'s token and every secret value cross the network in clear text: use https://, or opt in with tls: { disabled: true } (docs/security.md)',
     ]);

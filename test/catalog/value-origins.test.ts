@@ -98,6 +98,14 @@ describe('value origins', () => {
       'apps/x: origins.b.alphabet "ab" and charset exclude each other: give one of them',
       'apps/x: origins.c.alphabet 7 must be a string of the characters to draw from',
     ]);
+    // Found by the sweep: a bidi override in an alphabet reached the docs as written, and a repeated one was quoted raw.
+    expect(messages(withOrigins({
+      a: generated({ length: 8, alphabet: 'ab\u202e' }),
+      b: generated({ length: 8, alphabet: 'aébé' }),
+    }))).toStrictEqual([
+      'apps/x: origins.a.alphabet "ab\\u202e" must not contain invisible characters (bidi overrides, zero widths, line separators)',
+      'apps/x: origins.b.alphabet "aébé" must hold each character once ("é" repeats): a repeated character would be drawn more often than the others',
+    ]);
   });
 
   test('bytes: an unknown or missing encoding, mixed with characters, nothing given at all', () => {
