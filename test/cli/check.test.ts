@@ -402,3 +402,28 @@ describe('check: the Vault transport over node:http', () => {
     expect(h.stderr()).toBe(`homelab-secrets: Vault at ${vault.url} is unreachable: the answer is larger than 32 MiB\n`);
   });
 });
+
+// Found by the sweep, against a fake Vault over HTTP: Vault's error text with a terminal escape and a
+// bidi override reached the terminal raw, and a Vault whose every folder lists a folder kept check
+// listing forever. What Vault answers is input like any other.
+describe('check: a Vault that answers with hostile text or without end', () => {
+  const answering = (answer: (url: URL, method: string) => Response): typeof fetch =>
+    (async (input: string | URL | Request, init?: RequestInit) => answer(new URL(String(input)), init?.method ?? 'GET')) as typeof fetch;
+
+  test('its errors are shown escaped, on one line', async () => {
+    const h = harness({ env: ENV, fetch: answering(() => new Response(JSON.stringify({ errors: ['1 error occurred:\n\t* boom \u001b[31mred\u202e\n\n'] }), { status: 500 })) });
+    expect(await h.cli('check')).toBe(EXIT.usage);
+    expect(h.stderr()).toBe(`homelab-secrets: Vault at ${ADDR} answered LIST /v1/homelab/metadata/ with 500: boom \\x1b[31mred\\u202e\n`);
+  });
+
+  test('folders nested deeper than 64 levels are refused, not listed forever', async () => {
+    const requests: string[] = [];
+    const h = harness({ env: ENV, fetch: answering((url, method) => {
+      requests.push(`${method} ${url.pathname}`);
+      return new Response(JSON.stringify({ data: { keys: ['a/'] } }), { status: 200 });
+    }) });
+    expect(await h.cli('check')).toBe(EXIT.usage);
+    expect(requests).toHaveLength(65);
+    expect(h.stderr()).toMatch(new RegExp(`^homelab-secrets: Vault at ${ADDR.replace(/\./g, '\\.')} lists folders more than 64 levels deep \\(LIST /v1/homelab/metadata/(a/){20}[a/]*…\\): no KV mount of a homelab nests so; check VAULT_ADDR\n$`));
+  });
+});
