@@ -121,6 +121,9 @@ export function vaultRelease(options: VaultReleaseOptions, subject: string): Vau
   if (options.storageClass !== undefined) dataStorage.storageClass = options.storageClass;
 
   const values: HelmValues = {
+    // The chart names its Service and StatefulSet `<release>-vault` unless the release name holds
+    // "vault": named after the release always, as the stores' address and rebuild's pod name expect.
+    fullnameOverride: releaseName,
     // Must agree with the listener's tls_disable: the chart derives VAULT_ADDR and the probes' scheme from it.
     global: { tlsDisable: tlsDir === undefined },
     injector: { enabled: false },

@@ -182,9 +182,12 @@ describe('VaultApplication', () => {
     });
   });
 
-  test('exposes the in-cluster address the ClusterSecretStore must use', () => {
+  test('exposes the in-cluster address the ClusterSecretStore must use, and names the chart\'s objects after the release so that it holds', () => {
     expect(synth().vault.serviceUrl).toStrictEqual('https://vault.vault.svc:8200');
-    expect(synth({ namespace: 'secrets', releaseName: 'bao', kms: { ...KMS, secretNamespace: 'secrets' } }).vault.serviceUrl).toStrictEqual('https://bao.secrets.svc:8200');
+    const bao = synth({ namespace: 'secrets', releaseName: 'bao', kms: { ...KMS, secretNamespace: 'secrets' } });
+    expect(bao.vault.serviceUrl).toStrictEqual('https://bao.secrets.svc:8200');
+    // Without it the chart names its Service "bao-vault" (found by the sweep; test/e2e/helm-template.test.ts renders it).
+    expect([bao.app.spec.source.helm.releaseName, bao.app.spec.source.helm.valuesObject.fullnameOverride]).toStrictEqual(['bao', 'bao']);
   });
 
   test('refuses props Vault or the chart cannot use, with the settings validation\'s words', () => {
