@@ -86,6 +86,18 @@ export const checkLabel: RuleCheck = (value) =>
   typeof value === 'string' && value.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(value) ? undefined : LABEL_RULE;
 
 /**
+ * The longest Vault release name: Helm takes 53 characters at most, and the chart's StatefulSet, named
+ * after the release, labels its pods `controller-revision-hash: <name>-<hash of up to 10 characters>`,
+ * a label value of at most 63.
+ */
+export const VAULT_RELEASE_NAME_MAX = 52;
+export const VAULT_RELEASE_NAME_RULE = `must be a DNS-1123 label of at most ${VAULT_RELEASE_NAME_MAX} characters: Helm takes release names of 53 at most, and the StatefulSet named after the release labels its pods with its name and a hash of up to 10 characters, 63 at most`;
+
+/** The Vault chart's release name (also its Service's and StatefulSet's). */
+export const checkVaultReleaseName: RuleCheck = (value) =>
+  checkLabel(value) === undefined && (value as string).length <= VAULT_RELEASE_NAME_MAX ? undefined : VAULT_RELEASE_NAME_RULE;
+
+/**
  * An AWS region name, such as `eu-central-1`: the prefix of one of AWS's partitions (aws, aws-cn,
  * aws-us-gov, the ISO partitions, the European Sovereign Cloud), a compass direction, a number. The
  * partitions' own region patterns (the SDKs' partitions.json) allow the same prefixes.

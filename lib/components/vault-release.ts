@@ -12,6 +12,7 @@ import {
   checkLabel,
   checkQuantity,
   checkSubdomain,
+  checkVaultReleaseName,
   vaultServiceUrl,
   vaultTlsSecretName,
 } from '../catalog';
@@ -83,7 +84,7 @@ export function vaultRelease(options: VaultReleaseOptions, subject: string): Vau
   const { kms } = options;
   // The same predicates the settings validation uses, for callers that make the constructs directly.
   assertRule(checkLabel, 'namespace', namespace, subject);
-  assertRule(checkLabel, 'release name', releaseName, subject);
+  assertRule(checkVaultReleaseName, 'release name', releaseName, subject);
   if (kms) {
     assertRule(checkAwsRegion, 'KMS region', kms.region, subject);
     assertRule(checkKmsAlias, 'KMS alias', kms.alias, subject);

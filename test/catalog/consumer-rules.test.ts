@@ -186,6 +186,15 @@ describe('durations, quantities, regions, numbers and names the consumers take',
   });
 });
 
+describe('the Vault release name Helm and the StatefulSet take (found by the sweep)', () => {
+  test('52 characters at most: Helm refuses 54, and 53 gives the pods a label value of 64', () => {
+    const RULE = 'must be a DNS-1123 label of at most 52 characters: Helm takes release names of 53 at most, and the StatefulSet named after the release labels its pods with its name and a hash of up to 10 characters, 63 at most';
+    expect(settingsMessages({ vault: { releaseName: 'v'.repeat(52) } })).toStrictEqual([]);
+    expect(settingsMessages({ vault: { releaseName: 'v'.repeat(53) } })).toStrictEqual([`settings.vault: releaseName "${'v'.repeat(53)}" ${RULE}`]);
+    expect(settingsMessages({ vault: { releaseName: 'Vault' } })).toStrictEqual([`settings.vault: releaseName "Vault" ${RULE}`]);
+  });
+});
+
 describe('TLS settings that contradict Vault\'s address, and addresses no client can use', () => {
   const external = (vault: object, extra: object = {}): unknown => ({ components: { vault: false }, vault, ...extra });
   const URL_RULE = 'must be an http:// or https:// URL such as "https://vault.lan:8200"';

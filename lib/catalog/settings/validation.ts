@@ -20,6 +20,7 @@ import {
   checkQuantity,
   checkSubdomain,
   checkTerraformLiteral,
+  checkVaultReleaseName,
   metadataProblems,
 } from '../rules';
 import { fluxClusterPathSegments } from './resolution';
@@ -132,7 +133,7 @@ function checkedSettingsProblems(settings: unknown): SettingsProblem[] {
         rule: 'names a Vault outside the cluster, but the Vault component installs one inside it: set components: { vault: false }, or remove address' });
     }
     p.check('settings.vault', 'namespace', vault.namespace, checkLabel);
-    p.check('settings.vault', 'releaseName', vault.releaseName, checkLabel);
+    p.check('settings.vault', 'releaseName', vault.releaseName, checkVaultReleaseName);
     p.check('settings.vault', 'storageClass', vault.storageClass, checkSubdomain);
     p.check('settings.vault', 'storageSize', vault.storageSize, checkQuantity);
     p.check('settings.vault', 'kubernetesHost', vault.kubernetesHost, checkHttpsServer);
