@@ -111,9 +111,9 @@ export const checkAwsRegion: RuleCheck = (value) =>
 /** A KMS alias that AWS lets a customer create: `alias/` and a name, not under the reserved `alias/aws/`. */
 export const KMS_ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
 export const checkKmsAlias: RuleCheck = (value) =>
-  typeof value === 'string' && KMS_ALIAS_PATTERN.test(value) && !value.startsWith('alias/aws/')
+  typeof value === 'string' && KMS_ALIAS_PATTERN.test(value) && value.length <= 256 && !value.startsWith('alias/aws/')
     ? undefined
-    : 'must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)';
+    : 'must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", be at most 256 characters long, and not start with "alias/aws/" (reserved by AWS)';
 
 /** An IAM user name: 1-64 letters, digits and `+=,.@_-`. */
 export const IAM_USER_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
@@ -168,6 +168,15 @@ export const checkHttpUrl: RuleCheck = urlCheck(['http', 'https'], 'must be an h
 /** A whole number of at least 1. */
 export const checkPositiveInteger: RuleCheck = (value) =>
   Number.isInteger(value) && (value as number) >= 1 ? undefined : 'must be a whole number of at least 1';
+
+/** The most seconds a Vault TTL holds: Vault keeps a duration in 64-bit nanoseconds (Go's time.Duration). */
+export const VAULT_TTL_MAX_SECONDS = 9_223_372_036;
+
+/** A token TTL in seconds, as Vault's role takes it (and Terraform's 64-bit integer). */
+export const checkTtlSeconds: RuleCheck = (value) =>
+  Number.isInteger(value) && (value as number) >= 1 && (value as number) <= VAULT_TTL_MAX_SECONDS
+    ? undefined
+    : `must be a whole number of seconds from 1 to ${VAULT_TTL_MAX_SECONDS} (Vault keeps a duration in 64-bit nanoseconds)`;
 
 /** A non-empty string. */
 export const checkNonEmpty: RuleCheck = (value) =>

@@ -10,7 +10,7 @@ import {
   checkLabel,
   checkMount as checkMountRule,
   checkOneLine,
-  checkPositiveInteger,
+  checkTtlSeconds,
   checkSecretKey,
   checkSubdomain,
   checkText,
@@ -112,8 +112,8 @@ function checkAccess(list: IssueList, catalog: CatalogContents): void {
     list.add('vault role', 'audience', vaultRole.audience,
       `must equal the store's audience ${showValue(eso.audience)}: Vault refuses tokens minted for another audience`);
   }
-  const ttl = checkPositiveInteger(vaultRole.tokenTtlSeconds);
-  if (ttl !== undefined) list.add('vault role', 'tokenTtlSeconds', vaultRole.tokenTtlSeconds, `${ttl} (seconds)`);
+  const ttl = checkTtlSeconds(vaultRole.tokenTtlSeconds);
+  if (ttl !== undefined) list.add('vault role', 'tokenTtlSeconds', vaultRole.tokenTtlSeconds, ttl);
 }
 
 function checkPaths(list: IssueList, catalog: CatalogContents): void {
@@ -483,8 +483,8 @@ function checkIdentities(list: IssueList, catalog: CatalogContents): void {
 
     if (check('role', identity.role, checkVaultRoleName)) first(roles, `${keyText(identity.cluster.authMountPath)}\u0000${keyText(identity.role)}`, 'role', identity.role, 'the role');
     check('audience', identity.audience, checkAudience);
-    const ttl = checkPositiveInteger(identity.tokenTtlSeconds);
-    if (ttl !== undefined) list.add(row, 'tokenTtlSeconds', identity.tokenTtlSeconds, `${ttl} (seconds)`);
+    const ttl = checkTtlSeconds(identity.tokenTtlSeconds);
+    if (ttl !== undefined) list.add(row, 'tokenTtlSeconds', identity.tokenTtlSeconds, ttl);
     if (catalog.targetsOfIdentity(identity).length === 0) {
       list.add(row, 'targets', [], 'must be named by at least one target: its policy would read nothing; name it in a target\'s identity, or remove it');
     }

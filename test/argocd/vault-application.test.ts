@@ -196,7 +196,7 @@ describe('VaultApplication', () => {
       'the Vault Application: KMS Secret namespace "vault" must be the Vault Application\'s namespace "secrets": the pod reads the Secret from its own namespace']);
     expect(userErrorOf(() => build({ kms: { ...KMS, region: 'Frankfurt' } }))).toStrictEqual(['the Vault Application: KMS region "Frankfurt" must be an AWS region such as "eu-central-1"']);
     expect(userErrorOf(() => build({ kms: { ...KMS, alias: 'alias/vault unseal' } }))).toStrictEqual([
-      'the Vault Application: KMS alias "alias/vault unseal" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)']);
+      'the Vault Application: KMS alias "alias/vault unseal" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", be at most 256 characters long, and not start with "alias/aws/" (reserved by AWS)']);
     expect(userErrorOf(() => build({ storageClass: 'NFS' }))).toStrictEqual([`the Vault Application: storage class "NFS" ${SUBDOMAIN}`]);
     expect(userErrorOf(() => build({ storageSize: '10GB' }))).toStrictEqual([
       'the Vault Application: storage size "10GB" must be a Kubernetes quantity such as "5Gi" or "500Mi"']);

@@ -186,6 +186,28 @@ describe('durations, quantities, regions, numbers and names the consumers take',
   });
 });
 
+describe('token TTLs Vault and Terraform hold, and KMS aliases AWS takes (found by the sweep)', () => {
+  test('a token TTL beyond 64-bit nanoseconds (1e300, 2^63) is refused; 9223372036 seconds is the last one', () => {
+    const RULE = 'must be a whole number of seconds from 1 to 9223372036 (Vault keeps a duration in 64-bit nanoseconds)';
+    expect(messages((c) => {
+      [9_223_372_036, 9_223_372_037, 2 ** 63, 1e300].forEach((tokenTtlSeconds, i) => {
+        const identity = c.identity(`i${i}`, { store: { kind: 'SecretStore', namespaces: ['apps'] }, tokenTtlSeconds });
+        c.path(`apps/p${i}`, ['k']).syncTo({ name: `p${i}`, namespace: 'apps', identity });
+      });
+    })).toStrictEqual([
+      `identity i1: tokenTtlSeconds 9223372037 ${RULE}`,
+      `identity i2: tokenTtlSeconds 9223372036854776000 ${RULE}`,
+      `identity i3: tokenTtlSeconds 1e+300 ${RULE}`,
+    ]);
+  });
+
+  test('a KMS alias of 257 characters is refused, of 256 taken', () => {
+    const RULE = 'must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", be at most 256 characters long, and not start with "alias/aws/" (reserved by AWS)';
+    expect(settingsMessages({ kms: { region: 'us-east-1', alias: `alias/${'a'.repeat(250)}` } })).toStrictEqual([]);
+    expect(settingsMessages({ kms: { region: 'us-east-1', alias: `alias/${'a'.repeat(251)}` } })).toStrictEqual([`settings.kms: alias "alias/${'a'.repeat(194)}"… (257 characters) ${RULE}`]);
+  });
+});
+
 describe('the Vault release name Helm and the StatefulSet take (found by the sweep)', () => {
   test('52 characters at most: Helm refuses 54, and 53 gives the pods a label value of 64', () => {
     const RULE = 'must be a DNS-1123 label of at most 52 characters: Helm takes release names of 53 at most, and the StatefulSet named after the release labels its pods with its name and a hash of up to 10 characters, 63 at most';

@@ -54,12 +54,12 @@ describe('JavaScript\'s oddities are catalog errors that show the value', () => 
     }, { mount: 'kv', vaultRole: { tokenTtlSeconds: -0 } })).toStrictEqual([
       'apps/a → a in apps: labels ["x"] must be an object of names to string values',
       'apps/a → a in apps: annotations Map {} must be a plain object ({ ... }), not an instance of Map',
-      'vault role: tokenTtlSeconds -0 must be a whole number of at least 1 (seconds)',
+      'vault role: tokenTtlSeconds -0 must be a whole number of seconds from 1 to 9223372036 (Vault keeps a duration in 64-bit nanoseconds)',
       'apps/a: keys {"0":"k"} must be an array of key names, such as ["user", "password"]',
       'apps/b: origins.k.length -0 must be a whole number from 1 to 4096',
       'apps/c: origins.k.bytes 10n must be a whole number from 1 to 4096',
       'apps/d: origins.k.length Infinity must be a whole number from 1 to 4096',
-      'identity nan: tokenTtlSeconds NaN must be a whole number of at least 1 (seconds)',
+      'identity nan: tokenTtlSeconds NaN must be a whole number of seconds from 1 to 9223372036 (Vault keeps a duration in 64-bit nanoseconds)',
     ]);
   });
 

@@ -575,7 +575,7 @@ describe('runSynthMain', () => {
     expect(exitCode).toBe(1);
     expect(stderr).toBe([
       'homelab-secrets: 1 error in the secret catalog and its settings:',
-      '  - settings.kms: alias "1234abcd-12ab-34cd-56ef-1234567890ab" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)',
+      '  - settings.kms: alias "1234abcd-12ab-34cd-56ef-1234567890ab" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", be at most 256 characters long, and not start with "alias/aws/" (reserved by AWS)',
       'Nothing was written.',
       '',
     ].join('\n'));
