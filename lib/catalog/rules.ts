@@ -332,6 +332,18 @@ export const TYPED_SECRET_KEYS: Readonly<Record<string, { readonly all?: readonl
   'kubernetes.io/ssh-auth': { all: ['ssh-privatekey'] },
 };
 
+/** The annotation a Secret of type `kubernetes.io/service-account-token` must carry: the API server refuses one without. */
+export const SERVICE_ACCOUNT_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
+
+/** What a Secret of `type` with the annotations `annotations` lacks, as a rule; undefined when it has what its type requires. */
+export function typedSecretAnnotationRule(type: string, annotations: Readonly<Record<string, unknown>>): string | undefined {
+  if (type !== 'kubernetes.io/service-account-token') return undefined;
+  const name = Object.prototype.hasOwnProperty.call(annotations, SERVICE_ACCOUNT_NAME_ANNOTATION) ? annotations[SERVICE_ACCOUNT_NAME_ANNOTATION] : undefined;
+  return typeof name === 'string' && name !== ''
+    ? undefined
+    : `needs the annotation "${SERVICE_ACCOUNT_NAME_ANNOTATION}", which Kubernetes requires of a Secret of this type (the token controller then writes its token): set it in annotations, or use another type`;
+}
+
 /** What a Secret of `type` with the keys `keys` lacks, as a rule; undefined when it has what its type requires. */
 export function typedSecretRule(type: string, keys: readonly string[]): string | undefined {
   if (!Object.prototype.hasOwnProperty.call(TYPED_SECRET_KEYS, type)) return undefined;

@@ -19,6 +19,7 @@ import {
   isZeroDuration,
   metadataProblems,
   pathRules,
+  typedSecretAnnotationRule,
   typedSecretRule,
 } from './rules';
 import { CatalogIssue, UnreadValue, catalogIssue, keyText, showText, showValue } from './errors';
@@ -356,6 +357,8 @@ function checkTemplate(list: IssueList, row: string, target: SyncTarget): void {
  */
 function checkTypedSecret(list: IssueList, row: string, target: SyncTarget): void {
   if (typeof target.type !== 'string' || (target.creationPolicy !== 'Owner' && target.creationPolicy !== 'Orphan')) return;
+  const annotationRule = typedSecretAnnotationRule(target.type, target.annotations);
+  if (annotationRule !== undefined) list.add(row, 'type', target.type, annotationRule);
   const templated = Object.keys(target.templateData ?? {});
   if (target.hasExtract && (templated.length === 0 || target.templateMergePolicy === 'Merge')) return;
   const keys = templated.length === 0 ? target.secretKeys : target.templateMergePolicy === 'Merge' ? [...target.secretKeys, ...templated] : templated;

@@ -186,6 +186,19 @@ describe('durations, quantities, regions, numbers and names the consumers take',
   });
 });
 
+describe('a service account token Secret (found by the sweep)', () => {
+  test('needs the annotation naming its ServiceAccount, which the API server requires', () => {
+    expect(messages((c) => {
+      const a = c.path('apps/a', ['k']);
+      a.syncTo({ name: 'bare', namespace: 'apps', type: 'kubernetes.io/service-account-token' });
+      a.syncTo({ name: 'named', namespace: 'apps', type: 'kubernetes.io/service-account-token', annotations: { 'kubernetes.io/service-account.name': 'builder' } });
+      a.syncTo({ name: 'merged', namespace: 'apps', type: 'kubernetes.io/service-account-token', creationPolicy: 'Merge' });
+    })).toStrictEqual([
+      'apps/a → bare in apps: type "kubernetes.io/service-account-token" needs the annotation "kubernetes.io/service-account.name", which Kubernetes requires of a Secret of this type (the token controller then writes its token): set it in annotations, or use another type',
+    ]);
+  });
+});
+
 describe('token TTLs Vault and Terraform hold, and KMS aliases AWS takes (found by the sweep)', () => {
   test('a token TTL beyond 64-bit nanoseconds (1e300, 2^63) is refused; 9223372036 seconds is the last one', () => {
     const RULE = 'must be a whole number of seconds from 1 to 9223372036 (Vault keeps a duration in 64-bit nanoseconds)';
