@@ -1,4 +1,5 @@
-import { CatalogIssue, CatalogValidationError, catalogIssue, classNameOf, isProxy } from './errors';
+import { CatalogIssue, CatalogValidationError, catalogIssue, classNameOf, isProxy, showText } from './errors';
+import { DNS1123_SUBDOMAIN_MAX, SUBDOMAIN_RULE, checkSubdomain } from './rules';
 import type { EsoIdentity } from './identity';
 import { isOptionsObject } from './options';
 import { SecretCatalog } from './secret-catalog';
@@ -91,6 +92,16 @@ export function validateDeclaration(declaration: Declaration): CatalogIssue[] {
         issues.push(catalogIssue(identity.row, 'store.trust', identity.store.trust,
           'has no effect over plain HTTP (settings.vault.tls.disabled): remove it, or serve Vault over https://'));
       }
+    }
+  }
+  // A namespaced store reads Vault's CA from a ConfigMap named after the TLS Secret: that name must be one Kubernetes takes.
+  if (isSecretCatalog(catalog) && settings.length === 0 && issues.length === 0) {
+    const resolved = resolveSettings(declaration.settings);
+    const reader = catalog.identities.find((identity) => caProviderOf(identity, resolved)?.type === 'ConfigMap' && identity.store.trust === undefined);
+    const secretName = resolved.vault.tlsSecretName ?? VAULT_TLS_DEFAULTS.secretName;
+    if (reader !== undefined && checkSubdomain(caConfigMapName(secretName)) !== undefined) {
+      issues.push(catalogIssue('settings.vault.tls', 'secretName', secretName,
+        `names the ConfigMap "${showText(caConfigMapName(secretName))}" the SecretStores read Vault's CA from (${reader.row}), which is no Kubernetes name: ${SUBDOMAIN_RULE.replace(/^must be/, 'it must be')}; give the Secret a name of at most ${DNS1123_SUBDOMAIN_MAX - 3} characters`));
     }
   }
   return issues;

@@ -199,6 +199,20 @@ describe('a service account token Secret (found by the sweep)', () => {
   });
 });
 
+describe('names the library derives are names Kubernetes takes (found by the sweep)', () => {
+  test('the CA ConfigMap of namespaced stores, named after Vault\'s TLS Secret with "-ca"', () => {
+    const declare = (secretName: string): string[] => {
+      const catalog = new SecretCatalog({ mount: 'kv', isolation: 'namespace' });
+      catalog.path('apps/db', ['k']).syncTo({ name: 'db', namespace: 'apps' });
+      return validateDeclaration({ catalog, settings: { vault: { tls: { secretName } } } }).map((i) => i.message);
+    };
+    expect(declare('t'.repeat(250))).toStrictEqual([]);
+    expect(declare('t'.repeat(251))).toStrictEqual([
+      `settings.vault.tls: secretName "${'t'.repeat(251)}" names the ConfigMap "${'t'.repeat(251)}-ca" the SecretStores read Vault's CA from (identity external-secrets-apps), which is no Kubernetes name: it must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters; give the Secret a name of at most 250 characters`,
+    ]);
+  });
+});
+
 describe('token TTLs Vault and Terraform hold, and KMS aliases AWS takes (found by the sweep)', () => {
   test('a token TTL beyond 64-bit nanoseconds (1e300, 2^63) is refused; 9223372036 seconds is the last one', () => {
     const RULE = 'must be a whole number of seconds from 1 to 9223372036 (Vault keeps a duration in 64-bit nanoseconds)';
