@@ -90,6 +90,31 @@ export function manifestProblems(dir: string): string[] {
   return problems;
 }
 
+/**
+ * The in-cluster Vault the stores name must be the Service the Vault chart renders: the chart calls it
+ * `fullnameOverride`, else the release name when it holds "vault", else `<release>-vault`
+ * (the chart's _helpers.tpl, "vault.fullname").
+ */
+export function vaultServiceProblems(dir: string): string[] {
+  const objects = filesUnder(dir, /\.ya?ml$/).flatMap((file) => YAML.parseAllDocuments(readFileSync(file, 'utf8')).map((d) => d.toJS())).filter(Boolean);
+  const releases = objects.flatMap((o: any) => {
+    if (o.kind === 'Application' && o.spec?.source?.chart === 'vault') return [{ release: o.spec.source.helm?.releaseName ?? o.metadata.name, namespace: o.spec.destination?.namespace, values: o.spec.source.helm?.valuesObject ?? {} }];
+    if (o.kind === 'HelmRelease' && o.spec?.chart?.spec?.chart === 'vault') return [{ release: o.spec.releaseName ?? o.metadata.name, namespace: o.spec.targetNamespace, values: o.spec.values ?? {} }];
+    return [];
+  });
+  if (releases.length !== 1) return [];
+  const { release, namespace, values } = releases[0];
+  const fullname = String(values.fullnameOverride ?? (String(release).includes('vault') ? release : `${release}-vault`)).slice(0, 63).replace(/-+$/, '');
+  const problems: string[] = [];
+  for (const store of objects.filter((o: any) => o.kind === 'ClusterSecretStore' || o.kind === 'SecretStore')) {
+    const host = new URL(store.spec.provider.vault.server).hostname;
+    if (host.endsWith('.svc') && host !== `${fullname}.${namespace}.svc`) {
+      problems.push(`${store.kind} ${store.metadata.name}: server ${host}, but the Vault chart's Service is ${fullname}.${namespace}.svc`);
+    }
+  }
+  return problems;
+}
+
 /** A reference cdktf writes: `aws_kms_key.key.arn`, `data.x.y.json`, `var.x`, `local.x`, an index. */
 const REFERENCE = /^(?:data\.)?[A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z_][A-Za-z0-9_-]*|\[\d+\]|\["[^"\\]*"\])+$/;
 

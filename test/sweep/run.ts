@@ -11,7 +11,7 @@ import { ALL_CASES } from './cases';
 import { type Need, type SweepCase, type SweepContext, SYNTH_OUTPUTS } from './case';
 import { type Classification, classify, visible } from './classify';
 import { type Execution, type Finding, KINDS, OUTCOMES, type Outcome } from './model';
-import { markdownTableProblems, manifestProblems, terraformProblems } from './outputs';
+import { manifestProblems, markdownTableProblems, terraformProblems, vaultServiceProblems } from './outputs';
 import { Template, cleanEnv, diffTrees, execute, snapshotTree } from './project';
 import { prepareReferences } from './references';
 
@@ -54,6 +54,8 @@ function outputFindings(dir: string): Finding[] {
   const problems = [
     ...manifestProblems(join(dir, 'manifests')),
     ...manifestProblems(join(dir, 'clusters')),
+    ...vaultServiceProblems(join(dir, 'manifests')),
+    ...vaultServiceProblems(join(dir, 'clusters')),
     ...terraformProblems(join(dir, 'cdktf.out')),
     ...markdownTableProblems(join(dir, 'docs', 'secrets.md')),
   ];

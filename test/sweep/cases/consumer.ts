@@ -58,6 +58,30 @@ export const CONSUMER_CASES: readonly SweepCase[] = [
     "  return { catalog, settings: { ...SETTINGS, vault: { ...SETTINGS.vault, tls: { disabled: true } } } };",
   ].join('\n'), 'store.trust', 'plain HTTP'),
   accepted('tls-plain-http-opt-in', 'an http:// address with the explicit opt-in', withSettings("{ ...SETTINGS, components: { vault: false }, vault: { address: 'http://vault.example.com:8200', tls: { disabled: true } } }")),
+  refused('service-account-token-bare', 'a kubernetes.io/service-account-token Secret without the annotation naming its ServiceAccount', target("{ type: 'kubernetes.io/service-account-token' }"), 'type', 'kubernetes.io/service-account.name'),
+  accepted('service-account-token-named', 'a kubernetes.io/service-account-token Secret with its annotation', target("{ type: 'kubernetes.io/service-account-token', annotations: { 'kubernetes.io/service-account.name': 'builder' } }")),
+  refused('ttl-overflow', 'a token TTL of 1e300 seconds', [
+    "  const catalog = new SecretCatalog({ mount: 'kv', vaultRole: { tokenTtlSeconds: 1e300 } });",
+    "  catalog.path('apps/db', ['user']).syncTo({ name: 'db', namespace: 'apps' });",
+    '  return { catalog, settings: SETTINGS };',
+  ].join('\n'), 'tokenTtlSeconds', '1e+300'),
+  refused('kms-alias-257', 'a KMS alias of 257 characters', withSettings(`{ ...SETTINGS, kms: { region: 'us-east-1', alias: 'alias/${'a'.repeat(251)}' } }`), 'alias', '(257 characters)'),
+  refused('release-name-53', 'a Vault release name of 53 characters', vault(`releaseName: '${'v'.repeat(53)}'`), 'releaseName', 'at most 52'),
+  accepted('tls-secret-name-long-namespaced', 'a TLS Secret name of 250 characters with namespaced stores (their CA ConfigMap adds "-ca")', [
+    "  const catalog = new SecretCatalog({ mount: 'kv', isolation: 'namespace' });",
+    "  catalog.path('apps/db', ['user']).syncTo({ name: 'db', namespace: 'apps' });",
+    `  return { catalog, settings: { ...SETTINGS, vault: { ...SETTINGS.vault, tls: { secretName: '${'t'.repeat(250)}' } } } };`,
+  ].join('\n')),
+  refused('tls-secret-name-252-namespaced', 'a TLS Secret name of 252 characters with namespaced stores: their CA ConfigMap, named with "-ca", would be 255', [
+    "  const catalog = new SecretCatalog({ mount: 'kv', isolation: 'namespace' });",
+    "  catalog.path('apps/db', ['user']).syncTo({ name: 'db', namespace: 'apps' });",
+    `  return { catalog, settings: { ...SETTINGS, vault: { ...SETTINGS.vault, tls: { secretName: '${'t'.repeat(252)}' } } } };`,
+  ].join('\n'), 'settings.vault.tls', 'secretName'),
+  accepted('derived-names-longest', 'namespace isolation with a namespace of 63 characters: every name the library derives from it is one Kubernetes takes', [
+    "  const catalog = new SecretCatalog({ mount: 'kv', isolation: 'namespace' });",
+    `  catalog.path('apps/db', ['user']).syncTo({ name: '${'n'.repeat(253)}', namespace: '${'a'.repeat(63)}' });`,
+    '  return { catalog, settings: SETTINGS };',
+  ].join('\n')),
   refused('template-extract-type', 'a whole-path extract into a typed Secret with a template lacking its keys (Replace)', [
     "  const catalog = new SecretCatalog({ mount: 'kv' });",
     "  const p = catalog.path('apps/db', ['user']);",

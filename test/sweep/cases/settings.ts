@@ -36,6 +36,8 @@ export const SETTINGS_CASES: readonly SweepCase[] = [
   refused('vault-address-inside', 'vault.address while the Vault component installs one', "{ ...SETTINGS, vault: { address: 'https://vault.example.com' } }", 'address', 'components'),
   refused('vault-namespace', 'vault.namespace in upper case', vault("namespace: 'Vault'"), 'settings.vault', 'namespace', '"Vault"'),
   refused('vault-release-name', 'vault.releaseName with a dot', vault("releaseName: 'vault.1'"), 'releaseName', '"vault.1"'),
+  accepted('vault-release-name-bao', 'vault.releaseName "bao" in namespace "secrets": the stores name the Service the chart renders', vault("namespace: 'secrets', releaseName: 'bao'").replace("kms: { region: 'us-east-1' }", "kms: { region: 'us-east-1' }")),
+  accepted('vault-release-name-bao-flux', 'the same under gitops flux', `{ ...SETTINGS, gitops: 'flux', vault: { ...SETTINGS.vault, namespace: 'secrets', releaseName: 'bao' } }`),
   refused('vault-storage-class', 'vault.storageClass "$(id)"', vault("storageClass: '$(id)'"), 'storageClass', '"$(id)"'),
   refused('vault-kubernetes-host-http', 'vault.kubernetesHost over plain HTTP', vault("kubernetesHost: 'http://kubernetes.default.svc'"), 'kubernetesHost'),
   refused('vault-kubernetes-ca-junk', 'vault.kubernetesCaCert that is no PEM', vault("kubernetesCaCert: 'not a certificate'"), 'kubernetesCaCert'),
