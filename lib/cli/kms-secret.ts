@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AWS_REGION_PATTERN, IAM_USER_NAME_PATTERN, KMS_SECRET_KEYS, showValue } from '../catalog';
 import { causeOf, errnoOf } from '../synth';
 import { KMS_STACK_OUTPUTS as STACK_OUTPUTS } from '../tf/stack-names';
 import { CliContext, CliError, EXIT, ReportExit, cliSettings, kmsStackDir } from './context';
 import { printable, shellCommand } from './shell';
-import { decodeUtf8, describeUtf8Fault, utf8Fault } from './utf8';
+import { decodeUtf8, describeUtf8Fault, stdinText, utf8Fault } from './utf8';
+
+/** The most bytes of Terraform outputs kms-secret reads: the KMS stack's are a few hundred. */
+const MAX_OUTPUTS_BYTES = 1024 * 1024;
 
 /** The KMS stack's Terraform outputs that `kms-secret` reads (the stack writes them under these names). */
 export const KMS_STACK_OUTPUTS = {
@@ -126,8 +129,10 @@ export async function kmsSecret(ctx: CliContext, options: KmsSecretOptions = {})
     source = `--file ${showValue(options.file)}`;
     let bytes: Buffer;
     try {
+      if (statSync(options.file).size > MAX_OUTPUTS_BYTES) throw new CliError(`${source} holds more than 1 MiB: \`terraform output -json\` of the KMS stack is a few hundred bytes; give that`);
       bytes = readFileSync(options.file);
     } catch (error) {
+      if (error instanceof CliError) throw error;
       const code = errnoOf(error);
       throw new CliError(`cannot read ${source}: ${code === undefined ? (error as Error).message : causeOf(code)}`);
     }
@@ -140,7 +145,10 @@ export async function kmsSecret(ctx: CliContext, options: KmsSecretOptions = {})
       throw new CliError(`give the KMS stack's outputs with --file <file>, or on stdin: ${shellCommand(['terraform', `-chdir=${kmsStackDir(ctx)}`, 'output', '-json'])} | npx homelab-secrets kms-secret`);
     }
     source = 'stdin';
-    text = await ctx.stdin.readAll();
+    // Up to the cap, not to the end: an endless stream must not exhaust the memory.
+    const bytes = await ctx.stdin.readBytes(MAX_OUTPUTS_BYTES);
+    if (bytes.length > MAX_OUTPUTS_BYTES) throw new CliError(`stdin holds more than 1 MiB: \`terraform output -json\` of the KMS stack is a few hundred bytes; give that`);
+    text = stdinText(bytes);
   }
   const { kms } = cliSettings(ctx);
   if (kms === undefined) throw new CliError('the settings declare no KMS key (settings.kms), so there is no KMS Secret to create');
