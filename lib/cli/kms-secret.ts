@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AWS_REGION_PATTERN, IAM_USER_NAME_PATTERN, KMS_SECRET_KEYS, showValue } from '../catalog';
 import { causeOf, errnoOf } from '../synth';
@@ -9,6 +9,25 @@ import { decodeUtf8, describeUtf8Fault, stdinText, utf8Fault } from './utf8';
 
 /** The most bytes of Terraform outputs kms-secret reads: the KMS stack's are a few hundred. */
 const MAX_OUTPUTS_BYTES = 1024 * 1024;
+
+/** The first `limit` + 1 bytes of `file` at most: a device or a pipe (/dev/zero) may never end. */
+function readUpTo(file: string, limit: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= limit) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, limit + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** The KMS stack's Terraform outputs that `kms-secret` reads (the stack writes them under these names). */
 export const KMS_STACK_OUTPUTS = {
@@ -129,8 +148,8 @@ export async function kmsSecret(ctx: CliContext, options: KmsSecretOptions = {})
     source = `--file ${showValue(options.file)}`;
     let bytes: Buffer;
     try {
-      if (statSync(options.file).size > MAX_OUTPUTS_BYTES) throw new CliError(`${source} holds more than 1 MiB: \`terraform output -json\` of the KMS stack is a few hundred bytes; give that`);
-      bytes = readFileSync(options.file);
+      bytes = readUpTo(options.file, MAX_OUTPUTS_BYTES);
+      if (bytes.length > MAX_OUTPUTS_BYTES) throw new CliError(`${source} holds more than 1 MiB: \`terraform output -json\` of the KMS stack is a few hundred bytes; give that`);
     } catch (error) {
       if (error instanceof CliError) throw error;
       const code = errnoOf(error);

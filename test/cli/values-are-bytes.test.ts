@@ -192,5 +192,8 @@ describe('stdin is read up to a cap', () => {
     const h = harness({ stdin: `{"x":"${'a'.repeat(1024 * 1024)}"}`, settings: { kms: { region: 'us-east-1' } } });
     expect(await h.cli('kms-secret')).toBe(EXIT.usage);
     expect(h.stderr()).toBe('homelab-secrets: stdin holds more than 1 MiB: `terraform output -json` of the KMS stack is a few hundred bytes; give that\n');
+    const f = harness({ settings: { kms: { region: 'us-east-1' } } });
+    expect(await f.cli('kms-secret', '--file', '/dev/zero')).toBe(EXIT.usage);
+    expect(f.stderr()).toBe('homelab-secrets: --file "/dev/zero" holds more than 1 MiB: `terraform output -json` of the KMS stack is a few hundred bytes; give that\n');
   });
 });
