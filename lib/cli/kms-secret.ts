@@ -1,33 +1,14 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AWS_REGION_PATTERN, IAM_USER_NAME_PATTERN, KMS_SECRET_KEYS, showValue } from '../catalog';
 import { causeOf, errnoOf } from '../synth';
 import { KMS_STACK_OUTPUTS as STACK_OUTPUTS } from '../tf/stack-names';
 import { CliContext, CliError, EXIT, ReportExit, cliSettings, kmsStackDir } from './context';
+import { readFileUpTo } from './read-file';
 import { printable, shellCommand } from './shell';
 import { decodeUtf8, describeUtf8Fault, stdinText, utf8Fault } from './utf8';
 
 /** The most bytes of Terraform outputs kms-secret reads: the KMS stack's are a few hundred. */
 const MAX_OUTPUTS_BYTES = 1024 * 1024;
-
-/** The first `limit` + 1 bytes of `file` at most: a device or a pipe (/dev/zero) may never end. */
-function readUpTo(file: string, limit: number): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    while (total <= limit) {
-      const chunk = Buffer.alloc(Math.min(64 * 1024, limit + 1 - total));
-      const n = readSync(fd, chunk, 0, chunk.length, null);
-      if (n === 0) break;
-      chunks.push(chunk.subarray(0, n));
-      total += n;
-    }
-    return Buffer.concat(chunks);
-  } finally {
-    closeSync(fd);
-  }
-}
 
 /** The KMS stack's Terraform outputs that `kms-secret` reads (the stack writes them under these names). */
 export const KMS_STACK_OUTPUTS = {
@@ -148,7 +129,7 @@ export async function kmsSecret(ctx: CliContext, options: KmsSecretOptions = {})
     source = `--file ${showValue(options.file)}`;
     let bytes: Buffer;
     try {
-      bytes = readUpTo(options.file, MAX_OUTPUTS_BYTES);
+      bytes = readFileUpTo(options.file, MAX_OUTPUTS_BYTES);
       if (bytes.length > MAX_OUTPUTS_BYTES) throw new CliError(`${source} holds more than 1 MiB: \`terraform output -json\` of the KMS stack is a few hundred bytes; give that`);
     } catch (error) {
       if (error instanceof CliError) throw error;

@@ -2,13 +2,13 @@
 // read from the environment and files the vault CLI reads, and one small HTTP transport that trusts
 // exactly that CA. Nothing here is a value of a secret; the token is sent as a header and never printed.
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { showValue } from '../catalog';
 import { causeOf, errnoOf } from '../synth';
 import { CliError } from './context';
+import { readFileUpTo } from './read-file';
 
 /** One setting of the vault CLI and its OpenBao twin: the VAULT_* name is read first, then the BAO_* one. */
 export const VAULT_ENV = {
@@ -22,6 +22,10 @@ export const VAULT_ENV = {
 
 /** The file the vault (and bao) CLI's default token helper keeps the token of `vault login` in, under HOME. */
 export const TOKEN_HELPER_FILE = '.vault-token';
+
+/** The most bytes of VAULT_CACERT read (a CA bundle is a few KiB, the system's a few hundred), and of the token helper file. */
+const MAX_CA_FILE_BYTES = 1024 * 1024;
+const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
 /** The largest answer the CLI reads from Vault; more is not an answer of the KV API. */
 export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
@@ -71,8 +75,11 @@ function truthy(value: string): boolean {
 export function readCaFile(variable: string, file: string): string {
   let pem: string;
   try {
-    pem = readFileSync(file, 'utf8');
+    const bytes = readFileUpTo(file, MAX_CA_FILE_BYTES);
+    if (bytes.length > MAX_CA_FILE_BYTES) throw new CliError(`${variable} ${showValue(file)} holds more than 1 MiB: give the file of Vault's CA certificate, a few KiB`);
+    pem = bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof CliError) throw error;
     throw new CliError(`${variable} ${showValue(file)} cannot be read: ${readFailure(error)}`);
   }
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
@@ -99,8 +106,11 @@ function tokenHelperToken(env: Env): { token: string; file: string } | undefined
   const file = join(env.HOME, TOKEN_HELPER_FILE);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const bytes = readFileUpTo(file, MAX_TOKEN_FILE_BYTES);
+    if (bytes.length > MAX_TOKEN_FILE_BYTES) throw new CliError(`the token helper file ${showValue(file)} holds more than 64 KiB, which no Vault token is: log in again with \`vault login\``);
+    text = bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof CliError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new CliError(`the token helper file ${showValue(file)} cannot be read: ${readFailure(error)}`);
   }

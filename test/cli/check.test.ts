@@ -217,6 +217,8 @@ describe('check', () => {
     [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', VAULT_CACERT: '/nonexistent/\u001b[2J.crt' }, 'homelab-secrets: VAULT_CACERT "/nonexistent/\\u001b[2J.crt" cannot be read: no such file or folder (ENOENT)\n'],
     [{ VAULT_ADDR: 'https://admin:hunter2@vault.lan:8200', VAULT_TOKEN: 't' }, 'homelab-secrets: VAULT_ADDR holds a user name or password (https://…@vault.lan:8200): Vault takes a token, not these; remove them from the address\n'],
     [{ VAULT_ADDR: 'https://vault\u202e.lan', VAULT_TOKEN: 't' }, 'homelab-secrets: VAULT_ADDR "https://vault\\u202e.lan" must be an http:// or https:// URL\n'],
+    // Found by the sweep: a device is endless to read (and 0 bytes to stat): read up to a cap, and refused past it.
+    [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', VAULT_CACERT: '/dev/zero' }, 'homelab-secrets: VAULT_CACERT "/dev/zero" holds more than 1 MiB: give the file of Vault\'s CA certificate, a few KiB\n'],
     [{ BAO_ADDR: 'vault:8200', VAULT_TOKEN: 't' }, 'homelab-secrets: BAO_ADDR "vault:8200" must be an http:// or https:// URL\n'],
   ])('without usable settings (%j) it exits 2 before any request', async (env, message) => {
     // GIVEN
