@@ -3,7 +3,7 @@
 // commands of new, rebuild and force-sync run through bash against recording stand-ins. A value fed on
 // stdin is never printed, and reaches Vault (a stand-in) exactly.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, symlinkSync } from 'node:fs';
 import { type Expect, type SweepCase, cliCase } from '../case';
 import { type VaultHandler, json, kvMount, startVault } from '../fake-vault';
 import type { Finding } from '../model';
@@ -98,6 +98,20 @@ export const CLI_CASES: readonly SweepCase[] = [
   cliCase('cli', 'rotate-vault-missing', 'rotate with VAULT_BIN naming no program', ['rotate', 'apps/db', 'password'], [1, '--vault-bin', 'VAULT_BIN'], { stdin: `${SECRET}\n`, secrets: [SECRET], env: { VAULT_BIN: '/nonexistent/vault' } }),
   cliCase('cli', 'rotate-dry-run', 'rotate --dry-run: the commands, quoted, and no value read', ['rotate', 'apps/db', 'password', '--dry-run'], 'accepted', {
     stdin: SECRET, secrets: [SECRET], setup: withVault, check: (p, run) => [...vaultNotRun(p), ...bashParses(run.stdout)],
+  }),
+
+  // endless input: read up to a cap, never to the end
+  cliCase('cli', 'rotate-endless-stdin', 'rotate < /dev/zero: refused at its cap, not read out of memory', ['rotate', 'apps/db', 'password'], [2, 'more than 32 MiB'], {
+    setup: withVault, check: (p) => vaultNotRun(p),
+    run: (p, ctx) => ctx.exec(p, { argv: ['sh', '-c', `exec "${process.execPath}" "${p.path('dist/swc/lib/cli/bin.js')}" rotate apps/db password < /dev/zero`] }),
+  }),
+  cliCase('cli', 'kms-secret-endless-stdin', 'kms-secret < /dev/zero', ['kms-secret'], [2, 'more than 1 MiB'], {
+    run: (p, ctx) => ctx.exec(p, { argv: ['sh', '-c', `exec "${process.execPath}" "${p.path('dist/swc/lib/cli/bin.js')}" kms-secret < /dev/zero`] }),
+  }),
+  cliCase('cli', 'kms-secret-file-dev-zero', 'kms-secret --file /dev/zero', ['kms-secret', '--file', '/dev/zero'], [2, '/dev/zero', 'more than 1 MiB']),
+  cliCase('cli', 'check-cacert-dev-zero', 'check with VAULT_CACERT=/dev/zero', ['check'], [2, 'VAULT_CACERT', 'more than 1 MiB'], { env: { VAULT_ADDR: 'https://127.0.0.1:1', VAULT_TOKEN: 't', VAULT_CACERT: '/dev/zero' } }),
+  cliCase('cli', 'check-token-file-dev-zero', 'check where ~/.vault-token is a link to /dev/zero', ['check'], [2, '.vault-token', 'more than 64 KiB'], {
+    env: { VAULT_ADDR: 'https://127.0.0.1:1' }, setup: (p) => void symlinkSync('/dev/zero', `${p.aux}/.vault-token`),
   }),
 
   // new and the printed commands
