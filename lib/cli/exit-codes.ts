@@ -44,7 +44,7 @@ export const COMMON_EXIT_CODES: readonly ExitCodeMeaning[] = [
 ];
 
 /** The operator commands, in the order the program lists them. */
-export const COMMAND_NAMES = ['table', 'new', 'rotate', 'force-sync', 'check', 'kms-secret', 'rebuild', 'import'] as const;
+export const COMMAND_NAMES = ['table', 'new', 'rotate', 'force-sync', 'check', 'status', 'kms-secret', 'rebuild', 'import'] as const;
 
 /** The name of one operator command. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -73,6 +73,11 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
     { code: EXIT.ok, meaning: 'no drift' },
     { code: EXIT.failed, meaning: 'drift' },
     { code: EXIT.usage, meaning: 'Vault unreachable, access denied, no such mount, or `VAULT_ADDR`/`VAULT_TOKEN` not set' },
+  ],
+  'status': [
+    { code: EXIT.ok, meaning: 'every row synced' },
+    { code: EXIT.failed, meaning: 'a row is not synced (each named on stderr)' },
+    { code: EXIT.usage, meaning: 'no current context, the cluster unreachable or refusing, ESO\'s CRDs missing, or kubectl not on PATH' },
   ],
   'kms-secret': [
     { code: EXIT.ok, meaning: 'printed' },

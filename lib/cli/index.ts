@@ -9,6 +9,7 @@ export * from './node-context';
 export * from './program';
 export * from './rebuild';
 export * from './rotate';
+export * from './status';
 export * from './table';
 export * from './vault-kv-client';
 // The importer as a function, for tools that measure it over many repositories without a process each.

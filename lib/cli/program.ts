@@ -9,6 +9,7 @@ import { registerKmsSecret } from './kms-secret';
 import { registerNewPath } from './new-path';
 import { registerRebuild } from './rebuild';
 import { registerRotate } from './rotate';
+import { registerStatus } from './status';
 import { registerTable } from './table';
 
 /** The name people type: `npx homelab-secrets <command>`. */
@@ -45,6 +46,7 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
   registerRotate(program, ctx, report);
   registerForceSync(program, ctx, report);
   registerCheck(program, ctx, report);
+  registerStatus(program, ctx, report);
   registerKmsSecret(program, ctx, report);
   registerRebuild(program, ctx, report);
   registerImport(program, ctx, report);
