@@ -21,7 +21,7 @@ function externalSecret(namespace: string, name: string, ready?: Record<string, 
 
 /** A kubectl that answers the three reads from the given cluster state. */
 function cluster(state: { externalSecrets: any[]; secrets: Record<string, Record<string, string[]>>; context?: string }) {
-  return (cmd: string, args: readonly string[]): RunResult => {
+  return (_cmd: string, args: readonly string[]): RunResult => {
     if (args[0] === 'config') return { exitCode: 0, stdout: `${state.context ?? 'homelab'}\n`, stderr: '' };
     if (args[1] === 'externalsecrets.external-secrets.io') return { exitCode: 0, stdout: JSON.stringify({ items: state.externalSecrets }), stderr: '' };
     const namespace = args[3];
@@ -184,7 +184,7 @@ describe('status', () => {
 
   test('a cluster that cannot be read: exit 2 with kubectl\'s own words, and --json says so', async () => {
     // GIVEN
-    const refused = (cmd: string, args: readonly string[]): RunResult => args[0] === 'config'
+    const refused = (_cmd: string, args: readonly string[]): RunResult => args[0] === 'config'
       ? { exitCode: 0, stdout: 'homelab\n', stderr: '' }
       : { exitCode: 1, stdout: '', stderr: 'The connection to the server 127.0.0.1:6443 was refused - did you specify the right host or port?\n' };
     const h = harness({ catalog: statusCatalog(), run: refused });

@@ -62,6 +62,11 @@ export function makeCa(dir: string, name: string, sans?: string): { caFile: stri
 /** CA PEMs of the servers started here, by origin: vaultApi trusts the one CA of the server it calls. */
 const trusted = new Map<string, string>();
 
+/** Lets vaultApi (and so applyWithVaultApi) call a server started elsewhere (the cluster's OpenBao), trusting exactly `caCert`. */
+export function trustServer(addr: string, caCert: string): void {
+  trusted.set(new URL(addr).origin, caCert);
+}
+
 /** Raised like fetch's own network errors: a TypeError whose cause says why. */
 function fetchFailed(cause: Error): TypeError {
   return Object.assign(new TypeError('fetch failed'), { cause });
