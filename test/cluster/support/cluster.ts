@@ -70,6 +70,8 @@ export interface ClusterVault {
 
 /** One TokenReview the API server answered, from its audit log. */
 export interface TokenReviewRecord {
+  /** The token reviewed (a test's own short-lived tokens: the audit log is in the cluster's folder). */
+  readonly token: string | null;
   /** Who asked (`system:serviceaccount:vault:vault` for OpenBao). */
   readonly user: string;
   readonly code: number;
@@ -621,6 +623,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         return readFileSync(auditLog, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line))
           .filter((event) => event.stage === 'ResponseComplete' && event.objectRef?.resource === 'tokenreviews')
           .map((event): TokenReviewRecord => ({
+            token: event.requestObject?.spec?.token ?? null,
             user: event.user?.username,
             code: event.responseStatus?.code,
             audiences: event.requestObject?.spec?.audiences ?? null,
