@@ -1,51 +1,33 @@
 // The committed manifests/ and the synthesized Vault stack, unmodified, on a real cluster: kube-apiserver
 // and etcd, the ESO v2.9.0 controller, Reloader and OpenBao (test/cluster/support/cluster.ts). Values
 // are seeded over stdin only and compared by digest, so that no assertion prints one.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Chart, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import { homelabCatalog } from '../../apps/homelab';
 import { RELOADER_STRATEGY } from '../../lib/argocd';
 import type { SyncTarget } from '../../lib/catalog';
 import { EXIT } from '../../lib/cli';
-import { targetSecretKeys, wireSecret } from '../../lib/workloads';
-import { applyWithVaultApi, synthVaultStack } from '../e2e/support/vault-stack';
+import { targetSecretKeys } from '../../lib/workloads';
 import { runClusterCli } from './support/cli';
 import { Cluster, startCluster } from './support/cluster';
+import { ARGO_CD_OWN_SECRETS, RELOADED_FROM, applyHomelab, wiredWorkloads } from './support/homelab';
 import {
-  MANIFESTS_DIR, conditionOf, externalSecretsPath, fingerprints, manifestFiles, objectsOf, readSecret, seedValues,
+  MANIFESTS_DIR, conditionOf, externalSecretsPath, fingerprints, manifestFiles, objectsOf, readSecret,
 } from './support/objects';
 
 const catalog = homelabCatalog();
 const SYNC_TIMEOUT_MS = 60_000;
-
-/** Argo CD's two Secrets as its chart makes them, before ESO merges into them: keys and labels of their own. */
-const ARGO_CD_OWN = {
-  'argocd-secret': {
-    labels: { 'app.kubernetes.io/component': 'server', 'app.kubernetes.io/name': 'argocd-secret', 'app.kubernetes.io/part-of': 'argocd' },
-    keys: ['admin.password', 'admin.passwordMtime', 'server.secretkey'],
-  },
-  'argocd-notifications-secret': {
-    labels: { 'app.kubernetes.io/component': 'notifications-controller', 'app.kubernetes.io/name': 'argocd-notifications-secret', 'app.kubernetes.io/part-of': 'argocd' },
-    keys: ['email-password'],
-  },
-} as const;
 
 /** ESO's own bookkeeping on every Secret it writes: a managed label and the hash of the data it wrote. */
 const ESO_MANAGED_LABEL = 'reconcile.external-secrets.io/managed';
 const ESO_CREATED_BY_LABEL = 'reconcile.external-secrets.io/created-by';
 const ESO_DATA_HASH = 'reconcile.external-secrets.io/data-hash';
 
-const RELOADED_FROM = 'reloader.stakater.com/last-reloaded-from';
-
 describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0, Reloader, OpenBao)', () => {
   let cluster: Cluster;
   /** path → key → value, as seeded; changed by the rotation test. */
   let values: Record<string, Record<string, string>>;
   /** Argo CD's own values in its two Secrets. */
-  const argoCdValues: Record<string, Record<string, string>> = {};
+  let argoCdValues: Record<string, Record<string, string>>;
 
   const target = (name: string): SyncTarget => catalog.targets.find((t) => t.name === name)!;
   /** The key → value the row's Secret must hold: its keys, renamed, from the seeded paths. */
@@ -64,20 +46,7 @@ describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0,
 
   beforeAll(async () => {
     cluster = await startCluster({ namespaces: catalog.namespaces });
-    // The Vault stack exactly as users deploy it, applied through the Vault API (terraform-provider-vault
-    // cannot be installed here: test/e2e/support/vault-stack.ts).
-    const { json } = synthVaultStack(catalog, mkdtempSync(join(tmpdir(), 'homelab-secrets-tf-')));
-    await applyWithVaultApi(json, { addr: cluster.vault.addr, rootToken: cluster.vault.rootToken });
-    values = seedValues(catalog);
-    for (const path of catalog.paths) await cluster.seedVault(catalog.mount, path.path, values[path.path]);
-    // Argo CD's chart creates its Secrets before ESO merges into them.
-    for (const [name, own] of Object.entries(ARGO_CD_OWN)) argoCdValues[name] = Object.fromEntries(own.keys.map((k) => [k, `argocd-own-${k}-${Math.random()}`]));
-    await cluster.apply(Object.entries(ARGO_CD_OWN).map(([name, own]) => ({
-      apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name, namespace: 'argocd', labels: own.labels }, stringData: argoCdValues[name],
-    })));
-    // The committed manifests, unmodified; the Argo CD Applications' CRD is not installed (see the drift test).
-    await cluster.apply({ files: manifestFiles() });
-    await cluster.waitFor('every ExternalSecret to report SecretSynced', allReady, { timeoutMs: SYNC_TIMEOUT_MS, observe: readySummary });
+    ({ values, argoCdValues } = await applyHomelab(cluster, catalog, { timeoutMs: SYNC_TIMEOUT_MS }));
   }, 240_000);
 
   afterAll(async () => {
@@ -112,7 +81,7 @@ describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0,
   });
 
   test('Merge: argocd-secret and argocd-notifications-secret keep their own keys and labels, gain ours, and ESO takes no ownership', async () => {
-    for (const [name, own] of Object.entries(ARGO_CD_OWN)) {
+    for (const [name, own] of Object.entries(ARGO_CD_OWN_SECRETS)) {
       const row = target(name);
       expect(row.creationPolicy).toBe('Merge');
       const secret = (await readSecret(cluster, 'argocd', name))!;
@@ -189,14 +158,7 @@ describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0,
 
   test('rotation: `rotate`, then `force-sync`, update the Secrets; Reloader patches the pod templates of the Deployments wired with wireSecret, in the Application\'s strategy', async () => {
     // Two workloads wired as the docs show: OpenClaw's env from openclaw-secrets, Alertmanager's volume from the hooks token.
-    const app = Testing.app();
-    const openclawChart = new Chart(app, 'openclaw', { namespace: 'openclaw', disableResourceNameHashes: true });
-    const openclaw = new kplus.Deployment(openclawChart, 'openclaw', { metadata: { name: 'openclaw' }, containers: [{ image: 'registry.invalid/openclaw:1' }] });
-    wireSecret(openclaw, openclaw.containers[0], target('openclaw-secrets'), { as: 'env' });
-    const alertmanagerChart = new Chart(app, 'monitoring', { namespace: 'monitoring', disableResourceNameHashes: true });
-    const alertmanager = new kplus.Deployment(alertmanagerChart, 'alertmanager', { metadata: { name: 'alertmanager' }, containers: [{ image: 'registry.invalid/alertmanager:1' }] });
-    wireSecret(alertmanager, alertmanager.containers[0], target('alertmanager-openclaw-hooks-token'), { as: 'volume', mountPath: '/etc/alertmanager/openclaw' });
-    const deployments = [...Testing.synth(openclawChart), ...Testing.synth(alertmanagerChart)];
+    const deployments = wiredWorkloads(catalog);
     await cluster.apply(deployments);
     const template = async (namespace: string, name: string): Promise<any> => (await cluster.get(`/apis/apps/v1/namespaces/${namespace}/deployments/${name}`)).spec.template;
     const before = { openclaw: await template('openclaw', 'openclaw'), alertmanager: await template('monitoring', 'alertmanager') };
