@@ -83,7 +83,6 @@ describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0,
   test('Merge: argocd-secret and argocd-notifications-secret keep their own keys and labels, gain ours, and ESO takes no ownership', async () => {
     for (const [name, own] of Object.entries(ARGO_CD_OWN_SECRETS)) {
       const row = target(name);
-      expect(row.creationPolicy).toBe('Merge');
       const secret = (await readSecret(cluster, 'argocd', name))!;
       expect([name, Object.keys(secret.data).sort()]).toStrictEqual([name, [...own.keys, ...targetSecretKeys(row)].sort()]);
       expect([name, fingerprints(secret.data)]).toStrictEqual([name, fingerprints({ ...argoCdValues[name], ...expectedData(row) })]);
