@@ -228,7 +228,11 @@ describe('Kubernetes-auth logins through the real API server', () => {
       });
       expect(stack.catalog.vaultRole.tokenTtlSeconds).toBe(900);
       // One review of that token, asked by Vault's ServiceAccount (the pod's token file), for the role's audience.
-      expect(stack.cluster.tokenReviews().filter((r) => r.token === jwt).map(({ token: _token, ...review }) => review)).toStrictEqual([{
+      const reviews = await stack.cluster.waitFor('the review in the API server\'s audit log', async () => {
+        const found = stack.cluster.tokenReviews().filter((r) => r.token === jwt);
+        return found.length > 0 ? found : undefined;
+      });
+      expect(reviews.map(({ token: _token, ...review }) => review)).toStrictEqual([{
         user: 'system:serviceaccount:vault:vault',
         code: 201,
         audiences: ['vault'],
@@ -274,8 +278,18 @@ describe('Kubernetes-auth logins through the real API server', () => {
       await stack.account(namespace, 'recreated');
       const answer = await stack.login('kubernetes', await dedicatedRole(stack, namespace, 'recreated'), old);
       expect([answer.status, answer.body.errors]).toStrictEqual(REFUSED.review);
-      const reviewed = stack.cluster.tokenReviews();
-      expect([reviewed.find((r) => r.token === cases[3][1])?.authenticated, reviewed.find((r) => r.token === old)?.authenticated]).toStrictEqual([null, null]);
+      const reviewed = await stack.cluster.waitFor('both reviews in the API server\'s audit log', async () => {
+        const forged = stack.cluster.tokenReviews().find((r) => r.token === cases[3][1]);
+        const deleted = stack.cluster.tokenReviews().find((r) => r.token === old);
+        return forged && deleted ? [forged, deleted] : undefined;
+      });
+      // Not authenticated, each for its own reason, in the API server's words.
+      const recreatedUid = await stack.account(namespace, 'recreated');
+      const oldUid = JSON.parse(Buffer.from(old.split('.')[1], 'base64url').toString('utf8'))['kubernetes.io'].serviceaccount.uid;
+      expect(reviewed.map((r) => [r.code, r.authenticated, r.error])).toStrictEqual([
+        [201, null, '[invalid bearer token, go-jose/go-jose: error in cryptographic primitive]'],
+        [201, null, `[invalid bearer token, service account UID (${recreatedUid}) does not match claim (${oldUid})]`],
+      ]);
     });
   });
 

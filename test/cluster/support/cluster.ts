@@ -85,6 +85,8 @@ export interface TokenReviewRecord {
 export interface Cluster {
   /** The harness's folder: certificates, kubeconfigs, logs; removed by stop(). */
   readonly dir: string;
+  /** The pid of `unshare`, whose child is the first process of the cluster's namespaces. */
+  readonly pid: number;
   readonly engines: ClusterEngines;
   readonly pki: ClusterPki;
   /** `https://127.0.0.1:<port>`: the relay to the API server on the harness's loopback. */
@@ -286,7 +288,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     ].join('\n'));
     step('pki');
 
-    supervisor = await startSupervisor({ tmpfs: nsTmp, podServiceAccount, hosts: join(dir, 'hosts'), control: join(sockets, 'control') }, stepTimeoutMs);
+    supervisor = await startSupervisor({ tmpfs: nsTmp, podServiceAccount, hosts: join(dir, 'hosts'), control: join(sockets, 'control'), dir }, stepTimeoutMs);
     const sup = supervisor;
     const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir };
     const startProcess = (name: string, argv: readonly string[], env: Record<string, string> = {}): Promise<number> =>
@@ -581,6 +583,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
     return {
       dir,
+      pid: sup.pid,
       engines,
       pki,
       server,

@@ -29,6 +29,8 @@ export interface NamespaceFiles {
   readonly hosts: string;
   /** The supervisor's control socket. */
   readonly control: string;
+  /** The harness's folder: removed by the namespace's first process when the harness died without stopping the cluster. */
+  readonly dir: string;
 }
 
 /** The supervisor of a cluster's processes, running in the cluster's namespaces; see supervisor.js. */
@@ -46,8 +48,11 @@ export interface Supervisor {
   shutdown(): Promise<void>;
 }
 
+/** How supervisor.js exits when its harness went away without stopping it. */
+export const ORPHANED_EXIT_CODE = 3;
+
 /**
- * Sets up the namespaces, then becomes the supervisor: loopback up; a tmpfs for the data; a private
+ * Sets up the namespaces, then runs the supervisor (and, if the harness died, removes its folder): loopback up; a tmpfs for the data; a private
  * /run (so /var/run) holding the pod's service account folder, bound to a folder the harness writes;
  * /etc/hosts bound to the cluster's (the Services' names on 127.0.0.1). All in the new mount namespace
  * (unshare makes its mounts private): nothing changes outside.
@@ -61,7 +66,12 @@ const NAMESPACE_SETUP = [
   'mkdir -p "$run/secrets/kubernetes.io/serviceaccount"',
   'mount --bind "$2" "$run/secrets/kubernetes.io/serviceaccount"',
   'mount --bind "$3" /etc/hosts',
-  'exec "$4" "$5" "$6"',
+  'set +e',
+  '"$4" "$5" "$6"',
+  'code=$?',
+  // 3: the harness is gone without stopping the cluster (killed); its folder goes with the cluster.
+  `if [ "$code" = ${ORPHANED_EXIT_CODE} ]; then umount "$1"; rm -rf "$7"; fi`,
+  'exit "$code"',
 ].join('\n');
 
 /** Whether `unshare` with these flags works here (root needs no user namespace; anyone else does). */
@@ -83,7 +93,7 @@ export async function startSupervisor(files: NamespaceFiles, timeoutMs: number):
   // and stops the cluster (supervisor.js); --kill-child ends the supervisor (and so its pid namespace)
   // if unshare itself is killed.
   const child: ChildProcess = spawn('unshare', [...flags, 'sh', '-c', NAMESPACE_SETUP, 'sh',
-    files.tmpfs, files.podServiceAccount, files.hosts, process.execPath, join(__dirname, 'supervisor.js'), files.control,
+    files.tmpfs, files.podServiceAccount, files.hosts, process.execPath, join(__dirname, 'supervisor.js'), files.control, files.dir,
   ], { stdio: ['pipe', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
   let output = '';
   child.stderr!.on('data', (chunk) => (output = (output + String(chunk)).slice(-4000)));

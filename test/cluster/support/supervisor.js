@@ -10,14 +10,17 @@
 //   {id, op: 'relay', socket, port}               → {id, ok}               Unix socket `socket` (outside) → 127.0.0.1:port (inside)
 //   {id, op: 'exit'}                              → {id, ok}               stops everything (last started first), exits
 // and pushes {event: 'exit', name, code, signal} when a process ends on its own.
-// When the harness's connection closes, or its stdin pipe ends (the harness ended, however), everything
-// is stopped too.
+// When the harness's connection closes, or its stdin pipe ends (the harness ended without stopping the
+// cluster), everything is stopped too, and the supervisor exits with 3 (the shell that started it then
+// removes the harness's folder).
 'use strict';
 const { spawn } = require('node:child_process');
 const { openSync, closeSync, rmSync } = require('node:fs');
 const net = require('node:net');
 
 const controlPath = process.argv[2];
+/** The exit code that tells the namespace's shell the harness is gone: it then removes the harness's folder. */
+const ORPHANED = 3;
 /** name → { child, exited: Promise<{code, signal}>, stopping } in start order */
 const processes = new Map();
 const relays = [];
@@ -144,12 +147,12 @@ const control = net.createServer((socket) => {
     }
   });
   // The harness is gone (it stopped the cluster, or it died): nothing may outlive it.
-  socket.on('close', () => void exitAll(0));
+  socket.on('close', () => void exitAll(ORPHANED));
   socket.on('error', () => undefined);
 });
 control.listen(controlPath, () => process.stdout.write('ready\n'));
 for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => void exitAll(0));
 // stdin is a pipe from the harness: its end means the harness is gone, even before it connected.
-process.stdin.on('end', () => void exitAll(0));
-process.stdin.on('error', () => void exitAll(0));
+process.stdin.on('end', () => void exitAll(ORPHANED));
+process.stdin.on('error', () => void exitAll(ORPHANED));
 process.stdin.resume();
