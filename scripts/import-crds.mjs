@@ -16,6 +16,9 @@ const GROUPS = {
     'crds/external-secrets/external-secrets.io_secretstores.yaml',
   ],
   'argoproj.io': ['crds/argocd/application-crd.yaml'],
+  'kustomize.toolkit.fluxcd.io': ['crds/flux/kustomize.toolkit.fluxcd.io_kustomizations.yaml'],
+  'helm.toolkit.fluxcd.io': ['crds/flux/helm.toolkit.fluxcd.io_helmreleases.yaml'],
+  'source.toolkit.fluxcd.io': ['crds/flux/source.toolkit.fluxcd.io_helmrepositories.yaml'],
 };
 
 /**

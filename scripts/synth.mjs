@@ -9,7 +9,7 @@
 // validation. `npm run build` (tsc into dist/) is unchanged and is what `bin` uses.
 // The outputs carry inline source maps: NODE_OPTIONS=--enable-source-maps shows .ts lines in a stack
 // trace (on by default it would cost about 50 ms a run).
-import { mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 
@@ -73,10 +73,42 @@ export function transpile() {
   return stale.length;
 }
 
+/** Stops with one line and exit code 2: the entry is missing or is not a module (docs/library.md). */
+function notAModule(message) {
+  process.stderr.write(`homelab-secrets: ${message}\n`);
+  process.exit(2);
+}
+
+/** swc's syntax error, `  x Expression expected\n   ,-[file:1:1]\n ...`, as `file:1:1: Expression expected`. */
+function describeCompileError(error) {
+  const text = String(error?.message ?? error);
+  const where = /,-\[(.+?):(\d+):(\d+)\]/.exec(text);
+  const what = /^\s*x (.+)$/m.exec(text)?.[1] ?? text.split('\n')[0];
+  return where ? `${relative(process.cwd(), where[1])}:${where[2]}:${where[3]}: ${what}` : what;
+}
+
 const entry = process.argv[2];
 if (!entry || !SOURCES.some((dir) => entry.startsWith(`${dir}/`))) {
   console.error('usage: node scripts/synth.mjs apps/<entry>   (e.g. apps/synth, apps/k8s, apps/tf)');
   process.exit(2);
 }
-transpile();
-createRequire(import.meta.url)(join(OUT, entry.replace(/\.ts$/, '')));
+const entrySource = join(ROOT, `${entry.replace(/\.ts$/, '')}.ts`);
+if (!existsSync(entrySource)) {
+  notAModule(`the entry point ${relative(process.cwd(), entrySource)} does not exist: name a module under ${SOURCES.join('/, ')}/, e.g. apps/synth`);
+}
+try {
+  transpile();
+} catch (error) {
+  notAModule(`cannot compile ${describeCompileError(error)}: fix the syntax, then run the synth again`);
+}
+const require = createRequire(import.meta.url);
+try {
+  require(join(OUT, entry.replace(/\.ts$/, '')));
+} catch (error) {
+  // What the entry threw while loading, outside runSynthMain (a declaration that throws at its top
+  // level, say): reported the way runSynthMain reports, with the file and line in the user's source.
+  const { synthFailure } = require(join(OUT, 'lib', 'synth', 'index.js'));
+  const { exitCode, text } = synthFailure(error);
+  process.stderr.write(text);
+  process.exitCode = exitCode;
+}

@@ -1,6 +1,6 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 const LIB = join(ROOT, 'lib');
@@ -20,7 +20,35 @@ function importsOf(file: string): string[] {
   return [...text.matchAll(/^(?:import|export)\b[^;]*?from '([^']+)'/gms)].map((m) => m[1]);
 }
 
-const RENDERERS = ['k8s', 'argocd', 'tf', 'docs', 'cli', 'workloads'];
+const RENDERERS = ['k8s', 'argocd', 'flux', 'tf', 'docs', 'cli', 'workloads', 'components'];
+
+/** The lib/ file a relative specifier of `file` names (`x.ts` or `x/index.ts`), or undefined for a package. */
+function resolveImport(file: string, spec: string): string | undefined {
+  if (!spec.startsWith('.')) return undefined;
+  const base = join(dirname(file), spec);
+  for (const candidate of [`${base}.ts`, join(base, 'index.ts')]) {
+    if (existsSync(join(LIB, candidate))) return relative('.', candidate);
+  }
+  return undefined;
+}
+
+/** Every import cycle among `files`, type-only imports included, each as `a → b → a`. */
+function importCycles(files: readonly string[]): string[] {
+  const edges = new Map(files.map((file) => [file, importsOf(file).map((spec) => resolveImport(file, spec)).filter((f): f is string => f !== undefined)]));
+  const cycles = new Set<string>();
+  const visit = (file: string, stack: string[]): void => {
+    const at = stack.indexOf(file);
+    if (at >= 0) {
+      const cycle = stack.slice(at);
+      const start = cycle.indexOf([...cycle].sort()[0]);
+      cycles.add([...cycle.slice(start), ...cycle.slice(0, start), cycle[start]].join(' → '));
+      return;
+    }
+    for (const next of edges.get(file) ?? []) if (edges.has(next)) visit(next, [...stack, file]);
+  };
+  for (const file of files) visit(file, []);
+  return [...cycles].sort();
+}
 
 describe('the library\'s structure', () => {
   test('lib/synth, the all-or-nothing writer, imports no renderer: only the catalog and node', () => {
@@ -30,6 +58,13 @@ describe('the library\'s structure', () => {
     expect(imports.filter((line) => !/: (\.\/[a-z-]+|\.\.\/catalog|node:[a-z_]+)$/.test(line))).toStrictEqual([]);
   });
 
+  test('lib/catalog has no import cycle, type-only imports included: each module depends one way', () => {
+    expect(importCycles(sources().filter((f) => f.startsWith('catalog/')))).toStrictEqual([]);
+    // The detector finds a cycle where there is one.
+    expect(resolveImport('catalog/vault-path.ts', './sources')).toBe('catalog/sources.ts');
+    expect(resolveImport('catalog/index.ts', './settings')).toBe('catalog/settings/index.ts');
+  });
+
   test('renderers reach lib/synth only through its index, the writer\'s interface', () => {
     const deep = sources()
       .filter((f) => RENDERERS.includes(f.split('/')[0]))
@@ -37,11 +72,19 @@ describe('the library\'s structure', () => {
     expect(deep).toStrictEqual([]);
   });
 
+  test('lib/components, the values every GitOps renderer installs, is plain TypeScript over the catalog', () => {
+    const imports = sources().filter((f) => f.startsWith('components/')).flatMap((file) => importsOf(file).map((spec) => `${file}: ${spec}`));
+    expect(imports.length).toBeGreaterThan(0);
+    expect(imports.filter((line) => !/: (\.\/[a-z-]+|\.\.\/catalog)$/.test(line))).toStrictEqual([]);
+  });
+
   test('the CLI reads the stack and login names from modules that load no cdktf', () => {
     expect(importsOf('tf/stack-names.ts')).toStrictEqual([]);
     const cliTf = sources().filter((f) => f.startsWith('cli/')).flatMap((file) => importsOf(file).filter((s) => s.includes('/tf')));
     expect([...new Set(cliTf)].sort()).toStrictEqual(['../tf/operator-login-names', '../tf/stack-names']);
-    expect(importsOf('tf/operator-login-names.ts')).toStrictEqual([]);
+    // its commands quote through the CLI's one quoting module, which imports nothing either
+    expect(importsOf('tf/operator-login-names.ts')).toStrictEqual(['../cli/shell']);
+    expect(importsOf('cli/shell.ts')).toStrictEqual([]);
   });
 
   test('lib/ names no value of one homelab', () => {

@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ResolvedDeclaration } from '../catalog';
+import { componentInstalls } from '../components';
 import { ExternalSecretsApplication } from './external-secrets-application';
 import type { ArgoDestinationSettings } from './helm-application';
 import { ReloaderApplication } from './reloader-application';
@@ -23,30 +24,16 @@ export class ComponentsChart extends Chart {
 
   constructor(scope: Construct, id: string, props: ComponentsChartProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const { settings, store } = props.declaration;
+    const { settings } = props.declaration;
     const argo: ArgoDestinationSettings = {
       project: settings.argocd.project,
       server: settings.argocd.server,
       argoNamespace: settings.argocd.namespace,
     };
-    const { vault, components } = settings;
-    if (components.vault) this.vault = new VaultApplication(this, 'Vault', {
-      ...argo,
-      kms: settings.kms,
-      namespace: vault.namespace,
-      releaseName: vault.releaseName,
-      storageClass: vault.storageClass,
-      storageSize: vault.storageSize,
-      ingress: vault.ingress,
-      tls: vault.tlsSecretName === undefined ? { disabled: true } : { secretName: vault.tlsSecretName },
-    });
-    if (components.externalSecrets) {
-      this.externalSecrets = new ExternalSecretsApplication(this, 'ExternalSecrets', {
-        ...argo,
-        access: store,
-        tokenRequestsForStores: props.declaration.catalog.isolation === 'namespace',
-      });
-    }
-    if (components.reloader) this.reloader = new ReloaderApplication(this, 'Reloader', { ...argo });
+    // The same options Flux's HelmReleases are derived from (lib/components).
+    const installs = componentInstalls(props.declaration);
+    if (installs.vault) this.vault = new VaultApplication(this, 'Vault', { ...argo, ...installs.vault });
+    if (installs.externalSecrets) this.externalSecrets = new ExternalSecretsApplication(this, 'ExternalSecrets', { ...argo, ...installs.externalSecrets });
+    if (installs.reloader) this.reloader = new ReloaderApplication(this, 'Reloader', { ...argo, ...installs.reloader });
   }
 }

@@ -1,9 +1,6 @@
 import { Construct } from 'constructs';
-import type { ResolvedEsoAccess } from '../catalog';
-import { HELM_CHARTS } from './charts';
+import { ExternalSecretsReleaseOptions, externalSecretsRelease } from '../components';
 import { ArgoDestinationSettings, HelmApplication, IgnoredDifference } from './helm-application';
-
-export const EXTERNAL_SECRETS_APP_NAME = 'external-secrets';
 
 /**
  * ESO's CRDs are too large for client-side apply: the last-applied-configuration annotation of the
@@ -32,47 +29,32 @@ const WEBHOOK_CA_BUNDLE: readonly IgnoredDifference[] = ESO_WEBHOOK_CONFIGURATIO
 }));
 
 /** Properties for `ExternalSecretsApplication`. */
-export interface ExternalSecretsApplicationProps extends ArgoDestinationSettings {
-  /** ESO's service account and its namespace: the names the ClusterSecretStore and the Vault role use. */
-  readonly access: Pick<ResolvedEsoAccess, 'serviceAccountName' | 'serviceAccountNamespace'>;
+export interface ExternalSecretsApplicationProps extends ExternalSecretsReleaseOptions, ArgoDestinationSettings {
   /** Argo CD sync wave. @default -2, before the store and the ExternalSecrets */
   readonly syncWave?: number;
-  /**
-   * Whether ESO requests tokens for the namespaces' store ServiceAccounts (namespace isolation). The
-   * chart grants `serviceaccounts/token` create cluster-wide by default; this writes that value out,
-   * so the grant the isolation relies on is reviewed in git. @default false: the chart's default, unwritten
-   */
-  readonly tokenRequestsForStores?: boolean;
 }
 
 /**
- * External Secrets Operator from its Helm chart, CRDs included, installed into the service account
- * namespace under the service account name the Vault role binds. Both come from the catalog's
- * resolved ESO settings, the same values the ClusterSecretStore and the Terraform
- * Vault role render, so the three cannot drift apart.
+ * External Secrets Operator from its Helm chart, CRDs included, as an Argo CD Application; its values
+ * are ESO's release (`externalSecretsRelease`, shared with Flux's HelmRelease): installed into the
+ * service account namespace under the service account name the Vault role binds.
  */
 export class ExternalSecretsApplication extends HelmApplication {
   public readonly serviceAccountName: string;
 
   constructor(scope: Construct, id: string, props: ExternalSecretsApplicationProps) {
+    const release = externalSecretsRelease(props);
     super(scope, id, {
       project: props.project,
       server: props.server,
       argoNamespace: props.argoNamespace,
-      name: EXTERNAL_SECRETS_APP_NAME,
-      namespace: props.access.serviceAccountNamespace,
-      chart: HELM_CHARTS.externalSecrets,
+      name: release.name,
+      namespace: release.namespace,
+      chart: release.chart,
       syncWave: props.syncWave,
       extraSyncOptions: [SERVER_SIDE_APPLY],
       ignoreDifferences: WEBHOOK_CA_BUNDLE,
-      values: {
-        // The store and the ExternalSecrets need the CRDs before their waves; the chart installs them.
-        installCRDs: true,
-        // The chart default, written out because the ignoreDifferences above rely on it.
-        crds: { conversion: { enabled: false } },
-        serviceAccount: { create: true, name: props.access.serviceAccountName },
-        ...(props.tokenRequestsForStores ? { rbac: { serviceAccountTokenCreate: true } } : {}),
-      },
+      values: release.values,
     });
     this.serviceAccountName = props.access.serviceAccountName;
   }

@@ -1,16 +1,8 @@
 import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
-import { SETTINGS_DEFAULTS, SettingsError, assertRule, checkLabel } from '../catalog';
+import { SETTINGS_DEFAULTS, assertRule, checkLabel, invalidProp } from '../catalog';
 import { SYNC_WAVES, SYNC_WAVE_ANNOTATION } from '../k8s';
-import type { HelmChartRef } from './charts';
-
-/** A Helm value: what `values.yaml` can hold. */
-export type HelmValue = string | number | boolean | null | readonly HelmValue[] | HelmValues;
-
-/** A tree of Helm values, rendered as the Application's `helm.valuesObject`. */
-export interface HelmValues {
-  readonly [key: string]: HelmValue;
-}
+import type { HelmChartRef, HelmValues } from '../components';
 
 /** A live field Argo CD must not compare, and why. */
 export interface IgnoredDifference {
@@ -86,13 +78,12 @@ export class HelmApplication extends Construct {
 
   constructor(scope: Construct, id: string, props: HelmApplicationProps) {
     super(scope, id);
-    assertRule(checkLabel, 'Application name', props.name);
-    assertRule(checkLabel, 'namespace', props.namespace, `Application "${props.name}"`);
-    if (!EXACT_VERSION.test(props.chart.version)) {
-      throw new SettingsError(`chart version "${props.chart.version}" of Application "${props.name}" must be an exact version such as 1.2.3`);
-    }
+    const owner = `Application "${props.name}"`;
+    assertRule(checkLabel, 'name', props.name, owner);
+    assertRule(checkLabel, 'namespace', props.namespace, owner);
+    if (!EXACT_VERSION.test(props.chart.version)) invalidProp(owner, 'chart version', props.chart.version, 'must be an exact version such as 1.2.3');
     const syncWave = props.syncWave ?? SYNC_WAVES.components;
-    if (!Number.isInteger(syncWave)) throw new SettingsError(`sync wave ${syncWave} of Application "${props.name}" must be an integer`);
+    if (!Number.isInteger(syncWave)) invalidProp(owner, 'sync wave', syncWave, 'must be an integer');
 
     this.name = props.name;
     this.namespace = props.namespace;

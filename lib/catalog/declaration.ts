@@ -1,8 +1,9 @@
-import type { ResolvedEsoAccess } from './eso-access';
+import { CatalogIssue, CatalogValidationError, catalogIssue } from './errors';
+import type { EsoIdentity } from './identity';
 import { isOptionsObject } from './options';
 import type { SecretCatalog } from './secret-catalog';
 import { PlatformSettings, ResolvedPlatformSettings, VAULT_TLS_DEFAULTS, resolveSettings, settingsProblems } from './settings';
-import { CatalogIssue, CatalogValidationError, catalogIssue } from './validation';
+import type { SyncTarget } from './sync-target';
 
 /**
  * A homelab's whole declaration: its catalog and the settings beyond it. Every output is rendered
@@ -15,20 +16,45 @@ export interface Declaration {
   readonly settings: PlatformSettings;
 }
 
-/** How the ClusterSecretStore reaches and authenticates to Vault, with the address derived from the Vault install. */
-export interface ResolvedStore extends ResolvedEsoAccess {
-  /** Vault's address inside the cluster. */
+/** The CA a store trusts for an `https://` server: a key of a Secret or ConfigMap (`namespace` only on a ClusterSecretStore's). */
+export interface StoreCaProvider {
+  readonly type: 'Secret' | 'ConfigMap';
+  readonly name: string;
+  readonly key: string;
+  readonly namespace?: string;
+}
+
+/** One identity, with what the settings decide about its store and what its policy reads. */
+export interface ResolvedIdentity {
+  readonly identity: EsoIdentity;
+  /** Vault's address, as the store reaches it. */
   readonly server: string;
-  /** The Secret whose CA ESO trusts for an `https://` server: the one Vault serves its certificate from. Undefined for plain HTTP. */
-  readonly caProvider?: { readonly name: string; readonly namespace: string; readonly key: string };
+  /** The CA the store trusts; undefined for the system CAs, or plain HTTP. */
+  readonly caProvider?: StoreCaProvider;
+  /** The paths its targets read, in declaration order: exactly what its policy grants. */
+  readonly paths: readonly string[];
+  /** The targets that read through it, in declaration order. */
+  readonly targets: readonly SyncTarget[];
+}
+
+/** A Kubernetes cluster whose ServiceAccounts log in to Vault, with what Vault's Kubernetes auth calls to review their tokens. */
+export interface ResolvedCluster {
+  readonly name: string;
+  readonly authMountPath: string;
+  readonly kubernetesHost: string;
+  readonly kubernetesCaCert?: string;
+  /** The identities that log in from it. */
+  readonly identities: readonly ResolvedIdentity[];
 }
 
 /** A validated declaration with every default resolved: what the renderers read. */
 export interface ResolvedDeclaration {
   readonly catalog: SecretCatalog;
   readonly settings: ResolvedPlatformSettings;
-  /** The store's access settings and Vault address. */
-  readonly store: ResolvedStore;
+  /** Every identity in use, with its store's address and trust: the stores, roles and policies to write. */
+  readonly identities: readonly ResolvedIdentity[];
+  /** The clusters the identities log in from, each with its own Kubernetes auth mount. */
+  readonly clusters: readonly ResolvedCluster[];
 }
 
 /** Every rule the declaration breaks, catalog first, then settings; empty when it is valid. */
@@ -40,24 +66,63 @@ export function validateDeclaration(declaration: Declaration): CatalogIssue[] {
   const issues: CatalogIssue[] = typeof catalog?.validate === 'function'
     ? catalog.validate()
     : [catalogIssue('declaration', 'catalog', catalog, 'must be a SecretCatalog')];
-  for (const { row, field, value, rule } of settingsProblems(declaration.settings)) issues.push(catalogIssue(row, field, value, rule));
+  const settings = settingsProblems(declaration.settings);
+  for (const { row, field, value, rule } of settings) issues.push(catalogIssue(row, field, value, rule));
+  // What spans both: a store's own trust means nothing over plain HTTP.
+  if (typeof catalog?.validate === 'function' && settings.length === 0 && resolveSettings(declaration.settings).vault.plainHttp) {
+    for (const identity of catalog.identities) {
+      if (identity.store.trust !== undefined) {
+        issues.push(catalogIssue(identity.row, 'store.trust', identity.store.trust,
+          'has no effect over plain HTTP (settings.vault.tls.disabled): remove it, or serve Vault over https://'));
+      }
+    }
+  }
   return issues;
+}
+
+/** The CA the store of `identity` trusts: its own `store.trust`, else the settings' default; undefined for the system CAs or plain HTTP. */
+function caProviderOf(identity: EsoIdentity, settings: ResolvedPlatformSettings): StoreCaProvider | undefined {
+  const { vault } = settings;
+  if (vault.plainHttp) return undefined;
+  const cluster = identity.store.kind === 'ClusterSecretStore';
+  const trust = identity.store.trust;
+  if (trust === 'system' || (trust === undefined && vault.storeTrust === 'system')) return undefined;
+  if (trust !== undefined) {
+    const [type, ref] = 'secret' in trust ? (['Secret', trust.secret] as const) : (['ConfigMap', trust.configMap] as const);
+    return { type, name: ref.name, key: ref.key ?? VAULT_TLS_DEFAULTS.caKey, ...(cluster ? { namespace: ref.namespace } : {}) };
+  }
+  // A namespaced store may not name another namespace, and the namespaces must not get Vault's private
+  // key: each reads the CA from a ConfigMap of its own named after Vault's TLS Secret.
+  const secretName = vault.tlsSecretName ?? VAULT_TLS_DEFAULTS.secretName;
+  return cluster
+    ? { type: 'Secret', name: secretName, namespace: vault.namespace, key: VAULT_TLS_DEFAULTS.caKey }
+    : { type: 'ConfigMap', name: caConfigMapName(secretName), key: VAULT_TLS_DEFAULTS.caKey };
+}
+
+/** The ConfigMap holding Vault's CA in a namespace, named after Vault's TLS Secret. */
+export function caConfigMapName(tlsSecretName: string): string {
+  return `${tlsSecretName}-ca`;
 }
 
 /** Validates the declaration and resolves it; throws a CatalogValidationError listing every issue. */
 export function resolveDeclaration(declaration: Declaration): ResolvedDeclaration {
   const issues = validateDeclaration(declaration);
   if (issues.length > 0) throw new CatalogValidationError(issues);
+  const { catalog } = declaration;
   const settings = resolveSettings(declaration.settings);
-  return {
-    catalog: declaration.catalog,
-    settings,
-    store: {
-      ...declaration.catalog.eso,
-      server: settings.vault.address,
-      caProvider: settings.vault.tlsSecretName === undefined
-        ? undefined
-        : { name: settings.vault.tlsSecretName, namespace: settings.vault.namespace, key: VAULT_TLS_DEFAULTS.caKey },
-    },
-  };
+  const identities: ResolvedIdentity[] = catalog.identities.map((identity) => ({
+    identity,
+    server: settings.vault.address,
+    caProvider: caProviderOf(identity, settings),
+    paths: catalog.pathsReadBy(identity),
+    targets: catalog.targetsOfIdentity(identity),
+  }));
+  const clusters: ResolvedCluster[] = [{
+    name: catalog.cluster.name,
+    authMountPath: catalog.cluster.authMountPath,
+    kubernetesHost: settings.vault.kubernetesHost,
+    kubernetesCaCert: settings.vault.kubernetesCaCert,
+    identities: identities.filter((resolved) => resolved.identity.cluster === catalog.cluster),
+  }];
+  return { catalog, settings, identities, clusters };
 }

@@ -16,6 +16,9 @@ export const ESO_DEFAULTS = {
   tokenTtlSeconds: 900,
 } as const;
 
+/** How ESO's access to Vault is cut: one identity for the cluster, or one per namespace. */
+export type Isolation = 'cluster' | 'namespace';
+
 /** How ESO reaches and authenticates to Vault. */
 export interface EsoAccessSettings {
   /** Name of the ClusterSecretStore. @default 'vault-backend' */

@@ -25,3 +25,12 @@ export function optionProblems(value: unknown, known: readonly string[], what: s
     .filter((name) => !known.includes(name))
     .map((name) => ({ field: 'option', value: name, rule: `is not an option of ${what} (known: ${known.join(', ')})` }));
 }
+
+/**
+ * The option names of the options interface `T`, written as `{ name: true, ... }`: the compiler then
+ * checks that the list holds exactly `T`'s keys, so a new option cannot be forgotten in the run-time
+ * check of JavaScript callers' options, and a removed one cannot linger there.
+ */
+export function optionNames<T>(names: { readonly [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.keys(names);
+}

@@ -1,9 +1,12 @@
-import { ESO_DEFAULTS, EsoAccessSettings, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings } from './eso-access';
-import { InputProblem, isOptionsObject, optionProblems } from './options';
+import { ESO_DEFAULTS, EsoAccessSettings, Isolation, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings, namespaceIdentity } from './eso-access';
+import { ClusterStoreOptions, EsoCluster, EsoIdentity, IdentityDefaults, IdentityOptions, NamespacedStoreOptions } from './identity';
+import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
-import { CatalogIssue, CatalogValidationError, validateCatalog } from './validation';
-import { PathReaders, VaultPath } from './vault-path';
+import { CatalogIssue, CatalogValidationError } from './errors';
+import { RowProblem, validateCatalog } from './validation';
+import type { ValueOrigins } from './value-origins';
+import { PathOwner, PathReaders, VaultPath } from './vault-path';
 
 /** Properties for `SecretCatalog`: one KV v2 mount, its paths and the Secrets they feed. */
 export interface SecretCatalogProps {
@@ -14,18 +17,17 @@ export interface SecretCatalogProps {
   /** The Vault auth role ESO logs in with. @default - the store's audience, 900-second tokens */
   readonly vaultRole?: VaultRoleSettings;
   /**
-   * `cluster`: one ClusterSecretStore, ESO logs in as its own service account with one role that reads
-   * every path. `namespace`: per namespace a ServiceAccount, a SecretStore, a Vault role bound to
-   * exactly that ServiceAccount, and a policy that reads exactly the namespace's own paths. @default 'cluster'
+   * The default identity of the targets that name none. `cluster`: one ClusterSecretStore, ESO logs in
+   * as its own service account with one role that reads every path those targets read. `namespace`:
+   * per namespace a ServiceAccount, a SecretStore, a Vault role bound to exactly that ServiceAccount,
+   * and a policy that reads exactly the namespace's own paths. @default 'cluster'
    */
   readonly isolation?: Isolation;
 }
 
-/** How ESO's access to Vault is cut: one identity for the cluster, or one per namespace. */
-export type Isolation = 'cluster' | 'namespace';
 
-/** Options of `SecretCatalog.path()`. */
-export interface PathOptions {
+/** Options of `SecretCatalog.path()`; `K` is the path's declared keys. */
+export interface PathOptions<K extends string = string> {
   /** What the path holds, for people. @default - no description */
   readonly description?: string;
   /**
@@ -33,17 +35,35 @@ export interface PathOptions {
    * ExternalSecret and no ESO read grant; the operator policy covers it. @default 'eso': it must feed a Secret
    */
   readonly readBy?: PathReaders;
+  /**
+   * Where each key's value comes from: `generated({ length: 32 })` for a value the homelab makes up
+   * (`homelab-secrets seed` generates it into Vault), `external({ hint })` for one issued elsewhere.
+   * Naming an undeclared key does not compile. @default - no key declares where its value comes from
+   */
+  readonly origins?: ValueOrigins<K>;
 }
 
-const CATALOG_OPTIONS = ['mount', 'eso', 'vaultRole', 'isolation'];
-const ESO_OPTIONS = ['storeName', 'authMountPath', 'role', 'audience', 'serviceAccountName', 'serviceAccountNamespace'];
-const VAULT_ROLE_OPTIONS = ['audience', 'tokenTtlSeconds'];
-const PATH_OPTIONS = ['description', 'readBy'];
+const CATALOG_OPTIONS = optionNames<SecretCatalogProps>({ mount: true, eso: true, vaultRole: true, isolation: true });
+const ESO_OPTIONS = optionNames<EsoAccessSettings>({
+  storeName: true, authMountPath: true, role: true, audience: true, serviceAccountName: true, serviceAccountNamespace: true,
+});
+const VAULT_ROLE_OPTIONS = optionNames<VaultRoleSettings>({ audience: true, tokenTtlSeconds: true });
+const PATH_OPTIONS = optionNames<PathOptions>({ description: true, readBy: true, origins: true });
+const IDENTITY_OPTIONS = optionNames<IdentityOptions>({ store: true, serviceAccount: true, role: true, audience: true, tokenTtlSeconds: true });
+const STORE_OPTIONS = optionNames<NamespacedStoreOptions | ClusterStoreOptions>({ kind: true, name: true, namespaces: true, trust: true });
+const SERVICE_ACCOUNT_OPTIONS = optionNames<NonNullable<IdentityOptions['serviceAccount']>>({ name: true, namespace: true, create: true });
 
-/** An input problem tied to its row. @internal */
-export interface RowProblem extends InputProblem {
-  readonly row: string;
+/** The cluster of a catalog's identities: today one, logging in at the catalog's `eso.authMountPath`. */
+const DEFAULT_CLUSTER = 'default';
+
+/** Which identity each target reads through, worked out once per state of the catalog. */
+interface IdentityIndex {
+  /** Every identity in use: the isolation shorthand's (those some target takes), then the declared ones. */
+  readonly identities: readonly EsoIdentity[];
+  readonly byTarget: ReadonlyMap<SyncTarget, EsoIdentity>;
+  readonly targets: ReadonlyMap<EsoIdentity, readonly SyncTarget[]>;
 }
+
 
 /**
  * The single declaration both synths render. It holds names and keys only, never values, and has
@@ -55,9 +75,21 @@ export class SecretCatalog {
   public readonly vaultRole: ResolvedVaultRole;
   /** One identity for the cluster, or one per namespace. */
   public readonly isolation: Isolation;
+  /** The cluster whose ServiceAccounts log in, with its Kubernetes auth mount (`eso.authMountPath`). */
+  public readonly cluster: EsoCluster;
   private readonly _paths: VaultPath[] = [];
   private readonly _targets: SyncTarget[] = [];
+  private readonly _identities: EsoIdentity[] = [];
+  private readonly identityDefaults: IdentityDefaults;
+  /** Bumped by every declaration, so that the identity index is worked out again. */
+  private version = 0;
+  private index?: { readonly version: number; readonly value: IdentityIndex };
   private readonly _inputProblems: RowProblem[] = [];
+  /** What each path may do with this catalog: record input problems and declare its targets. */
+  private readonly owner: PathOwner = {
+    reportInput: (row, problems) => this.reportInput(row, problems),
+    declareTarget: (spec, origin, extraKnown) => this.declareTarget(spec, origin, extraKnown),
+  };
 
   constructor(props: SecretCatalogProps) {
     this.reportInput('catalog', optionProblems(props, CATALOG_OPTIONS, 'new SecretCatalog()', false));
@@ -80,40 +112,85 @@ export class SecretCatalog {
       audience: vaultRole.audience ?? this.eso.audience,
       tokenTtlSeconds: vaultRole.tokenTtlSeconds ?? ESO_DEFAULTS.tokenTtlSeconds,
     };
+    this.cluster = { name: DEFAULT_CLUSTER, authMountPath: this.eso.authMountPath };
+    this.identityDefaults = {
+      mount: this.mount,
+      cluster: this.cluster,
+      audience: this.eso.audience,
+      tokenTtlSeconds: this.vaultRole.tokenTtlSeconds,
+      esoServiceAccount: { name: this.eso.serviceAccountName, namespace: this.eso.serviceAccountNamespace },
+    };
   }
 
-  /** Declares a path under the mount and its keys; `keys` becomes the path's key type. */
-  public path<const K extends string>(path: string, keys: readonly K[], options?: PathOptions): VaultPath<K> {
+  /**
+   * Declares an identity: a store (a SecretStore in each of its namespaces, or a ClusterSecretStore
+   * limited to them), the ServiceAccount it logs in as and its Vault role. Its policy reads exactly the
+   * paths of the targets that name it. `NS`, the store's namespaces, is what a target's namespace must
+   * be to name it.
+   */
+  public identity<const NS extends string>(name: string, options: IdentityOptions<NS>): EsoIdentity<NS> {
+    const row = `identity ${typeof name === 'string' && name !== '' ? name : `#${this._identities.length + 1}`}`;
+    this.reportInput(row, optionProblems(options, IDENTITY_OPTIONS, 'identity() options', false));
+    const given = (isOptionsObject(options) ? options : {}) as IdentityOptions<NS>;
+    this.reportInput(row, optionProblems(given.store, STORE_OPTIONS, 'the store options', false));
+    this.reportInput(row, optionProblems(given.serviceAccount, SERVICE_ACCOUNT_OPTIONS, 'the serviceAccount options'));
+    const identity = new EsoIdentity<NS>(name, { kind: 'declared' }, given, this.identityDefaults);
+    this._identities.push(identity);
+    this.version++;
+    return identity;
+  }
+
+  /** Every identity in use: the isolation shorthand's that some target takes, then every declared one. */
+  public get identities(): readonly EsoIdentity[] {
+    return this.identityIndex().identities;
+  }
+
+  /** The identity `target` reads through: the one it names, or the catalog's default for its namespace. */
+  public identityOf(target: SyncTarget): EsoIdentity {
+    return this.identityIndex().byTarget.get(target) ?? target.identity ?? this.defaultIdentity(target.namespace, [target.namespace]);
+  }
+
+  /** The targets that read through `identity`, in declaration order. */
+  public targetsOfIdentity(identity: EsoIdentity): readonly SyncTarget[] {
+    return this.identityIndex().targets.get(identity) ?? [];
+  }
+
+  /** The paths `identity`'s targets read, in declaration order: exactly what its policy grants. */
+  public pathsReadBy(identity: EsoIdentity): string[] {
+    const fed = new Set(this.targetsOfIdentity(identity).flatMap((t) => t.sources.map((s) => s.path.path)));
+    return this.pathNames.filter((path) => fed.has(path));
+  }
+
+  /** Declares a path under the mount and its keys; `keys` becomes the path's key type (`origins` may only name them). */
+  public path<const K extends string>(path: string, keys: readonly K[], options?: PathOptions<NoInfer<K>>): VaultPath<K> {
     const description = isOptionsObject(options) ? options.description : undefined;
     const readBy = isOptionsObject(options) ? options.readBy : undefined;
-    const declared = new VaultPath<K>(this, path, keys, description as string | undefined, (readBy ?? 'eso') as PathReaders);
+    const origins = isOptionsObject(options) ? options.origins : undefined;
+    const declared = new VaultPath<K>(this.owner, path, keys, description as string | undefined, (readBy ?? 'eso') as PathReaders, origins as ValueOrigins<K> | undefined);
     this._paths.push(declared);
+    this.version++;
     const row = typeof path === 'string' && path !== '' ? path : `(path #${this._paths.length})`;
     this.reportInput(row, optionProblems(options, PATH_OPTIONS, 'path() options'));
     return declared;
   }
 
   /** Declares a Secret fed from one or more sources (`path.select()`, `path.extractAll()`). */
-  public addTarget<const T extends readonly SyncSource[]>(spec: SyncTargetSpec<T>): SyncTarget<SecretKeysOf<T>> {
+  public addTarget<const T extends readonly SyncSource[], const NS extends string = string>(spec: SyncTargetSpec<T, NS>): SyncTarget<SecretKeysOf<T>> {
     return this.declareTarget(spec, 'addTarget()') as SyncTarget<SecretKeysOf<T>>;
   }
 
-  /** @internal Declares a target; `origin` names the method in messages about unknown options. */
-  public declareTarget(spec: unknown, origin: 'addTarget()' | 'syncTo()', extraKnown: readonly string[] = []): SyncTarget {
+  /** Declares a target; `origin` names the method in messages about unknown options. */
+  private declareTarget(spec: unknown, origin: 'addTarget()' | 'syncTo()', extraKnown: readonly string[] = []): SyncTarget {
     const target = new SyncTarget(spec);
     this._targets.push(target);
+    this.version++;
     this.reportInput(target.row, [...target.inputProblems(origin, extraKnown)]);
     return target;
   }
 
-  /** @internal Records problems with an input, reported by validate() in declaration order. */
-  public reportInput(row: string, problems: readonly InputProblem[]): void {
+  /** Records problems with an input, reported by validate() in declaration order. */
+  private reportInput(row: string, problems: readonly InputProblem[]): void {
     for (const problem of problems) this._inputProblems.push({ row, ...problem });
-  }
-
-  /** @internal The input problems recorded while the catalog was declared. */
-  public get inputProblems(): readonly RowProblem[] {
-    return this._inputProblems;
   }
 
   /** Declared paths, in declaration order. */
@@ -148,20 +225,61 @@ export class SecretCatalog {
     return this.pathNames.filter((path) => fed.has(path));
   }
 
-  /** The paths the ExternalSecrets of `namespace` read, in declaration order: exactly what its policy grants in namespace isolation. */
-  public esoPathNamesOf(namespace: string): string[] {
-    const fed = new Set(this._targets.filter((t) => t.namespace === namespace).flatMap((t) => t.sources.map((s) => s.path.path)));
-    return this.pathNames.filter((path) => fed.has(path));
-  }
-
   /** The paths only operators and other tools read, in declaration order. */
   public get operatorPaths(): readonly VaultPath[] {
     return this._paths.filter((p) => p.readBy === 'operators');
   }
 
+  /** The isolation shorthand's identity for targets without one: the cluster's, or `namespace`'s own. */
+  private defaultIdentity(namespace: string, namespaces: readonly string[]): EsoIdentity {
+    const eso = this.eso;
+    if (this.isolation === 'namespace') {
+      const names = namespaceIdentity(eso, namespace);
+      return new EsoIdentity(names.role, { kind: 'isolation', isolation: 'namespace', namespace }, {
+        store: { kind: 'SecretStore', name: names.storeName, namespaces: [namespace] },
+        serviceAccount: { name: names.serviceAccountName },
+        role: names.role,
+      }, this.identityDefaults, `${this.mount}-eso-read-${namespace}`);
+    }
+    return new EsoIdentity(eso.role, { kind: 'isolation', isolation: 'cluster' }, {
+      store: { kind: 'ClusterSecretStore', name: eso.storeName, namespaces },
+      serviceAccount: { name: eso.serviceAccountName, namespace: eso.serviceAccountNamespace },
+      role: eso.role,
+    }, this.identityDefaults, `${this.mount}-eso-read`);
+  }
+
+  private identityIndex(): IdentityIndex {
+    if (this.index?.version === this.version) return this.index.value;
+    const byTarget = new Map<SyncTarget, EsoIdentity>();
+    const targets = new Map<EsoIdentity, SyncTarget[]>();
+    const add = (target: SyncTarget, identity: EsoIdentity): void => {
+      byTarget.set(target, identity);
+      const list = targets.get(identity);
+      if (list) list.push(target);
+      else targets.set(identity, [target]);
+    };
+    const shorthand: EsoIdentity[] = [];
+    const undeclared = this._targets.filter((t) => t.identity === undefined);
+    if (this.isolation === 'namespace') {
+      for (const namespace of [...new Set(undeclared.map((t) => t.namespace))].sort()) {
+        const identity = this.defaultIdentity(namespace, [namespace]);
+        shorthand.push(identity);
+        for (const target of undeclared.filter((t) => t.namespace === namespace)) add(target, identity);
+      }
+    } else if (undeclared.length > 0) {
+      const identity = this.defaultIdentity('', [...new Set(undeclared.map((t) => t.namespace))].sort());
+      shorthand.push(identity);
+      for (const target of undeclared) add(target, identity);
+    }
+    for (const target of this._targets) if (target.identity !== undefined) add(target, target.identity);
+    const value: IdentityIndex = { identities: [...shorthand, ...this._identities], byTarget, targets };
+    this.index = { version: this.version, value };
+    return value;
+  }
+
   /** Every rule the catalog breaks, in declaration order; empty when it is valid. Settings are checked by `validateDeclaration`. */
   public validate(): CatalogIssue[] {
-    return validateCatalog(this);
+    return validateCatalog(this, this._inputProblems);
   }
 
   /** Throws a CatalogValidationError listing every broken rule. */

@@ -1,4 +1,18 @@
-import type { VaultPath } from './vault-path';
+import type { ValueOrigin } from './value-origins';
+
+/**
+ * The path a source reads from, as a source sees it: its name inside the mount, its declared keys and
+ * where their values come from.
+ * `VaultPath` is one; declared here so that the sources need nothing else of it.
+ */
+export interface SourcePath {
+  /** The path inside the mount, as ESO's `remoteRef.key` takes it. */
+  readonly path: string;
+  /** The declared key names, in declaration order. */
+  readonly keys: readonly string[];
+  /** Where the value of `key` comes from, or undefined when the key declares no origin. */
+  originOf(key: string): ValueOrigin | undefined;
+}
 
 /**
  * Keys of one Vault path copied into a Secret one by one (ESO `data[]`), optionally renamed.
@@ -7,7 +21,7 @@ import type { VaultPath } from './vault-path';
 export interface KeySource<SK extends string = string> {
   readonly kind: 'keys';
   /** The Vault path the keys are read from. */
-  readonly path: VaultPath;
+  readonly path: SourcePath;
   /** The Vault keys to copy, in output order. */
   readonly keys: readonly string[];
   /** Vault key → Secret key, for keys whose name differs in the Secret. */
@@ -20,7 +34,7 @@ export interface KeySource<SK extends string = string> {
 export interface ExtractSource<SK extends string = string> {
   readonly kind: 'extract';
   /** The Vault path whose keys are all copied. */
-  readonly path: VaultPath;
+  readonly path: SourcePath;
   /** Phantom, never set at run time; public so that the .d.ts keep it: the Secret keys this source yields (the path's declared keys). */
   readonly __secretKeys?: SK;
 }

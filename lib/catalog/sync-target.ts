@@ -1,4 +1,5 @@
-import { InputProblem, isOptionsObject, optionProblems } from './options';
+import { type EsoIdentity, isEsoIdentity } from './identity';
+import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { goTemplateRef } from './rules';
 import { SecretKeysOf, SyncSource, sourceSecretKeys } from './sources';
 
@@ -24,12 +25,23 @@ export const DELETION_POLICIES: readonly DeletionPolicy[] = ['Retain', 'Delete',
 /** Template expressions for each Secret key, typed so that only provided keys compile. */
 export type TemplateRefs<SK extends string> = { readonly [P in SK]: string };
 
+/**
+ * The identities a target in namespace `NS` may name: those whose store serves `NS`. For a namespace
+ * the compiler cannot know (a `string`), any identity: validate() checks it then.
+ */
+export type IdentityFor<NS extends string> = string extends NS ? EsoIdentity : EsoIdentity<NS>;
+
 /** Options of one Kubernetes Secret that ESO writes (`syncTo()`, `addTarget()`). */
-export interface SyncTargetOptions<SK extends string = string> {
+export interface SyncTargetOptions<SK extends string = string, NS extends string = string> {
   /** Name of the Kubernetes Secret. */
   readonly name: string;
   /** Namespace of the Secret and its ExternalSecret. */
-  readonly namespace: string;
+  readonly namespace: NS;
+  /**
+   * The identity ESO reads the Secret's paths as (`catalog.identity()`); its store must serve
+   * `namespace`. @default - the catalog's default identity for the namespace, from its `isolation`
+   */
+  readonly identity?: IdentityFor<NoInfer<NS>>;
   /** Name of the ExternalSecret that writes the Secret. @default - the Secret's name */
   readonly externalSecretName?: string;
   /** How ESO writes the Secret: Owner, Orphan, Merge or None (see CreationPolicy). @default 'Owner' */
@@ -58,14 +70,14 @@ export interface SyncTargetOptions<SK extends string = string> {
 }
 
 /** The names of SyncTargetOptions, for the run-time check of JavaScript callers' options. */
-export const SYNC_TARGET_OPTIONS: readonly string[] = [
-  'name', 'namespace', 'externalSecretName', 'creationPolicy', 'deletionPolicy', 'refreshInterval', 'allowZeroRefreshInterval', 'reloaderMatch',
-  'type', 'labels', 'annotations', 'template', 'templateMergePolicy',
-];
+export const SYNC_TARGET_OPTIONS: readonly string[] = optionNames<SyncTargetOptions>({
+  name: true, namespace: true, identity: true, externalSecretName: true, creationPolicy: true, deletionPolicy: true, refreshInterval: true,
+  allowZeroRefreshInterval: true, reloaderMatch: true, type: true, labels: true, annotations: true, template: true, templateMergePolicy: true,
+});
 
 /** Options of `addTarget()`: a sync target with the sources its keys come from. */
-export interface SyncTargetSpec<T extends readonly SyncSource[] = readonly SyncSource[]>
-  extends SyncTargetOptions<SecretKeysOf<T>> {
+export interface SyncTargetSpec<T extends readonly SyncSource[] = readonly SyncSource[], NS extends string = string>
+  extends SyncTargetOptions<SecretKeysOf<T>, NS> {
   /** Vault paths (and keys) that feed the Secret, in order. */
   readonly sources: T;
 }
@@ -77,6 +89,8 @@ export interface SyncTargetSpec<T extends readonly SyncSource[] = readonly SyncS
 export class SyncTarget<SK extends string = string> {
   public readonly name: string;
   public readonly namespace: string;
+  /** The identity the target chose; undefined: the catalog's default for its namespace (`catalog.identityOf(target)`). */
+  public readonly identity?: EsoIdentity;
   /** The ExternalSecret's name: `externalSecretName`, else the Secret's. */
   public readonly externalSecretName: string;
   public readonly creationPolicy: CreationPolicy;
@@ -106,6 +120,7 @@ export class SyncTarget<SK extends string = string> {
     const spec = (isOptionsObject(input) ? input : {}) as Partial<SyncTargetSpec>;
     this.name = spec.name as string;
     this.namespace = spec.namespace as string;
+    if (isEsoIdentity(spec.identity)) this.identity = spec.identity;
     this.externalSecretName = spec.externalSecretName ?? this.name;
     this.creationPolicy = spec.creationPolicy ?? 'Owner';
     this.deletionPolicy = spec.deletionPolicy ?? 'Retain';
@@ -142,6 +157,9 @@ export class SyncTarget<SK extends string = string> {
       sources.forEach((source, index) => {
         if (!isSource(source)) problems.push({ field: `sources[${index}]`, value: source, rule: 'must come from path.select() or path.extractAll()' });
       });
+    }
+    if (this.input.identity !== undefined && !isEsoIdentity(this.input.identity)) {
+      problems.push({ field: 'identity', value: this.input.identity, rule: 'must be an identity made by catalog.identity()' });
     }
     for (const field of ['labels', 'annotations'] as const) {
       const value = this.input[field];

@@ -1,51 +1,29 @@
+import type { Isolation, ResolvedEsoAccess, ResolvedVaultRole } from './eso-access';
+import type { CaReference, EsoIdentity, StoreTrust } from './identity';
 import {
-  KV2_API_SEGMENTS,
   LABEL_RULE,
-  RESERVED_MOUNTS,
+  RuleCheck,
   SECRET_KEY,
   SUBDOMAIN_RULE,
+  checkAudience,
+  checkAuthMountPath,
   checkLabel,
+  checkMount as checkMountRule,
+  checkPositiveInteger,
   checkSubdomain,
+  checkVaultRoleName,
   isGoDuration,
   isZeroDuration,
-  showValue,
+  pathRules,
 } from './rules';
-import type { SecretCatalog } from './secret-catalog';
+import { CatalogIssue, catalogIssue } from './errors';
+import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { CREATION_POLICIES, DELETION_POLICIES, type SyncTarget } from './sync-target';
+import type { SourcePath } from './sources';
+import { valueOriginProblems } from './value-origins';
 import type { VaultPath } from './vault-path';
 
-/** One broken rule: which row, which field, what was received, and the rule. */
-export interface CatalogIssue {
-  /** `apps/db → db-credentials in apps`, a path, `mount`, `store`, `vault role`, `settings.kms`, or a construct path. */
-  readonly row: string;
-  readonly field: string;
-  readonly value: unknown;
-  readonly rule: string;
-  /** `row: field <value> rule`, one line. */
-  readonly message: string;
-}
-
-/** Thrown when the catalog or its settings break rules; lists all of them. */
-export class CatalogValidationError extends Error {
-  constructor(public readonly issues: readonly CatalogIssue[]) {
-    super(formatIssues(issues));
-    this.name = 'CatalogValidationError';
-  }
-}
-
-/** The issues as people read them: a count, then one per line. */
-export function formatIssues(issues: readonly CatalogIssue[]): string {
-  const count = `${issues.length} error${issues.length === 1 ? '' : 's'} in the secret catalog and its settings`;
-  return [`${count}:`, ...issues.map((issue) => `  - ${issue.message}`)].join('\n');
-}
-
 const KEY_RULE = `must match ${SECRET_KEY.source}`;
-
-/** One issue as people read it: `row: field <value> rule`. */
-export function catalogIssue(row: string, field: string, value: unknown, rule: string): CatalogIssue {
-  const head = field === '' ? `${row}:` : `${row}: ${field} ${showValue(value)}`;
-  return { row, field, value, rule, message: `${head} ${rule}` };
-}
 
 class IssueList {
   public readonly issues: CatalogIssue[] = [];
@@ -54,14 +32,37 @@ class IssueList {
   }
 }
 
-/** Checks every rule of the catalog; see docs "Common mistakes" for the reasons behind them. */
-export function validateCatalog(catalog: SecretCatalog): CatalogIssue[] {
+/** An input problem tied to its row, recorded while the catalog was declared. */
+export interface RowProblem extends InputProblem {
+  readonly row: string;
+}
+
+/** What the validator reads of a catalog (`SecretCatalog` is one). */
+export interface CatalogContents {
+  readonly mount: string;
+  readonly isolation: Isolation;
+  readonly eso: ResolvedEsoAccess;
+  readonly vaultRole: ResolvedVaultRole;
+  readonly paths: readonly VaultPath[];
+  readonly targets: readonly SyncTarget[];
+  /** Every identity in use: the isolation shorthand's and the declared ones. */
+  readonly identities: readonly EsoIdentity[];
+  identityOf(target: SyncTarget): EsoIdentity;
+  targetsOfIdentity(identity: EsoIdentity): readonly SyncTarget[];
+}
+
+/**
+ * Checks every rule of the catalog, after the problems recorded while it was declared; see docs
+ * "Common mistakes" for the reasons behind them.
+ */
+export function validateCatalog(catalog: CatalogContents, inputProblems: readonly RowProblem[] = []): CatalogIssue[] {
   const list = new IssueList();
-  for (const { row, field, value, rule } of catalog.inputProblems) list.add(row, field, value, rule);
+  for (const { row, field, value, rule } of inputProblems) list.add(row, field, value, rule);
   checkMount(list, catalog.mount);
   checkAccess(list, catalog);
   checkPaths(list, catalog);
   checkTargets(list, catalog);
+  checkIdentities(list, catalog);
   return list.issues;
 }
 
@@ -74,33 +75,23 @@ function isLabel(value: unknown): boolean {
 }
 
 function checkMount(list: IssueList, mount: string): void {
-  const row = 'mount';
-  if (typeof mount !== 'string' || mount === '') {
-    list.add(row, 'mount', mount, 'must be the name of the KV v2 mount, such as "secrets"');
-  } else if (mount.includes('/')) {
-    list.add(row, 'mount', mount, 'must be a bare mount name without "/" (ESO adds "data/" itself)');
-  } else if (mount === 'data') {
-    list.add(row, 'mount', mount, 'must not be "data", the segment KV v2 inserts itself');
-  } else if (RESERVED_MOUNTS.includes(mount)) {
-    list.add(row, 'mount', mount, `is reserved by Vault (${RESERVED_MOUNTS.join(', ')})`);
-  } else if (POLICY_SYNTAX.test(mount) || /\s/.test(mount)) {
-    list.add(row, 'mount', mount, POLICY_SYNTAX_RULE.replace('must not contain', 'must not contain whitespace,'));
-  }
+  const rule = checkMountRule(mount);
+  if (rule !== undefined) list.add('mount', 'mount', mount, rule);
 }
 
-function checkAccess(list: IssueList, catalog: SecretCatalog): void {
+function checkAccess(list: IssueList, catalog: CatalogContents): void {
   const { eso, vaultRole } = catalog;
   if (catalog.isolation !== 'cluster' && catalog.isolation !== 'namespace') {
     list.add('catalog', 'isolation', catalog.isolation, 'must be "cluster" (one ClusterSecretStore) or "namespace" (a SecretStore, ServiceAccount, Vault role and policy per namespace)');
-  } else if (catalog.isolation === 'namespace' && checkLabel(`${eso.role}-x`) !== undefined) {
-    list.add('store', 'role', eso.role, 'must be a DNS-1123 label in namespace isolation, where each namespace gets the role "<role>-<namespace>"');
   }
   if (!isSubdomain(eso.storeName)) list.add('store', 'storeName', eso.storeName, SUBDOMAIN_RULE);
-  if (typeof eso.authMountPath !== 'string' || !eso.authMountPath || /^\/|\/$|\/\//.test(eso.authMountPath)) {
-    list.add('store', 'authMountPath', eso.authMountPath, 'must be a non-empty auth path without leading, trailing or double "/"');
-  }
-  if (typeof eso.role !== 'string' || !eso.role) list.add('store', 'role', eso.role, 'must not be empty');
-  if (typeof eso.audience !== 'string' || !eso.audience) list.add('store', 'audience', eso.audience, 'must not be empty');
+  const rule = (field: string, value: unknown, check: RuleCheck): void => {
+    const broken = check(value);
+    if (broken !== undefined) list.add('store', field, value, broken);
+  };
+  rule('authMountPath', eso.authMountPath, checkAuthMountPath);
+  rule('role', eso.role, checkVaultRoleName);
+  rule('audience', eso.audience, checkAudience);
   if (!isSubdomain(eso.serviceAccountName)) {
     list.add('store', 'serviceAccountName', eso.serviceAccountName, SUBDOMAIN_RULE);
   }
@@ -111,16 +102,15 @@ function checkAccess(list: IssueList, catalog: SecretCatalog): void {
     list.add('vault role', 'audience', vaultRole.audience,
       `must equal the store's audience ${JSON.stringify(eso.audience)}: Vault refuses tokens minted for another audience`);
   }
-  if (!Number.isInteger(vaultRole.tokenTtlSeconds) || vaultRole.tokenTtlSeconds <= 0) {
-    list.add('vault role', 'tokenTtlSeconds', vaultRole.tokenTtlSeconds, 'must be a positive whole number of seconds');
-  }
+  const ttl = checkPositiveInteger(vaultRole.tokenTtlSeconds);
+  if (ttl !== undefined) list.add('vault role', 'tokenTtlSeconds', vaultRole.tokenTtlSeconds, `${ttl} (seconds)`);
 }
 
 function pathRow(path: VaultPath, index: number): string {
   return typeof path.path === 'string' && path.path !== '' ? path.path : `(path #${index + 1})`;
 }
 
-function checkPaths(list: IssueList, catalog: SecretCatalog): void {
+function checkPaths(list: IssueList, catalog: CatalogContents): void {
   const firstIndex = new Map<string, number>();
   // One pass over the targets instead of targetsOf() per path, which is quadratic in catalog size.
   const fed = new Set(catalog.targets.flatMap((t) => t.sources.map((s) => s.path?.path)));
@@ -134,6 +124,7 @@ function checkPaths(list: IssueList, catalog: SecretCatalog): void {
     firstIndex.set(path.path, index);
     for (const rule of pathRules(path.path, catalog.mount)) list.add(row, 'path', path.path, rule);
     checkKeys(list, row, path.keys);
+    for (const { field, value, rule } of valueOriginProblems(path.origins, Array.isArray(path.keys) ? path.keys : [])) list.add(row, field, value, rule);
     if (path.readBy !== 'eso' && path.readBy !== 'operators') {
       list.add(row, 'readBy', path.readBy, 'must be "eso" (the path feeds Secrets) or "operators" (people and other tools only)');
     } else if (path.readBy === 'operators' && fed.has(path.path)) {
@@ -144,49 +135,6 @@ function checkPaths(list: IssueList, catalog: SecretCatalog): void {
         'must name at least one sync target: add one with syncTo(); or, if only operators and other tools read the path, declare it with { readBy: "operators" }; or remove the path');
     }
   });
-}
-
-/** Characters the generated Vault policy (HCL) and Terraform would read as syntax, not as a name. */
-const POLICY_SYNTAX = /["\\]|\$\{|%\{/;
-const POLICY_SYNTAX_RULE = 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax';
-
-/**
- * The path a user most likely meant: no leading or trailing "/", no empty, "." or ".." segments, no
- * mount in front, no KV v2 API segment. Used to say how to fix a path, never to fix it silently.
- */
-export function suggestedPath(path: string, mount: string): string {
-  const segments = path.split('/').filter((s) => s !== '' && s !== '.' && s !== '..');
-  if (mount && segments[0] === mount) segments.shift();
-  return segments.filter((s) => !KV2_API_SEGMENTS.includes(s)).join('/');
-}
-
-/** Rules a path inside the mount breaks, each with its fix; empty when it is fine. Shared with the CLI. */
-export function pathRules(path: unknown, mount: string): string[] {
-  if (typeof path !== 'string') return ['must be a string: a path inside the mount, such as "apps/db"'];
-  if (path === '') return ['must not be empty: name a path inside the mount, such as "apps/db"'];
-  const rules: string[] = [];
-  const suggested = suggestedPath(path, mount);
-  // Suggest a spelling only when it would itself be a valid path.
-  const usable = suggested !== '' && suggested !== path && !/[*+\s]/.test(suggested) && !POLICY_SYNTAX.test(suggested);
-  const write = usable ? `, write ${JSON.stringify(suggested)}` : '';
-  if (path.startsWith('/') || path.endsWith('/')) {
-    rules.push(`must not start or end with "/": paths are relative to the mount${mount ? ` "${mount}"` : ''}${write}`);
-  }
-  if (path.includes('//')) rules.push(`must not contain "//": separate segments with one "/"${write}`);
-  const segments = path.split('/');
-  if (segments.some((s) => s === '.' || s === '..')) rules.push(`must not contain a "." or ".." segment: Vault does not resolve them${write}`);
-  const apiSegment = segments.find((s) => KV2_API_SEGMENTS.includes(s));
-  if (apiSegment) {
-    rules.push(`must not contain a "${apiSegment}" segment: ESO and the policies add "data/" and "metadata/" themselves${write}`);
-  }
-  if (mount && segments[0] === mount) {
-    rules.push(`must not start with the mount "${mount}/": paths are relative to the mount${write}`);
-  }
-  // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f]/.test(path)) rules.push('must not contain whitespace or control characters: use "-" or "_" instead');
-  if (/[*+]/.test(path)) rules.push('must not contain the glob characters "*" or "+", which would widen the generated policy: declare each path on its own');
-  if (POLICY_SYNTAX.test(path)) rules.push(`${POLICY_SYNTAX_RULE}: rename the path without them`);
-  return rules;
 }
 
 function checkKeys(list: IssueList, row: string, keys: readonly string[]): void {
@@ -206,10 +154,11 @@ function checkKeys(list: IssueList, row: string, keys: readonly string[]): void 
   }
 }
 
-function checkTargets(list: IssueList, catalog: SecretCatalog): void {
+function checkTargets(list: IssueList, catalog: CatalogContents): void {
   const writers = new Map<string, SyncTarget>();
   const externalSecrets = new Map<string, SyncTarget>();
-  const declared = new Set(catalog.paths);
+  const declared: ReadonlySet<SourcePath> = new Set(catalog.paths);
+  const ownIdentities = new Set(catalog.identities);
   for (const target of catalog.targets) {
     const row = target.row;
     if (!isSubdomain(target.name)) list.add(row, 'name', target.name, SUBDOMAIN_RULE);
@@ -227,6 +176,17 @@ function checkTargets(list: IssueList, catalog: SecretCatalog): void {
     }
     checkSources(list, row, target, declared);
     checkTemplate(list, row, target);
+    if (target.identity !== undefined) {
+      const identity = target.identity;
+      if (!ownIdentities.has(identity)) {
+        list.add(row, 'identity', identity.name, 'is not an identity of this catalog: declare it with this catalog\'s identity()');
+      } else if (!identity.serves(target.namespace)) {
+        const namespaces = Array.isArray(identity.store.namespaces) ? identity.store.namespaces.map((n) => `"${n}"`).join(', ') : '';
+        const serves = namespaces === '' ? 'its store serves no namespace'
+          : identity.store.kind === 'ClusterSecretStore' ? `its ClusterSecretStore's conditions admit ${namespaces} only` : `its SecretStore is in ${namespaces} only`;
+        list.add(row, 'identity', identity.name, `cannot serve namespace "${target.namespace}": ${serves}; add the namespace to its store, or name another identity`);
+      }
+    }
 
     const id = `${target.namespace}/${target.name}`;
     const writer = writers.get(id);
@@ -318,7 +278,7 @@ function checkRefreshInterval(list: IssueList, row: string, target: SyncTarget):
   }
 }
 
-function checkSources(list: IssueList, row: string, target: SyncTarget, declared: Set<VaultPath>): void {
+function checkSources(list: IssueList, row: string, target: SyncTarget, declared: ReadonlySet<SourcePath>): void {
   if (target.sources.length === 0) {
     list.add(row, 'sources', [], 'must name at least one Vault path');
     return;
@@ -373,5 +333,119 @@ function checkTemplate(list: IssueList, row: string, target: SyncTarget): void {
   }
   for (const key of Object.keys(target.templateData ?? {})) {
     if (!SECRET_KEY.test(key)) list.add(row, 'template key', key, KEY_RULE);
+  }
+}
+
+const STORE_KINDS = ['SecretStore', 'ClusterSecretStore'];
+const CA_REFERENCE_OPTIONS = optionNames<CaReference>({ name: true, key: true, namespace: true });
+
+/**
+ * Every identity: its own fields, then what identities must not share (a name, a policy, a role in
+ * one auth mount, a store), the ServiceAccounts they write, and that each is used. A declared identity
+ * that no target reads through would get a policy that reads nothing.
+ */
+function checkIdentities(list: IssueList, catalog: CatalogContents): void {
+  const names = new Map<string, EsoIdentity>();
+  const policies = new Map<string, EsoIdentity>();
+  const roles = new Map<string, EsoIdentity>();
+  const stores = new Map<string, EsoIdentity>();
+  const accounts = new Map<string, { identity: EsoIdentity; create: boolean }>();
+  const esoOwn = `${catalog.eso.serviceAccountNamespace}/${catalog.eso.serviceAccountName}`;
+  for (const identity of catalog.identities) {
+    const row = identity.row;
+    const declared = identity.origin.kind === 'declared';
+    const check = (field: string, value: unknown, rule: RuleCheck): boolean => {
+      const broken = rule(value);
+      if (broken !== undefined) list.add(row, field, value, broken);
+      return broken === undefined;
+    };
+    const first = (map: Map<string, EsoIdentity>, key: string, field: string, value: unknown, what: string): void => {
+      const earlier = map.get(key);
+      if (earlier) list.add(row, field, value, `is already ${what} of ${earlier.row}: give one of them another`);
+      else map.set(key, identity);
+    };
+    if (declared) check('name', identity.name, checkLabel);
+    first(names, String(identity.name), 'name', identity.name, 'the name');
+    if (!declared) {
+      // The shorthand's fields are the catalog's eso settings, reported as such by checkAccess.
+      first(policies, identity.policyName, 'policy', identity.policyName, 'the policy');
+      first(roles, `${identity.cluster.authMountPath}\u0000${identity.role}`, 'role', identity.role, 'the role');
+      first(stores, storeKey(identity, identity.store.namespaces[0] ?? ''), 'store', identity.store.name, 'the store');
+      for (const namespace of identity.boundNamespaces) {
+        const key = `${namespace}/${identity.serviceAccount.name}`;
+        if (!accounts.has(key)) accounts.set(key, { identity, create: identity.serviceAccount.create });
+      }
+      continue;
+    }
+    first(policies, identity.policyName, 'policy', identity.policyName, 'the policy');
+    const { store, serviceAccount: account } = identity;
+    const kindKnown = STORE_KINDS.includes(store.kind);
+    if (!kindKnown) list.add(row, 'store.kind', store.kind, 'must be "SecretStore" (one in each of its namespaces) or "ClusterSecretStore" (limited to its namespaces)');
+    check('store.name', store.name, checkSubdomain);
+    const namespaces = Array.isArray(store.namespaces) ? store.namespaces : [];
+    if (!Array.isArray(store.namespaces) || namespaces.length === 0) {
+      list.add(row, 'store.namespaces', store.namespaces, 'must name at least one namespace, such as ["media"]');
+    }
+    for (const namespace of namespaces) check('store.namespace', namespace, checkLabel);
+    if (kindKnown) for (const namespace of store.kind === 'SecretStore' ? namespaces : ['']) first(stores, storeKey(identity, namespace), 'store', store.name, 'the store');
+    checkTrust(list, row, store.kind, store.trust);
+
+    check('serviceAccount.name', account.name, checkSubdomain);
+    if (store.kind === 'SecretStore' && account.namespace !== undefined) {
+      list.add(row, 'serviceAccount.namespace', account.namespace, 'must not be set for a SecretStore: it logs in as the ServiceAccount of that name in each of its namespaces');
+    } else if (store.kind === 'ClusterSecretStore') {
+      check('serviceAccount.namespace', account.namespace, checkLabel);
+    }
+    if (typeof account.create !== 'boolean') list.add(row, 'serviceAccount.create', account.create, 'must be true or false');
+    else if (account.create && account.name === 'default') {
+      list.add(row, 'serviceAccount.create', true, 'would write the namespace\'s own "default" ServiceAccount, which every pod without one runs as: set create: false to log in as the existing one');
+    }
+    for (const namespace of store.kind === 'SecretStore' ? namespaces : [account.namespace ?? '']) {
+      const key = `${namespace}/${account.name}`;
+      if (account.create && key === esoOwn) {
+        list.add(row, 'serviceAccount.create', true, `would write ESO's own ServiceAccount ${key}, which its chart creates: set create: false`);
+        continue;
+      }
+      const earlier = accounts.get(key);
+      if (earlier && earlier.create !== account.create) {
+        list.add(row, 'serviceAccount.create', account.create,
+          `contradicts ${earlier.identity.row}, which says create: ${earlier.create} for the same ServiceAccount ${key}: say the same in both`);
+      } else if (!earlier) {
+        accounts.set(key, { identity, create: account.create });
+      }
+    }
+
+    if (check('role', identity.role, checkVaultRoleName)) first(roles, `${identity.cluster.authMountPath}\u0000${identity.role}`, 'role', identity.role, 'the role');
+    check('audience', identity.audience, checkAudience);
+    const ttl = checkPositiveInteger(identity.tokenTtlSeconds);
+    if (ttl !== undefined) list.add(row, 'tokenTtlSeconds', identity.tokenTtlSeconds, `${ttl} (seconds)`);
+    if (catalog.targetsOfIdentity(identity).length === 0) {
+      list.add(row, 'targets', [], 'must be named by at least one target: its policy would read nothing; name it in a target\'s identity, or remove it');
+    }
+  }
+}
+
+/** What makes a store unique: its kind, its namespace (a SecretStore's) and its name. */
+function storeKey(identity: EsoIdentity, namespace: string): string {
+  return identity.store.kind === 'SecretStore' ? `SecretStore ${namespace}/${identity.store.name}` : `ClusterSecretStore ${identity.store.name}`;
+}
+
+function checkTrust(list: IssueList, row: string, kind: string, trust: StoreTrust | undefined): void {
+  if (trust === undefined || trust === 'system') return;
+  const ref = isOptionsObject(trust) ? (trust as Record<string, unknown>).secret ?? (trust as Record<string, unknown>).configMap : undefined;
+  const keys = isOptionsObject(trust) ? Object.keys(trust) : [];
+  if (!isOptionsObject(ref) || keys.length !== 1) {
+    list.add(row, 'store.trust', trust, 'must be "system", { secret: { name, key?, namespace? } } or { configMap: { name, key?, namespace? } }');
+    return;
+  }
+  const field = `store.trust.${keys[0]}`;
+  for (const problem of optionProblems(ref, CA_REFERENCE_OPTIONS, field)) list.add(row, problem.field, problem.value, problem.rule);
+  const { name, key, namespace } = ref as { name?: unknown; key?: unknown; namespace?: unknown };
+  if (checkSubdomain(name) !== undefined) list.add(row, `${field}.name`, name, SUBDOMAIN_RULE);
+  if (key !== undefined && (typeof key !== 'string' || !SECRET_KEY.test(key))) list.add(row, `${field}.key`, key, KEY_RULE);
+  if (kind === 'SecretStore' && namespace !== undefined) {
+    list.add(row, `${field}.namespace`, namespace, 'must not be set for a SecretStore: ESO reads the CA from the store\'s own namespace only');
+  } else if (kind === 'ClusterSecretStore' && checkLabel(namespace) !== undefined) {
+    list.add(row, `${field}.namespace`, namespace, `${LABEL_RULE}: a ClusterSecretStore must name the namespace of its CA`);
   }
 }

@@ -1,9 +1,9 @@
-import { isOptionsObject, optionProblems } from './options';
-import type { SecretCatalog } from './secret-catalog';
+import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import type { ExtractSource, KeySource, RenamedKeys, Renames } from './sources';
 import type { SyncTarget, SyncTargetOptions } from './sync-target';
+import type { ValueOrigin, ValueOrigins } from './value-origins';
 
-const SELECTION_OPTIONS = ['keys', 'renames'];
+const SELECTION_OPTIONS = optionNames<KeySelection<string, {}>>({ keys: true, renames: true });
 
 /** Who reads a path: `eso` (it feeds Kubernetes Secrets), or `operators` (people and other tools only). */
 export type PathReaders = 'eso' | 'operators';
@@ -17,8 +17,20 @@ export interface KeySelection<S extends string, R extends Renames<S>> {
 }
 
 /** Options of a Secret fed from one path alone: a selection plus the target's own settings. */
-export type PathTargetOptions<S extends string, R extends Renames<S>, SK extends string> =
-  KeySelection<S, R> & SyncTargetOptions<SK>;
+export type PathTargetOptions<S extends string, R extends Renames<S>, SK extends string, NS extends string = string> =
+  KeySelection<S, R> & SyncTargetOptions<SK, NS>;
+
+/**
+ * What a path needs from the catalog that declares it: somewhere to record what is wrong with its
+ * inputs, and the declaration of the targets it feeds alone (`syncTo()`). The catalog hands each path
+ * one; a path knows nothing else of the catalog.
+ */
+export interface PathOwner {
+  /** Records problems with an input, reported by the catalog's validate() in declaration order. */
+  reportInput(row: string, problems: readonly InputProblem[]): void;
+  /** Declares a target; `extraKnown` names options beyond the target's own (`keys`, `renames`). */
+  declareTarget(spec: unknown, origin: 'syncTo()', extraKnown: readonly string[]): SyncTarget;
+}
 
 /**
  * One path under the KV v2 mount and the keys it holds. `K` is the tuple of declared key names, so a
@@ -33,13 +45,24 @@ export class VaultPath<K extends string = string> {
   public readonly description?: string;
   /** Who reads the path: ESO (it feeds Secrets), or operators and other tools only (no ExternalSecret, no ESO grant). */
   public readonly readBy: PathReaders;
+  /** Where each key's value comes from, for the keys that declare it (as given when that is not an object; validate() reports it). */
+  public readonly origins: ValueOrigins;
 
   /** @internal */
-  constructor(private readonly catalog: SecretCatalog, path: string, keys: readonly K[], description?: string, readBy: PathReaders = 'eso') {
+  constructor(
+    private readonly owner: PathOwner, path: string, keys: readonly K[], description?: string, readBy: PathReaders = 'eso', origins: ValueOrigins<K> = {},
+  ) {
     this.path = path;
     this.keys = Array.isArray(keys) ? [...keys] : keys;
     this.description = description;
     this.readBy = readBy;
+    this.origins = typeof origins === 'object' && origins !== null && !Array.isArray(origins) ? { ...origins } : origins;
+  }
+
+  /** Where the value of `key` comes from, or undefined when the key declares no origin. */
+  public originOf(key: string): ValueOrigin | undefined {
+    const origins = this.origins;
+    return typeof origins === 'object' && origins !== null && Object.prototype.hasOwnProperty.call(origins, key) ? origins[key] : undefined;
   }
 
   /** Selects keys of this path for a Secret, optionally renamed. */
@@ -54,7 +77,7 @@ export class VaultPath<K extends string = string> {
     if (given.renames !== undefined && !isOptionsObject(given.renames)) {
       problems.push({ field: 'renames', value: given.renames, rule: 'must be an object of Vault key to Secret key' });
     }
-    this.catalog.reportInput(this.path, problems);
+    this.owner.reportInput(this.path, problems);
     const keys = Array.isArray(given.keys) ? given.keys : Array.isArray(this.keys) ? this.keys : [];
     return {
       kind: 'keys',
@@ -70,16 +93,16 @@ export class VaultPath<K extends string = string> {
   }
 
   /** Declares a Secret fed from this path alone; `keys` and `renames` select as in {@link select}. */
-  public syncTo<const S extends K = K, const R extends Renames<S> = {}>(
-    options: PathTargetOptions<S, R, RenamedKeys<S, R>>,
+  public syncTo<const S extends K = K, const R extends Renames<S> = {}, const NS extends string = string>(
+    options: PathTargetOptions<S, R, RenamedKeys<S, R>, NS>,
   ): SyncTarget<RenamedKeys<S, R>> {
-    const { keys, renames, ...target } = (isOptionsObject(options) ? options : {}) as PathTargetOptions<S, R, RenamedKeys<S, R>>;
+    const { keys, renames, ...target } = (isOptionsObject(options) ? options : {}) as PathTargetOptions<S, R, RenamedKeys<S, R>, NS>;
     const source = this.select<S, R>({ keys, renames } as KeySelection<S, R>);
-    const declared = this.catalog.declareTarget({ ...target, sources: [source] }, 'syncTo()', SELECTION_OPTIONS);
+    const declared = this.owner.declareTarget({ ...target, sources: [source] }, 'syncTo()', SELECTION_OPTIONS);
     if (!isOptionsObject(options)) {
-      this.catalog.reportInput(declared.row, [{ field: 'syncTo() options', value: options, rule: 'must be an object' }]);
+      this.owner.reportInput(declared.row, [{ field: 'syncTo() options', value: options, rule: 'must be an object' }]);
     } else if ('sources' in options) {
-      this.catalog.reportInput(declared.row, [{ field: 'option', value: 'sources', rule: 'is not an option of syncTo() options: to feed one Secret from several paths use catalog.addTarget({ sources })' }]);
+      this.owner.reportInput(declared.row, [{ field: 'option', value: 'sources', rule: 'is not an option of syncTo() options: to feed one Secret from several paths use catalog.addTarget({ sources })' }]);
     }
     return declared as SyncTarget<RenamedKeys<S, R>>;
   }

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Declaration } from '../catalog';
+import { MissingPeerError, describeDeclarationError, formatLocation, userCodeLocation } from '../synth';
 import { EXIT } from './exit-codes';
 import { cliMain } from './main';
 
@@ -33,8 +34,65 @@ export function declarationOf(loaded: Record<string, unknown>): Declaration | un
   return value as Declaration | undefined;
 }
 
+/** Whether `value` has a declaration's shape: a catalog (with its validator) and settings or none. */
+function isDeclaration(value: unknown): value is Declaration {
+  const catalog = (value as { catalog?: { validate?: unknown } } | null | undefined)?.catalog;
+  return typeof value === 'object' && value !== null && typeof catalog?.validate === 'function';
+}
+
 /** The command that writes a declaration from existing YAML, and so runs where there is none yet. */
 const WRITES_A_DECLARATION = 'import';
+
+/** Why a declaration module could not be used: the exit code and the one line that says so. */
+export interface DeclarationFailure {
+  readonly exitCode: number;
+  readonly message: string;
+}
+
+/** `file:line` and the message of a SyntaxError, from V8's stack (`/path/decl.js:3\n  code\n  ^\n\nSyntaxError: ...`). */
+function syntaxErrorOf(error: SyntaxError): string {
+  const at = /^(.+?):(\d+)\n/.exec(error.stack ?? '');
+  return at ? `${formatLocation({ file: at[1], line: Number(at[2]), column: 1 }).replace(/:1$/, '')}: ${error.message}` : error.message;
+}
+
+/**
+ * Loads the declaration module: the declaration, or why not. An exception its own code throws (at its
+ * top level, or in the exported function) is the declaration's error, reported with its file and
+ * line (exit 1); a module that is missing, does not parse, exports no declaration or imports a peer
+ * dependency the project has not installed (MissingPeerError's one line) is exit 2, with the fix.
+ */
+export function loadDeclaration(module: string, load: (module: string) => unknown = require): Declaration | DeclarationFailure {
+  const usage = (message: string): DeclarationFailure => ({ exitCode: EXIT.usage, message });
+  if (!existsSync(module) && !existsSync(`${module}.js`)) return usage(`the declaration module ${module} does not exist: build the project first`);
+  let loaded: Record<string, unknown>;
+  try {
+    loaded = load(module) as Record<string, unknown>;
+  } catch (error) {
+    // A declaration module that imports homelab-secrets/tf, in a project without cdktf: the one line.
+    if (error instanceof MissingPeerError) return usage(error.message);
+    if (error instanceof SyntaxError && userCodeLocation(error) === undefined) {
+      return usage(`the declaration module ${module} is not a module JavaScript can load (${syntaxErrorOf(error)}): fix it, and build the project again`);
+    }
+    const thrown = describeDeclarationError(error);
+    if (thrown !== undefined) return { exitCode: EXIT.failed, message: thrown };
+    return usage(`the declaration module ${module} cannot be loaded (${(error as Error).message}): fix it, and build the project again`);
+  }
+  if (typeof loaded !== 'object' || loaded === null) return usage(`${module} exports no declaration: export \`declaration\` (a Declaration, or a function returning one)`);
+  let declaration: unknown;
+  try {
+    declaration = declarationOf(loaded);
+  } catch (error) {
+    if (error instanceof MissingPeerError) return usage(error.message);
+    const thrown = describeDeclarationError(error);
+    if (thrown !== undefined) return { exitCode: EXIT.failed, message: thrown };
+    throw error;
+  }
+  if (declaration === undefined) return usage(`${module} exports no declaration: export \`declaration\` (a Declaration, or a function returning one)`);
+  if (!isDeclaration(declaration)) {
+    return usage(`${module} exports a \`declaration\` that is not one: it must be { catalog, settings } with a SecretCatalog (or a function returning that)`);
+  }
+  return declaration;
+}
 
 function main(): void {
   if (process.argv[2] === WRITES_A_DECLARATION) {
@@ -43,22 +101,15 @@ function main(): void {
     return;
   }
   const module = findDeclarationModule(process.cwd(), process.env);
-  const fail = (message: string): void => {
-    process.stderr.write(`homelab-secrets: ${message}\n`);
-    process.exitCode = EXIT.usage;
-  };
   if (module === undefined) {
-    fail(`no declaration to work from: set "homelabSecrets": { "declaration": "<compiled module>" } in package.json, or ${DECLARATION_ENV}`);
+    process.stderr.write(`homelab-secrets: no declaration to work from: set "homelabSecrets": { "declaration": "<compiled module>" } in package.json, or ${DECLARATION_ENV}\n`);
+    process.exitCode = EXIT.usage;
     return;
   }
-  if (!existsSync(module) && !existsSync(`${module}.js`)) {
-    fail(`the declaration module ${module} does not exist: build the project first`);
-    return;
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const declaration = declarationOf(require(module) as Record<string, unknown>);
-  if (declaration === undefined) {
-    fail(`${module} exports no declaration: export \`declaration\` (a Declaration, or a function returning one)`);
+  const declaration = loadDeclaration(module);
+  if ('exitCode' in declaration) {
+    process.stderr.write(`homelab-secrets: ${declaration.message}\n`);
+    process.exitCode = declaration.exitCode;
     return;
   }
   void cliMain(declaration);

@@ -1,12 +1,26 @@
 import type { Command } from 'commander';
-import type { SecretCatalog } from '../catalog';
+import type { SecretCatalog, SyncSource } from '../catalog';
 import { CliContext, CliError, EXIT, ReportExit } from './context';
+import { printable } from './shell';
+import { VAULT_SETTINGS_HELP, VaultConnection, vaultConnection } from './vault-connection';
 import { VaultFailureKind, VaultKvClient, VaultRequestError } from './vault-kv-client';
 
 /** Key names of one path. */
 export interface PathKeys {
   readonly path: string;
   readonly keys: readonly string[];
+}
+
+/** One row of the path table (a Secret, or a path only operators read) and the declared keys it lacks in Vault. */
+export interface RowReport {
+  /** The row as the path table and errors name it: `apps/db → db-credentials in apps`, or the path itself. */
+  readonly row: string;
+  /** The Vault paths the row reads, in source order. */
+  readonly paths: readonly string[];
+  /** True when Vault holds every declared key the row reads. */
+  readonly complete: boolean;
+  /** The keys the row reads that Vault lacks, per path, in catalog order. */
+  readonly missingKeys: readonly PathKeys[];
 }
 
 /** What differs between the catalog and a live mount: names only, never a value. */
@@ -24,6 +38,33 @@ export interface DriftReport {
   readonly undeclaredKeys: readonly PathKeys[];
   /** Paths under the mount that the catalog does not declare, sorted. */
   readonly undeclaredPaths: readonly string[];
+  /** Every row (each Secret, then each path only operators read), complete or with the keys it lacks. */
+  readonly rows: readonly RowReport[];
+}
+
+/** The Vault keys a source reads. */
+function sourceKeys(source: SyncSource): readonly string[] {
+  return source.kind === 'extract' ? source.path.keys : source.keys;
+}
+
+/** Each row and the declared keys it reads that Vault lacks, given each path's keys in Vault (undefined: no current version). */
+export function rowReports(catalog: SecretCatalog, inVault: ReadonlyMap<string, readonly string[] | undefined>): RowReport[] {
+  const missing = (path: string, keys: readonly string[]): PathKeys | undefined => {
+    const held = inVault.get(path);
+    const absent = keys.filter((key) => !held?.includes(key));
+    return absent.length > 0 ? { path, keys: absent } : undefined;
+  };
+  const row = (name: string, reads: readonly PathKeys[]): RowReport => {
+    // A Secret fed by one path twice (two selections) lists each path once, its keys merged.
+    const byPath = new Map<string, string[]>();
+    for (const { path, keys } of reads) byPath.set(path, [...new Set([...byPath.get(path) ?? [], ...keys])]);
+    const missingKeys = [...byPath].flatMap(([path, keys]) => missing(path, keys) ?? []);
+    return { row: name, paths: [...byPath.keys()], complete: missingKeys.length === 0, missingKeys };
+  };
+  return [
+    ...catalog.targets.map((target) => row(target.row, target.sources.map((s) => ({ path: s.path.path, keys: sourceKeys(s) })))),
+    ...catalog.operatorPaths.map((path) => row(path.path, [{ path: path.path, keys: path.keys }])),
+  ];
 }
 
 /** `check --json` when the check could not run (exit 2). */
@@ -57,14 +98,21 @@ export async function driftReport(catalog: SecretCatalog, client: VaultKvClient)
   const declaredNames = new Set(catalog.pathNames);
   const undeclaredPaths = inVault.filter((path) => !declaredNames.has(path));
   const clean = missingPaths.length + missingKeys.length + undeclaredKeys.length + undeclaredPaths.length === 0;
-  return { vault: client.addr, mount: client.mount, clean, missingPaths, missingKeys, undeclaredKeys, undeclaredPaths };
+  const rows = rowReports(catalog, new Map(declared.map((path, index) => [path.path, found[index]])));
+  return { vault: client.addr, mount: client.mount, clean, missingPaths, missingKeys, undeclaredKeys, undeclaredPaths, rows };
 }
 
-/** The report for people: a verdict line, then one section per kind of drift. */
+/** `15 rows`, `1 row` */
+function rowCount(n: number): string {
+  return `${n} row${n === 1 ? '' : 's'}`;
+}
+
+/** The report for people: a verdict line, then one section per kind of drift, then the rows that lack keys. */
 export function renderDriftReport(report: DriftReport, catalog: SecretCatalog): string {
   const where = `Vault ${report.vault}, mount ${report.mount}/`;
+  const complete = report.rows.filter((row) => row.complete).length;
   if (report.clean) {
-    return `${where}: no drift. ${catalog.pathNames.length} declared paths hold every declared key, and nothing undeclared is there.\n`;
+    return `${printable(`${where}: no drift. ${catalog.pathNames.length} declared paths hold every declared key, and nothing undeclared is there: all ${rowCount(complete)} complete.`)}\n`;
   }
   const declaredKeys = new Map(catalog.paths.map((p) => [p.path, p.keys]));
   const lines = [`${where}: drift`];
@@ -75,29 +123,17 @@ export function renderDriftReport(report: DriftReport, catalog: SecretCatalog): 
   section('declared keys missing from a path', report.missingKeys.map((p) => `${p.path}: ${p.keys.join(', ')}`));
   section('keys in Vault that are not declared', report.undeclaredKeys.map((p) => `${p.path}: ${p.keys.join(', ')}`));
   section(`paths under ${report.mount}/ that are not in the catalog`, report.undeclaredPaths);
+  const incomplete = report.rows.filter((row) => !row.complete);
+  section(`rows missing declared keys (${complete} of ${rowCount(report.rows.length)} complete)`, incomplete.map((row) =>
+    `${row.row}: ${row.missingKeys.map((p) => (row.paths.length > 1 ? `${p.path}: ${p.keys.join(', ')}` : p.keys.join(', '))).join('; ')}`));
+  if (incomplete.length === 0) lines.push(`  every row is complete (${rowCount(complete)})`);
   lines.push(
-    'Create a missing path with `homelab-secrets new <path>`; add a missing key with `homelab-secrets rotate <path> <key>`;',
+    'Fill missing keys with `homelab-secrets seed` (it generates what it can and asks for the rest), or create a path with',
+    '`homelab-secrets new <path>` and change a key with `homelab-secrets rotate <path> <key>`;',
     'declare what is undeclared in the catalog, or delete it from Vault.',
   );
-  return lines.join('\n') + '\n';
-}
-
-/** The checked address and token, or a CliError naming the variable. */
-function vaultSettings(ctx: CliContext): { addr: string; token: string } {
-  const addr = ctx.env.VAULT_ADDR;
-  const token = ctx.env.VAULT_TOKEN;
-  if (!addr) throw new CliError('VAULT_ADDR is not set: export the address of Vault, e.g. VAULT_ADDR=https://127.0.0.1:8200');
-  let url: URL | undefined;
-  try {
-    url = new URL(addr);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new CliError(`VAULT_ADDR ${JSON.stringify(addr)} must be an http:// or https:// URL`);
-  }
-  if (!token) throw new CliError('VAULT_TOKEN is not set: export a token with read on <mount>/data/* and list on <mount>/metadata/* (e.g. after `vault login`: VAULT_TOKEN=$(vault print token))');
-  return { addr, token };
+  // Names from the catalog and from Vault (an undeclared path can hold any character) show control characters as escapes.
+  return lines.map(printable).join('\n') + '\n';
 }
 
 /** Options of `check`. */
@@ -117,14 +153,14 @@ export async function check(ctx: CliContext, options: CheckOptions = {}): Promis
     ctx.stderr.write(`homelab-secrets: ${message}\n`);
     return EXIT.usage;
   };
-  let settings: { addr: string; token: string };
+  let connection: VaultConnection;
   try {
-    settings = vaultSettings(ctx);
+    connection = vaultConnection(ctx.env, `"read" on ${catalog.mount}/data/* and "list" on ${catalog.mount}/metadata/*`, ctx.fetch);
   } catch (error) {
-    if (error instanceof CliError) return fail('usage', error.message, ctx.env.VAULT_ADDR ?? null);
+    if (error instanceof CliError) return fail('usage', error.message, ctx.env.VAULT_ADDR ?? ctx.env.BAO_ADDR ?? null);
     throw error;
   }
-  const client = new VaultKvClient({ ...settings, mount: catalog.mount, namespace: ctx.env.VAULT_NAMESPACE || undefined, fetch: ctx.fetch });
+  const client = new VaultKvClient({ ...connection, mount: catalog.mount });
   let report: DriftReport;
   try {
     report = await driftReport(catalog, client);
@@ -140,15 +176,16 @@ export function registerCheck(program: Command, ctx: CliContext, report: ReportE
   program
     .command('check')
     .summary('drift check between the catalog and a live Vault, key names only')
-    .description('compare the catalog with a live Vault (VAULT_ADDR, VAULT_TOKEN): missing paths, missing keys, undeclared keys, undeclared paths; key names only, never values')
+    .description('compare the catalog with a live Vault (VAULT_ADDR, VAULT_TOKEN or `vault login`, VAULT_CACERT): missing paths, missing keys, undeclared keys, undeclared paths, and each row\'s missing keys; key names only, never values')
     .option('--json', 'print the report (or the failure) as JSON on stdout')
     .addHelpText('after', [
       '',
       'Reads GET /v1/<mount>/data/<path> for every declared path and LISTs /v1/<mount>/metadata/ recursively;',
       'the token needs "read" on <mount>/data/* and "list" on <mount>/metadata/*. VAULT_NAMESPACE is sent if set.',
+      ...VAULT_SETTINGS_HELP,
       '',
       'Examples:',
-      '  $ VAULT_ADDR=https://127.0.0.1:8200 NODE_EXTRA_CA_CERTS=$PWD/vault-ca.crt VAULT_TOKEN=$(vault print token) npx homelab-secrets check',
+      '  $ VAULT_ADDR=https://127.0.0.1:8200 VAULT_CACERT=$PWD/vault-ca.crt npx homelab-secrets check',
       '  $ npx homelab-secrets check --json | jq .missingPaths',
       '',
     ].join('\n'))

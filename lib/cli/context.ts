@@ -23,9 +23,16 @@ export interface CliOutput {
 export interface CliStdin {
   /** Whether stdin is a terminal; rotate then prompts without echo instead of reading lines. */
   readonly isTTY: boolean;
-  /** All of stdin as text, up to end of input. */
+  /** All of stdin as UTF-8 text, up to end of input; a CliError when it is not UTF-8 (see {@link stdinText}). */
   readAll(): Promise<string>;
-  /** One line typed at the terminal, not echoed; the prompt goes to the terminal, not to stdout. */
+  /**
+   * All of stdin as bytes, up to end of input: `rotate` frames and checks its values itself. With
+   * `limit`, reading stops once more than `limit` bytes have arrived (the caller refuses those).
+   */
+  readBytes(limit?: number): Promise<Uint8Array>;
+  /** The identity (`<device>:<inode>`) of the file stdin is redirected from, if it is one: `import --out` never overwrites it. @default - none */
+  fileId?(): string | undefined;
+  /** One line typed at the terminal, not echoed, as UTF-8 text (a CliError when it is not); the prompt goes to the terminal, not to stdout. */
   readHidden(prompt: string): Promise<string>;
 }
 
@@ -55,13 +62,13 @@ export interface CliContext {
   readonly stdout: CliOutput;
   readonly stderr: CliOutput;
   readonly stdin: CliStdin;
-  /** Environment variables (VAULT_ADDR, VAULT_TOKEN, VAULT_BIN, PATH). */
+  /** Environment variables (VAULT_ADDR, VAULT_TOKEN, VAULT_CACERT, VAULT_BIN, HOME, PATH). */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Milliseconds since the epoch; the force-sync annotation's value derives from it. */
   now(): number;
   /** Runs `cmd` with `args` as an argument array, without a shell. */
   run(cmd: string, args: readonly string[], options?: RunOptions): Promise<RunResult>;
-  /** Makes HTTP requests to Vault. @default globalThis.fetch */
+  /** Makes HTTP requests to Vault (tests pass a fake). @default - node:https trusting exactly VAULT_CACERT when set, else the system roots (vaultFetch) */
   readonly fetch?: typeof fetch;
   /** The settings beyond the catalog (KMS key, Vault install) that `rebuild` and `kms-secret` quote. @default - the generic defaults, without a KMS region */
   readonly settings?: PlatformSettings;

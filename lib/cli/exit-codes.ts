@@ -44,7 +44,7 @@ export const COMMON_EXIT_CODES: readonly ExitCodeMeaning[] = [
 ];
 
 /** The operator commands, in the order the program lists them. */
-export const COMMAND_NAMES = ['table', 'new', 'rotate', 'force-sync', 'check', 'status', 'kms-secret', 'rebuild', 'import'] as const;
+export const COMMAND_NAMES = ['table', 'new', 'rotate', 'force-sync', 'check', 'seed', 'status', 'kms-secret', 'rebuild', 'import'] as const;
 
 /** The name of one operator command. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -61,7 +61,7 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
   'rotate': [
     { code: EXIT.ok, meaning: 'patched and force-synced' },
     { code: EXIT.failed, meaning: '`vault kv patch` failed (nothing changed) or a `kubectl` call failed (the values are changed)' },
-    { code: EXIT.usage, meaning: 'unknown path, undeclared or repeated key, missing or empty value (nothing changed)' },
+    { code: EXIT.usage, meaning: 'unknown path, undeclared or repeated key, missing, empty or non-UTF-8 value (nothing changed)' },
     { code: EXIT.interrupted, meaning: 'Ctrl-C at a prompt (nothing changed)' },
   ],
   'force-sync': [
@@ -72,7 +72,13 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
   'check': [
     { code: EXIT.ok, meaning: 'no drift' },
     { code: EXIT.failed, meaning: 'drift' },
-    { code: EXIT.usage, meaning: 'Vault unreachable, access denied, no such mount, or `VAULT_ADDR`/`VAULT_TOKEN` not set' },
+    { code: EXIT.usage, meaning: 'Vault unreachable, access denied, no such mount, no Vault address or token, or an unreadable `VAULT_CACERT`' },
+  ],
+  'seed': [
+    { code: EXIT.ok, meaning: 'every declared key is in Vault (with `--dry-run`: the plan is printed)' },
+    { code: EXIT.failed, meaning: 'keys are still missing: not entered (listed with where to get them; without a terminal none is asked for), or on a path seed may not write (a deleted current version)' },
+    { code: EXIT.usage, meaning: 'Vault unreachable, access denied, no such mount or not KV version 2, no Vault address or token, an unreadable `VAULT_CACERT`, or a typed value that is not UTF-8 (what was written stays)' },
+    { code: EXIT.interrupted, meaning: 'Ctrl-C at a prompt (what was written stays)' },
   ],
   'status': [
     { code: EXIT.ok, meaning: 'every row synced' },
@@ -87,9 +93,9 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
     { code: EXIT.ok, meaning: 'printed' },
   ],
   'import': [
-    { code: EXIT.ok, meaning: 'written (with `--verify`: and every ExternalSecret synthesizes the same)' },
-    { code: EXIT.failed, meaning: 'written, but `--verify` found a difference' },
-    { code: EXIT.usage, meaning: 'something the library cannot express, no namespace, unreadable input (nothing written)' },
+    { code: EXIT.ok, meaning: 'written (with `--verify`: and every ExternalSecret, store, ServiceAccount, role and policy synthesizes the same)' },
+    { code: EXIT.failed, meaning: 'written, but `--verify` found a difference, or the module does not load' },
+    { code: EXIT.usage, meaning: 'something the library cannot express, no namespace, unreadable, oversized or invalid input, an `--out` that exists (without `--force`), is a link or an input, or cannot be written (nothing written)' },
   ],
 };
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { SyncTarget } from '../catalog';
 import { matchingTargets } from './catalog-lookup';
 import { CliContext, EXIT, ReportExit } from './context';
+import { operands, printable, shellCommand } from './shell';
 
 /** Found on PATH; tests put a recording stand-in first on PATH. */
 export const KUBECTL = 'kubectl';
@@ -33,8 +34,8 @@ function plural(count: number, word: string): string {
 export async function forceSyncTargets(ctx: CliContext, targets: readonly SyncTarget[], what: string, dryRun: boolean): Promise<number> {
   const value = forceSyncValue(ctx);
   if (dryRun) {
-    ctx.stdout.write(`# force-sync ${plural(targets.length, 'ExternalSecret')} ${what}\n`);
-    for (const target of targets) ctx.stdout.write([KUBECTL, ...annotateArgs(target, value)].join(' ') + '\n');
+    ctx.stdout.write(`# force-sync ${plural(targets.length, 'ExternalSecret')} ${printable(what)}\n`);
+    for (const target of targets) ctx.stdout.write(shellCommand([KUBECTL, ...annotateArgs(target, value)]) + '\n');
     return EXIT.ok;
   }
   ctx.stdout.write(`${FORCE_SYNC_ANNOTATION}=${value} on ${plural(targets.length, 'ExternalSecret')} ${what}:\n`);
@@ -68,7 +69,7 @@ export function registerForceSync(program: Command, ctx: CliContext, report: Rep
       return [
         '',
         `Runs, once per matching ExternalSecret: ${KUBECTL} annotate externalsecret -n NS NAME ${FORCE_SYNC_ANNOTATION}=<unix time> --overwrite`,
-        ...(example ? ['', 'Examples:', `  $ npx homelab-secrets force-sync ${example.paths[0]}`, `  $ npx homelab-secrets force-sync ${example.name} --dry-run`] : []),
+        ...(example ? ['', 'Examples:', `  $ ${shellCommand(['npx', 'homelab-secrets', 'force-sync', ...operands(example.paths[0])])}`, `  $ ${shellCommand(['npx', 'homelab-secrets', 'force-sync', example.name, '--dry-run'])}`] : []),
         '',
       ].join('\n');
     })

@@ -9,8 +9,13 @@ export * from './node-context';
 export * from './program';
 export * from './rebuild';
 export * from './rotate';
+export * from './seed';
+export * from './shell';
 export * from './status';
+export * from './utf8';
 export * from './table';
+export * from './value-generator';
+export * from './vault-connection';
 export * from './vault-kv-client';
 // The importer as a function, for tools that measure it over many repositories without a process each.
 export { type ImportOptions, type ImportResult, formatNote, formatRefusal, formatRoundTrip, importTexts } from './import';

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { AWS_REGION_PATTERN, IAM_USER_NAME_PATTERN, KMS_SECRET_KEYS } from '../catalog';
 import { KMS_STACK_OUTPUTS as STACK_OUTPUTS } from '../tf/stack-names';
 import { CliContext, CliError, EXIT, ReportExit, cliSettings, kmsStackDir } from './context';
+import { printable, shellCommand } from './shell';
 
 /** The KMS stack's Terraform outputs that `kms-secret` reads (the stack writes them under these names). */
 export const KMS_STACK_OUTPUTS = {
@@ -24,7 +25,7 @@ export interface KmsSecretTarget {
  */
 export const KMS_SECRET_FIELD_MANAGER = 'homelab-secrets';
 
-/** The values go into printed shell commands unquoted, so each must match its format exactly. */
+/** Each value must match its format exactly (the printed commands quote it as well, shell.ts). */
 const OUTPUT_FORMATS: Record<keyof typeof KMS_STACK_OUTPUTS, { readonly pattern: RegExp; readonly rule: string }> = {
   keyId: { pattern: /^[A-Za-z0-9:/_-]+$/, rule: 'a KMS key id, ARN or alias (A-Z, a-z, 0-9, ":", "/", "_", "-")' },
   region: { pattern: AWS_REGION_PATTERN, rule: 'an AWS region such as "eu-central-1"' },
@@ -79,7 +80,7 @@ export function kmsSecretFilter(secret: KmsSecretTarget): string {
   const keys = KMS_SECRET_KEYS;
   return [
     '(.AccessKey // error("no AccessKey in the aws output")) as $key',
-    `| {apiVersion: "v1", kind: "Secret", type: "Opaque", metadata: {name: "${name}", namespace: "${namespace}"},`,
+    `| {apiVersion: "v1", kind: "Secret", type: "Opaque", metadata: {name: ${JSON.stringify(name)}, namespace: ${JSON.stringify(namespace)}},`,
     `data: ({${keys.keyId}: $keyId, ${keys.region}: $region, ${keys.accessKeyId}: $key.AccessKeyId, ${keys.secretAccessKey}: $key.SecretAccessKey} | map_values(@base64))}`,
   ].join(' ');
 }
@@ -87,21 +88,22 @@ export function kmsSecretFilter(secret: KmsSecretTarget): string {
 /** The commands that create the KMS Secret; the access key pair travels on pipes only, never printed or passed in. */
 export function renderKmsSecretCommands(outputs: KmsStackOutputs, secret: KmsSecretTarget): string {
   const { name, namespace } = secret;
+  const comment = (line: string): string => `# ${printable(line)}`;
   return [
-    `# ${name} (namespace ${namespace}) holds Vault's KMS unseal credentials. Create it by hand, before Vault starts; never commit it.`,
+    `# ${printable(`${name} (namespace ${namespace})`)} holds Vault's KMS unseal credentials. Create it by hand, before Vault starts; never commit it.`,
     '# Needs aws, jq and kubectl. The new access key pair goes from aws through jq to kubectl on pipes: it is in no',
     '# command line, never shown on the terminal, and in no file or shell history.',
     '# 1. The namespace, if it does not exist yet:',
-    `kubectl create namespace ${namespace}`,
-    `# 2. Create an access key for the IAM user ${outputs.iamUserName} and write it straight into the Secret (server-side apply keeps`,
+    shellCommand(['kubectl', 'create', 'namespace', namespace]),
+    comment(`2. Create an access key for the IAM user ${outputs.iamUserName} and write it straight into the Secret (server-side apply keeps`),
     '#    it out of the last-applied annotation). Running this again replaces the Secret with a new key (rotation):',
-    `aws iam create-access-key --user-name ${outputs.iamUserName} --output json \\`,
-    `  | jq --arg keyId ${outputs.keyId} --arg region ${outputs.region} '${kmsSecretFilter(secret)}' \\`,
-    `  | kubectl apply --server-side --field-manager=${KMS_SECRET_FIELD_MANAGER} -f -`,
+    `${shellCommand(['aws', 'iam', 'create-access-key', '--user-name', outputs.iamUserName, '--output', 'json'])} \\`,
+    `  | ${shellCommand(['jq', '--arg', 'keyId', outputs.keyId, '--arg', 'region', outputs.region, kmsSecretFilter(secret)])} \\`,
+    `  | ${shellCommand(['kubectl', 'apply', '--server-side', `--field-manager=${KMS_SECRET_FIELD_MANAGER}`, '-f', '-'])}`,
     '# 3. Check: the Secret has its four keys (names only), and the user has the keys you expect. If step 2 failed after aws',
     '#    created a key, that key was never stored anywhere: delete it (aws iam delete-access-key --user-name ... --access-key-id ...).',
-    `kubectl -n ${namespace} get secret ${name} -o jsonpath='{.data}' | jq 'keys'`,
-    `aws iam list-access-keys --user-name ${outputs.iamUserName}`,
+    `${shellCommand(['kubectl', '-n', namespace, 'get', 'secret', name, '-o'])} jsonpath='{.data}' | jq 'keys'`,
+    shellCommand(['aws', 'iam', 'list-access-keys', '--user-name', outputs.iamUserName]),
     '',
   ].join('\n');
 }
@@ -124,7 +126,7 @@ export async function kmsSecret(ctx: CliContext, options: KmsSecretOptions = {})
     }
   } else {
     if (ctx.stdin.isTTY) {
-      throw new CliError(`give the KMS stack's outputs with --file <file>, or on stdin: terraform -chdir=${kmsStackDir(ctx)} output -json | npx homelab-secrets kms-secret`);
+      throw new CliError(`give the KMS stack's outputs with --file <file>, or on stdin: ${shellCommand(['terraform', `-chdir=${kmsStackDir(ctx)}`, 'output', '-json'])} | npx homelab-secrets kms-secret`);
     }
     source = 'stdin';
     text = await ctx.stdin.readAll();
@@ -151,7 +153,7 @@ export function registerKmsSecret(program: Command, ctx: CliContext, report: Rep
       'from aws through jq to kubectl, so it is never printed, passed as an argument, or kept in a file or shell history.',
       '',
       'Example:',
-      `  $ terraform -chdir=${kmsStackDir(ctx)} output -json | npx homelab-secrets kms-secret`,
+      `  $ ${shellCommand(['terraform', `-chdir=${kmsStackDir(ctx)}`, 'output', '-json'])} | npx homelab-secrets kms-secret`,
       '',
     ].join('\n'))
     .action(async (options: KmsSecretOptions) => {

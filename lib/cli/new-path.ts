@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { SecretCatalog, VaultPath } from '../catalog';
 import { declaredPath } from './catalog-lookup';
 import { CliContext, EXIT, ReportExit } from './context';
+import { operands, printable, shellCommand, shellQuote } from './shell';
 
 /**
  * Reads one value per key at a prompt without echo (bash or zsh) and prints it as one line on stdout,
@@ -9,17 +10,38 @@ import { CliContext, EXIT, ReportExit } from './context';
  * `printf` is a shell builtin, so the value is in no process's argv.
  */
 export function renderPromptLoop(keys: readonly string[]): string {
-  return `( for k in ${keys.join(' ')}; do printf '%s: ' "$k" >&2; IFS= read -rs v; echo >&2; printf '%s\\n' "$v"; done )`;
+  return `( for k in ${keys.map(shellQuote).join(' ')}; do printf '%s: ' "$k" >&2; IFS= read -rs v; echo >&2; printf '%s\\n' "$v"; done )`;
 }
 
-/** A jq program that builds `{"key": <line n>, ...}` from the lines of its stdin, in key order. */
+/**
+ * jq reads bytes that are not UTF-8 as U+FFFD, and Vault would store that character in their place: a
+ * value that holds one stops jq with this error instead, so vault gets no JSON and writes nothing.
+ * (`index`, not `contains`: jq 1.6's contains stops at a NUL.)
+ */
+export const NOT_UTF8_GUARD = 'error("a value is not UTF-8 text; nothing was sent to vault")';
+
+/**
+ * A jq program that builds `{"key": <line n>, ...}` from the lines of its stdin, in key order, and
+ * refuses a line that was not UTF-8.
+ */
 export function renderJsonFromLines(keys: readonly string[]): string {
-  return `jq -Rn '{${keys.map((key) => `${JSON.stringify(key)}: input`).join(', ')}}'`;
+  const object = `{${keys.map((key) => `${JSON.stringify(key)}: input`).join(', ')}}`;
+  return shellCommand(['jq', '-Rn', `${object} | if any(.[]; index("\\ufffd") != null) then ${NOT_UTF8_GUARD} else . end`]);
+}
+
+/** The same check over the values file, every string in it, before vault reads the file. */
+function renderFileCheck(): string {
+  return shellCommand(['jq', `if any(.. | strings; index("\\ufffd") != null) then ${NOT_UTF8_GUARD} else . end`]);
 }
 
 /** `vault kv put -mount=<mount> <path> -`: the values come as one JSON object on stdin, never as argv. */
 export function renderPutFromStdin(catalog: SecretCatalog, path: VaultPath): string {
-  return `vault kv put -mount=${catalog.mount} ${path.path} -`;
+  return shellCommand(putArgs(catalog, path));
+}
+
+/** The argv of {@link renderPutFromStdin}: `vault kv put -mount=<mount> [--] <path> -`. */
+export function putArgs(catalog: SecretCatalog, path: VaultPath): string[] {
+  return ['vault', 'kv', 'put', `-mount=${catalog.mount}`, ...operands(path.path, '-')];
 }
 
 /** The file an operator may write the values to instead: the path with "/" as "-". */
@@ -35,20 +57,34 @@ export function renderPutCommand(catalog: SecretCatalog, path: VaultPath): strin
   return `${renderPromptLoop(path.keys)} | ${renderJsonFromLines(path.keys)} | ${renderPutFromStdin(catalog, path)}`;
 }
 
-/** The other way: a JSON file of the values, read on stdin and deleted once Vault has them. */
+/**
+ * The other way, for a value of several lines: a JSON file of the values, edited in a private temp
+ * folder (`mktemp -d`, mode 700, under umask 077), checked by jq, read on vault's stdin, and removed
+ * by a trap when the subshell ends, whether the edit or the put succeeded, failed or was interrupted.
+ */
 export function renderPutFromFile(catalog: SecretCatalog, path: VaultPath): string {
-  const file = valuesFileName(path);
-  return `${renderPutFromStdin(catalog, path)} < ${file} && rm ${file}`;
+  return [
+    '( umask 077 && d=$(mktemp -d) && trap \'rm -rf -- "$d"\' EXIT HUP INT TERM',
+    `f=$d/${shellQuote(valuesFileName(path))}`,
+    `printf '%s\\n' ${shellQuote(valuesTemplate(path))} > "$f"`,
+    '${VISUAL:-${EDITOR:-vi}} "$f"',
+    `${renderFileCheck()} < "$f" > /dev/null`,
+    `${renderPutFromStdin(catalog, path)} < "$f" )`,
+  ].join(' && ');
+}
+
+/** `{"a": "...", "b": "..."}`: the file the operator fills in. */
+function valuesTemplate(path: VaultPath): string {
+  return `{${path.keys.map((key) => `${JSON.stringify(key)}: "..."`).join(', ')}}`;
 }
 
 function hints(catalog: SecretCatalog, path: VaultPath): string[] {
-  const template = `{${path.keys.map((key) => `${JSON.stringify(key)}: "..."`).join(', ')}}`;
   return [
     `# it prompts for ${path.keys.join(', ')} without echo (bash or zsh), one line each; the values reach vault as JSON on stdin, never as arguments`,
-    `# a value of several lines, or values you keep in a file: write ${template} to ${valuesFileName(path)} (umask 077), then`,
+    `# a value of several lines: this opens $EDITOR on ${valuesTemplate(path)} in a private temp folder (mktemp -d), sends the file when the editor exits, and removes the folder, also on failure`,
     `#   ${renderPutFromFile(catalog, path)}`,
-    `# vault kv put replaces every key at ${catalog.mount}/${path.path}: use it for a new path; change keys later with: homelab-secrets rotate ${path.path} <key>...`,
-  ];
+    `# vault kv put replaces every key at ${catalog.mount}/${path.path}: use it for a new path; change keys later with: ${shellCommand(['homelab-secrets', 'rotate', ...operands(path.path)])} <key>...`,
+  ].map(printable);
 }
 
 export function registerNewPath(program: Command, ctx: CliContext, report: ReportExit): void {
@@ -63,7 +99,7 @@ export function registerNewPath(program: Command, ctx: CliContext, report: Repor
         '',
         'No value is ever an argument: the printed line reads them at prompts without echo and pipes them to vault.',
         'Needs jq. `vault kv put` replaces every key at the path: use it to create a path, and `rotate` to change keys later.',
-        ...(example ? ['', 'Example:', `  $ npx homelab-secrets new ${example.path}`, `  ${renderPutCommand(ctx.catalog, example)}`] : []),
+        ...(example ? ['', 'Example:', `  $ ${shellCommand(['npx', 'homelab-secrets', 'new', ...operands(example.path)])}`, `  ${renderPutCommand(ctx.catalog, example)}`] : []),
         '',
       ].join('\n');
     })

@@ -1,45 +1,59 @@
 import { spawn } from 'node:child_process';
+import { fstatSync } from 'node:fs';
 import { constants } from 'node:os';
 import type { Declaration } from '../catalog';
 import { CliContext, CliError, CliStdin, EXIT, RunOptions, RunResult } from './context';
+import { TypedNotUtf8Error, decodeUtf8, stdinText, utf8Fault } from './utf8';
 
 /** A shell's exit code for "command not found", used when a child cannot be started. */
 const NOT_STARTED_EXIT_CODE = 127;
 
-const CTRL_C = '\u0003';
-const CTRL_D = '\u0004';
-const BACKSPACES = ['\u007f', '\b'];
+const CR = 0x0d;
+const LF = 0x0a;
+const CTRL_C = 0x03;
+const CTRL_D = 0x04;
+const BACKSPACES = [0x7f, 0x08];
 
-/** The part of a TTY read stream a hidden prompt needs. */
+/** The part of a TTY read stream a hidden prompt needs. It reads bytes: a string chunk (a test's) is taken as UTF-8. */
 export interface RawModeInput {
   setRawMode(mode: boolean): unknown;
-  setEncoding(encoding: BufferEncoding): unknown;
   resume(): unknown;
   pause(): unknown;
-  on(event: 'data', listener: (chunk: string) => void): unknown;
-  off(event: 'data', listener: (chunk: string) => void): unknown;
+  on(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
+  off(event: 'data', listener: (chunk: Buffer | string) => void): unknown;
+}
+
+/** `bytes` less their last character: a lead byte and the continuation bytes (10xxxxxx) after it. */
+function withoutLastCharacter(bytes: number[]): number[] {
+  let end = bytes.length - 1;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return bytes.slice(0, Math.max(end, 0));
 }
 
 /**
  * Reads lines from a terminal in raw mode, so nothing typed or pasted is echoed. Enter ends a line
- * (CR LF counts once), Backspace deletes, Ctrl-C aborts (exit 130) and Ctrl-D on an empty line is end
- * of input. What arrives after a line's end (a paste of two lines, typing ahead) is kept for the next.
+ * (CR LF counts once), Backspace deletes a character, Ctrl-C aborts (exit 130) and Ctrl-D on an empty
+ * line is end of input. What arrives after a line's end (a paste of two lines, typing ahead) is kept
+ * for the next. It works on bytes, so a character split between two reads stays whole, and a line
+ * that is not UTF-8 text is refused rather than stored as other characters.
  */
 export class HiddenLineReader {
-  private pending = '';
+  private pending: number[] = [];
   private skipLineFeed = false;
 
   constructor(private readonly input: RawModeInput, private readonly output: { write(text: string): void }) {}
 
-  /** Writes `prompt`, then reads one line without echo. */
+  /**
+   * Leaves echo off, writes `prompt`, then reads one line. Raw mode comes first: whatever is typed or
+   * pasted as soon as the prompt shows must not reach a terminal that still echoes.
+   */
   public read(prompt: string): Promise<string> {
     const { input, output } = this;
-    output.write(prompt);
     input.setRawMode(true);
-    input.setEncoding('utf8');
+    output.write(prompt);
     input.resume();
     return new Promise((resolve, reject) => {
-      let value = '';
+      let value: number[] = [];
       const finish = (): void => {
         input.off('data', consume);
         input.setRawMode(false);
@@ -47,42 +61,72 @@ export class HiddenLineReader {
         output.write('\n');
       };
       const fail = (error: CliError): void => {
-        this.pending = '';
+        this.pending = [];
         finish();
         reject(error);
       };
       // Returns whether the line is complete.
-      const consume = (chunk: string): boolean => {
-        const chars = [...chunk];
-        for (let i = 0; i < chars.length; i++) {
-          const ch = chars[i];
+      const consumeBytes = (bytes: readonly number[]): boolean => {
+        for (let i = 0; i < bytes.length; i++) {
+          const byte = bytes[i];
           if (this.skipLineFeed) {
             this.skipLineFeed = false;
-            if (ch === '\n') continue;
+            if (byte === LF) continue;
           }
-          if (ch === '\r' || ch === '\n') {
-            this.skipLineFeed = ch === '\r';
-            this.pending = chars.slice(i + 1).join('');
-            finish();
-            resolve(value);
+          if (byte === CR || byte === LF) {
+            this.skipLineFeed = byte === CR;
+            this.pending = bytes.slice(i + 1);
+            const line = Uint8Array.from(value);
+            value = [];
+            const fault = utf8Fault(line);
+            if (fault) {
+              fail(new TypedNotUtf8Error(fault));
+            } else {
+              finish();
+              resolve(decodeUtf8(line));
+            }
             return true;
           }
-          if (ch === CTRL_C) {
+          if (byte === CTRL_C) {
             fail(new CliError('interrupted; nothing was changed', EXIT.interrupted));
             return true;
           }
-          if (ch === CTRL_D && value === '') {
+          if (byte === CTRL_D && value.length === 0) {
             fail(new CliError('end of input at the prompt; nothing was changed'));
             return true;
           }
-          value = BACKSPACES.includes(ch) ? [...value].slice(0, -1).join('') : value + ch;
+          value = BACKSPACES.includes(byte) ? withoutLastCharacter(value) : [...value, byte];
         }
         return false;
       };
+      const consume = (chunk: Buffer | string): boolean => consumeBytes([...(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk)]);
       const leftover = this.pending;
-      this.pending = '';
-      if (!consume(leftover)) input.on('data', consume);
+      this.pending = [];
+      if (!consumeBytes(leftover)) input.on('data', consume);
     });
+  }
+}
+
+/** All of this process's stdin, as bytes; with `limit`, no more than the first chunks past it. */
+async function readStdinBytes(limit?: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk as Buffer;
+    chunks.push(bytes);
+    total += bytes.length;
+    if (limit !== undefined && total > limit) break;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** `<device>:<inode>` of the regular file stdin is redirected from, or undefined (a pipe, a terminal). */
+function stdinFileId(): string | undefined {
+  try {
+    const stat = fstatSync(0);
+    return stat.isFile() ? `${stat.dev}:${stat.ino}` : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -91,10 +135,10 @@ function processStdin(): CliStdin {
   let hidden: HiddenLineReader | undefined;
   return {
     isTTY: stdin.isTTY === true,
+    readBytes: readStdinBytes,
+    fileId: stdinFileId,
     async readAll() {
-      const chunks: Buffer[] = [];
-      for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
-      return Buffer.concat(chunks).toString('utf8');
+      return stdinText(await readStdinBytes());
     },
     readHidden(prompt) {
       hidden ??= new HiddenLineReader(stdin, process.stderr);

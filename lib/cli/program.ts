@@ -9,6 +9,8 @@ import { registerKmsSecret } from './kms-secret';
 import { registerNewPath } from './new-path';
 import { registerRebuild } from './rebuild';
 import { registerRotate } from './rotate';
+import { registerSeed } from './seed';
+import { UnquotableError } from './shell';
 import { registerStatus } from './status';
 import { registerTable } from './table';
 
@@ -46,6 +48,7 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
   registerRotate(program, ctx, report);
   registerForceSync(program, ctx, report);
   registerCheck(program, ctx, report);
+  registerSeed(program, ctx, report);
   registerStatus(program, ctx, report);
   registerKmsSecret(program, ctx, report);
   registerRebuild(program, ctx, report);
@@ -81,7 +84,7 @@ export async function runCli(ctx: CliContext, argv: readonly string[]): Promise<
       ctx.stderr.write(`${CLI_NAME}: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof CatalogValidationError) {
+    if (error instanceof CatalogValidationError || error instanceof UnquotableError) {
       ctx.stderr.write(`${CLI_NAME}: ${error.message}\n`);
       return EXIT.usage;
     }

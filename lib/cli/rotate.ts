@@ -3,6 +3,8 @@ import type { SecretCatalog, VaultPath } from '../catalog';
 import { assertDeclaredKeys, declaredPath } from './catalog-lookup';
 import { CliContext, CliError, EXIT, ReportExit } from './context';
 import { DRY_RUN_HEADER, forceSyncTargets } from './force-sync';
+import { operands, printable, shellCommand } from './shell';
+import { TypedNotUtf8Error, decodeUtf8, describeUtf8Fault, startsWithBom, typedValueNotUtf8, utf8Fault } from './utf8';
 
 /** The Vault CLI, unless `--vault-bin` or this environment variable names another (e.g. OpenBao's `bao`). */
 export const DEFAULT_VAULT_BIN = 'vault';
@@ -25,7 +27,7 @@ const MIRRORED_ENV: readonly (readonly [vault: string, bao: string])[] = [
  * put replaces every key at the path.
  */
 export function patchArgs(catalog: SecretCatalog, path: VaultPath): string[] {
-  return ['kv', 'patch', `-mount=${catalog.mount}`, path.path, '-'];
+  return ['kv', 'patch', `-mount=${catalog.mount}`, ...operands(path.path, '-')];
 }
 
 function vaultEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
@@ -36,37 +38,83 @@ function vaultEnv(env: Readonly<Record<string, string | undefined>>): Record<str
   return out;
 }
 
-/** Drops one line ending from the end of `text`. */
-function withoutFinalNewline(text: string): string {
-  return text.replace(/\r?\n$/, '');
+/** `bytes` less one final line ending, LF or CR LF, if they end with one. */
+function withoutFinalLineEnding(bytes: Uint8Array): Uint8Array {
+  if (bytes[bytes.length - 1] !== LF) return bytes;
+  return bytes.subarray(0, bytes.length - (bytes[bytes.length - 2] === CR ? 2 : 1));
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+/** The lines of `bytes`, split at LF; a CR before the LF (a CR LF line ending) is not part of the line. */
+function lines(bytes: Uint8Array): Uint8Array[] {
+  const found: Uint8Array[] = [];
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === LF) {
+      found.push(bytes.subarray(start, i > start && bytes[i - 1] === CR && i < bytes.length ? i - 1 : i));
+      start = i + 1;
+    }
+  }
+  return found;
 }
 
 /**
- * The new values, in the order of `keys`. At a terminal: a prompt without echo per key, typed twice.
- * Otherwise from stdin: with one key, all of stdin (less one final newline), so multi-line values
- * work; with several, exactly one line per key. Error messages name keys and counts, never values.
+ * The values stdin holds for `keys`, exactly as given: with one key all of stdin less one final line
+ * ending (LF or CR LF); with several, one line each (LF or CR LF endings, the last one optional). Every
+ * other byte is kept: a CR inside a value, a NUL, trailing blanks. A value must be UTF-8 text (Vault
+ * keeps it as a JSON string, which would store other bytes as other characters) and must not start
+ * with a byte-order mark (an editor's marker, which would become the value's first character).
+ */
+export function valuesFromStdin(bytes: Uint8Array, keys: readonly string[]): string[] {
+  let framed: Uint8Array[];
+  if (keys.length === 1) {
+    framed = [withoutFinalLineEnding(bytes)];
+  } else {
+    framed = lines(withoutFinalLineEnding(bytes));
+    if (bytes.length === 0 || framed.length !== keys.length) {
+      const count = bytes.length === 0 ? 0 : framed.length;
+      throw new CliError(`stdin has ${count} line${count === 1 ? '' : 's'} but ${keys.length} keys were named (${keys.join(', ')}): give one value per line, in that order; nothing was changed`);
+    }
+  }
+  return framed.map((value, index) => {
+    const where = keys.length === 1 ? `the value of ${keys[index]} (all of stdin)` : `the value of ${keys[index]} (line ${index + 1} of stdin)`;
+    const fault = utf8Fault(value);
+    if (fault) {
+      throw new CliError(`${where} is not UTF-8 text (${describeUtf8Fault(fault)} of the value): Vault keeps values as JSON strings, which cannot hold these bytes as they are; encode binary data first (e.g. base64); nothing was changed`);
+    }
+    if (startsWithBom(value)) {
+      throw new CliError(`${where} starts with a UTF-8 byte-order mark (EF BB BF), which would become part of the value: remove it (save the file as UTF-8 without BOM); nothing was changed`);
+    }
+    return decodeUtf8(value);
+  });
+}
+
+/**
+ * The new values, in the order of `keys`. At a terminal: a prompt without echo per key, typed twice
+ * (a line that is not UTF-8 is refused, naming the key). Otherwise from stdin, framed by
+ * {@link valuesFromStdin}. Error messages name keys and counts, never values.
  */
 export async function readValues(ctx: CliContext, catalog: SecretCatalog, path: VaultPath, keys: readonly string[]): Promise<string[]> {
   const values: string[] = [];
   if (ctx.stdin.isTTY) {
+    const hidden = async (key: string, prompt: string): Promise<string> => {
+      try {
+        return await ctx.stdin.readHidden(prompt);
+      } catch (error) {
+        if (error instanceof TypedNotUtf8Error) throw new CliError(`${typedValueNotUtf8(key, error.fault)}; nothing was changed`);
+        throw error;
+      }
+    };
     for (const key of keys) {
-      const first = await ctx.stdin.readHidden(`New value of ${key} (${catalog.mount}/${path.path}): `);
-      const second = await ctx.stdin.readHidden(`Repeat the value of ${key}: `);
+      const first = await hidden(key, `New value of ${key} (${printable(catalog.mount)}/${printable(path.path)}): `);
+      const second = await hidden(key, `Repeat the value of ${key}: `);
       if (first !== second) throw new CliError(`the two values typed for ${key} differ; nothing was changed`);
       values.push(first);
     }
   } else {
-    const text = await ctx.stdin.readAll();
-    if (keys.length === 1) {
-      values.push(withoutFinalNewline(text));
-    } else {
-      const lines = withoutFinalNewline(text).split('\n').map((line) => line.replace(/\r$/, ''));
-      if (text === '' || lines.length !== keys.length) {
-        const count = text === '' ? 0 : lines.length;
-        throw new CliError(`stdin has ${count} line${count === 1 ? '' : 's'} but ${keys.length} keys were named (${keys.join(', ')}): give one value per line, in that order; nothing was changed`);
-      }
-      values.push(...lines);
-    }
+    values.push(...valuesFromStdin(await ctx.stdin.readBytes(), keys));
   }
   keys.forEach((key, index) => {
     if (values[index] === '') throw new CliError(`the value of ${key} is empty; nothing was changed`);
@@ -90,14 +138,14 @@ export async function rotate(ctx: CliContext, input: string, keys: readonly stri
   const vaultBin = options.vaultBin ?? ctx.env[VAULT_BIN_ENV] ?? DEFAULT_VAULT_BIN;
   const args = patchArgs(catalog, path);
   const targets = catalog.targetsOf(path);
-  const command = [vaultBin, ...args].join(' ');
+  const command = shellCommand([vaultBin, ...args]);
 
   if (options.dryRun) {
     ctx.stdout.write(DRY_RUN_HEADER);
     ctx.stdout.write(`# patch ${keys.join(', ')}; the values are read from stdin as a JSON object, never from argv\n`);
     ctx.stdout.write(`${command}\n`);
     if (path.readBy === 'operators') {
-      ctx.stdout.write(`# no ExternalSecret to force-sync: ${path.path} is read by operators and other tools only\n`);
+      ctx.stdout.write(`# no ExternalSecret to force-sync: ${printable(path.path)} is read by operators and other tools only\n`);
       return EXIT.ok;
     }
     return forceSyncTargets(ctx, targets, `fed by ${path.path}`, true);
@@ -109,7 +157,7 @@ export async function rotate(ctx: CliContext, input: string, keys: readonly stri
   if (result.exitCode !== 0) {
     const hint = result.exitCode === 127
       ? `; set --vault-bin or ${VAULT_BIN_ENV} to the Vault CLI`
-      : PATH_MISSING.test(result.stderr) ? `; create the path first: homelab-secrets new ${path.path}` : '';
+      : PATH_MISSING.test(result.stderr) ? `; create the path first: ${shellCommand(['homelab-secrets', 'new', ...operands(path.path)])}` : '';
     ctx.stderr.write(`homelab-secrets: ${command} exited with ${result.exitCode}: ${result.stderr.trim()}\n`);
     ctx.stderr.write(`homelab-secrets: nothing was changed and nothing force-synced${hint}\n`);
     return EXIT.failed;
@@ -121,9 +169,14 @@ export async function rotate(ctx: CliContext, input: string, keys: readonly stri
   }
   const synced = await forceSyncTargets(ctx, targets, `fed by ${path.path}`, false);
   if (synced !== EXIT.ok) {
-    ctx.stderr.write(`homelab-secrets: the new values are in Vault; ESO reads them at its next refresh, or run: homelab-secrets force-sync ${path.path}\n`);
+    ctx.stderr.write(`homelab-secrets: the new values are in Vault; ESO reads them at its next refresh, or run: ${shellCommand(['homelab-secrets', 'force-sync', ...operands(path.path)])}\n`);
   }
   return synced;
+}
+
+/** `operands` with `option` after them, or before them when they start with `--` (after which no option is read). */
+function withOption(words: readonly string[], option: string): string[] {
+  return words[0] === '--' ? [option, ...words] : [...words, option];
 }
 
 export function registerRotate(program: Command, ctx: CliContext, report: ReportExit): void {
@@ -141,16 +194,17 @@ export function registerRotate(program: Command, ctx: CliContext, report: Report
         '',
         'Values are never taken from the command line:',
         '  - stdin is a terminal: a prompt without echo for each key, asked twice;',
-        '  - otherwise, with one key: all of stdin is the value (one final newline is dropped), so a file works;',
+        '  - otherwise, with one key: all of stdin is the value (one final LF or CR LF is dropped), so a file works;',
         '  - otherwise, with several keys: one value per line, in the order the keys are named.',
+        'Every other byte is kept. A value must be UTF-8 text: other bytes, or a byte-order mark, are refused.',
         'The Vault CLI gets them as a JSON object on its stdin (`vault kv patch -mount=<mount> <path> -`), with',
         'VAULT_ADDR, VAULT_TOKEN (also passed as BAO_ADDR, BAO_TOKEN for OpenBao) from the environment.',
         ...(example ? [
           '',
           'Examples:',
-          `  $ npx homelab-secrets rotate ${example.path} ${example.keys[0]}`,
-          `  $ printf '%s\\n' "$V1" "$V2" | npx homelab-secrets rotate ${example.path} ${example.keys.slice(0, 2).join(' ')}`,
-          `  $ npx homelab-secrets rotate ${example.path} ${example.keys[0]} --dry-run`,
+          `  $ ${shellCommand(['npx', 'homelab-secrets', 'rotate', ...operands(example.path, example.keys[0])])}`,
+          `  $ printf '%s\\n' "$V1" "$V2" | ${shellCommand(['npx', 'homelab-secrets', 'rotate', ...operands(example.path, ...example.keys.slice(0, 2))])}`,
+          `  $ ${shellCommand(['npx', 'homelab-secrets', 'rotate', ...withOption(operands(example.path, example.keys[0]), '--dry-run')])}`,
         ] : []),
         '',
       ].join('\n');

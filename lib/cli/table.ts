@@ -6,7 +6,7 @@ export function registerTable(program: Command, ctx: CliContext, report: ReportE
   program
     .command('table')
     .summary('print the path table and flowchart as Markdown (the text of docs/secrets.md)')
-    .description('print the path table (Vault path, keys, Secret, namespace, creation policy) and a Mermaid flowchart as Markdown; the same text as docs/secrets.md')
+    .description('print the path table (Vault path, keys, where their values come from, Secret, namespace, creation policy), a Mermaid flowchart and the origin of every key as Markdown; the same text as docs/secrets.md')
     .addHelpText('after', '\nExample:\n  npx homelab-secrets table > /tmp/secrets.md\n')
     .action(() => {
       ctx.stdout.write(renderSecretsDoc(ctx.catalog));

@@ -1,5 +1,5 @@
-/** Why a Vault request gave no usable answer. */
-export type VaultFailureKind = 'unreachable' | 'denied' | 'no-mount' | 'unexpected';
+/** Why a Vault request gave no usable answer; `conflict`: a check-and-set write found another version than it was given. */
+export type VaultFailureKind = 'unreachable' | 'denied' | 'no-mount' | 'conflict' | 'unexpected';
 
 /** A Vault request that failed; the message names the address and endpoint, never the token or a value. */
 export class VaultRequestError extends Error {
@@ -14,6 +14,25 @@ export const VAULT_REQUEST_TIMEOUT_MS = 10_000;
 
 /** Vault's answer to a request for a route no mount handles. */
 const NO_HANDLER = /no handler for route/i;
+
+/** KV v2's answer to a write whose `options.cas` is not the current version. */
+const CAS_MISMATCH = /check-and-set parameter did not match the current version/i;
+
+/** What a path holds now, by key name only: never a value. */
+export type PathState =
+  /** No version at all (or none left: `vault kv metadata delete`). */
+  | { readonly kind: 'absent' }
+  /** A current version and the keys it holds. */
+  | { readonly kind: 'present'; readonly version: number; readonly keys: readonly string[] }
+  /** The current version is deleted (`vault kv delete`) or destroyed: its keys are not readable. */
+  | { readonly kind: 'deleted'; readonly version: number };
+
+/** The secrets engine at a mount, as `sys/internal/ui/mounts` describes it. */
+export interface MountInfo {
+  readonly type: string;
+  /** KV's `options.version`: "1" or "2"; undefined for another engine. */
+  readonly version?: string;
+}
 
 /** Properties for `VaultKvClient`. */
 export interface VaultKvClientProps {
@@ -33,6 +52,14 @@ export interface VaultKvClientProps {
 
 interface VaultAnswer {
   readonly status: number;
+  readonly body?: unknown;
+}
+
+/** A request: its method, the API path after /v1/, what the token needs for it (for a denial), and a JSON body. */
+interface VaultCall {
+  readonly method: 'GET' | 'LIST' | 'POST' | 'PATCH';
+  readonly apiPath: string;
+  readonly needs: string;
   readonly body?: unknown;
 }
 
@@ -61,8 +88,10 @@ function describeFetchError(error: unknown, timeoutMs: number): string {
 }
 
 /**
- * Reads the shape of a KV v2 mount through Vault's HTTP API: which paths exist and which keys they
- * hold. Values are parsed only to take their keys and are dropped at once; nothing here returns one.
+ * A KV v2 mount through Vault's HTTP API. Reads return shapes only (which paths exist, which keys they
+ * hold, their versions): values are parsed only to take their keys and are dropped at once, and nothing
+ * here returns one. Writes are check-and-set and never remove a key: `create` only where no version
+ * exists, `patch` only onto the version the caller saw.
  */
 export class VaultKvClient {
   public readonly addr: string;
@@ -81,17 +110,75 @@ export class VaultKvClient {
     this.timeoutMs = props.timeoutMs ?? VAULT_REQUEST_TIMEOUT_MS;
   }
 
+  /** What the token needs to read: the message of a denied read. */
+  private get readNeeds(): string {
+    return `"read" on ${this.mount}/data/* and "list" on ${this.mount}/metadata/*`;
+  }
+
   /** The key names at `path` (`GET /v1/<mount>/data/<path>`), or undefined when there is no current version. */
   public async keysOf(path: string): Promise<string[] | undefined> {
-    const answer = await this.request('GET', `${this.mount}/data/${encodePath(path)}`);
-    if (answer.status === 404) return undefined;
-    const data = (answer.body as { data?: { data?: Record<string, unknown> | null } } | undefined)?.data?.data;
-    return data ? Object.keys(data) : undefined;
+    const state = await this.stateOf(path);
+    return state.kind === 'present' ? [...state.keys] : undefined;
+  }
+
+  /** What `path` holds now (`GET /v1/<mount>/data/<path>`): its current version and key names, never a value. */
+  public async stateOf(path: string): Promise<PathState> {
+    const answer = await this.request({ method: 'GET', apiPath: `${encodePath(this.mount)}/data/${encodePath(path)}`, needs: this.readNeeds });
+    const found = (answer.body as { data?: { data?: Record<string, unknown> | null; metadata?: { version?: unknown } | null } } | undefined)?.data;
+    const version = found?.metadata?.version;
+    if (answer.status === 404) {
+      // KV v2 answers a deleted or destroyed current version with 404 and its metadata.
+      return typeof version === 'number' && version > 0 ? { kind: 'deleted', version } : { kind: 'absent' };
+    }
+    if (!found?.data || typeof version !== 'number') {
+      throw new VaultRequestError('unexpected', `Vault at ${this.addr} answered GET /v1/${this.mount}/data/${path} without data.data and data.metadata.version: is "${this.mount}/" a KV version 2 mount?`);
+    }
+    return { kind: 'present', version, keys: Object.keys(found.data) };
+  }
+
+  /** The secrets engine at the mount (`GET /v1/sys/internal/ui/mounts/<mount>`, which any token with a capability on the mount may read). */
+  public async mountInfo(): Promise<MountInfo> {
+    const answer = await this.request({ method: 'GET', apiPath: `sys/internal/ui/mounts/${encodePath(this.mount)}`, needs: `a capability on ${this.mount}/` });
+    const data = (answer.body as { data?: { type?: unknown; options?: { version?: unknown } | null } } | undefined)?.data;
+    if (answer.status === 404 || typeof data?.type !== 'string') {
+      throw new VaultRequestError('no-mount', `Vault at ${this.addr} has no secrets engine at "${this.mount}/"`);
+    }
+    const version = data.options?.version;
+    return { type: data.type, version: typeof version === 'string' ? version : undefined };
+  }
+
+  /**
+   * Creates `path` with `data` (`POST /v1/<mount>/data/<path>`, `options.cas` 0): Vault refuses it
+   * (VaultRequestError `conflict`) if any version exists meanwhile. Returns the new version.
+   */
+  public async create(path: string, data: Readonly<Record<string, string>>): Promise<number> {
+    return this.write('POST', path, data, 0, `"create" on ${this.mount}/data/*`);
+  }
+
+  /**
+   * Adds the keys of `data` to version `version` of `path` (`PATCH /v1/<mount>/data/<path>`, a JSON merge
+   * patch with `options.cas`): Vault refuses it (VaultRequestError `conflict`) if another version came
+   * meanwhile, so keys the caller did not see are never overwritten. Returns the new version.
+   */
+  public async patch(path: string, data: Readonly<Record<string, string>>, version: number): Promise<number> {
+    return this.write('PATCH', path, data, version, `"patch" on ${this.mount}/data/*`);
+  }
+
+  private async write(method: 'POST' | 'PATCH', path: string, data: Readonly<Record<string, string>>, cas: number, needs: string): Promise<number> {
+    const answer = await this.request({ method, apiPath: `${encodePath(this.mount)}/data/${encodePath(path)}`, needs, body: { options: { cas }, data } });
+    if (answer.status === 404) {
+      throw new VaultRequestError('conflict', `Vault at ${this.addr} found no current version of ${this.mount}/${path} to patch (${method} /v1/${this.mount}/data/${path})`);
+    }
+    const version = (answer.body as { data?: { version?: unknown } } | undefined)?.data?.version;
+    if (typeof version !== 'number') {
+      throw new VaultRequestError('unexpected', `Vault at ${this.addr} answered ${method} /v1/${this.mount}/data/${path} without data.version`);
+    }
+    return version;
   }
 
   /** Every path under `prefix` (`LIST /v1/<mount>/metadata/<prefix>`, recursively), sorted. */
   public async listPaths(prefix = ''): Promise<string[]> {
-    const answer = await this.request('LIST', `${this.mount}/metadata/${encodePath(prefix)}`);
+    const answer = await this.request({ method: 'LIST', apiPath: `${encodePath(this.mount)}/metadata/${encodePath(prefix)}`, needs: this.readNeeds });
     if (answer.status === 404) return [];
     const keys = (answer.body as { data?: { keys?: unknown } } | undefined)?.data?.keys;
     if (!Array.isArray(keys)) {
@@ -105,13 +192,15 @@ export class VaultKvClient {
     return paths.sort();
   }
 
-  private async request(method: 'GET' | 'LIST', apiPath: string): Promise<VaultAnswer> {
-    const endpoint = `${method} /v1/${apiPath}`;
+  private async request({ method, apiPath, needs, body: sent }: VaultCall): Promise<VaultAnswer> {
+    const endpoint = `${method} /v1/${decodeURIComponent(apiPath)}`;
+    const contentType: Record<string, string> = sent === undefined ? {} : { 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' };
     let response: Response;
     try {
       response = await this.fetchFn(`${this.addr}/v1/${apiPath}`, {
         method,
-        headers: { 'X-Vault-Token': this.token, ...(this.namespace ? { 'X-Vault-Namespace': this.namespace } : {}) },
+        headers: { 'X-Vault-Token': this.token, ...(this.namespace ? { 'X-Vault-Namespace': this.namespace } : {}), ...contentType },
+        ...(sent === undefined ? {} : { body: JSON.stringify(sent) }),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
@@ -126,13 +215,15 @@ export class VaultKvClient {
     }
     const errors = vaultErrors(body);
     if (response.status === 403) {
-      throw new VaultRequestError('denied',
-        `Vault at ${this.addr} denied ${endpoint} (403${errors ? ` ${errors}` : ''}): the token needs "read" on ${this.mount}/data/* and "list" on ${this.mount}/metadata/*`);
+      throw new VaultRequestError('denied', `Vault at ${this.addr} denied ${endpoint} (403${errors ? ` ${errors}` : ''}): the token needs ${needs}`);
     }
     if (response.status === 404 && NO_HANDLER.test(errors)) {
       throw new VaultRequestError('no-mount', `Vault at ${this.addr} has no secrets engine at "${this.mount}/" (${endpoint}: ${errors})`);
     }
-    if (response.status === 404) return { status: 404 };
+    if (response.status === 400 && CAS_MISMATCH.test(errors)) {
+      throw new VaultRequestError('conflict', `Vault at ${this.addr} refused ${endpoint}: ${errors} (another writer changed the path meanwhile)`);
+    }
+    if (response.status === 404) return { status: 404, body };
     if (!response.ok) {
       throw new VaultRequestError('unexpected', `Vault at ${this.addr} answered ${endpoint} with ${response.status}${errors ? `: ${errors}` : ''}`);
     }

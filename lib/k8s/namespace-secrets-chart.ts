@@ -1,35 +1,43 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { invalidProp } from '../catalog';
 import { StoreServiceAccount, StoreServiceAccountProps } from './store-service-account';
 import { VaultExternalSecret, VaultExternalSecretProps } from './vault-external-secret';
 import { VaultSecretStore, VaultSecretStoreProps } from './vault-secret-store';
 
 /** Properties for `NamespaceSecretsChart`. */
 export interface NamespaceSecretsChartProps {
-  /** The namespace every ExternalSecret of this chart lives in. */
+  /** The namespace every object of this chart lives in. */
   readonly namespace: string;
   /** The ExternalSecrets, in output order; each must be in `namespace`. */
   readonly externalSecrets: readonly VaultExternalSecretProps[];
-  /** The namespace's own store and the ServiceAccount it logs in as (namespace isolation). @default - none: the ExternalSecrets read through a ClusterSecretStore */
-  readonly store?: { readonly serviceAccount: StoreServiceAccountProps; readonly secretStore: VaultSecretStoreProps };
+  /** The namespace's own SecretStores, in output order. @default - none: the ExternalSecrets read through ClusterSecretStores */
+  readonly secretStores?: readonly VaultSecretStoreProps[];
+  /** The ServiceAccounts those stores log in as that the library writes, in output order. @default - none */
+  readonly serviceAccounts?: readonly StoreServiceAccountProps[];
 }
 
-/** The chart (one output file) with the ExternalSecrets of one namespace, and its own store in namespace isolation. */
+/** The chart (one output file) of one namespace: the ServiceAccounts and SecretStores of its identities, then its ExternalSecrets. */
 export class NamespaceSecretsChart extends Chart {
-  public readonly externalSecrets: VaultExternalSecret[];
-  public readonly serviceAccount?: StoreServiceAccount;
-  public readonly secretStore?: VaultSecretStore;
+  public readonly serviceAccounts: readonly StoreServiceAccount[];
+  public readonly secretStores: readonly VaultSecretStore[];
+  public readonly externalSecrets: readonly VaultExternalSecret[];
 
   constructor(scope: Construct, id: string, props: NamespaceSecretsChartProps) {
     super(scope, id, { namespace: props.namespace, disableResourceNameHashes: true });
-    if (props.store) {
-      this.serviceAccount = new StoreServiceAccount(this, 'ServiceAccount', props.store.serviceAccount);
-      this.secretStore = new VaultSecretStore(this, 'SecretStore', props.store.secretStore);
-    }
+    const inNamespace = (kind: string, object: { name: string; namespace: string }): void => {
+      if (object.namespace !== props.namespace) invalidProp(`${kind} "${object.name}"`, 'namespace', object.namespace, `must be the chart's namespace "${props.namespace}"`);
+    };
+    this.serviceAccounts = (props.serviceAccounts ?? []).map((sa) => {
+      inNamespace('ServiceAccount', sa);
+      return new StoreServiceAccount(this, `ServiceAccount-${sa.name}`, sa);
+    });
+    this.secretStores = (props.secretStores ?? []).map((store) => {
+      inNamespace('SecretStore', store);
+      return new VaultSecretStore(this, `SecretStore-${store.name}`, store);
+    });
     this.externalSecrets = props.externalSecrets.map((es) => {
-      if (es.namespace !== props.namespace) {
-        throw new Error(`ExternalSecret "${es.name}" is in namespace "${es.namespace}", not the chart's "${props.namespace}"`);
-      }
+      inNamespace('ExternalSecret', es);
       return new VaultExternalSecret(this, es.name, es);
     });
   }

@@ -6,14 +6,26 @@ import {
 } from '../../imports/external-secrets.io';
 import { SYNC_WAVES, annotationsOrNone, argoAnnotations } from './sync-waves';
 
+/** A CA a ClusterSecretStore trusts: a key of a Secret or ConfigMap in a namespace it names. */
+export interface ClusterStoreCaProvider {
+  /** Secret or ConfigMap. @default 'Secret' */
+  readonly type?: 'Secret' | 'ConfigMap';
+  /** Its name. */
+  readonly name: string;
+  /** Its namespace: a ClusterSecretStore must name it. */
+  readonly namespace: string;
+  /** The key holding the PEM CA. */
+  readonly key: string;
+}
+
 /** Properties for `VaultClusterSecretStore`. */
 export interface VaultClusterSecretStoreProps {
   /** Name of the ClusterSecretStore, as the ExternalSecrets' `secretStoreRef` names it. */
   readonly name: string;
   /** Vault's address as ESO reaches it, such as `https://vault.vault-system.svc:8200`. */
   readonly server: string;
-  /** The Secret whose CA ESO trusts for an `https://` server. @default - none: the system roots, or plain HTTP */
-  readonly caProvider?: { readonly name: string; readonly namespace: string; readonly key: string };
+  /** The Secret (or ConfigMap) whose CA ESO trusts for an `https://` server. @default - none: the system CAs, or plain HTTP */
+  readonly caProvider?: ClusterStoreCaProvider;
   /** KV v2 mount name, without slashes; ESO inserts `data/` itself. */
   readonly mount: string;
   /** Path of Vault's Kubernetes auth backend. */
@@ -57,7 +69,9 @@ export class VaultClusterSecretStore extends Construct {
             ...(props.caProvider
               ? {
                 caProvider: {
-                  type: ClusterSecretStoreSpecProviderVaultCaProviderType.SECRET,
+                  type: props.caProvider.type === 'ConfigMap'
+                    ? ClusterSecretStoreSpecProviderVaultCaProviderType.CONFIG_MAP
+                    : ClusterSecretStoreSpecProviderVaultCaProviderType.SECRET,
                   name: props.caProvider.name,
                   namespace: props.caProvider.namespace,
                   key: props.caProvider.key,

@@ -9,7 +9,7 @@ import {
   ExternalSecretSpecTargetTemplateEngineVersion,
   ExternalSecretSpecTargetTemplateMergePolicy,
 } from '../../imports/external-secrets.io';
-import { SettingsError } from '../catalog';
+import { invalidProp } from '../catalog';
 import { SYNC_WAVES, annotationsOrNone, argoAnnotations } from './sync-waves';
 
 const CREATION: Record<'Owner' | 'Orphan' | 'Merge' | 'None', ExternalSecretSpecTargetCreationPolicy> = {
@@ -98,7 +98,7 @@ export class VaultExternalSecret extends Construct {
     const creationPolicy = props.creationPolicy ?? 'Owner';
     // With None ESO writes no Secret, so there is nothing a template could shape.
     if (creationPolicy === 'None' && props.template !== undefined) {
-      throw new SettingsError(`template of ExternalSecret "${props.name}" has no effect with creationPolicy "None": ESO writes no Secret`);
+      invalidProp(`ExternalSecret "${props.name}"`, 'template', props.template, 'has no effect with creationPolicy "None": ESO writes no Secret');
     }
     const template = props.template ?? {};
     const annotations = props.annotations ?? argoAnnotations(SYNC_WAVES.externalSecrets);

@@ -6,6 +6,16 @@ import {
 } from '../../imports/external-secrets.io';
 import { SYNC_WAVES, annotationsOrNone, argoAnnotations } from './sync-waves';
 
+/** A CA a SecretStore trusts: a key of a ConfigMap or Secret in the store's own namespace. */
+export interface NamespacedStoreCaProvider {
+  /** ConfigMap or Secret. @default 'ConfigMap', which holds no private key */
+  readonly type?: 'Secret' | 'ConfigMap';
+  /** Its name. */
+  readonly name: string;
+  /** The key holding the PEM CA. */
+  readonly key: string;
+}
+
 /** Properties for `VaultSecretStore`. */
 export interface VaultSecretStoreProps {
   /** Name of the SecretStore, as the namespace's ExternalSecrets' `secretStoreRef` names it. */
@@ -15,16 +25,15 @@ export interface VaultSecretStoreProps {
   /** Vault's address as ESO reaches it. */
   readonly server: string;
   /**
-   * The ConfigMap in the store's own namespace whose CA ESO trusts for an `https://` server (a
-   * SecretStore may not name another namespace, and the namespaces must not get Vault's private key).
-   * @default - none: the system roots, or plain HTTP
+   * The ConfigMap (or Secret) in the store's own namespace whose CA ESO trusts for an `https://`
+   * server: a SecretStore may not name another namespace. @default - none: the system CAs, or plain HTTP
    */
-  readonly caConfigMap?: { readonly name: string; readonly key: string };
+  readonly caProvider?: NamespacedStoreCaProvider;
   /** KV v2 mount name, without slashes; ESO inserts `data/` itself. */
   readonly mount: string;
   /** Path of Vault's Kubernetes auth backend. */
   readonly authMountPath: string;
-  /** Vault role the store logs in with: bound to exactly `serviceAccountName` in `namespace`. */
+  /** Vault role the store logs in with: bound to `serviceAccountName` in `namespace` (and in the other namespaces of its identity). */
   readonly role: string;
   /** The ServiceAccount in `namespace` whose token ESO presents. */
   readonly serviceAccountName: string;
@@ -36,7 +45,7 @@ export interface VaultSecretStoreProps {
 
 /**
  * A namespaced SecretStore for Vault KV v2 that logs in with a ServiceAccount of its own namespace:
- * the ExternalSecrets of that namespace read through it, with the Vault role of that namespace only.
+ * the ExternalSecrets of that namespace may read through it, with its identity's Vault role only.
  */
 export class VaultSecretStore extends Construct {
   public readonly name: string;
@@ -58,8 +67,14 @@ export class VaultSecretStore extends Construct {
             server: props.server,
             path: props.mount,
             version: SecretStoreSpecProviderVaultVersion.V2,
-            ...(props.caConfigMap
-              ? { caProvider: { type: SecretStoreSpecProviderVaultCaProviderType.CONFIG_MAP, name: props.caConfigMap.name, key: props.caConfigMap.key } }
+            ...(props.caProvider
+              ? {
+                caProvider: {
+                  type: props.caProvider.type === 'Secret' ? SecretStoreSpecProviderVaultCaProviderType.SECRET : SecretStoreSpecProviderVaultCaProviderType.CONFIG_MAP,
+                  name: props.caProvider.name,
+                  key: props.caProvider.key,
+                },
+              }
               : {}),
             auth: {
               kubernetes: {

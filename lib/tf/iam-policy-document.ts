@@ -1,3 +1,5 @@
+import { invalidProp } from '../catalog';
+
 /** One statement of an AWS IAM or KMS key policy. */
 export interface IamPolicyStatement {
   /** Statement id, for people reading the policy in the console. */
@@ -21,14 +23,14 @@ export class IamPolicyDocument {
   public readonly statements: readonly IamPolicyStatement[];
 
   constructor(statements: readonly IamPolicyStatement[]) {
-    if (statements.length === 0) throw new Error('an IAM policy document must have at least one statement');
+    if (statements.length === 0) invalidProp('IamPolicyDocument', 'statements', [], 'must hold at least one statement');
     const sids = new Set<string>();
     for (const statement of statements) {
-      if (!/^[A-Za-z0-9]+$/.test(statement.sid)) throw new Error(`statement sid "${statement.sid}" must be alphanumeric`);
-      if (sids.has(statement.sid)) throw new Error(`statement sid "${statement.sid}" is used twice`);
+      if (!/^[A-Za-z0-9]+$/.test(statement.sid)) invalidProp('IamPolicyDocument', 'sid', statement.sid, 'must be alphanumeric');
+      if (sids.has(statement.sid)) invalidProp('IamPolicyDocument', 'sid', statement.sid, 'is used twice');
       sids.add(statement.sid);
-      if (statement.actions.length === 0) throw new Error(`statement "${statement.sid}" must name at least one action`);
-      if (statement.resources.length === 0) throw new Error(`statement "${statement.sid}" must name at least one resource`);
+      if (statement.actions.length === 0) invalidProp(`IamPolicyDocument statement "${statement.sid}"`, 'actions', [], 'must name at least one action');
+      if (statement.resources.length === 0) invalidProp(`IamPolicyDocument statement "${statement.sid}"`, 'resources', [], 'must name at least one resource');
     }
     this.statements = statements;
   }

@@ -1,3 +1,6 @@
+// First: without cdktf, importing homelab-secrets/tf fails here with one line (require-cdktf.ts).
+import './require-cdktf';
+
 export * from './backend';
 export * from './eso-read-policy';
 export * from './iam-policy-document';

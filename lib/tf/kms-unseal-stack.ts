@@ -1,15 +1,14 @@
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
-import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
-import { IamUser } from '@cdktf/provider-aws/lib/iam-user';
-import { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import type { IamUser } from '@cdktf/provider-aws/lib/iam-user';
+import type { IamUserPolicy } from '@cdktf/provider-aws/lib/iam-user-policy';
+import type { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { SETTINGS_DEFAULTS, UNSEAL_ACTIONS, assertRule, checkAwsRegion, checkIamUserName, checkKmsAlias } from '../catalog';
 import { IamPolicyDocument } from './iam-policy-document';
 import { requireCompatibleProvider } from './provider-range';
+import { awsProviderClasses } from './providers';
 import { ReadableStack, ReadableStackProps } from './readable-stack';
 import { KMS_STACK_OUTPUTS } from './stack-names';
 
@@ -51,22 +50,24 @@ export class KmsUnsealStack extends ReadableStack {
   public readonly userPolicy: IamUserPolicy;
 
   constructor(scope: Construct, id: string, props: KmsUnsealStackProps) {
+    // Before the stack gets its first resource: without the provider package, nothing is added.
+    const aws = awsProviderClasses();
     super(scope, id, props);
     this.region = props.region;
     this.aliasName = props.alias ?? SETTINGS_DEFAULTS.kms.alias;
     this.iamUserName = props.iamUserName ?? SETTINGS_DEFAULTS.kms.iamUserName;
     // The same predicates the settings validation uses, for callers that make the stack directly.
-    assertRule(checkAwsRegion, 'region', this.region);
-    assertRule(checkKmsAlias, 'alias', this.aliasName);
-    assertRule(checkIamUserName, 'iamUserName', this.iamUserName);
-    this.provider = new AwsProvider(this, 'aws', { region: this.region });
+    assertRule(checkAwsRegion, 'region', this.region, 'KmsUnsealStack');
+    assertRule(checkKmsAlias, 'alias', this.aliasName, 'KmsUnsealStack');
+    assertRule(checkIamUserName, 'iamUserName', this.iamUserName, 'KmsUnsealStack');
+    this.provider = new aws.AwsProvider(this, 'aws', { region: this.region });
     requireCompatibleProvider(this, this.provider);
 
-    const account = new DataAwsCallerIdentity(this, 'Account');
-    const partition = new DataAwsPartition(this, 'Partition');
+    const account = new aws.DataAwsCallerIdentity(this, 'Account');
+    const partition = new aws.DataAwsPartition(this, 'Partition');
     const root = `arn:${partition.partition}:iam::${account.accountId}:root`;
 
-    this.key = new KmsKey(this, 'UnsealKey', {
+    this.key = new aws.KmsKey(this, 'UnsealKey', {
       description: 'Vault auto-unseal (seal "awskms"); losing it makes every Vault backup unreadable',
       keyUsage: 'ENCRYPT_DECRYPT',
       customerMasterKeySpec: 'SYMMETRIC_DEFAULT',
@@ -77,9 +78,9 @@ export class KmsUnsealStack extends ReadableStack {
       ]).toJson(),
       lifecycle: { preventDestroy: true },
     });
-    this.alias = new KmsAlias(this, 'UnsealAlias', { name: this.aliasName, targetKeyId: this.key.keyId });
-    this.user = new IamUser(this, 'UnsealUser', { name: this.iamUserName });
-    this.userPolicy = new IamUserPolicy(this, 'UnsealUserPolicy', {
+    this.alias = new aws.KmsAlias(this, 'UnsealAlias', { name: this.aliasName, targetKeyId: this.key.keyId });
+    this.user = new aws.IamUser(this, 'UnsealUser', { name: this.iamUserName });
+    this.userPolicy = new aws.IamUserPolicy(this, 'UnsealUserPolicy', {
       name: 'vault-awskms-seal',
       user: this.user.name,
       policy: new IamPolicyDocument([

@@ -1,7 +1,8 @@
-import { KvSecretBackendV2 } from '@cdktf/provider-vault/lib/kv-secret-backend-v2';
-import { Mount } from '@cdktf/provider-vault/lib/mount';
+import type { KvSecretBackendV2 } from '@cdktf/provider-vault/lib/kv-secret-backend-v2';
+import type { Mount } from '@cdktf/provider-vault/lib/mount';
 import { Construct } from 'constructs';
-import { assertRule, checkPositiveInteger } from '../catalog';
+import { assertRule, checkMount, checkPositiveInteger } from '../catalog';
+import { vaultProviderClasses } from './providers';
 
 export const KV_V2_DEFAULTS = {
   description: 'Secrets read by External Secrets Operator; managed by homelab-secrets',
@@ -32,15 +33,17 @@ export class KvV2Mount extends Construct {
 
   constructor(scope: Construct, id: string, props: KvV2MountProps) {
     super(scope, id);
+    const vault = vaultProviderClasses();
     this.maxVersions = props.maxVersions ?? KV_V2_DEFAULTS.maxVersions;
-    assertRule(checkPositiveInteger, 'maxVersions', this.maxVersions);
+    assertRule(checkMount, 'path', props.path, 'KvV2Mount');
+    assertRule(checkPositiveInteger, 'maxVersions', this.maxVersions, 'KvV2Mount');
     this.path = props.path;
-    this.resource = new Mount(this, 'Resource', {
+    this.resource = new vault.Mount(this, 'Resource', {
       path: props.path,
       type: 'kv-v2',
       description: props.description ?? KV_V2_DEFAULTS.description,
     });
-    this.config = new KvSecretBackendV2(this, 'Config', {
+    this.config = new vault.KvSecretBackendV2(this, 'Config', {
       mount: this.resource.path,
       maxVersions: this.maxVersions,
     });

@@ -1,5 +1,6 @@
 // The operator login's names, apart from the construct so that the CLI (`rebuild`) can quote them
 // without loading cdktf and the vault provider.
+import { shellQuote } from '../cli/shell';
 
 /** Where humans log in, and how long their tokens live. */
 export const OPERATOR_LOGIN_DEFAULTS = {
@@ -21,10 +22,10 @@ export function operatorPolicyName(mount: string): string {
  * shell history and no Terraform state. `$USER` is the operator's own login name; any name works.
  */
 export function renderOperatorUserCommand(mount: string, authPath: string = OPERATOR_LOGIN_DEFAULTS.authPath): string {
-  return `( printf 'New Vault password for %s: ' "$USER" >&2; IFS= read -rs p; echo >&2; printf '%s' "$p" ) | vault write auth/${authPath}/users/"$USER" password=- token_policies=${operatorPolicyName(mount)}`;
+  return `( printf 'New Vault password for %s: ' "$USER" >&2; IFS= read -rs p; echo >&2; printf '%s' "$p" ) | vault write ${shellQuote(`auth/${authPath}/users/`)}"$USER" password=- ${shellQuote(`token_policies=${operatorPolicyName(mount)}`)}`;
 }
 
 /** How an operator logs in: the CLI prompts for the password without echo, and `-no-print` keeps the token off the terminal. */
 export function renderOperatorLoginCommand(authPath: string = OPERATOR_LOGIN_DEFAULTS.authPath): string {
-  return `vault login -no-print -method=userpass -path=${authPath} username="$USER"`;
+  return `vault login -no-print -method=userpass ${shellQuote(`-path=${authPath}`)} username="$USER"`;
 }

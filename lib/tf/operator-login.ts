@@ -1,7 +1,8 @@
-import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
+import type { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 import { Construct } from 'constructs';
-import { SettingsError } from '../catalog';
+import { invalidProp } from '../catalog';
 import { OPERATOR_LOGIN_DEFAULTS } from './operator-login-names';
+import { vaultProviderClasses } from './providers';
 
 export { OPERATOR_LOGIN_DEFAULTS, operatorPolicyName, renderOperatorLoginCommand, renderOperatorUserCommand } from './operator-login-names';
 
@@ -32,14 +33,14 @@ export class OperatorLogin extends Construct {
     super(scope, id);
     this.path = props.path ?? OPERATOR_LOGIN_DEFAULTS.authPath;
     if (!/^[a-z0-9][-a-z0-9_]*$/.test(this.path)) {
-      throw new SettingsError(`operator login path "${this.path}" must be one auth path segment of a-z, 0-9, "-" and "_"`);
+      invalidProp('OperatorLogin', 'path', this.path, 'must be one auth path segment of a-z, 0-9, "-" and "_"');
     }
     const tokenTtl = props.tokenTtl ?? OPERATOR_LOGIN_DEFAULTS.tokenTtl;
     const tokenMaxTtl = props.tokenMaxTtl ?? OPERATOR_LOGIN_DEFAULTS.tokenMaxTtl;
     for (const [name, value] of [['tokenTtl', tokenTtl], ['tokenMaxTtl', tokenMaxTtl]] as const) {
-      if (!DURATION.test(value)) throw new SettingsError(`operator login ${name} "${value}" must be a duration such as 1h, 30m or 90s`);
+      if (!DURATION.test(value)) invalidProp('OperatorLogin', name, value, 'must be a duration such as 1h, 30m or 90s');
     }
-    this.resource = new AuthBackend(this, 'Resource', {
+    this.resource = new (vaultProviderClasses().AuthBackend)(this, 'Resource', {
       type: 'userpass',
       path: this.path,
       description: 'Operator logins (userpass, homelab-operator policy); managed by homelab-secrets',

@@ -1,7 +1,8 @@
 import { TerraformElement, TerraformStack } from 'cdktf';
 import { Construct, Node } from 'constructs';
-import type { StateBackendSettings } from '../catalog';
+import { type StateBackendSettings, invalidProp } from '../catalog';
 import { addStateBackend } from './backend';
+import { literalTerraformJson } from './terraform-json';
 
 /** Properties for `ReadableStack`. */
 export interface ReadableStackProps {
@@ -18,9 +19,12 @@ export function readableLogicalId(components: readonly string[]): string {
 }
 
 /**
- * The base of both stacks: the state backend, and Terraform addresses derived from construct paths
+ * The base of both stacks: the state backend; Terraform addresses derived from construct paths
  * without cdktf's hash suffix (`vault_mount.kv_mount`, not `vault_mount.KvMount_57F76643`), so that
- * `terraform import` and `terraform state` commands have names people can type and a README can quote.
+ * `terraform import` and `terraform state` commands have names people can type and a README can quote;
+ * and JSON in which every string a construct sets reads back as exactly that string: `${` and `%{`
+ * escaped where Terraform reads a template, refused where it reads the string as written
+ * (terraform-json.ts). cdktf's references keep working.
  */
 export abstract class ReadableStack extends TerraformStack {
   private readonly allocated = new Map<string, string>();
@@ -28,6 +32,11 @@ export abstract class ReadableStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: ReadableStackProps) {
     super(scope, id);
     addStateBackend(this, props.backend);
+  }
+
+  /** The stack's Terraform JSON, every literal string escaped or refused. */
+  public toTerraform(): any {
+    return literalTerraformJson(this, () => super.toTerraform());
   }
 
   protected allocateLogicalId(element: TerraformElement | Node): string {
@@ -39,7 +48,7 @@ export abstract class ReadableStack extends TerraformStack {
     const key = `${type}.${id}`;
     const owner = this.allocated.get(key);
     if (owner !== undefined && owner !== node.path) {
-      throw new Error(`construct "${node.path}" gets the Terraform name "${id}" of "${owner}"; rename one of them`);
+      invalidProp(`construct "${node.path}"`, 'Terraform name', id, `is already the name of "${owner}"; rename one of them`);
     }
     this.allocated.set(key, node.path);
     return id;

@@ -1,3 +1,5 @@
+import { checkPolicyText, invalidProp } from '../catalog';
+
 /** Every capability a Vault ACL policy can grant, in the order Vault's documentation lists them. */
 export const VAULT_CAPABILITIES = ['create', 'read', 'update', 'patch', 'delete', 'list', 'sudo', 'deny', 'subscribe'] as const;
 
@@ -30,17 +32,17 @@ export class VaultPolicyDocument {
   public readonly comment: readonly string[];
 
   constructor(rules: readonly VaultPolicyRule[], options: VaultPolicyDocumentProps = {}) {
-    if (rules.length === 0) throw new Error('a Vault policy document must have at least one rule');
+    if (rules.length === 0) invalidProp('VaultPolicyDocument', 'rules', [], 'must hold at least one rule');
     const seen = new Set<string>();
     for (const rule of rules) {
       checkPath(rule.path);
-      if (seen.has(rule.path)) throw new Error(`rule path "${rule.path}" is declared twice; merge its capabilities into one rule`);
+      if (seen.has(rule.path)) invalidProp('VaultPolicyDocument', 'rule path', rule.path, 'is declared twice; merge its capabilities into one rule');
       seen.add(rule.path);
       checkCapabilities(rule);
     }
     this.comment = [...(options.comment ?? [])];
     for (const line of this.comment) {
-      if (/[\r\n]/.test(line)) throw new Error(`comment line ${JSON.stringify(line)} must not contain a line break`);
+      if (/[\r\n]/.test(line)) invalidProp('VaultPolicyDocument', 'comment line', line, 'must not contain a line break');
     }
     this.rules = [...rules]
       .map((rule) => ({
@@ -65,23 +67,22 @@ export class VaultPolicyDocument {
 }
 
 function checkPath(path: string): void {
-  if (typeof path !== 'string' || path === '') throw new Error(`rule path ${JSON.stringify(path)} must not be empty`);
-  if (path.startsWith('/')) throw new Error(`rule path "${path}" must not start with "/": Vault policy paths have no leading slash`);
+  if (typeof path !== 'string' || path === '') invalidProp('VaultPolicyDocument', 'rule path', path, 'must not be empty');
+  if (path.startsWith('/')) invalidProp('VaultPolicyDocument', 'rule path', path, 'must not start with "/": Vault policy paths have no leading slash');
   // `"` and `\` would need escaping in HCL, and Terraform would read `${` and `%{` in the JSON as a template.
-  if (/["\\\s]|\$\{|%\{/.test(path)) {
-    throw new Error(`rule path ${JSON.stringify(path)} must not contain quotes, backslashes, whitespace, "\${" or "%{"`);
-  }
+  const syntax = checkPolicyText(path);
+  if (syntax !== undefined) invalidProp('VaultPolicyDocument', 'rule path', path, syntax);
 }
 
 function checkCapabilities(rule: VaultPolicyRule): void {
-  if (rule.capabilities.length === 0) throw new Error(`rule path "${rule.path}" must grant at least one capability`);
+  if (rule.capabilities.length === 0) invalidProp(`VaultPolicyDocument rule "${rule.path}"`, 'capabilities', [], 'must grant at least one capability');
   for (const capability of rule.capabilities) {
     if (!(VAULT_CAPABILITIES as readonly string[]).includes(capability)) {
-      throw new Error(`capability "${capability}" of rule path "${rule.path}" must be one of ${VAULT_CAPABILITIES.join(', ')}`);
+      invalidProp(`VaultPolicyDocument rule "${rule.path}"`, 'capability', capability, `must be one of ${VAULT_CAPABILITIES.join(', ')}`);
     }
   }
   if (rule.capabilities.includes('deny') && rule.capabilities.length > 1) {
-    throw new Error(`rule path "${rule.path}" combines "deny" with other capabilities; deny overrides them all`);
+    invalidProp(`VaultPolicyDocument rule "${rule.path}"`, 'capabilities', rule.capabilities, 'combine "deny" with others; deny overrides them all');
   }
 }
 

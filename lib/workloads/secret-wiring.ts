@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-27';
-import type { SyncTarget } from '../catalog';
+import { type SyncTarget, invalidProp } from '../catalog';
 import { targetSecretKeys } from './secret-keys';
 
 /** Reloader restarts a workload carrying this annotation when any Secret it references changes. */
@@ -55,22 +55,22 @@ export function wireSecret<SK extends string>(
 ): void {
   const workloadName = workload.node.path;
   if (!workload.containers.includes(container)) {
-    throw new Error(`container "${container.name}" does not belong to workload "${workloadName}"`);
+    invalidProp('wireSecret()', '', undefined, `container "${container.name}" does not belong to workload "${workloadName}"`);
   }
   const namespace = workload.metadata.namespace;
   if (namespace !== undefined && namespace !== target.namespace) {
-    throw new Error(`Secret "${target.name}" lives in namespace "${target.namespace}", but workload "${workloadName}" is in "${namespace}"`);
+    invalidProp('wireSecret()', '', undefined, `Secret "${target.name}" lives in namespace "${target.namespace}", but workload "${workloadName}" is in "${namespace}"`);
   }
   const annotations: Readonly<Record<string, string>> = workload.metadata.toJson().annotations ?? {};
   if (annotations[RELOADER_SEARCH_ANNOTATION] !== undefined) {
-    throw new Error(`workload "${workloadName}" uses Reloader's search mode (${RELOADER_SEARCH_ANNOTATION}), which does not combine with ${RELOADER_AUTO_ANNOTATION}`);
+    invalidProp('wireSecret()', '', undefined, `workload "${workloadName}" uses Reloader's search mode (${RELOADER_SEARCH_ANNOTATION}), which does not combine with ${RELOADER_AUTO_ANNOTATION}`);
   }
   const available = targetSecretKeys(target);
   const keys: readonly string[] = wiring.keys ?? available;
-  if (keys.length === 0) throw new Error(`no keys selected from Secret "${target.name}" in "${target.namespace}"`);
+  if (keys.length === 0) invalidProp('wireSecret()', '', undefined, `no keys selected from Secret "${target.name}" in "${target.namespace}"`);
   for (const key of keys) {
     if (!available.includes(key)) {
-      throw new Error(`key "${key}" is not a key of Secret "${target.name}" in "${target.namespace}" (keys: ${available.join(', ')})`);
+      invalidProp('wireSecret()', '', undefined, `key "${key}" is not a key of Secret "${target.name}" in "${target.namespace}" (keys: ${available.join(', ')})`);
     }
   }
 
@@ -80,7 +80,7 @@ export function wireSecret<SK extends string>(
   if (wiring.as === 'env') {
     const names: Readonly<Record<string, string | undefined>> = wiring.names ?? {};
     for (const key of Object.keys(names)) {
-      if (!keys.includes(key)) throw new Error(`names gives a variable name for "${key}", which is not a selected key of Secret "${target.name}"`);
+      if (!keys.includes(key)) invalidProp('wireSecret()', '', undefined, `names gives a variable name for "${key}", which is not a selected key of Secret "${target.name}"`);
     }
     addEnv(container, secret, keys, names);
   } else {
@@ -100,10 +100,10 @@ function addEnv(
   const seen = new Set<string>();
   for (const { key, name } of variables) {
     if (!ENV_VAR_NAME.test(name)) {
-      throw new Error(`environment variable name "${name}" for key "${key}" must match ${ENV_VAR_NAME.source}`);
+      invalidProp('wireSecret()', '', undefined, `environment variable name "${name}" for key "${key}" must match ${ENV_VAR_NAME.source}`);
     }
     if (seen.has(name) || container.env.variables[name] !== undefined) {
-      throw new Error(`environment variable "${name}" is already set on container "${container.name}"`);
+      invalidProp('wireSecret()', '', undefined, `environment variable "${name}" is already set on container "${container.name}"`);
     }
     seen.add(name);
   }
@@ -120,10 +120,10 @@ function addVolume(
   wiring: SecretVolumeWiring<string>,
   available: readonly string[],
 ): void {
-  if (!wiring.mountPath.startsWith('/')) throw new Error(`mountPath "${wiring.mountPath}" must be an absolute path`);
+  if (!wiring.mountPath.startsWith('/')) invalidProp('wireSecret()', '', undefined, `mountPath "${wiring.mountPath}" must be an absolute path`);
   const name = wiring.volumeName ?? `secret-${secret.name}`;
   const volumeId = `Volume:${name}`;
-  if (workload.node.tryFindChild(volumeId)) throw new Error(`volume "${name}" is already defined on workload "${workload.node.path}"`);
+  if (workload.node.tryFindChild(volumeId)) invalidProp('wireSecret()', '', undefined, `volume "${name}" is already defined on workload "${workload.node.path}"`);
   // Without items every key becomes a file, including keys added to the Secret later.
   const items = keys.length === available.length
     ? undefined

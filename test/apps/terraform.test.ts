@@ -3,7 +3,7 @@ import { EsoReadPolicy, terraformPart } from '../../lib/tf';
 import { Testing } from 'cdktf';
 import { esoPolicyProps } from '../tf/support';
 import { synthPartToTree } from '../support/synth';
-import { TfJson, policyPaths } from '../tf/support';
+import { TfJson, esoPolicyPaths, policyPaths } from '../tf/support';
 
 /** The homelab's 14 distinct paths, written out so that a change to the catalog must show up here. */
 const HOMELAB_PATHS = [
@@ -33,12 +33,17 @@ describe('the homelab Terraform', () => {
 
     // THEN
     const hcl = policy.document.toHcl();
-    expect(policyPaths(hcl)).toStrictEqual(HOMELAB_PATHS.map((p) => `homelab/data/${p}`));
-    expect(policyPaths(hcl)).toStrictEqual([...catalog.pathNames].sort().map((p) => `homelab/data/${p}`));
+    expect(policyPaths(hcl)).toStrictEqual(esoPolicyPaths(...HOMELAB_PATHS.map((p) => `homelab/data/${p}`)));
+    expect(policyPaths(hcl)).toStrictEqual(esoPolicyPaths(...[...catalog.pathNames].sort().map((p) => `homelab/data/${p}`)));
     expect(catalog.paths).toHaveLength(14); // openclaw feeds two Secrets but is one path
-    expect(policy.apiPaths).toStrictEqual(policyPaths(hcl));
-    expect(policy.document.rules.every((r) => r.capabilities.join() === 'read')).toBe(true);
-    expect([...hcl.matchAll(/capabilities = (.*)$/gm)].map((m) => m[1])).toStrictEqual(HOMELAB_PATHS.map(() => '["read"]'));
+    expect(policy.apiPaths).toStrictEqual(HOMELAB_PATHS.map((p) => `homelab/data/${p}`));
+    // Its own token's lookup and revocation, which the default policy would grant; nothing else of it.
+    expect(policy.document.rules.slice(0, 2)).toStrictEqual([
+      { path: 'auth/token/lookup-self', capabilities: ['read'] },
+      { path: 'auth/token/revoke-self', capabilities: ['update'] },
+    ]);
+    expect(policy.document.rules.slice(2).every((r) => r.capabilities.join() === 'read')).toBe(true);
+    expect([...hcl.matchAll(/capabilities = (.*)$/gm)].map((m) => m[1])).toStrictEqual(['["read"]', '["update"]', ...HOMELAB_PATHS.map(() => '["read"]')]);
     expect(hcl).not.toMatch(/[*+]|metadata\//);
   });
 
@@ -49,8 +54,8 @@ describe('the homelab Terraform', () => {
 
   test('the ESO policy lists exactly the catalog\'s 14 distinct paths', () => {
     const policy = vault.resource!.vault_policy.eso_read_policy.policy;
-    expect(policyPaths(policy)).toHaveLength(14);
-    expect(policyPaths(policy)).toStrictEqual([...homelabCatalog().pathNames].sort().map((p) => `homelab/data/${p}`));
+    expect(policyPaths(policy)).toHaveLength(16);
+    expect(policyPaths(policy)).toStrictEqual(esoPolicyPaths(...[...homelabCatalog().pathNames].sort().map((p) => `homelab/data/${p}`)));
   });
 
   test('the KMS key lives in the homelab\'s region under its alias, and both stacks keep local state', () => {

@@ -47,16 +47,16 @@ describe('ComponentsChart', () => {
   test('installs Vault under the declared release and namespace, the address the store derives', () => {
     const declaration = resolvedFixture(undefined, { ...FIXTURE_SETTINGS, vault: { namespace: 'secrets', releaseName: 'bao' } });
     const chart = new ComponentsChart(Testing.app(), COMPONENTS_CHART_ID, { declaration });
-    expect([chart.vault!.name, chart.vault!.namespace, chart.vault!.serviceUrl, declaration.store.server]).toStrictEqual([
+    expect([chart.vault!.name, chart.vault!.namespace, chart.vault!.serviceUrl, declaration.identities[0].server]).toStrictEqual([
       'bao', 'secrets', 'https://bao.secrets.svc:8200', 'https://bao.secrets.svc:8200',
     ]);
-    expect(declaration.store.caProvider).toStrictEqual({ name: 'vault-tls', namespace: 'secrets', key: 'ca.crt' });
+    expect(declaration.identities[0].caProvider).toStrictEqual({ type: 'Secret', name: 'vault-tls', namespace: 'secrets', key: 'ca.crt' });
   });
 
   test('a Vault on plain HTTP gives an http:// store without a caProvider, derived, never checked', () => {
     const declaration = resolvedFixture(undefined, { ...FIXTURE_SETTINGS, vault: { tls: { disabled: true } } });
     const chart = new ComponentsChart(Testing.app(), COMPONENTS_CHART_ID, { declaration });
-    expect([chart.vault!.serviceUrl, chart.vault!.tlsSecretName, declaration.store.server, declaration.store.caProvider]).toStrictEqual([
+    expect([chart.vault!.serviceUrl, chart.vault!.tlsSecretName, declaration.identities[0].server, declaration.identities[0].caProvider]).toStrictEqual([
       'http://vault.vault.svc:8200', undefined, 'http://vault.vault.svc:8200', undefined,
     ]);
   });

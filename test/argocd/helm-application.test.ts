@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { HelmApplication, HelmApplicationProps } from '../../lib/argocd';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
+import { userErrorOf } from '../support/user-error';
 
 const CHART = { chart: 'demo', repoUrl: 'https://charts.example.com', version: '1.2.3' };
 
@@ -98,12 +99,12 @@ describe('HelmApplication', () => {
   });
 
   test('refuses names Argo CD cannot track, version ranges and fractional waves', () => {
-    expect(() => build({ name: 'Demo' })).toThrow(
-      'Application name "Demo" must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters');
-    expect(() => build({ namespace: 'demo_ns' })).toThrow(
-      'namespace "demo_ns" of Application "demo" must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters');
-    expect(() => build({ chart: { ...CHART, version: '1.2.*' } })).toThrow(
-      'chart version "1.2.*" of Application "demo" must be an exact version such as 1.2.3');
-    expect(() => build({ syncWave: 0.5 })).toThrow('sync wave 0.5 of Application "demo" must be an integer');
+    expect(userErrorOf(() => build({ name: 'Demo' }))).toStrictEqual([
+      'Application "Demo": name "Demo" must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters']);
+    expect(userErrorOf(() => build({ namespace: 'demo_ns' }))).toStrictEqual([
+      'Application "demo": namespace "demo_ns" must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters']);
+    expect(userErrorOf(() => build({ chart: { ...CHART, version: '1.2.*' } }))).toStrictEqual([
+      'Application "demo": chart version "1.2.*" must be an exact version such as 1.2.3']);
+    expect(userErrorOf(() => build({ syncWave: 0.5 }))).toStrictEqual(['Application "demo": sync wave 0.5 must be an integer']);
   });
 });

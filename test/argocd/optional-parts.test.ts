@@ -4,6 +4,7 @@ import { type PlatformSettings, resolveDeclaration, validateDeclaration } from '
 import { manifestsPart } from '../../lib/k8s';
 import { terraformPart } from '../../lib/tf';
 import { FIXTURE_SETTINGS, fixtureCatalog, fixtureDeclaration, resolvedFixture } from '../support/fixtures';
+import { synthFluxTree } from '../support/flux';
 import { synthPartToTree } from '../support/synth';
 
 function manifests(settings: PlatformSettings): Record<string, string> {
@@ -57,19 +58,25 @@ describe('optional parts', () => {
     const resolved = resolveDeclaration(fixtureDeclaration(undefined, outside));
 
     // THEN the store reaches that address and trusts the CA Secret named like an in-cluster one's
-    expect([resolved.store.server, resolved.store.caProvider, resolved.settings.vault.external]).toStrictEqual([
-      'https://vault.lan:8200', { name: 'vault-tls', namespace: 'eso-ca', key: 'ca.crt' }, true,
+    expect([resolved.identities[0].server, resolved.identities[0].caProvider, resolved.settings.vault.external]).toStrictEqual([
+      'https://vault.lan:8200', { type: 'Secret', name: 'vault-tls', namespace: 'eso-ca', key: 'ca.crt' }, true,
     ]);
-    expect(resolveDeclaration(fixtureDeclaration(undefined, { ...outside, vault: { address: 'http://vault.lan:8200' } })).store.caProvider).toBeUndefined();
+    expect(resolveDeclaration(fixtureDeclaration(undefined, { ...outside, vault: { address: 'http://vault.lan:8200', tls: { disabled: true } } })).identities[0].caProvider).toBeUndefined();
     expect(validateDeclaration(fixtureDeclaration(fixtureCatalog(), { ...FIXTURE_SETTINGS, vault: { address: 'https://vault.lan:8200' } })).map((i) => i.message)).toStrictEqual([
       'settings.vault: address "https://vault.lan:8200" names a Vault outside the cluster, but the Vault component installs one inside it: set components: { vault: false }, or remove address',
     ]);
   });
 
-  test('under Flux or plain the components are not Argo CD Applications: asking for one is refused', () => {
-    expect(resolvedFixture(undefined, { ...FIXTURE_SETTINGS, gitops: 'flux' }).settings.components).toStrictEqual({ vault: false, externalSecrets: false, reloader: false });
-    expect(validateDeclaration(fixtureDeclaration(undefined, { ...FIXTURE_SETTINGS, gitops: 'flux', components: { reloader: true } })).map((i) => i.message)).toStrictEqual([
-      'settings.components: reloader true installs an Argo CD Application, which gitops "flux" does not apply: install it with your own tool (a Flux HelmRelease, helm) and remove this, or use gitops "argocd"',
+  test('under Flux the components are installed (as HelmReleases, not Applications); under plain none, and asking for one is refused', () => {
+    expect(resolvedFixture(undefined, { ...FIXTURE_SETTINGS, gitops: 'flux' }).settings.components).toStrictEqual({ vault: true, externalSecrets: true, reloader: true });
+    expect(Object.values(synthFluxTree(fixtureDeclaration(undefined, { ...FIXTURE_SETTINGS, gitops: 'flux' }), [componentApplications()])).join('\n')).not.toContain('argoproj.io');
+    expect(resolvedFixture(undefined, { ...FIXTURE_SETTINGS, gitops: 'flux', components: { reloader: true, vault: false } }).settings.components).toStrictEqual({ vault: false, externalSecrets: true, reloader: true });
+    expect(resolvedFixture(undefined, { ...FIXTURE_SETTINGS, gitops: 'plain' }).settings.components).toStrictEqual({ vault: false, externalSecrets: false, reloader: false });
+    expect(validateDeclaration(fixtureDeclaration(undefined, { ...FIXTURE_SETTINGS, gitops: 'plain', components: { reloader: true } })).map((i) => i.message)).toStrictEqual([
+      'settings.components: reloader true installs a component, which gitops "plain" does not: install it with your own tool (helm) and remove this, or use gitops "argocd" or "flux"',
+    ]);
+    expect(validateDeclaration(fixtureDeclaration(undefined, { ...FIXTURE_SETTINGS, gitops: 'flux', vault: { address: 'https://vault.lan:8200' } })).map((i) => i.message)).toStrictEqual([
+      'settings.vault: address "https://vault.lan:8200" names a Vault outside the cluster, but the Vault component installs one inside it: set components: { vault: false }, or remove address',
     ]);
     expect(validateDeclaration(fixtureDeclaration(undefined, { ...FIXTURE_SETTINGS, gitops: 'kustomize' as any })).map((i) => i.message)).toStrictEqual([
       'settings: gitops "kustomize" must be "argocd", "flux" or "plain"',

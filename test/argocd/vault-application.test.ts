@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { VaultApplication, VaultApplicationProps } from '../../lib/argocd';
 import type { ResolvedKmsUnseal } from '../../lib/catalog';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
+import { userErrorOf } from '../support/user-error';
 
 const KMS: ResolvedKmsUnseal = { region: 'eu-central-1', alias: 'alias/vault-unseal', iamUserName: 'vault-unseal', secretName: 'vault-aws-kms', secretNamespace: 'vault' };
 
@@ -188,16 +189,16 @@ describe('VaultApplication', () => {
 
   test('refuses props Vault or the chart cannot use, with the settings validation\'s words', () => {
     const SUBDOMAIN = 'must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters';
-    expect(() => build({ namespace: 'secrets' })).toThrow(
-      'KMS Secret namespace "vault" must be the Vault Application\'s namespace "secrets": the pod reads the Secret from its own namespace');
-    expect(() => build({ kms: { ...KMS, region: 'Frankfurt' } })).toThrow('KMS region "Frankfurt" must be an AWS region such as "eu-central-1"');
-    expect(() => build({ kms: { ...KMS, alias: 'alias/vault unseal' } })).toThrow(
-      'KMS alias "alias/vault unseal" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)');
-    expect(() => build({ storageClass: 'NFS' })).toThrow(`storage class "NFS" of the Vault Application ${SUBDOMAIN}`);
-    expect(() => build({ storageSize: '10GB' })).toThrow(
-      'storage size "10GB" of the Vault Application must be a Kubernetes quantity such as "5Gi" or "500Mi"');
-    expect(() => build({ ingress: { host: 'https://vault.example.lan' } })).toThrow(`ingress host "https://vault.example.lan" of the Vault Application ${SUBDOMAIN}`);
-    expect(() => build({ tls: { secretName: 'Vault TLS' } })).toThrow(`TLS Secret "Vault TLS" of the Vault Application ${SUBDOMAIN}`);
-    expect(() => build({ ingress: { host: 'vault.example.lan', tlsSecretName: '-x' } })).toThrow(`ingress TLS Secret "-x" of the Vault Application ${SUBDOMAIN}`);
+    expect(userErrorOf(() => build({ namespace: 'secrets' }))).toStrictEqual([
+      'the Vault Application: KMS Secret namespace "vault" must be the Vault Application\'s namespace "secrets": the pod reads the Secret from its own namespace']);
+    expect(userErrorOf(() => build({ kms: { ...KMS, region: 'Frankfurt' } }))).toStrictEqual(['the Vault Application: KMS region "Frankfurt" must be an AWS region such as "eu-central-1"']);
+    expect(userErrorOf(() => build({ kms: { ...KMS, alias: 'alias/vault unseal' } }))).toStrictEqual([
+      'the Vault Application: KMS alias "alias/vault unseal" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)']);
+    expect(userErrorOf(() => build({ storageClass: 'NFS' }))).toStrictEqual([`the Vault Application: storage class "NFS" ${SUBDOMAIN}`]);
+    expect(userErrorOf(() => build({ storageSize: '10GB' }))).toStrictEqual([
+      'the Vault Application: storage size "10GB" must be a Kubernetes quantity such as "5Gi" or "500Mi"']);
+    expect(userErrorOf(() => build({ ingress: { host: 'https://vault.example.lan' } }))).toStrictEqual([`the Vault Application: ingress host "https://vault.example.lan" ${SUBDOMAIN}`]);
+    expect(userErrorOf(() => build({ tls: { secretName: 'Vault TLS' } }))).toStrictEqual([`the Vault Application: TLS Secret "Vault TLS" ${SUBDOMAIN}`]);
+    expect(userErrorOf(() => build({ ingress: { host: 'vault.example.lan', tlsSecretName: '-x' } }))).toStrictEqual([`the Vault Application: ingress TLS Secret "-x" ${SUBDOMAIN}`]);
   });
 });

@@ -1,4 +1,5 @@
 import { SecretCatalog, resolveDeclaration, validateDeclaration } from '../../lib/catalog';
+import { optionNames } from '../../lib/catalog/options';
 import { FIXTURE_SETTINGS } from '../support/fixtures';
 
 /** What a JavaScript caller can pass: no type checking at all. */
@@ -10,9 +11,18 @@ function messages(declare: (catalog: Untyped) => void, props: Untyped = { mount:
   return catalog.validate().map((issue) => issue.message);
 }
 
-const TARGET_OPTIONS = 'name, namespace, externalSecretName, creationPolicy, deletionPolicy, refreshInterval, allowZeroRefreshInterval, reloaderMatch, type, labels, annotations, template, templateMergePolicy';
+const TARGET_OPTIONS = 'name, namespace, identity, externalSecretName, creationPolicy, deletionPolicy, refreshInterval, allowZeroRefreshInterval, reloaderMatch, type, labels, annotations, template, templateMergePolicy';
 
 describe('strict input for JavaScript callers', () => {
+  test('each list of known option names is checked against its interface by the compiler', () => {
+    interface Demo { readonly a?: string; readonly b: number }
+    expect(optionNames<Demo>({ a: true, b: true })).toStrictEqual(['a', 'b']);
+    // @ts-expect-error b, an option of Demo, is missing from the list
+    optionNames<Demo>({ a: true });
+    // @ts-expect-error c is not an option of Demo
+    optionNames<Demo>({ a: true, b: true, c: true });
+  });
+
   test('an unknown option of syncTo() is named, with the known ones, instead of being ignored', () => {
     expect(messages((c) => {
       c.path('apps/db', ['user']).syncTo({ name: 'db', namespace: 'apps', immutable: true, refreshIntervall: '5m' });
@@ -30,7 +40,7 @@ describe('strict input for JavaScript callers', () => {
       'catalog: option "isolate" is not an option of new SecretCatalog() (known: mount, eso, vaultRole, isolation)',
       'store: option "server" is not an option of the eso settings (known: storeName, authMountPath, role, audience, serviceAccountName, serviceAccountNamespace)',
       'vault role: option "ttl" is not an option of the vaultRole settings (known: audience, tokenTtlSeconds)',
-      'apps/db: option "descripton" is not an option of path() options (known: description, readBy)',
+      'apps/db: option "descripton" is not an option of path() options (known: description, readBy, origins)',
       'apps/db: option "key" is not an option of select() options (known: keys, renames)',
       `apps/db → db in apps: option "owner" is not an option of addTarget() options (known: ${TARGET_OPTIONS}, sources)`,
     ]);
@@ -89,7 +99,7 @@ describe('strict input for JavaScript callers', () => {
       vault: { storageClass: 'Fast SSD', storageSize: 10, ingress: { hostname: 'vault.lan' } },
       argocd: { namespace: 'Argo' },
       terraform: { stateBackend: { kind: 'gcs' } },
-      flux: true,
+      fluxcd: true,
     };
 
     // WHEN
@@ -97,7 +107,7 @@ describe('strict input for JavaScript callers', () => {
 
     // THEN
     expect(issues).toStrictEqual([
-      'settings: option "flux" is not an option of the settings (known: kms, gitops, components, vault, argocd, terraform)',
+      'settings: option "fluxcd" is not an option of the settings (known: kms, gitops, components, vault, argocd, flux, terraform)',
       'settings.kms: option "keyAlias" is not an option of settings.kms (known: region, alias, iamUserName, secretName)',
       'settings.vault: storageClass "Fast SSD" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters',
       'settings.vault: storageSize 10 must be a Kubernetes quantity such as "5Gi" or "500Mi"',
@@ -115,7 +125,7 @@ describe('strict input for JavaScript callers', () => {
       'settings: the settings undefined must be an object',
     ]);
     const resolved = resolveDeclaration({ catalog, settings: { ...FIXTURE_SETTINGS, vault: { namespace: 'secrets', releaseName: 'bao' } } });
-    expect(resolved.store.server).toBe('https://bao.secrets.svc:8200');
+    expect(resolved.identities.map((i) => i.server)).toStrictEqual(['https://bao.secrets.svc:8200']);
     expect(resolved.settings.kms).toStrictEqual({
       region: 'us-east-1', alias: 'alias/vault-unseal', iamUserName: 'vault-unseal', secretName: 'vault-aws-kms', secretNamespace: 'secrets',
     });

@@ -162,7 +162,7 @@ describe('catalog validation', () => {
     expect(messages((c) => {
       c.path('apps/a', ['k']).syncTo({ name: 'x', namespace: 'arr' });
     }, { eso: { role: '' }, vaultRole: { audience: 'https://kubernetes.default.svc' } })).toStrictEqual([
-      'store: role "" must not be empty',
+      'store: role "" must be a Vault role name (^\\w([\\w.@-]*\\w)?$)',
       'vault role: audience "https://kubernetes.default.svc" must equal the store\'s audience "vault": Vault refuses tokens minted for another audience',
     ]);
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import Ajv2020 from 'ajv/dist/2020';
-import { HELM_CHARTS } from '../../lib/argocd/charts';
+import { HELM_CHARTS } from '../../lib/components';
 import { chartDefaults, chartOf, coalesce, committedApplications, readYamlDocuments, ROOT, unknownValueKeys, vendoredCharts } from '../support/charts';
 
 // The Applications' values as committed (what Argo CD hands to helm), checked against the vendored charts.
@@ -21,7 +21,7 @@ describe('the vendored charts in charts/', () => {
     const vendored = vendoredCharts().filter((c) => c.name === ref.chart);
     const versions = vendored.map((c) => c.version).join(', ') || 'none';
     const message =
-      `HELM_CHARTS.${key} in lib/argocd/charts.ts pins ${ref.chart} ${ref.version}, but charts/ vendors ${versions}. ` +
+      `HELM_CHARTS.${key} in lib/components/charts.ts pins ${ref.chart} ${ref.version}, but charts/ vendors ${versions}. ` +
       `To refresh: copy the ${ref.chart} ${ref.version} chart into charts/${ref.chart}-${ref.version}/ ` +
       `(remove the old folder), update charts/SOURCE.md, and run the tests`;
     if (!(vendored.length === 1 && vendored[0].version === ref.version)) throw new Error(message);

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DECLARATION_ENV, declarationOf, findDeclarationModule } from '../../lib/cli/bin';
+import { DECLARATION_ENV, declarationOf, findDeclarationModule, loadDeclaration } from '../../lib/cli/bin';
+import { MissingPeerError } from '../../lib/synth';
 import { fixtureDeclaration } from '../support/fixtures';
 
 const ROOT = join(__dirname, '..', '..');
@@ -53,6 +54,68 @@ describe('the package\'s bin', () => {
     // THEN
     expect([result.code, result.stderr]).toStrictEqual([0, '']);
     expect(result.stdout).toContain("  catalog.path('apps/a', ['k'])\n    .syncTo({ name: 'a', namespace: 'n' });\n");
+  });
+
+  describe('the declaration module\'s own errors', () => {
+    /** Writes `source` as decl.js (requiring the library's catalog) and runs `table` over it. */
+    function over(source: string[], name = 'decl.js'): { code: number | null; stdout: string; stderr: string } {
+      writeFileSync(join(dir, name), [`const { SecretCatalog } = require(${JSON.stringify(join(ROOT, 'lib/catalog/index.ts'))});`, ...source, ''].join('\n'));
+      return bin(['table'], { [DECLARATION_ENV]: join(dir, name) }, dir);
+    }
+
+    test('an exception at its top level: the declaration\'s error, with its file and line, exit 1', () => {
+      expect(over([
+        'const catalog = new SecretCatalog({ mount: "kv" });',
+        'const keys = undefined;',
+        'catalog.path("apps/db", keys.slice());',
+        'exports.declaration = { catalog, settings: {} };',
+      ])).toStrictEqual({ code: 1, stdout: '', stderr: 'homelab-secrets: the declaration threw at decl.js:4:30: TypeError: Cannot read properties of undefined (reading \'slice\')\n' });
+    });
+
+    test('an exception in the exported function, or in a template function it declares: the same, exit 1', () => {
+      expect(over([
+        'exports.declaration = () => {',
+        '  const catalog = new SecretCatalog({ mount: "kv" });',
+        '  catalog.path("apps/db", ["url"]).syncTo({ name: "db", namespace: "apps", template: () => { throw new RangeError("no URL"); } });',
+        '  return { catalog, settings: {} };',
+        '};',
+      ])).toStrictEqual({ code: 1, stdout: '', stderr: 'homelab-secrets: the declaration threw at decl.js:4:100: RangeError: no URL\n' });
+    });
+
+    test('a module that does not parse: exit 2, with the place and the fix', () => {
+      const result = over(['exports.declaration = {;']);
+      expect(result).toStrictEqual({ code: 2, stdout: '', stderr: `homelab-secrets: the declaration module ${join(dir, 'decl.js')} is not a module JavaScript can load (decl.js:2: Unexpected token ';'): fix it, and build the project again\n` });
+    });
+
+    test('a module that exports no declaration, or something else under its name: exit 2, with the fix', () => {
+      expect(over(['exports.other = 1;']).stderr).toBe(`homelab-secrets: ${join(dir, 'decl.js')} exports no declaration: export \`declaration\` (a Declaration, or a function returning one)\n`);
+      expect(over(['exports.declaration = () => ({ settings: {} });'])).toStrictEqual({
+        code: 2, stdout: '', stderr: `homelab-secrets: ${join(dir, 'decl.js')} exports a \`declaration\` that is not one: it must be { catalog, settings } with a SecretCatalog (or a function returning that)\n`,
+      });
+    });
+
+    test('a peer dependency the project did not install, when the module loads or its function runs: the one line, exit 2', () => {
+      // GIVEN a module that imports homelab-secrets/tf where cdktf is not installed (test/optional-peers.test.ts runs that for real)
+      writeFileSync(join(dir, 'decl.js'), '');
+      const missing = new MissingPeerError('homelab-secrets/tf', [{ name: 'cdktf', range: '^0.21.0', neededFor: 'every Terraform stack' }]);
+      const line = "homelab-secrets/tf needs cdktf (for every Terraform stack), which is not installed: npm install 'cdktf@^0.21.0'";
+
+      // WHEN / THEN
+      expect(loadDeclaration(join(dir, 'decl.js'), () => {
+        throw missing;
+      })).toStrictEqual({ exitCode: 2, message: line });
+      expect(loadDeclaration(join(dir, 'decl.js'), () => ({
+        declaration: () => {
+          throw missing;
+        },
+      }))).toStrictEqual({ exitCode: 2, message: line });
+    });
+
+    test('a module that does not exist: exit 2, with the fix', () => {
+      expect(bin(['table'], { [DECLARATION_ENV]: join(dir, 'dist/missing.js') }, dir)).toStrictEqual({
+        code: 2, stdout: '', stderr: `homelab-secrets: the declaration module ${join(dir, 'dist/missing.js')} does not exist: build the project first\n`,
+      });
+    });
   });
 
   test('without a declaration, says how to name one and exits 2', () => {

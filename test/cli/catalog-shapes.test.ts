@@ -31,11 +31,12 @@ describe('the CLI over ExternalSecret names and operator-only paths', () => {
     expect(h.stdout()).toBe('patched kv/infra/backup-key: key; its other keys are unchanged\nno ExternalSecret to force-sync: infra/backup-key is read by operators and other tools only\n');
   });
 
-  test('rebuild puts the operator-only path back but force-syncs only what ESO reads', async () => {
+  test('rebuild has seed put the operator-only path back but force-syncs only what ESO reads', async () => {
     const h = harness({ catalog: catalog() });
     expect(await h.cli('rebuild')).toBe(EXIT.ok);
     const out = h.stdout();
-    expect(out).toContain('vault kv put -mount=kv infra/backup-key -');
+    expect(out).toContain('      npx homelab-secrets seed\n      # the 2 keys it asks for, and where to get each (also in docs/secrets.md):\n'
+      + '      #   apps/keycloak-db password: (no origin declared)\n      #   infra/backup-key key: (no origin declared)\n');
     expect(out).toContain('      npx homelab-secrets force-sync apps/keycloak-db\n');
     expect(out).not.toContain('force-sync infra/backup-key');
     expect(out).toContain('      # infra/backup-key: read by operators and other tools only, no ExternalSecret to sync\n');

@@ -22,7 +22,7 @@ describe('exit codes', () => {
     expect(exitCodesOf('check')).toStrictEqual([
       { code: 0, meaning: 'no drift' },
       { code: 1, meaning: 'drift' },
-      { code: 2, meaning: 'Vault unreachable, access denied, no such mount, or `VAULT_ADDR`/`VAULT_TOKEN` not set, or a usage error (unknown command or option, missing argument) or an invalid catalog' },
+      { code: 2, meaning: 'Vault unreachable, access denied, no such mount, no Vault address or token, or an unreadable `VAULT_CACERT`, or a usage error (unknown command or option, missing argument) or an invalid catalog' },
       { code: 70, meaning: 'a bug (an internal error, printed with its stack)' },
     ]);
     expect(exitCodesOf('rebuild')).toStrictEqual([

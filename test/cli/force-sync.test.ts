@@ -92,7 +92,7 @@ describe('force-sync', () => {
         catalog: smallCatalog(),
         stdout: { write: (t) => out.push(t) },
         stderr: { write: (t) => err.push(t) },
-        stdin: { isTTY: false, readAll: async () => '', readHidden: async () => '' },
+        stdin: { isTTY: false, readAll: async () => '', readBytes: async () => new Uint8Array(), readHidden: async () => '' },
         env,
         now: () => FIXED_NOW_MS,
         run: spawnRun(env),

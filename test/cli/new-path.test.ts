@@ -14,12 +14,17 @@ describe('new', () => {
     expect(code).toBe(EXIT.ok);
     expect(h.stdout()).toBe(
       "( for k in OPENCLAW_GATEWAY_TOKEN OPENCLAW_HOOKS_TOKEN ANTHROPIC_API_KEY; do printf '%s: ' \"$k\" >&2; IFS= read -rs v; echo >&2; printf '%s\\n' \"$v\"; done )"
-      + ' | jq -Rn \'{"OPENCLAW_GATEWAY_TOKEN": input, "OPENCLAW_HOOKS_TOKEN": input, "ANTHROPIC_API_KEY": input}\''
+      + ' | jq -Rn \'{"OPENCLAW_GATEWAY_TOKEN": input, "OPENCLAW_HOOKS_TOKEN": input, "ANTHROPIC_API_KEY": input}'
+      + ' | if any(.[]; index("\\ufffd") != null) then error("a value is not UTF-8 text; nothing was sent to vault") else . end\''
       + ' | vault kv put -mount=homelab apps/openclaw -\n');
     expect(h.stderr()).toBe([
       '# it prompts for OPENCLAW_GATEWAY_TOKEN, OPENCLAW_HOOKS_TOKEN, ANTHROPIC_API_KEY without echo (bash or zsh), one line each; the values reach vault as JSON on stdin, never as arguments',
-      '# a value of several lines, or values you keep in a file: write {"OPENCLAW_GATEWAY_TOKEN": "...", "OPENCLAW_HOOKS_TOKEN": "...", "ANTHROPIC_API_KEY": "..."} to apps-openclaw.json (umask 077), then',
-      '#   vault kv put -mount=homelab apps/openclaw - < apps-openclaw.json && rm apps-openclaw.json',
+      '# a value of several lines: this opens $EDITOR on {"OPENCLAW_GATEWAY_TOKEN": "...", "OPENCLAW_HOOKS_TOKEN": "...", "ANTHROPIC_API_KEY": "..."} in a private temp folder (mktemp -d), sends the file when the editor exits, and removes the folder, also on failure',
+      '#   ( umask 077 && d=$(mktemp -d) && trap \'rm -rf -- "$d"\' EXIT HUP INT TERM && f=$d/apps-openclaw.json'
+        + ' && printf \'%s\\n\' \'{"OPENCLAW_GATEWAY_TOKEN": "...", "OPENCLAW_HOOKS_TOKEN": "...", "ANTHROPIC_API_KEY": "..."}\' > "$f"'
+        + ' && ${VISUAL:-${EDITOR:-vi}} "$f"'
+        + ' && jq \'if any(.. | strings; index("\\ufffd") != null) then error("a value is not UTF-8 text; nothing was sent to vault") else . end\' < "$f" > /dev/null'
+        + ' && vault kv put -mount=homelab apps/openclaw - < "$f" )',
       '# vault kv put replaces every key at homelab/apps/openclaw: use it for a new path; change keys later with: homelab-secrets rotate apps/openclaw <key>...',
       '',
     ].join('\n'));

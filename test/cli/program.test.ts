@@ -3,7 +3,7 @@ import { SecretCatalog } from '../../lib/catalog';
 import { CliError, EXIT, HiddenLineReader, RawModeInput, spawnRun } from '../../lib/cli';
 import { harness } from './support/cli-harness';
 
-const COMMANDS = ['table', 'new', 'rotate', 'force-sync', 'check', 'status', 'kms-secret', 'rebuild', 'import'];
+const COMMANDS = ['table', 'new', 'rotate', 'force-sync', 'check', 'seed', 'status', 'kms-secret', 'rebuild', 'import'];
 
 /** The last lines of each command's help: its exit codes, as lib/cli/exit-codes.ts renders them. */
 const HELP_EXIT_CODES: Record<string, string> = {
@@ -17,10 +17,10 @@ const HELP_EXIT_CODES: Record<string, string> = {
   ].join('\n'),
   'rotate': [
     'Exit codes: 0 patched and force-synced; 1 `vault kv patch` failed (nothing changed) or a `kubectl`',
-    '  call failed (the values are changed); 2 unknown path, undeclared or repeated key, missing or empty',
-    '  value (nothing changed), or a usage error (unknown command or option, missing argument) or an',
-    '  invalid catalog; 70 a bug (an internal error, printed with its stack); 130 Ctrl-C at a prompt',
-    '  (nothing changed).',
+    '  call failed (the values are changed); 2 unknown path, undeclared or repeated key, missing, empty',
+    '  or non-UTF-8 value (nothing changed), or a usage error (unknown command or option, missing',
+    '  argument) or an invalid catalog; 70 a bug (an internal error, printed with its stack); 130 Ctrl-C',
+    '  at a prompt (nothing changed).',
   ].join('\n'),
   'force-sync': [
     'Exit codes: 0 all annotated; 1 a `kubectl` call failed (the others still ran); 2 nothing matches, or',
@@ -28,9 +28,18 @@ const HELP_EXIT_CODES: Record<string, string> = {
     '  internal error, printed with its stack).',
   ].join('\n'),
   'check': [
-    'Exit codes: 0 no drift; 1 drift; 2 Vault unreachable, access denied, no such mount, or',
-    '  `VAULT_ADDR`/`VAULT_TOKEN` not set, or a usage error (unknown command or option, missing argument)',
-    '  or an invalid catalog; 70 a bug (an internal error, printed with its stack).',
+    'Exit codes: 0 no drift; 1 drift; 2 Vault unreachable, access denied, no such mount, no Vault address',
+    '  or token, or an unreadable `VAULT_CACERT`, or a usage error (unknown command or option, missing',
+    '  argument) or an invalid catalog; 70 a bug (an internal error, printed with its stack).',
+  ].join('\n'),
+  'seed': [
+    'Exit codes: 0 every declared key is in Vault (with `--dry-run`: the plan is printed); 1 keys are',
+    '  still missing: not entered (listed with where to get them; without a terminal none is asked for),',
+    '  or on a path seed may not write (a deleted current version); 2 Vault unreachable, access denied,',
+    '  no such mount or not KV version 2, no Vault address or token, an unreadable `VAULT_CACERT`, or a',
+    '  typed value that is not UTF-8 (what was written stays), or a usage error (unknown command or',
+    '  option, missing argument) or an invalid catalog; 70 a bug (an internal error, printed with its',
+    '  stack); 130 Ctrl-C at a prompt (what was written stays).',
   ].join('\n'),
   'status': [
     'Exit codes: 0 every row synced; 1 a row is not synced (each named on stderr); 2 no current context,',
@@ -48,10 +57,12 @@ const HELP_EXIT_CODES: Record<string, string> = {
     '  catalog; 70 a bug (an internal error, printed with its stack).',
   ].join('\n'),
   'import': [
-    'Exit codes: 0 written (with `--verify`: and every ExternalSecret synthesizes the same); 1 written,',
-    '  but `--verify` found a difference; 2 something the library cannot express, no namespace,',
-    '  unreadable input (nothing written), or a usage error (unknown command or option, missing argument)',
-    '  or an invalid catalog; 70 a bug (an internal error, printed with its stack).',
+    'Exit codes: 0 written (with `--verify`: and every ExternalSecret, store, ServiceAccount, role and',
+    '  policy synthesizes the same); 1 written, but `--verify` found a difference, or the module does not',
+    '  load; 2 something the library cannot express, no namespace, unreadable, oversized or invalid',
+    '  input, an `--out` that exists (without `--force`), is a link or an input, or cannot be written',
+    '  (nothing written), or a usage error (unknown command or option, missing argument) or an invalid',
+    '  catalog; 70 a bug (an internal error, printed with its stack).',
   ].join('\n'),
 };
 
@@ -83,7 +94,7 @@ describe('the program', () => {
       'Usage: homelab-secrets rebuild [options]',
       '',
       'print the disaster-recovery order as a checklist of exact commands: KMS Secret,',
-      'Argo CD bootstrap, Velero restore or init, re-populate, sync and check',
+      'Argo CD bootstrap, Velero restore or init, seed, sync and check',
       '',
       'Options:',
       '  -h, --help  display help for command',
@@ -263,6 +274,26 @@ describe('HiddenLineReader', () => {
     expect(written).toBe('Value: \n');
     expect(tty.rawModes).toStrictEqual([true, false]);
     expect(tty.listenerCount('data')).toBe(0);
+  });
+
+  test('turns echo off before it shows the prompt, so a value typed at once is never echoed', async () => {
+    // GIVEN a terminal that records the order of mode changes and output
+    const tty = new FakeTty();
+    const order: string[] = [];
+    const setRawMode = tty.setRawMode.bind(tty);
+    tty.setRawMode = (mode: boolean) => {
+      order.push(`raw ${mode}`);
+      return setRawMode(mode);
+    };
+    const reader = new HiddenLineReader(tty, { write: (t) => order.push(`write ${JSON.stringify(t)}`) });
+
+    // WHEN
+    const line = reader.read('Value: ');
+    tty.type('v\r');
+    await line;
+
+    // THEN
+    expect(order).toStrictEqual(['raw true', 'write "Value: "', 'raw false', 'write "\\n"']);
   });
 
   test('keeps what follows a line for the next read, and counts CR LF once', async () => {

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { HOMELAB_SETTINGS, homelabCatalog } from '../../apps/homelab';
-import { EXIT, VAULT_STACK, kmsStackDir, renderPutCommand } from '../../lib/cli';
+import { EXIT, VAULT_STACK, kmsStackDir } from '../../lib/cli';
 import { DEFAULT_TERRAFORM_OUTDIR, TERRAFORM_STACKS } from '../../lib/tf/stack-names';
 import { SecretCatalog } from '../../lib/catalog';
 import { renderOperatorUserCommand } from '../../lib/tf/operator-login-names';
+import { identityFixtureCatalog } from '../support/identity-fixtures';
 import { harness } from './support/cli-harness';
 
 async function rebuild(withPlatform = true): Promise<{ code: number; lines: string[] }> {
@@ -55,7 +56,7 @@ describe('rebuild', () => {
     expect(lines).toContain('   b) Or initialise an empty Vault. With the awskms seal, init prints recovery keys and a root token, not unseal keys: keep them offline.');
   });
 
-  test('step 4 has one `new` line per path, step 5 one force-sync per path, then the checks', async () => {
+  test('step 4 is seed, then the keys it asks for with where to get each; step 5 one force-sync per path, then the checks', async () => {
     // GIVEN
     const catalog = homelabCatalog();
 
@@ -64,10 +65,43 @@ describe('rebuild', () => {
 
     // THEN
     const all = commands(lines);
-    expect(all.filter((l) => l.includes('vault kv put '))).toStrictEqual(catalog.paths.map((p) => renderPutCommand(catalog, p)));
+    expect(all.filter((l) => l.includes('vault kv put '))).toStrictEqual([]);
+    const seed = lines.indexOf('      npx homelab-secrets seed');
+    expect(lines.slice(seed - 2, seed + 5)).toStrictEqual([
+      '      # writes every missing generated key (6 keys) straight into Vault, then asks for each missing key a person enters,',
+      '      # hidden and typed twice; after 3a it writes only what is missing. `--dry-run` says what it would do.',
+      '      npx homelab-secrets seed',
+      '      # the 20 keys it asks for, and where to get each (also in docs/secrets.md):',
+      '      #   infrastructure/minio rootUser: a MinIO root user name of your choice, at least 3 characters (the console login; not "minioadmin")',
+      '      #   infrastructure/velero cloud: MinIO console → Access Keys → Create access key (for Velero), written as an AWS credentials file: [default], aws_access_key_id, aws_secret_access_key; several lines, so send it from a file (https://github.com/vmware-tanzu/velero-plugin-for-aws#set-permissions-for-velero)',
+      '      #   infrastructure/argocd-oidc oidc.authentik.clientSecret: Authentik → Applications → Providers → Argo CD → Edit → Client Secret',
+    ]);
+    expect(lines.slice(seed + 1, seed + 24).filter((l) => l.startsWith('      #   ')).map((l) => l.slice(10, l.indexOf(':')))).toStrictEqual(
+      catalog.paths.flatMap((p) => p.keys.filter((k) => p.originOf(k)?.kind === 'external').map((k) => `${p.path} ${k}`)));
     expect(all.filter((l) => l.includes('force-sync'))).toStrictEqual(catalog.pathNames.map((p) => `npx homelab-secrets force-sync ${p}`));
     expect(all.slice(-3)).toStrictEqual(['kubectl get clustersecretstore vault-backend', 'kubectl get externalsecret -A', 'npx homelab-secrets check']);
     expect(all.filter((l) => l.includes('cdktf'))).toContain('npx cdktf deploy vault');
+  });
+
+  test('with identities it names every real role and store, no placeholder', async () => {
+    // GIVEN the identity fixture: the default store, three SecretStores in media, one shared with downloads, a second ClusterSecretStore
+    const h = harness({ catalog: identityFixtureCatalog(), settings: HOMELAB_SETTINGS });
+
+    // WHEN
+    await h.cli('rebuild');
+
+    // THEN
+    const lines = h.stdout().split('\n');
+    expect(lines.find((l) => l.includes('the Vault stack creates'))!.trim()).toBe(
+      "# the Vault stack creates the kv/ mount, ESO's auth roles external-secrets, media-sonarr, media-radarr, arr, observability, the policies and the userpass login");
+    expect(lines.find((l) => l.includes('ESO recreates every Secret'))).toBe('[ ] 5. ESO recreates every Secret through the store of its identity ('
+      + 'ClusterSecretStore vault-backend for apps, role external-secrets; SecretStore vault-sonarr in media, role media-sonarr; '
+      + 'SecretStore vault-radarr in media, role media-radarr; SecretStore vault-arr in downloads, media, role arr; '
+      + 'ClusterSecretStore vault-observability for logging, monitoring, role observability). Sync now rather than at the next refresh, then confirm:');
+    expect(commands(lines).filter((l) => l.startsWith('kubectl get') && l.includes('secretstore'))).toStrictEqual([
+      'kubectl get clustersecretstore vault-backend vault-observability', 'kubectl get secretstore -A',
+    ]);
+    expect(h.stdout()).not.toContain('<namespace>');
   });
 
   test('without platform settings the key id lookup leaves the region to the AWS CLI', async () => {
@@ -91,24 +125,23 @@ describe('rebuild', () => {
     // THEN
     const all = commands(lines);
     const from = all.indexOf('kubectl -n vault port-forward svc/vault 8200:8200 &');
-    expect(all.slice(from, from + 16)).toStrictEqual([
+    expect(all.slice(from, from + 14)).toStrictEqual([
       'kubectl -n vault port-forward svc/vault 8200:8200 &',
       'export VAULT_ADDR=https://127.0.0.1:8200',
       "kubectl -n vault get secret vault-tls -o jsonpath='{.data.ca\\.crt}' | base64 -d > vault-ca.crt",
       'export VAULT_CACERT=$PWD/vault-ca.crt',
-      'export NODE_EXTRA_CA_CERTS=$PWD/vault-ca.crt',
-      'vault login',
+      'vault login -no-print',
       'export VAULT_TOKEN=$(vault print token)',
       'npx cdktf deploy vault',
       renderOperatorUserCommand('homelab'),
       'vault token revoke -self',
       'unset VAULT_TOKEN',
       'vault login -no-print -method=userpass -path=userpass username="$USER"',
-      'export VAULT_TOKEN=$(vault print token)',
-      'npx homelab-secrets check',
-      renderPutCommand(homelabCatalog(), homelabCatalog().paths[0]),
-      renderPutCommand(homelabCatalog(), homelabCatalog().paths[1]),
+      'npx homelab-secrets seed',
+      'npx homelab-secrets force-sync infrastructure/minio',
+      'npx homelab-secrets force-sync infrastructure/velero',
     ]);
+    expect(lines.filter((l) => l.includes('NODE_EXTRA_CA_CERTS'))).toStrictEqual([]);
     expect(lines).toContain('   Then, in both cases, as an operator (tokens last 1h, renewable to 8h):');
   });
 
@@ -126,5 +159,20 @@ describe('rebuild', () => {
     expect(commands(lines)).toContain('export VAULT_ADDR=http://127.0.0.1:8200');
     expect(lines.filter((l) => /CACERT|vault-ca|vault-tls/.test(l))).toStrictEqual([]);
     expect(lines).toContain('      # Vault serves plain HTTP (tls disabled): tokens and values cross the port-forward in clear text');
+  });
+
+  test.each([
+    ['flux', 'Flux', 'Bootstrap Flux. It deploys Vault and ESO', 'BEFORE Flux installs Vault:', 'Flux then adopts'],
+    ['plain', 'GitOps', 'Install Vault and ESO with your own tooling, then apply the manifests folder', 'BEFORE Vault is installed:', 'your tooling then adopts'],
+  ] as const)('under gitops %s the steps name who installs the components', async (gitops, tool, install, restore, adopts) => {
+    const h = harness({ catalog: homelabCatalog(), settings: { ...HOMELAB_SETTINGS, gitops } });
+    expect(await h.cli('rebuild')).toBe(EXIT.ok);
+    const lines = h.stdout().split('\n');
+    expect(lines.filter((l) => l.startsWith('[ ] 1.') || l.startsWith('[ ] 2.'))).toStrictEqual([
+      `[ ] 1. Before ${tool === 'Flux' ? 'the Flux' : 'your GitOps'} bootstrap, create the Secret vault-aws-kms in namespace vault: Vault's awskms seal reads its KMS credentials from it.`,
+      `[ ] 2. ${install}${tool === 'Flux' ? ', and' : ';'} Vault unseals itself through KMS. Restoring from Velero? Do 3a first.`,
+    ]);
+    expect(lines.some((l) => l.endsWith(restore))).toBe(true);
+    expect(lines.some((l) => l.includes(`; ${adopts} the restored objects.`))).toBe(true);
   });
 });

@@ -84,7 +84,7 @@ describe('docsPart', () => {
 
     // THEN
     expect(readFileSync(join(root, 'docs', 'secrets.md'), 'utf8')).toBe(h.stdout());
-    expect(readdirSync(join(root, 'docs'))).toStrictEqual(['secrets.md']);
+    expect(readdirSync(join(root, 'docs')).sort()).toStrictEqual(['.secrets.md.homelab-secrets-synth', 'secrets.md']);
   });
 
   test('is a file part named docs', () => {

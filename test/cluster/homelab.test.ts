@@ -3,7 +3,7 @@
 // are seeded over stdin only and compared by digest, so that no assertion prints one.
 import { join } from 'node:path';
 import { homelabCatalog } from '../../apps/homelab';
-import { RELOADER_STRATEGY } from '../../lib/argocd';
+import { RELOADER_STRATEGY } from '../../lib/components';
 import type { SyncTarget } from '../../lib/catalog';
 import { EXIT } from '../../lib/cli';
 import { targetSecretKeys } from '../../lib/workloads';

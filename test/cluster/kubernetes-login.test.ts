@@ -1,20 +1,23 @@
 // Kubernetes auth as ESO uses it, on a real cluster: TokenRequest and TokenReview by the real
 // kube-apiserver, OpenBao's Kubernetes auth configured exactly as synthesized (the API server by its
-// in-cluster name, trusted through the pod's CA file, reviewed with the pod's own token), and in
-// namespace isolation the real ESO controller syncing each namespace through its own SecretStore.
+// in-cluster name, trusted through the pod's CA file, reviewed with the pod's own token), and, with
+// namespace isolation and with the identity fixture, the real ESO controller syncing through each store.
+// The homelab's and the identity fixture's output are the ones the suites share (test/e2e/support/
+// outputs.ts): a mutated copy under `npm run test:mutations`, which these tests must then fail on.
 import { createPrivateKey, generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import YAML from 'yaml';
 import { HOMELAB_SETTINGS, homelabCatalog } from '../../apps/homelab';
 import { SecretCatalog } from '../../lib/catalog';
 import { manifestsPart } from '../../lib/k8s';
 import { synthOutputs } from '../../lib/synth';
-import { TERRAFORM_STACKS, terraformPart } from '../../lib/tf';
+import { terraformPart } from '../../lib/tf';
 import { POD_SERVICE_ACCOUNT_DIR } from '../e2e/support/bao-dev-server';
+import { type OutputName, manifestObjects, synthesizedOutput, vaultStackOf } from '../e2e/support/outputs';
 import { applyWithVaultApi } from '../e2e/support/vault-stack';
+import { IDENTITY_FIXTURE_EXPECTATIONS, identityFixtureCatalog } from '../support/identity-fixtures';
 import { Cluster, SERVICE_ACCOUNT_ISSUER, startCluster } from './support/cluster';
 import { conditionOf, externalSecretsPath, fingerprints, manifestFiles, readSecret, seedValues } from './support/objects';
 
@@ -30,14 +33,19 @@ interface StoreIdentity {
   readonly paths: readonly string[];
 }
 
-/** Synthesizes the manifests and the Terraform with the homelab's settings, as users do. */
-function synthesize(catalog: SecretCatalog): { vault: any; identities: StoreIdentity[]; manifests: string[]; objects: any[] } {
-  const outdir = mkdtempSync(join(tmpdir(), 'homelab-secrets-login-'));
-  synthOutputs({ catalog, settings: HOMELAB_SETTINGS }, [manifestsPart(join(outdir, 'manifests')), terraformPart(join(outdir, 'cdktf.out'))]);
-  const vault = JSON.parse(readFileSync(join(outdir, 'cdktf.out', 'stacks', TERRAFORM_STACKS.vault, 'cdk.tf.json'), 'utf8'));
-  const manifests = manifestFiles(join(outdir, 'manifests'));
-  const objects: any[] = readdirSync(join(outdir, 'manifests')).filter((f) => f.endsWith('.yaml')).sort()
-    .flatMap((f) => YAML.parseAllDocuments(readFileSync(join(outdir, 'manifests', f), 'utf8')).map((d) => d.toJSON()));
+/**
+ * The manifests and the Terraform of the catalog with the homelab's settings, as users synthesize them:
+ * for a named declaration the output the suites share (a mutated copy under `npm run test:mutations`),
+ * else a fresh synth of `catalog`.
+ */
+function synthesize(catalog: SecretCatalog, outdir: string, output?: OutputName): { vault: any; identities: StoreIdentity[]; manifests: string[]; objects: any[] } {
+  let manifestsDir = join(outdir, 'manifests');
+  let terraformDir = join(outdir, 'cdktf.out');
+  if (output === undefined) synthOutputs({ catalog, settings: HOMELAB_SETTINGS }, [manifestsPart(manifestsDir), terraformPart(terraformDir)]);
+  else ({ manifestsDir, terraformDir } = synthesizedOutput(output, outdir));
+  const vault = vaultStackOf(terraformDir).json;
+  const manifests = manifestFiles(manifestsDir);
+  const objects = manifestObjects(manifestsDir).filter((o) => o?.kind);
   const externalSecrets = objects.filter((o) => o.kind === 'ExternalSecret');
   const identities = objects.filter((o) => o.kind === 'ClusterSecretStore' || o.kind === 'SecretStore').map((store): StoreIdentity => {
     const auth = store.spec.provider.vault.auth.kubernetes;
@@ -61,9 +69,18 @@ function synthesize(catalog: SecretCatalog): { vault: any; identities: StoreIden
   return { vault, identities, manifests, objects };
 }
 
-/** An undeclared path under every first segment of a declared one, and at the top of the mount. */
+/**
+ * An undeclared path under every first segment of a declared one and at the top of the mount, and each
+ * declared path's last segment under every other first segment, an undeclared one and none: what a
+ * glob such as `+/minio` would let through.
+ */
 function undeclared(catalog: SecretCatalog): string[] {
-  return [...new Set(['', ...catalog.pathNames.map((p) => p.split('/')[0])])].map((prefix) => (prefix ? `${prefix}/e2e-undeclared` : 'e2e-undeclared')).sort();
+  const prefixes = [...new Set(['', 'e2e-other', ...catalog.pathNames.map((p) => p.split('/')[0])])];
+  const under = (prefix: string, leaf: string): string => (prefix ? `${prefix}/${leaf}` : leaf);
+  const leaves = catalog.pathNames.map((p) => p.split('/').pop()!);
+  const declared = new Set(catalog.pathNames);
+  return [...new Set([...prefixes.map((p) => under(p, 'e2e-undeclared')), ...prefixes.flatMap((p) => leaves.map((leaf) => under(p, leaf)))])]
+    .filter((path) => !declared.has(path)).sort();
 }
 
 /** The claims of `jwt`, signed again by a key the API server does not have (the same `kid`). */
@@ -91,14 +108,20 @@ class LoginStack {
   manifests: string[] = [];
   objects: any[] = [];
   values: Record<string, Record<string, string>> = {};
+  private work = '';
 
-  constructor(readonly catalog: SecretCatalog, private readonly withEso: boolean) {}
+  /**
+   * @param options.output the shared output of this catalog's declaration, if it is one (support/outputs.ts)
+   * @param options.eso whether the ESO controller runs (the manifests are then applied by the test)
+   */
+  constructor(readonly catalog: SecretCatalog, private readonly options: { readonly output?: OutputName; readonly eso: boolean }) {}
 
   async start(): Promise<void> {
-    ({ vault: this.vault, identities: this.identities, manifests: this.manifests, objects: this.objects } = synthesize(this.catalog));
+    this.work = mkdtempSync(join(tmpdir(), 'homelab-secrets-login-'));
+    ({ vault: this.vault, identities: this.identities, manifests: this.manifests, objects: this.objects } = synthesize(this.catalog, this.work, this.options.output));
     this.cluster = await startCluster({
       namespaces: [...new Set([...this.catalog.namespaces, 'arr'])],
-      components: this.withEso ? ['vault', 'external-secrets'] : ['vault'],
+      components: this.options.eso ? ['vault', 'external-secrets'] : ['vault'],
       auditTokenReviews: true,
     });
     await applyWithVaultApi(this.vault, { addr: this.cluster.vault.addr, rootToken: this.cluster.vault.rootToken });
@@ -110,6 +133,36 @@ class LoginStack {
 
   async stop(): Promise<void> {
     await this.cluster?.stop();
+    if (this.work) rmSync(this.work, { recursive: true, force: true });
+  }
+
+  /**
+   * What a cluster has before the manifests: Vault's CA in every namespace (as trust-manager's Bundle
+   * distributes it, docs/isolation.md) and each namespace's `default` ServiceAccount (no controller
+   * manager runs here to create it). Then the manifests, as Argo CD applies them.
+   */
+  async applyManifests(): Promise<void> {
+    await this.cluster.apply(this.catalog.namespaces.flatMap((namespace) => [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vault-tls-ca', namespace }, data: { 'ca.crt': this.cluster.vault.caCert } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace } },
+    ]));
+    await this.cluster.apply({ files: this.manifests });
+  }
+
+  /** Waits until every ExternalSecret of the manifests reports SecretSynced. */
+  async waitForSync(): Promise<void> {
+    await this.cluster.waitFor('every ExternalSecret to sync', async () => {
+      const items = (await this.cluster.get(externalSecretsPath())).items;
+      return items.length === this.catalog.targets.length && items.every((es: any) => conditionOf(es, 'Ready')?.reason === 'SecretSynced');
+    }, { timeoutMs: 60_000, observe: async () => (await this.cluster.get(externalSecretsPath())).items.map((es: any) => [es.metadata.namespace, es.metadata.name, conditionOf(es, 'Ready')]) });
+  }
+
+  /** The key → value the row's Secret must hold: its keys, renamed, from the seeded paths. */
+  expectedData(namespace: string, name: string): Record<string, string> {
+    const row = this.catalog.targets.find((t) => t.namespace === namespace && t.name === name);
+    if (!row) throw new Error(`the catalog has no target ${namespace}/${name}`);
+    return Object.fromEntries(row.sources.flatMap((s) => (s.kind === 'extract' ? Object.entries(this.values[s.path.path])
+      : s.keys.map((k) => [s.renames[k] ?? k, this.values[s.path.path][k]]))));
   }
 
   /** The synthesized Kubernetes auth config, as applied. */
@@ -187,7 +240,7 @@ function isolatedCatalog(): SecretCatalog {
 
 describe('Kubernetes-auth logins through the real API server', () => {
   describe('cluster isolation (the homelab)', () => {
-    const stack = new LoginStack(homelabCatalog(), false);
+    const stack = new LoginStack(homelabCatalog(), { output: 'homelab', eso: false });
     let eso: StoreIdentity;
     beforeAll(async () => {
       await stack.start();
@@ -215,8 +268,8 @@ describe('Kubernetes-auth logins through the real API server', () => {
       });
       const { auth, jwt } = await stack.loginAs(eso);
       expect({ policies: auth.policies, tokenPolicies: auth.token_policies, metadata: auth.metadata, ttl: auth.lease_duration }).toStrictEqual({
-        policies: ['default', 'homelab-eso-read'],
-        tokenPolicies: ['default', 'homelab-eso-read'],
+        policies: ['homelab-eso-read'],
+        tokenPolicies: ['homelab-eso-read'],
         metadata: {
           role: 'external-secrets',
           service_account_name: 'external-secrets',
@@ -245,6 +298,31 @@ describe('Kubernetes-auth logins through the real API server', () => {
     test('ESO\'s login reads every path its ExternalSecrets read, and nothing undeclared', async () => {
       const { token } = await stack.loginAs(eso);
       expect(await stack.readAll(token)).toStrictEqual(stack.expected(eso.paths));
+      for (const path of eso.paths) {
+        const { body } = await stack.cluster.vault.api('GET', `${stack.catalog.mount}/data/${path}`, undefined, token);
+        expect([path, Object.keys(body.data.data).sort()]).toStrictEqual([path, [...stack.catalog.paths.find((p) => p.path === path)!.keys].sort()]);
+      }
+    });
+
+    test('ESO\'s login carries no default policy: it looks itself up and revokes itself, as ESO does, and is denied what the default policy grants', async () => {
+      const { token } = await stack.loginAs(eso);
+      const api = (method: string, path: string, body?: unknown) => stack.cluster.vault.api(method, path, body, token);
+      // What ESO's store validation calls (checkToken): the token's own lookup.
+      const self = await api('GET', 'auth/token/lookup-self');
+      expect([self.status, self.body.data.policies, self.body.data.path]).toStrictEqual([200, ['homelab-eso-read'], 'auth/kubernetes/login']);
+      const attempts: [string, string, unknown][] = [
+        ['POST', 'sys/capabilities-self', { paths: [`${stack.catalog.mount}/data/apps/vpn`] }],
+        ['POST', 'cubbyhole/e2e', { k: 'placeholder' }],
+        ['POST', 'auth/token/renew-self', {}],
+        ['POST', 'sys/wrapping/wrap', { k: 'placeholder' }],
+      ];
+      for (const [method, path, body] of attempts) {
+        const answer = await api(method, path, body);
+        expect([path, answer.status, answer.body.errors]).toStrictEqual([path, 403, ['1 error occurred:\n\t* permission denied\n\n']]);
+      }
+      // What ESO does when it closes its client: revoke its token; then the token is gone.
+      expect((await api('PUT', 'auth/token/revoke-self', {})).status).toBe(204);
+      expect((await api('GET', 'auth/token/lookup-self')).status).toBe(403);
     });
 
     test('only Vault\'s ServiceAccount may review tokens (its chart binds it to system:auth-delegator); ESO\'s may not', async () => {
@@ -257,6 +335,35 @@ describe('Kubernetes-auth logins through the real API server', () => {
         code: 403,
         message: 'tokenreviews.authentication.k8s.io is forbidden: User "system:serviceaccount:external-secrets:external-secrets" cannot create resource "tokenreviews" in API group "authentication.k8s.io" at the cluster scope',
       });
+    });
+
+    test('the API server reviews only for an authenticated reviewer, and only for the audiences asked', async () => {
+      const jwt = await stack.token('external-secrets', 'external-secrets', ['vault']);
+      const vault = await stack.cluster.createToken('vault', 'vault');
+      const review = (bearer: string | undefined, audiences: readonly string[]) =>
+        reviewRequest(stack.cluster, bearer, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: jwt, audiences } });
+      // No bearer, or a token meant for Vault (not for the API server) as the bearer: unauthenticated.
+      for (const bearer of [undefined, jwt]) {
+        const unauthorized = await review(bearer, ['vault']);
+        expect([bearer === undefined ? 'no bearer' : 'Vault\'s token', unauthorized.status, unauthorized.body.reason])
+          .toStrictEqual([bearer === undefined ? 'no bearer' : 'Vault\'s token', bearer === undefined ? 403 : 401, bearer === undefined ? 'Forbidden' : 'Unauthorized']);
+      }
+      const reviewed = await review(vault, ['vault', 'other']);
+      expect([reviewed.status, reviewed.body.status]).toStrictEqual([201, {
+        authenticated: true,
+        user: {
+          username: 'system:serviceaccount:external-secrets:external-secrets',
+          uid: await stack.account('external-secrets', 'external-secrets'),
+          groups: ['system:serviceaccounts', 'system:serviceaccounts:external-secrets', 'system:authenticated'],
+          extra: { 'authentication.kubernetes.io/credential-id': [expect.stringMatching(/^JTI=[0-9a-f-]{36}$/)] },
+        },
+        audiences: ['vault'],
+      }]);
+      for (const audiences of [['other'], []]) {
+        const wrong = await review(vault, audiences);
+        expect([audiences, wrong.status, wrong.body.status.authenticated, wrong.body.status.error]).toStrictEqual([audiences, 201, undefined,
+          `[invalid bearer token, token audiences ["vault"] is invalid for the target audiences ${JSON.stringify(audiences.length ? audiences : [SERVICE_ACCOUNT_ISSUER])}]`]);
+      }
     });
 
     test('a token of another ServiceAccount name, another namespace or another audience, a forged one and a deleted account\'s are refused at login', async () => {
@@ -294,28 +401,19 @@ describe('Kubernetes-auth logins through the real API server', () => {
   });
 
   describe('namespace isolation (A = web, B = jobs, C = batch), with the ESO controller', () => {
-    const stack = new LoginStack(isolatedCatalog(), true);
+    const stack = new LoginStack(isolatedCatalog(), { eso: true });
     const identity = (namespace: string): StoreIdentity => stack.identities.find((i) => i.store === `SecretStore/${namespace}/vault-backend`)!;
     beforeAll(async () => {
       await stack.start();
-      // Vault's CA in every namespace, as trust-manager's Bundle distributes it (docs/isolation.md).
-      await stack.cluster.apply(stack.catalog.namespaces.map((namespace) => ({
-        apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vault-tls-ca', namespace }, data: { 'ca.crt': stack.cluster.vault.caCert },
-      })));
-      await stack.cluster.apply({ files: stack.manifests });
-      await stack.cluster.waitFor('every ExternalSecret to sync', async () => {
-        const items = (await stack.cluster.get(externalSecretsPath())).items;
-        return items.length === stack.catalog.targets.length && items.every((es: any) => conditionOf(es, 'Ready')?.reason === 'SecretSynced');
-      }, { timeoutMs: 60_000, observe: async () => (await stack.cluster.get(externalSecretsPath())).items.map((es: any) => [es.metadata.namespace, es.metadata.name, conditionOf(es, 'Ready')]) });
+      await stack.applyManifests();
+      await stack.waitForSync();
     }, 180_000);
     afterAll(() => stack.stop());
 
     test('each namespace\'s SecretStore syncs its own paths: every Secret holds its values, and each login was reviewed by the real API server', async () => {
       for (const row of stack.catalog.targets) {
         const secret = await readSecret(stack.cluster, row.namespace, row.name);
-        const expected = Object.fromEntries(row.sources.flatMap((s) => (s.kind === 'extract' ? Object.entries(stack.values[s.path.path])
-          : s.keys.map((k) => [s.renames[k] ?? k, stack.values[s.path.path][k]]))));
-        expect([row.row, fingerprints(secret!.data)]).toStrictEqual([row.row, fingerprints(expected)]);
+        expect([row.row, fingerprints(secret!.data)]).toStrictEqual([row.row, fingerprints(stack.expectedData(row.namespace, row.name))]);
       }
       const stores = await Promise.all(['batch', 'jobs', 'web'].map((ns) => stack.cluster.get(`/apis/external-secrets.io/v1/namespaces/${ns}/secretstores/vault-backend`)));
       expect(stores.map((s) => [s.metadata.namespace, conditionOf(s, 'Ready')?.reason])).toStrictEqual([['batch', 'Valid'], ['jobs', 'Valid'], ['web', 'Valid']]);
@@ -376,7 +474,7 @@ describe('Kubernetes-auth logins through the real API server', () => {
       for (const store of stack.identities) {
         const { token, auth } = await stack.loginAs(store);
         const namespace = store.serviceAccount.namespace;
-        expect([store.store, auth.policies, auth.metadata.service_account_namespace]).toStrictEqual([store.store, ['default', `kv-eso-read-${namespace}`], namespace]);
+        expect([store.store, auth.policies, auth.metadata.service_account_namespace]).toStrictEqual([store.store, [`kv-eso-read-${namespace}`], namespace]);
         expect([store.store, await stack.readAll(token)]).toStrictEqual([store.store, stack.expected(store.paths)]);
       }
       const { token: web } = await stack.loginAs(identity('web'));
@@ -415,6 +513,154 @@ describe('Kubernetes-auth logins through the real API server', () => {
       expect([cluster.status, cluster.body.errors]).toStrictEqual([400, ['invalid role name "external-secrets"']]);
     });
   });
+
+  describe('identities: several stores in one namespace, custom role and ServiceAccount names (default too), a role shared by two namespaces, with the ESO controller', () => {
+    const stack = new LoginStack(identityFixtureCatalog(), { output: 'identities', eso: true });
+    const expectations = Object.entries(IDENTITY_FIXTURE_EXPECTATIONS);
+    /** `SecretStore media/vault-sonarr`, as the fixture's expectations name stores. */
+    const label = (store: StoreIdentity): string => store.store.replace(/^(\w+)\/(?:([^/]+)\/)?([^/]+)$/, (_m, kind, ns, name) => `${kind} ${ns ? `${ns}/` : ''}${name}`);
+    const storesOf = (role: string): StoreIdentity[] => stack.identities.filter((i) => i.role === role);
+    /** The store label an ExternalSecret of the manifests reads through. */
+    const storeOf = (es: any): string => `${es.spec.secretStoreRef.kind} ${es.spec.secretStoreRef.kind === 'SecretStore' ? `${es.metadata.namespace}/` : ''}${es.spec.secretStoreRef.name}`;
+    /** The identity (by name) whose stores include `store`. */
+    const identityOfStore = (store: string): string => expectations.find(([, e]) => e.stores.includes(store))![0];
+    const externalSecrets = (): any[] => stack.objects.filter((o) => o.kind === 'ExternalSecret');
+    beforeAll(async () => {
+      await stack.start();
+      await stack.applyManifests();
+      await stack.waitForSync();
+    }, 180_000);
+    afterAll(() => stack.stop());
+
+    test('the server holds exactly one role per identity, each bound to exactly its ServiceAccounts, namespaces and audience, with its own policy', async () => {
+      const { body: list } = await stack.cluster.vault.api('LIST', 'auth/kubernetes/role');
+      expect(list.data.keys.sort()).toStrictEqual(expectations.map(([, e]) => e.role).sort());
+      for (const [name, expected] of expectations) {
+        const { body } = await stack.cluster.vault.api('GET', `auth/kubernetes/role/${expected.role}`);
+        const bound = (body.data.bound_service_account_namespaces as string[]).flatMap((ns) => (body.data.bound_service_account_names as string[]).map((n) => `${ns}/${n}`)).sort();
+        expect([name, bound, body.data.audience, body.data.token_policies, body.data.token_no_default_policy])
+          .toStrictEqual([name, [...expected.serviceAccounts], expected.audience, [expected.policy], true]);
+      }
+    });
+
+    test('every synthesized store logs in as its identity: its role, its ServiceAccount, its audience', () => {
+      expect(stack.identities.map((store) => store.role).sort()).toStrictEqual(expectations.flatMap(([, e]) => e.stores.map(() => e.role)).sort());
+      for (const [name, expected] of expectations) {
+        const stores = storesOf(expected.role);
+        expect([name, stores.map(label).sort()]).toStrictEqual([name, [...expected.stores].sort()]);
+        expect([name, [...new Set(stores.map((s) => `${s.serviceAccount.namespace}/${s.serviceAccount.name}`))].sort(), stores.map((s) => s.audiences)])
+          .toStrictEqual([name, [...expected.serviceAccounts], stores.map(() => [expected.audience])]);
+        // What the stores' ExternalSecrets read is exactly what the identity's policy grants: not one path more.
+        expect([name, [...new Set(stores.flatMap((s) => s.paths))].sort()]).toStrictEqual([name, [...expected.paths]]);
+      }
+    });
+
+    test('ESO syncs every ExternalSecret through its own store: each store Valid, each Secret exactly its data, each identity\'s login reviewed as its ServiceAccount', async () => {
+      const stores = [
+        ...(await stack.cluster.get('/apis/external-secrets.io/v1/secretstores')).items,
+        ...(await stack.cluster.get('/apis/external-secrets.io/v1/clustersecretstores')).items,
+      ].map((s: any) => [`${s.kind} ${s.metadata.namespace ? `${s.metadata.namespace}/` : ''}${s.metadata.name}`, conditionOf(s, 'Ready')?.status, conditionOf(s, 'Ready')?.reason]);
+      expect(stores.sort()).toStrictEqual(expectations.flatMap(([, e]) => e.stores.map((store) => [store, 'True', 'Valid'])).sort());
+      expect(externalSecrets().length).toBe(stack.catalog.targets.length);
+      for (const es of externalSecrets()) {
+        const { namespace, name } = es.metadata;
+        const store = storeOf(es);
+        const identity = IDENTITY_FIXTURE_EXPECTATIONS[identityOfStore(store)];
+        const reads = [...(es.spec.data ?? []).map((d: any) => d.remoteRef.key), ...(es.spec.dataFrom ?? []).map((d: any) => d.extract.key)];
+        expect([namespace, name, store, reads.filter((path: string) => !identity.paths.includes(path))]).toStrictEqual([namespace, name, store, []]);
+        const live = await stack.cluster.get(externalSecretsPath(namespace, name));
+        expect([namespace, name, conditionOf(live, 'Ready')?.reason]).toStrictEqual([namespace, name, 'SecretSynced']);
+        const secret = await readSecret(stack.cluster, namespace, es.spec.target.name);
+        expect([namespace, name, fingerprints(secret!.data)]).toStrictEqual([namespace, name, fingerprints(stack.expectedData(namespace, es.spec.target.name))]);
+      }
+      // ESO logged in as each identity's own ServiceAccount (media's `default` included); Vault's asked the API server.
+      const reviewed = stack.cluster.tokenReviews().filter((r) => r.authenticated);
+      expect([...new Set(reviewed.map((r) => `${r.user} ${r.audiences?.join(',')} ${r.username}`))].sort())
+        .toStrictEqual(expectations.flatMap(([, e]) => e.serviceAccounts.map((sa) => `system:serviceaccount:vault:vault vault system:serviceaccount:${sa.replace('/', ':')}`)).sort());
+    });
+
+    test('through every store, an ExternalSecret naming another identity\'s path fails with Vault\'s permission error, and no Secret is written', async () => {
+      // One thief per store and namespace it serves, each naming the first path of another identity.
+      const thieves = expectations.flatMap(([name, e]) => e.stores.flatMap((store) => {
+        const [kind, where] = store.split(' ');
+        const namespaces = kind === 'SecretStore' ? [where.split('/')[0]]
+          : stack.objects.find((o) => o.kind === kind && o.metadata.name === where).spec.conditions.flatMap((c: any) => c.namespaces);
+        const stolen = expectations.filter(([other]) => other !== name).flatMap(([, o]) => o.paths).find((path) => !e.paths.includes(path))!;
+        const storeName = kind === 'SecretStore' ? where.split('/')[1] : where;
+        return namespaces.map((namespace: string) => ({ namespace, name: `steal-${storeName}`, kind, store: storeName, stolen }));
+      }));
+      expect(thieves.length).toBe(8);
+      const path = stack.catalog.paths.find((p) => p.path === thieves[0].stolen)!;
+      await stack.cluster.apply(thieves.map((t) => ({
+        apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: t.name, namespace: t.namespace },
+        spec: { refreshInterval: '1h', secretStoreRef: { kind: t.kind, name: t.store },
+          target: { name: t.name, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
+          data: [{ secretKey: 'stolen', remoteRef: { key: t.stolen, property: stack.catalog.paths.find((p) => p.path === t.stolen)!.keys[0] } }] },
+      })));
+      expect(path).toBeDefined();
+      for (const thief of thieves) {
+        const ready = await stack.cluster.waitFor(`${thief.namespace}/${thief.name} to fail`, async () => {
+          const condition = conditionOf(await stack.cluster.get(externalSecretsPath(thief.namespace, thief.name)), 'Ready');
+          return condition?.status === 'False' ? condition : undefined;
+        });
+        expect([thief.namespace, thief.name, ready.reason, ready.message]).toStrictEqual([thief.namespace, thief.name, 'SecretSyncedError', 'could not get secret data from provider']);
+        const events = await stack.cluster.waitFor(`ESO's event on ${thief.namespace}/${thief.name}`, async () => {
+          const list = await stack.cluster.get(`/api/v1/namespaces/${thief.namespace}/events?fieldSelector=involvedObject.name%3D${thief.name}`);
+          const failed = list.items.filter((e: any) => e.reason === 'UpdateFailed');
+          return failed.length > 0 ? failed : undefined;
+        });
+        expect([thief.namespace, thief.name, events[0].type, events[0].message])
+          .toStrictEqual([thief.namespace, thief.name, 'Warning', expect.stringMatching(/Code: 403\. Errors:\s+\* 1 error occurred:\s+\* permission denied/)]);
+        expect([thief.namespace, thief.name, await readSecret(stack.cluster, thief.namespace, thief.name)]).toStrictEqual([thief.namespace, thief.name, undefined]);
+      }
+    });
+
+    test('a ClusterSecretStore serves only the namespaces of its conditions: ESO refuses it elsewhere, before asking Vault', async () => {
+      await stack.cluster.apply([{
+        apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'outside-conditions', namespace: 'media' },
+        spec: { refreshInterval: '1h', secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault-observability' },
+          target: { name: 'outside-conditions', creationPolicy: 'Owner', deletionPolicy: 'Retain' }, data: [{ secretKey: 'password', remoteRef: { key: 'infra/grafana', property: 'admin-password' } }] },
+      }]);
+      const events = await stack.cluster.waitFor('ESO\'s event', async () => {
+        const list = await stack.cluster.get('/api/v1/namespaces/media/events?fieldSelector=involvedObject.name%3Doutside-conditions');
+        const failed = list.items.filter((e: any) => e.reason === 'UpdateFailed');
+        return failed.length > 0 ? failed : undefined;
+      });
+      expect(events[0].message).toContain('using cluster store "vault-observability" is not allowed from namespace "media": denied by spec.condition');
+      expect(conditionOf(await stack.cluster.get(externalSecretsPath('media', 'outside-conditions')), 'Ready')?.status).toBe('False');
+      expect(await readSecret(stack.cluster, 'media', 'outside-conditions')).toBeUndefined();
+    });
+
+    test('each identity reads exactly its paths, through every store it has; a test fails if any identity can read another\'s path', async () => {
+      for (const [name, expected] of expectations) {
+        for (const store of storesOf(expected.role)) {
+          const { token, auth } = await stack.loginAs(store);
+          expect([name, store.store, auth.policies]).toStrictEqual([name, store.store, [expected.policy]]);
+          expect([name, store.store, await stack.readAll(token)]).toStrictEqual([name, store.store, stack.expected(expected.paths)]);
+        }
+      }
+      // Spelled out: two identities of namespace media, and the path two identities share.
+      const [sonarr] = storesOf('media-sonarr');
+      const { token } = await stack.loginAs(sonarr);
+      expect([await stack.read(token, 'apps/sonarr'), await stack.read(token, 'apps/radarr'), await stack.read(token, 'apps/indexer')]).toStrictEqual([200, 403, 403]);
+      for (const role of ['external-secrets', 'observability']) {
+        const { token: reader } = await stack.loginAs(storesOf(role)[0]);
+        expect([role, await stack.read(reader, 'infra/smtp'), await stack.read(reader, 'ops/backup-key')]).toStrictEqual([role, 200, 403]);
+      }
+    });
+
+    test('no identity\'s ServiceAccount logs in with another identity\'s role', async () => {
+      const accounts = expectations.flatMap(([name, e]) => e.serviceAccounts.map((sa) => ({ name, sa })));
+      for (const [name, expected] of expectations) {
+        for (const other of accounts.filter((a) => a.name !== name)) {
+          const [namespace, account] = other.sa.split('/');
+          const answer = await stack.login('kubernetes', expected.role, await stack.token(namespace, account, ['vault']));
+          expect([expected.role, other.sa, answer.status, [REFUSED.name[1], REFUSED.namespace[1]].some((errors) => JSON.stringify(errors) === JSON.stringify(answer.body.errors))])
+            .toStrictEqual([expected.role, other.sa, 403, true]);
+        }
+      }
+    });
+  });
 });
 
 /** A Vault role bound to exactly one ServiceAccount, with no policy: for the deleted-account case. */
@@ -435,12 +681,12 @@ async function fetchReview(cluster: Cluster, bearer: string, token: string): Pro
     : { code: response.status, message: response.body.message };
 }
 
-function reviewRequest(cluster: Cluster, bearer: string, body: unknown): Promise<{ status: number; body: any }> {
+function reviewRequest(cluster: Cluster, bearer: string | undefined, body: unknown): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
     const url = new URL(cluster.server);
     const req = request({
       host: url.hostname, port: Number(url.port), path: '/apis/authentication.k8s.io/v1/tokenreviews', method: 'POST', servername: 'kubernetes.default.svc',
-      ca: readFileSync(cluster.pki.ca.certFile), headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json' },
+      ca: readFileSync(cluster.pki.ca.certFile), headers: { ...(bearer === undefined ? {} : { Authorization: `Bearer ${bearer}` }), 'Content-Type': 'application/json' },
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -5,20 +5,27 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * A fresh project that installs the packed library, offline from the npm cache.
+ * Fresh projects that install the packed library, offline from the npm cache: `full` (cdktf and both
+ * providers, every output) and `k8s-only` (neither: the manifests and docs). Each gets the fixture's
+ * `package.<variant>.json` and `main.<variant>.ts` as its package.json and main.ts, beside the shared
+ * declaration.ts and tsconfig.json.
  *
  * `npm ci` caches tarballs but not packuments, so `npm install --offline <name>` fails with
  * ENOTCACHED. The consumer's package-lock.json is therefore cut from the repository's own lock: the
  * closure of the packages it needs, plus the tarball as a `file:` dependency.
  *
  * provider-aws alone unpacks to ~390 MB, so the third-party dependencies are installed once per lock
- * into a cache (`~/.cache/homelab-secrets/consumer/<hash>/node_modules`) and hard-linked into each
- * fresh project. The tarball itself is packed fresh and installed by `npm install` on every run.
+ * into a cache (`~/.cache/homelab-secrets/consumer/<hash>/node_modules`, one per variant) and
+ * hard-linked into each fresh project. The tarball itself is packed fresh once per run and installed
+ * by `npm install` into each project.
  */
 
 const REPO = join(__dirname, '..', '..');
 const FIXTURE = join(__dirname, 'fixture');
 const TARBALL = 'homelab-secrets.tgz';
+
+/** The two consumers: `full` installs cdktf and both providers, `k8s-only` none of them. */
+export type ConsumerVariant = 'full' | 'k8s-only';
 
 interface LockEntry {
   readonly version?: string;
@@ -107,10 +114,10 @@ function lockFile(root: Record<string, unknown>, packages: LockPackages): string
   return `${JSON.stringify({ name: root.name, version: root.version, lockfileVersion: 3, requires: true, packages: { '': root, ...packages } }, null, 2)}\n`;
 }
 
-/** The consumer's package.json (the fixture's) and what the package under test depends on. */
-function manifests(): { consumer: Record<string, any>; library: Record<string, any> } {
+/** The consumer's package.json (the variant's) and what the package under test depends on. */
+function manifests(variant: ConsumerVariant): { consumer: Record<string, any>; library: Record<string, any> } {
   return {
-    consumer: JSON.parse(readFileSync(join(FIXTURE, 'package.json'), 'utf8')),
+    consumer: JSON.parse(readFileSync(join(FIXTURE, `package.${variant}.json`), 'utf8')),
     library: JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')),
   };
 }
@@ -124,7 +131,7 @@ const CACHE_MAX_IDLE_MS = 24 * 60 * 60 * 1000;
 
 /**
  * node_modules holding every third-party package of the consumer (not the library itself), installed
- * by `npm ci --offline` once per lock content, node and npm version (~460 MB each).
+ * by `npm ci --offline` once per lock content, node and npm version (~440 MB for `full`, ~5 MB for `k8s-only`).
  */
 async function dependencyCache(thirdParty: LockPackages, roots: readonly string[]): Promise<string> {
   const npmVersion = (await runOrThrow(REPO, 'npm', ['--version'])).stdout.trim();
@@ -181,35 +188,42 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** A fresh temp project with the fixture, the freshly packed tarball installed, and the fixture's dependencies. */
+/** Packs the library into `destination` (`prepack` builds dist/ first, so it holds the current code); returns the tarball. */
+export async function packLibrary(destination: string): Promise<string> {
+  const packed = await runOrThrow(REPO, 'npm', ['pack', '--silent', '--pack-destination', destination]);
+  return join(destination, packed.stdout.trim().split('\n').pop()!);
+}
+
+/** A fresh temp project with the fixture, the packed tarball installed, and the fixture's dependencies. */
 export interface ConsumerProject {
   readonly dir: string;
   remove(): void;
 }
 
-export async function createConsumerProject(): Promise<ConsumerProject> {
-  const { consumer, library } = manifests();
+/**
+ * A fresh project of `variant` that installs `tarball` (from {@link packLibrary}; a promise, so that a
+ * cold dependency cache installs while the library is built and packed).
+ */
+export async function createConsumerProject(variant: ConsumerVariant, tarball: Promise<string>): Promise<ConsumerProject> {
+  const { consumer, library } = manifests(variant);
   const packages: LockPackages = JSON.parse(readFileSync(join(REPO, 'package-lock.json'), 'utf8')).packages;
   const consumerDeps = { ...consumer.dependencies, ...consumer.devDependencies } as Record<string, string>;
   const roots = [...new Set([...Object.keys(consumerDeps), ...Object.keys(library.dependencies)])].filter((n) => n !== library.name).sort();
   const thirdParty = lockClosure(packages, roots);
 
-  const dir = mkdtempSync(join(tmpdir(), 'homelab-secrets-consumer-'));
+  const dir = mkdtempSync(join(tmpdir(), `homelab-secrets-consumer-${variant}-`));
   try {
-    for (const file of readdirSync(FIXTURE)) cpSync(join(FIXTURE, file), join(dir, file));
-    const [cached] = await Promise.all([
-      dependencyCache(thirdParty, roots),
-      // `prepack` builds dist/ first, so the tarball holds the current code.
-      runOrThrow(REPO, 'npm', ['pack', '--silent', '--pack-destination', dir]).then((r) => {
-        renameSync(join(dir, r.stdout.trim().split('\n').pop()!), join(dir, TARBALL));
-      }),
-    ]);
+    for (const file of ['declaration.ts', 'tsconfig.json']) cpSync(join(FIXTURE, file), join(dir, file));
+    cpSync(join(FIXTURE, `package.${variant}.json`), join(dir, 'package.json'));
+    cpSync(join(FIXTURE, `main.${variant}.ts`), join(dir, 'main.ts'));
+    const [cached, packedPath] = await Promise.all([dependencyCache(thirdParty, roots), tarball]);
+    cpSync(packedPath, join(dir, TARBALL));
 
-    const tarball = readFileSync(join(dir, TARBALL));
+    const packed = readFileSync(join(dir, TARBALL));
     const libraryEntry = {
       version: library.version,
       resolved: `file:${TARBALL}`,
-      integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`,
+      integrity: `sha512-${createHash('sha512').update(packed).digest('base64')}`,
       license: library.license,
       dependencies: library.dependencies,
       bin: library.bin,
@@ -220,7 +234,7 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
     const root = { name: consumer.name, version: consumer.version, dependencies: consumer.dependencies, devDependencies: consumer.devDependencies };
     writeFileSync(join(dir, 'package-lock.json'), lockFile(root, { ...thirdParty, [`node_modules/${library.name}`]: libraryEntry }));
 
-    // Hard links: a few thousand links instead of copying ~460 MB. npm replaces files, never edits
+    // Hard links: a few thousand links instead of copying ~440 MB. npm replaces files, never edits
     // them. Across filesystems (a cache outside the temp dir's), copy instead.
     const nodeModules = join(dir, 'node_modules');
     await runOrThrow(dir, 'cp', ['-al', cached, nodeModules]).catch(() => {
@@ -235,4 +249,15 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
     throw error;
   }
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** What `du` reports for a folder: the disk space it takes and the size of its files, in bytes. */
+export interface FolderSize {
+  readonly onDisk: number;
+  readonly apparent: number;
+}
+
+export async function folderSize(dir: string): Promise<FolderSize> {
+  const [onDisk, apparent] = await Promise.all([['-sk'], ['-sb']].map(async (flags) => Number((await runOrThrow(dir, 'du', [...flags, '.'])).stdout.split('\t')[0])));
+  return { onDisk: onDisk * 1024, apparent };
 }

@@ -1,5 +1,5 @@
-import { SecretCatalog } from '../../lib/catalog';
-import { renderPathFlowchart, renderPathTable } from '../../lib/docs';
+import { SecretCatalog, external, generated } from '../../lib/catalog';
+import { renderOriginTable, renderPathFlowchart, renderPathTable, renderSecretsDoc } from '../../lib/docs';
 
 describe('renderPathTable', () => {
   test('says "all keys" for a whole-path extract and lists each source of a composed Secret', () => {
@@ -83,6 +83,84 @@ describe('the path table of issue 12\'s shapes', () => {
       '  ops(["operators and other tools"])',
       '  p1 --> ops',
       '',
+    ]);
+  });
+});
+
+describe('the Origin column and the table of where values come from', () => {
+  /** One path of each origin shape, a composed Secret, an extract and a path only operators read. */
+  function originCatalog(): SecretCatalog {
+    const catalog = new SecretCatalog({ mount: 'kv' });
+    const db = catalog.path('apps/db', ['user', 'password'], {
+      origins: { user: external({ hint: 'DBA → Users → `app` | or ask *them*' }), password: generated({ length: 24 }) },
+    });
+    const api = catalog.path('apps/api', ['token', 'pin', 'legacy'], {
+      origins: { token: generated({ bytes: 32, encoding: 'base64url' }), pin: generated({ length: 6, charset: 'digits' }) },
+    });
+    const all = catalog.path('apps/all', ['a', 'b'], { origins: { a: external({ hint: 'x', url: 'https://example.org/a_(b)|c' }), b: external({ hint: 'y' }) } });
+    db.syncTo({ name: 'db', namespace: 'apps' });
+    catalog.addTarget({ name: 'env', namespace: 'apps', sources: [db.select({ keys: ['password'] }), api.select({ keys: ['token'] })] });
+    catalog.addTarget({ name: 'same', namespace: 'apps', sources: [db.select({ keys: ['password'] }), api.select({ keys: ['pin'], renames: { pin: 'PIN' } })] });
+    api.syncTo({ name: 'api', namespace: 'apps' });
+    catalog.addTarget({ name: 'extract', namespace: 'apps', sources: [all.extractAll()] });
+    catalog.path('infra/key', ['key'], { readBy: 'operators', origins: { key: generated({ length: 40, alphabet: 'ab|`' }) } });
+    expect(catalog.validate()).toStrictEqual([]);
+    return catalog;
+  }
+
+  test('each row says, in key order, where its keys\' values come from; once when they all agree', () => {
+    // WHEN
+    const table = renderPathTable(originCatalog());
+
+    // THEN
+    expect(table.split('\n')).toStrictEqual([
+      '| Vault path | Keys | Origin | Secret | Namespace | Creation policy |',
+      '|---|---|---|---|---|---|',
+      '| `apps/db` | `user`, `password` | external, generated (24, alnum) | `db` | `apps` | Owner |',
+      '| `apps/db` + `apps/api` | apps/db: `password`; apps/api: `token` | apps/db: generated (24, alnum); apps/api: generated (32 bytes, base64url) | `env` | `apps` | Owner |',
+      '| `apps/db` + `apps/api` | apps/db: `password`; apps/api: `pin` → `PIN` | apps/db: generated (24, alnum); apps/api: generated (6, digits) | `same` | `apps` | Owner |',
+      '| `apps/api` | `token`, `pin`, `legacy` | generated (32 bytes, base64url), generated (6, digits), — | `api` | `apps` | Owner |',
+      '| `apps/all` | all keys | external | `extract` | `apps` | Owner |',
+      '| `infra/key` | `key` | generated (40, own alphabet) | — | — | read by operators and other tools only |',
+      '',
+    ]);
+  });
+
+  test('the table of every key in full: the generated value\'s shape, the hint and its link, quoted for Markdown', () => {
+    // WHEN
+    const table = renderOriginTable(originCatalog());
+
+    // THEN
+    expect(table.split('\n')).toStrictEqual([
+      '| Vault path | Key | Where the value comes from |',
+      '|---|---|---|',
+      '| `apps/db` | `user` | external: DBA → Users → \\`app\\` \\| or ask \\*them\\* |',
+      '| `apps/db` | `password` | generated: 24 characters of A-Z, a-z, 0-9 |',
+      '| `apps/api` | `token` | generated: 32 random bytes as base64url: 43 characters of A-Z, a-z, 0-9, "-", "\\_", unpadded |',
+      '| `apps/api` | `pin` | generated: 6 characters of 0-9 |',
+      '| `apps/api` | `legacy` | not declared: `seed` asks for it at a terminal, without a hint |',
+      '| `apps/all` | `a` | external: x ([https://example.org/a\\_(b)\\|c](https://example.org/a_%28b%29%7Cc)) |',
+      '| `apps/all` | `b` | external: y |',
+      '| `infra/key` | `key` | generated: 40 characters of the alphabet "ab\\|\\`" |',
+      '',
+    ]);
+  });
+
+  test('a catalog that declares no origin keeps its columns, and has no table of origins', () => {
+    const catalog = new SecretCatalog({ mount: 'kv' });
+    catalog.path('apps/db', ['user']).syncTo({ name: 'db', namespace: 'apps' });
+    expect(renderPathTable(catalog).split('\n')[0]).toBe('| Vault path | Keys | Secret | Namespace | Creation policy |');
+    expect(renderOriginTable(catalog)).toBe('');
+    expect(renderSecretsDoc(catalog)).not.toContain('Where the values come from');
+  });
+
+  test('in namespace isolation the store column stays last', () => {
+    const catalog = new SecretCatalog({ mount: 'kv', isolation: 'namespace' });
+    catalog.path('apps/db', ['user'], { origins: { user: external({ hint: 'x' }) } }).syncTo({ name: 'db', namespace: 'apps' });
+    expect(renderPathTable(catalog).split('\n').slice(0, 3)).toStrictEqual([
+      '| Vault path | Keys | Origin | Secret | Namespace | Creation policy | Store and Vault role |',
+      '|---|---|---|---|---|---|---|',
+      '| `apps/db` | `user` | external | `db` | `apps` | Owner | SecretStore `vault-backend`, role `external-secrets-apps` |',
     ]);
   });
 });

@@ -1,10 +1,15 @@
 // `homelab-secrets check` against a real OpenBao dev server (`npm run engines` first).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { homelabCatalog } from '../../apps/homelab';
 import { EXIT } from '../../lib/cli';
 import { SENTINEL, everythingSeen, harness } from '../cli/support/cli-harness';
 import { BaoDevServer, freePort, startBaoDevServer, vaultApi } from './support/bao-dev-server';
 
 const MOUNT = 'homelab';
+const ROOT = join(__dirname, '..', '..');
 
 describe('check against OpenBao', () => {
   let bao: BaoDevServer;
@@ -27,9 +32,9 @@ describe('check against OpenBao', () => {
     }
   });
 
-  /** The CLI's fetch trusts exactly the server's CA, as NODE_EXTRA_CA_CERTS makes Node's fetch do for the real CLI. */
-  function checkHarness(token = bao.rootToken, addr = bao.addr, fetch: typeof globalThis.fetch = bao.fetch) {
-    return harness({ catalog: homelabCatalog(), env: { VAULT_ADDR: addr, VAULT_TOKEN: token }, fetch });
+  /** The CLI over its own Vault transport, trusting exactly the server's CA through VAULT_CACERT, as operators run it. */
+  function checkHarness(token = bao.rootToken, addr = bao.addr, extraEnv: Record<string, string | undefined> = { VAULT_CACERT: bao.caFile }) {
+    return harness({ catalog: homelabCatalog(), env: { VAULT_ADDR: addr, VAULT_TOKEN: token, ...extraEnv } });
   }
 
   test('a mount that holds exactly the catalog exits 0', async () => {
@@ -41,7 +46,7 @@ describe('check against OpenBao', () => {
 
     // THEN
     expect(code).toBe(EXIT.ok);
-    expect(h.stdout()).toBe(`Vault ${bao.addr}, mount homelab/: no drift. 14 declared paths hold every declared key, and nothing undeclared is there.\n`);
+    expect(h.stdout()).toBe(`Vault ${bao.addr}, mount homelab/: no drift. 14 declared paths hold every declared key, and nothing undeclared is there: all 15 rows complete.\n`);
     expect(everythingSeen(h)).not.toContain(SENTINEL);
   });
 
@@ -71,7 +76,13 @@ describe('check against OpenBao', () => {
       missingKeys: [{ path: 'apps/vpn', keys: ['OPENVPN_PASSWORD'] }],
       undeclaredKeys: [{ path: 'apps/openclaw', keys: ['LEGACY_TOKEN'] }],
       undeclaredPaths: ['apps/retired/sonarr'],
+      rows: expect.any(Array),
     });
+    expect(JSON.parse(json.stdout()).rows.filter((r: { complete: boolean }) => !r.complete)).toStrictEqual([
+      { row: 'infrastructure/velero → velero-cloud-credentials in backups', paths: ['infrastructure/velero'], complete: false, missingKeys: [{ path: 'infrastructure/velero', keys: ['cloud'] }] },
+      { row: 'infrastructure/grafana → grafana-admin in monitoring', paths: ['infrastructure/grafana'], complete: false, missingKeys: [{ path: 'infrastructure/grafana', keys: ['admin-user', 'admin-password'] }] },
+      { row: 'apps/vpn → vpn-credentials in arr', paths: ['apps/vpn'], complete: false, missingKeys: [{ path: 'apps/vpn', keys: ['OPENVPN_PASSWORD'] }] },
+    ]);
     expect(h.stdout()).toBe([
       `Vault ${bao.addr}, mount homelab/: drift`,
       '  declared paths missing from Vault:',
@@ -83,7 +94,12 @@ describe('check against OpenBao', () => {
       '    apps/openclaw: LEGACY_TOKEN',
       '  paths under homelab/ that are not in the catalog:',
       '    apps/retired/sonarr',
-      'Create a missing path with `homelab-secrets new <path>`; add a missing key with `homelab-secrets rotate <path> <key>`;',
+      '  rows missing declared keys (12 of 15 rows complete):',
+      '    infrastructure/velero → velero-cloud-credentials in backups: cloud',
+      '    infrastructure/grafana → grafana-admin in monitoring: admin-user, admin-password',
+      '    apps/vpn → vpn-credentials in arr: OPENVPN_PASSWORD',
+      'Fill missing keys with `homelab-secrets seed` (it generates what it can and asks for the rest), or create a path with',
+      '`homelab-secrets new <path>` and change a key with `homelab-secrets rotate <path> <key>`;',
       'declare what is undeclared in the catalog, or delete it from Vault.',
       '',
     ].join('\n'));
@@ -134,8 +150,8 @@ describe('check against OpenBao', () => {
   });
 
   test('a Vault whose certificate the client does not trust is unreachable: exit 2, and no request was answered', async () => {
-    // GIVEN Node's own fetch, which trusts only the system roots
-    const h = checkHarness(bao.rootToken, bao.addr, globalThis.fetch);
+    // GIVEN no VAULT_CACERT: the system roots only
+    const h = checkHarness(bao.rootToken, bao.addr, {});
 
     // WHEN
     const code = await h.cli('check');
@@ -156,5 +172,24 @@ describe('check against OpenBao', () => {
     // THEN
     expect(code).toBe(EXIT.usage);
     expect(h.stderr()).toMatch(/^homelab-secrets: Vault at https:\/\/127\.0\.0\.1:\d+ has no secrets engine at "homelab\/" \(LIST \/v1\/homelab\/metadata\/: no handler for route/);
+  });
+
+  test('VAULT_CACERT is the one CA trusted: the server\'s CA in NODE_EXTRA_CA_CERTS does not help when VAULT_CACERT names another', () => {
+    // GIVEN the package's bin in a process of its own (NODE_EXTRA_CA_CERTS is read when Node starts), and a CA that did not sign the server
+    const dir = mkdtempSync(join(tmpdir(), 'homelab-secrets-other-ca-'));
+    spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'k'), '-out', join(dir, 'ca.crt'), '-days', '1', '-subj', '/CN=other'], { stdio: 'ignore' });
+    const run = (env: Record<string, string>) => spawnSync(process.execPath, ['-r', join(ROOT, 'test/support/swc-register.js'), join(ROOT, 'lib/cli/bin.ts'), 'check'], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', HOME: dir, HOMELAB_SECRETS_DECLARATION: join(ROOT, 'apps/homelab.ts'), VAULT_ADDR: bao.addr, VAULT_TOKEN: bao.rootToken, NODE_EXTRA_CA_CERTS: bao.caFile, ...env },
+    });
+
+    // WHEN
+    const other = run({ VAULT_CACERT: join(dir, 'ca.crt') });
+    const system = run({});
+
+    // THEN with VAULT_CACERT naming another CA it is refused; without it, the system roots plus NODE_EXTRA_CA_CERTS reach the server
+    expect([other.status, other.stderr]).toStrictEqual([EXIT.usage, `homelab-secrets: Vault at ${bao.addr} is unreachable: unable to verify the first certificate\n`]);
+    expect([system.status, system.stderr]).toStrictEqual([EXIT.ok, '']);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

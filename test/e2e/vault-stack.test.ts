@@ -2,12 +2,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { homelabCatalog } from '../../apps/homelab';
+import { HOMELAB_SETTINGS, homelabCatalog } from '../../apps/homelab';
 import type { SecretCatalog } from '../../lib/catalog';
 import { renderOperatorLoginCommand, renderOperatorUserCommand } from '../../lib/tf/operator-login-names';
 import { BaoDevServer, fetchTrusting, makeCa, startBaoDevServer, vaultApi } from './support/bao-dev-server';
 import { engines } from './support/engines';
-import { applyWithVaultApi, synthVaultStack, terraform, tokenWith } from './support/vault-stack';
+import { synthesizedOutput, vaultStackOf } from './support/outputs';
+import { applyWithVaultApi, policyRules, synthVaultStack, terraform, tokenAsRole, tokenWith } from './support/vault-stack';
 
 type Applier = (dir: string, json: any, server: BaoDevServer) => Promise<void>;
 
@@ -37,7 +38,9 @@ const OPERATOR = 'e2e-operator';
 /**
  * Every path ESO must not read although a widened policy would let it: an undeclared sibling under
  * every prefix of a declared path (and at the top of the mount), every parent, the mount's data root,
- * each declared path with a suffix (`apps/vpn2`) and with a child (`apps/vpn/x`).
+ * each declared path with a suffix (`apps/vpn2`) and with a child (`apps/vpn/x`), and each declared
+ * path's last segment under every other prefix, an undeclared one and none (`apps/minio`,
+ * `e2e-other/minio`, `minio`): what a glob such as `+/minio` would let through.
  */
 export function undeclaredNeighbours(catalog: SecretCatalog): string[] {
   const declared = new Set(catalog.pathNames);
@@ -46,12 +49,24 @@ export function undeclaredNeighbours(catalog: SecretCatalog): string[] {
     const segments = path.split('/');
     for (let i = 1; i < segments.length; i++) prefixes.add(segments.slice(0, i).join('/'));
   }
+  const under = (prefix: string, leaf: string): string => (prefix ? `${prefix}/${leaf}` : leaf);
+  const leaves = catalog.pathNames.map((path) => path.split('/').pop()!);
   const candidates = [
-    ...[...prefixes].map((prefix) => (prefix ? `${prefix}/e2e-undeclared` : 'e2e-undeclared')),
+    ...[...prefixes].map((prefix) => under(prefix, 'e2e-undeclared')),
     ...[...prefixes].filter((prefix) => prefix !== ''),
     ...catalog.pathNames.flatMap((path) => [`${path}2`, `${path}/x`]),
+    ...[...prefixes, 'e2e-other'].flatMap((prefix) => leaves.map((leaf) => under(prefix, leaf))),
   ];
   return [...new Set(candidates)].filter((path) => !declared.has(path)).sort();
+}
+
+/** The ESO policy a catalog's paths call for: read on each, its own token's lookup and revocation, nothing else. */
+function expectedEsoRules(catalog: SecretCatalog): Record<string, string[]> {
+  return {
+    'auth/token/lookup-self': ['read'],
+    'auth/token/revoke-self': ['update'],
+    ...Object.fromEntries(catalog.pathNames.map((path) => [`${catalog.mount}/data/${path}`, ['read']])),
+  };
 }
 
 /** Placeholder content for a declared path: key → "placeholder-<key>". Not secret, never printed. */
@@ -94,13 +109,13 @@ describe.each(APPLIERS)('the vault stack applied by %s', (_name, apply, availabl
       server = await startBaoDevServer();
       work = mkdtempSync(join(tmpdir(), 'homelab-secrets-e2e-'));
       catalog = homelabCatalog();
-      stack = synthVaultStack(catalog, join(work, 'cdktf.out'));
+      stack = vaultStackOf(synthesizedOutput('homelab', work).terraformDir);
       await apply(stack.dir, stack.json, server);
       for (const path of catalog.paths) {
         const { status } = await vaultApi(server.addr, server.rootToken, 'POST', `${catalog.mount}/data/${path.path}`, { data: placeholders(path.keys) });
         expect(status).toBe(200);
       }
-      esoToken = await tokenWith(server, [policyNames().eso]);
+      esoToken = await tokenAsRole(server, stack.json, 'kubernetes_auth_role');
       operatorToken = await operatorLogin();
     });
 
@@ -167,6 +182,42 @@ describe.each(APPLIERS)('the vault stack applied by %s', (_name, apply, availabl
       }
     });
 
+    test('the policies read back from OpenBao grant exactly what the catalog calls for: no glob, no other mount, no other capability', async () => {
+      const read = async (name: string) => policyRules((await vaultApi(server.addr, server.rootToken, 'GET', `sys/policies/acl/${name}`)).body.data.policy);
+      expect(await read('homelab-eso-read')).toStrictEqual(expectedEsoRules(catalog));
+      expect(await read('homelab-operator')).toStrictEqual({
+        'homelab/data/*': ['create', 'read', 'update', 'patch'],
+        'homelab/metadata/*': ['read', 'list'],
+      });
+    });
+
+    test('OpenBao itself computes ESO\'s capabilities: read on each declared path, nothing on any neighbour or its other paths', async () => {
+      const neighbours = undeclaredNeighbours(catalog);
+      const paths = [...catalog.pathNames, ...neighbours].map((p) => `${catalog.mount}/data/${p}`);
+      const others = [`${catalog.mount}/metadata/apps/vpn`, `${catalog.mount}/config`, 'elsewhere/data/apps/vpn', 'cubbyhole/x', 'sys/capabilities-self', 'auth/token/renew-self'];
+      const { status, body } = await vaultApi(server.addr, server.rootToken, 'POST', 'sys/capabilities', { token: esoToken, paths: [...paths, ...others] });
+      expect(status).toBe(200);
+      const declared = new Set(catalog.pathNames.map((p) => `${catalog.mount}/data/${p}`));
+      expect(Object.fromEntries([...paths, ...others].map((p) => [p, body[p]]))).toStrictEqual(
+        Object.fromEntries([...paths, ...others].map((p) => [p, declared.has(p) ? ['read'] : ['deny']])));
+    });
+
+    test('ESO\'s token has exactly its read policy, no default policy: what the default grants is denied', async () => {
+      const { status, body } = await vaultApi(server.addr, esoToken, 'GET', 'auth/token/lookup-self');
+      expect([status, body.data.policies]).toStrictEqual([200, [policyNames().eso]]);
+      const attempts: [string, string, unknown?][] = [
+        ['POST', 'sys/capabilities-self', { paths: [`${catalog.mount}/data/apps/vpn`] }],
+        ['POST', 'cubbyhole/e2e', { k: 'placeholder' }],
+        ['POST', 'auth/token/renew-self', {}],
+        ['POST', 'sys/wrapping/wrap', { k: 'placeholder' }],
+        ['POST', 'sys/tools/hash', { input: 'eA==' }],
+      ];
+      for (const [method, path, payload] of attempts) {
+        const answer = await vaultApi(server.addr, esoToken, method, path, payload);
+        expect([method, path, answer.status]).toStrictEqual([method, path, 403]);
+      }
+    });
+
     test('ESO\'s token reads every declared path', async () => {
       for (const path of catalog.pathNames) {
         const { status, body } = await read(esoToken, path);
@@ -182,7 +233,8 @@ describe.each(APPLIERS)('the vault stack applied by %s', (_name, apply, availabl
         const { status } = await vaultApi(server.addr, server.rootToken, 'POST', `${catalog.mount}/data/${path}`, { data: { k: 'placeholder' } });
         expect([path, status]).toStrictEqual([path, 200]);
       }
-      expect(neighbours).toEqual(expect.arrayContaining(['apps/e2e-undeclared', 'infrastructure/e2e-undeclared', 'e2e-undeclared', 'apps', 'infrastructure', 'apps/vpn2', 'apps/vpn/x']));
+      expect(neighbours).toEqual(expect.arrayContaining(['apps/e2e-undeclared', 'infrastructure/e2e-undeclared', 'e2e-undeclared', 'apps', 'infrastructure', 'apps/vpn2', 'apps/vpn/x',
+        'apps/minio', 'e2e-other/minio', 'minio', 'infrastructure/vpn']));
 
       // WHEN ESO's token reads them, THEN each is denied; the data root too
       for (const path of [...neighbours, '']) {
@@ -253,13 +305,15 @@ describe.each(APPLIERS)('the vault stack applied by %s', (_name, apply, availabl
       expect(JSON.parse(get.output).data.data).toStrictEqual({ OPENVPN_USER: 'placeholder-OPENVPN_USER', OPENVPN_PASSWORD: 'placeholder-rotated' });
     });
 
-    test('the operator\'s kv put, list and metadata get work on the mount', () => {
+    test('the operator\'s kv put, list and metadata get work on the mount; metadata delete (every version, for good) is denied', () => {
       expect(bao(operatorToken, ['kv', 'put', `-mount=${catalog.mount}`, 'apps/scratch', 'a=placeholder']).status).toBe(0);
       const list = bao(operatorToken, ['kv', 'list', '-format=json', `-mount=${catalog.mount}`, 'apps']);
       expect(list.status).toBe(0);
       expect(JSON.parse(list.output)).toContain('scratch');
       expect(bao(operatorToken, ['kv', 'metadata', 'get', `-mount=${catalog.mount}`, 'apps/scratch']).status).toBe(0);
-      expect(bao(operatorToken, ['kv', 'metadata', 'delete', `-mount=${catalog.mount}`, 'apps/scratch']).status).toBe(0);
+      const destroy = bao(operatorToken, ['kv', 'metadata', 'delete', `-mount=${catalog.mount}`, 'apps/scratch']);
+      expect([destroy.status, destroy.output.includes('Code: 403')]).toStrictEqual([2, true]);
+      expect(JSON.parse(bao(operatorToken, ['kv', 'get', '-format=json', `-mount=${catalog.mount}`, 'apps/scratch']).output).data.data).toStrictEqual({ a: 'placeholder' });
     });
 
     test('the operator\'s login is a userpass token with the operator policy, short-lived', async () => {
@@ -327,6 +381,42 @@ describe.each(APPLIERS)('the vault stack applied by %s', (_name, apply, availabl
       expect((await read(esoToken, 'apps/e2e-extra')).status).toBe(403);
       expect((await read(esoToken, 'apps/vpn')).status).toBe(200);
     });
+  });
+});
+
+describe('with settings.vault.operatorCanDestroy, on a real OpenBao', () => {
+  let server: BaoDevServer;
+  let work: string;
+  beforeAll(async () => {
+    server = await startBaoDevServer();
+    work = mkdtempSync(join(tmpdir(), 'homelab-secrets-e2e-'));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  test('the operator\'s metadata delete removes a path with every version', async () => {
+    // GIVEN the homelab with the opt-in, applied, and a path with two versions
+    const settings = { ...HOMELAB_SETTINGS, vault: { ...HOMELAB_SETTINGS.vault, operatorCanDestroy: true } };
+    const { json } = synthVaultStack(homelabCatalog(), join(work, 'cdktf.out'), settings);
+    await applyWithVaultApi(json, server);
+    const { body } = await vaultApi(server.addr, server.rootToken, 'GET', 'sys/policies/acl/homelab-operator');
+    expect(policyRules(body.data.policy)).toStrictEqual({ 'homelab/data/*': ['create', 'read', 'update', 'patch'], 'homelab/metadata/*': ['read', 'delete', 'list'] });
+    const operator = await tokenWith(server, ['homelab-operator']);
+    for (const version of ['1', '2']) {
+      expect((await vaultApi(server.addr, operator, 'POST', 'homelab/data/apps/scratch', { data: { a: `placeholder-${version}` } })).status).toBe(200);
+    }
+
+    // WHEN the operator deletes its metadata
+    const destroyed = await vaultApi(server.addr, operator, 'DELETE', 'homelab/metadata/apps/scratch');
+
+    // THEN it is gone, every version of it
+    expect(destroyed.status).toBe(204);
+    expect((await vaultApi(server.addr, operator, 'GET', 'homelab/metadata/apps/scratch')).status).toBe(404);
+    for (const version of [1, 2]) {
+      expect([version, (await vaultApi(server.addr, server.rootToken, 'GET', `homelab/data/apps/scratch?version=${version}`)).status]).toStrictEqual([version, 404]);
+    }
   });
 });
 

@@ -5,6 +5,7 @@ import { manifestsPart } from '../../lib/k8s';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
 import { esoWebhookViolations } from '../support/eso-webhook';
 import { FIXTURE_SETTINGS, fixtureDeclaration } from '../support/fixtures';
+import { synthFluxTree } from '../support/flux';
 import { manifestObjects, synthPartToTree } from '../support/synth';
 
 /** Every shape issue 12 adds: a renamed ExternalSecret, every creation policy, every deletion policy. */
@@ -19,8 +20,13 @@ function shapesCatalog(): SecretCatalog {
   return catalog;
 }
 
+/** The manifests; under Flux the files of its store and ExternalSecret stages, by file name (the rest is test/flux's). */
 function synth(gitops: GitOpsFlavour): Record<string, string> {
-  return synthPartToTree(fixtureDeclaration(shapesCatalog(), { ...FIXTURE_SETTINGS, gitops }), (t) => manifestsPart(t, [componentApplications()]));
+  const declaration = fixtureDeclaration(shapesCatalog(), { ...FIXTURE_SETTINGS, gitops });
+  if (gitops !== 'flux') return synthPartToTree(declaration, (t) => manifestsPart(t, [componentApplications()]));
+  const stages = Object.entries(synthFluxTree(declaration, [componentApplications()]))
+    .filter(([file]) => /^(store|externalsecrets)\/(?!kustomization\.yaml$)/.test(file));
+  return Object.fromEntries(stages.map(([file, content]) => [file.slice(file.indexOf('/') + 1), content]).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 const ARGO = { 'argocd.argoproj.io/sync-wave': '0', 'argocd.argoproj.io/sync-options': 'SkipDryRunOnMissingResource=true' };

@@ -9,8 +9,9 @@ import { terraformPart } from '../../lib/tf';
 import { crdSchemaErrors, withCrdDefaults } from '../support/crd-schema';
 import { esoWebhookViolations } from '../support/eso-webhook';
 import { FIXTURE_SETTINGS, fixtureDeclaration } from '../support/fixtures';
+import { synthFluxTree } from '../support/flux';
 import { manifestObjects, synthPartToTree } from '../support/synth';
-import { TfJson, policyPaths } from '../tf/support';
+import { TfJson, esoPolicyPaths, policyPaths } from '../tf/support';
 
 /** Three namespaces; `apps/shared` is read by web and jobs, `apps/db` by web only, `apps/queue` by jobs only. */
 function threeNamespaces(isolation: Isolation): SecretCatalog {
@@ -31,8 +32,14 @@ function once(key: string, synth: () => Record<string, string>): Record<string, 
   return synthesized.get(key)!;
 }
 
+/** The manifests; under Flux its tree without the kustomization.yaml files and the Flux objects (test/flux checks those). */
 function manifests(isolation: Isolation, settings: PlatformSettings = FIXTURE_SETTINGS): Record<string, string> {
-  return once(`manifests ${isolation} ${JSON.stringify(settings)}`, () => synthPartToTree(fixtureDeclaration(threeNamespaces(isolation), settings), (t) => manifestsPart(t, [componentApplications()])));
+  return once(`manifests ${isolation} ${JSON.stringify(settings)}`, () => {
+    const declaration = fixtureDeclaration(threeNamespaces(isolation), settings);
+    if (settings.gitops !== 'flux') return synthPartToTree(declaration, (t) => manifestsPart(t, [componentApplications()]));
+    return Object.fromEntries(Object.entries(synthFluxTree(declaration, [componentApplications()]))
+      .filter(([file]) => /^(store|externalsecrets)\/(?!kustomization\.yaml$)/.test(file)));
+  });
 }
 
 function vaultStack(isolation: Isolation): TfJson {
@@ -90,9 +97,9 @@ describe('namespace isolation', () => {
     const vault = vaultStack('namespace');
     const policies = Object.fromEntries(Object.values(vault.resource!.vault_policy).map((p: any) => [p.name, p.policy]));
     expect(Object.keys(policies).sort()).toStrictEqual(['kv-eso-read-batch', 'kv-eso-read-jobs', 'kv-eso-read-web', 'kv-operator']);
-    expect(policyPaths(policies['kv-eso-read-web'])).toStrictEqual(['kv/data/apps/db', 'kv/data/apps/shared']);
-    expect(policyPaths(policies['kv-eso-read-jobs'])).toStrictEqual(['kv/data/apps/queue', 'kv/data/apps/shared']);
-    expect(policyPaths(policies['kv-eso-read-batch'])).toStrictEqual(['kv/data/apps/lonely']);
+    expect(policyPaths(policies['kv-eso-read-web'])).toStrictEqual(esoPolicyPaths('kv/data/apps/db', 'kv/data/apps/shared'));
+    expect(policyPaths(policies['kv-eso-read-jobs'])).toStrictEqual(esoPolicyPaths('kv/data/apps/queue', 'kv/data/apps/shared'));
+    expect(policyPaths(policies['kv-eso-read-batch'])).toStrictEqual(esoPolicyPaths('kv/data/apps/lonely'));
   });
 
   test('each namespace\'s role binds exactly its ServiceAccount, namespace and the audience, with predictable names and addresses', () => {
@@ -108,13 +115,14 @@ describe('namespace isolation', () => {
       token_policies: ['${vault_policy.eso_read_policy_web.name}'],
       token_ttl: 900,
       token_max_ttl: 900,
+      token_no_default_policy: true,
     });
   });
 
   test('cluster isolation keeps one role for ESO\'s own service account and one policy', () => {
     const vault = vaultStack('cluster');
     expect(Object.keys(vault.resource!.vault_kubernetes_auth_backend_role)).toStrictEqual(['kubernetes_auth_role']);
-    expect(policyPaths(vault.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(['kv/data/apps/db', 'kv/data/apps/lonely', 'kv/data/apps/queue', 'kv/data/apps/shared']);
+    expect(policyPaths(vault.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(esoPolicyPaths('kv/data/apps/db', 'kv/data/apps/lonely', 'kv/data/apps/queue', 'kv/data/apps/shared'));
   });
 
   test('the docs name the store and role of each Secret, and the flowchart the namespace\'s', () => {

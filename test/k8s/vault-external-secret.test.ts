@@ -19,7 +19,7 @@ function renderProps(props: VaultExternalSecretProps): any {
 
 /** Renders a catalog target through the mapper, as the synth does. */
 function render(target: SyncTarget): any {
-  return renderProps(externalSecretProps(target, 'vault-backend'));
+  return renderProps(externalSecretProps(target, { kind: 'ClusterSecretStore', name: 'vault-backend' }));
 }
 
 const ANNOTATIONS = {

@@ -26,9 +26,9 @@ export function readYamlDocuments(file: string): any[] {
   return YAML.parseAllDocuments(readFileSync(file, 'utf8')).map((doc) => doc.toJS());
 }
 
-/** The Applications of manifests/argocd-applications.yaml, by metadata.name. */
-export function committedApplications(): Record<string, CommittedApplication> {
-  const docs = readYamlDocuments(join(ROOT, 'manifests', 'argocd-applications.yaml'));
+/** The Applications of manifests/argocd-applications.yaml (or of another manifests folder's), by metadata.name. */
+export function committedApplications(manifestsDir: string = join(ROOT, 'manifests')): Record<string, CommittedApplication> {
+  const docs = readYamlDocuments(join(manifestsDir, 'argocd-applications.yaml'));
   const apps: Record<string, CommittedApplication> = {};
   for (const doc of docs.filter((d) => d?.kind === 'Application')) {
     const source = doc.spec.source;

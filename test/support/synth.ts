@@ -3,13 +3,17 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import YAML from 'yaml';
 import type { Declaration } from '../../lib/catalog';
-import { OutputPart, synthOutputs } from '../../lib/synth';
+import { OUTPUT_RECORD, OutputPart, synthOutputs } from '../../lib/synth';
 
-/** Every file under `dir`, relative path → content, sorted by path. */
-export function readTree(dir: string): Record<string, string> {
+/**
+ * Every file under `dir`, relative path → content, sorted by path; without the synth's record of its
+ * own files (`.homelab-secrets-synth`, test/synth/output-part.test.ts checks it) unless `withRecord`.
+ */
+export function readTree(dir: string, withRecord = false): Record<string, string> {
   const files: Record<string, string> = {};
   const walk = (current: string): void => {
     for (const name of readdirSync(current).sort()) {
+      if (name === OUTPUT_RECORD && !withRecord) continue;
       const full = join(current, name);
       if (statSync(full).isDirectory()) walk(full);
       else files[relative(dir, full)] = readFileSync(full, 'utf8');

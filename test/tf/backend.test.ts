@@ -2,6 +2,7 @@ import { TerraformStack, Testing } from 'cdktf';
 import type { StateBackendSettings } from '../../lib/catalog';
 import { addStateBackend, defaultLocalStatePath } from '../../lib/tf/backend';
 import { TfJson } from './support';
+import { userErrorOf } from '../support/user-error';
 
 function backendOf(config?: StateBackendSettings): unknown {
   const stack = new TerraformStack(Testing.app(), 'vault');
@@ -39,6 +40,6 @@ describe('addStateBackend', () => {
 
   test('refuses an unknown kind', () => {
     // GIVEN / WHEN / THEN
-    expect(() => backendOf({ kind: 'gcs' } as never)).toThrow('backend kind "gcs" must be "local" or "s3"');
+    expect(userErrorOf(() => backendOf({ kind: 'gcs' } as never))).toStrictEqual(['the state backend: kind "gcs" must be "local" or "s3"']);
   });
 });

@@ -1,4 +1,5 @@
 import { IamPolicyDocument } from '../../lib/tf/iam-policy-document';
+import { userErrorOf } from '../support/user-error';
 
 describe('IamPolicyDocument', () => {
   test('renders statements with Allow as the default effect and principals only when given', () => {
@@ -22,13 +23,13 @@ describe('IamPolicyDocument', () => {
   });
 
   test.each([
-    [[], 'an IAM policy document must have at least one statement'],
-    [[{ sid: 'a-b', actions: ['kms:Decrypt'], resources: ['*'] }], 'statement sid "a-b" must be alphanumeric'],
-    [[{ sid: 'A', actions: ['kms:Decrypt'], resources: ['*'] }, { sid: 'A', actions: ['kms:Encrypt'], resources: ['*'] }], 'statement sid "A" is used twice'],
-    [[{ sid: 'A', actions: [], resources: ['*'] }], 'statement "A" must name at least one action'],
-    [[{ sid: 'A', actions: ['kms:Decrypt'], resources: [] }], 'statement "A" must name at least one resource'],
+    [[], 'IamPolicyDocument: statements [] must hold at least one statement'],
+    [[{ sid: 'a-b', actions: ['kms:Decrypt'], resources: ['*'] }], 'IamPolicyDocument: sid "a-b" must be alphanumeric'],
+    [[{ sid: 'A', actions: ['kms:Decrypt'], resources: ['*'] }, { sid: 'A', actions: ['kms:Encrypt'], resources: ['*'] }], 'IamPolicyDocument: sid "A" is used twice'],
+    [[{ sid: 'A', actions: [], resources: ['*'] }], 'IamPolicyDocument statement "A": actions [] must name at least one action'],
+    [[{ sid: 'A', actions: ['kms:Decrypt'], resources: [] }], 'IamPolicyDocument statement "A": resources [] must name at least one resource'],
   ])('refuses %j', (statements, message) => {
     // GIVEN / WHEN / THEN
-    expect(() => new IamPolicyDocument(statements)).toThrow(message);
+    expect(userErrorOf(() => new IamPolicyDocument(statements))).toStrictEqual([message]);
   });
 });

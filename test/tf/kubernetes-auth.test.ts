@@ -2,20 +2,26 @@ import { AuthBackend } from '@cdktf/provider-vault/lib/auth-backend';
 import { KubernetesAuthBackendConfig } from '@cdktf/provider-vault/lib/kubernetes-auth-backend-config';
 import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
-import { SecretCatalog } from '../../lib/catalog';
-import { DEFAULT_KUBERNETES_HOST, KubernetesAuth } from '../../lib/tf/kubernetes-auth';
+import { DEFAULT_KUBERNETES_HOST, KubernetesAuth, KubernetesAuthRole } from '../../lib/tf/kubernetes-auth';
+import { userErrorOf } from '../support/user-error';
 import { onlyResource } from './support';
 
 Testing.setupJest();
 
-describe('KubernetesAuth', () => {
-  test('binds the role to the catalog service account, namespace and audience, with short tokens', () => {
-    // GIVEN
-    const catalog = new SecretCatalog({ mount: 'homelab' });
+/** ESO's own role, as the cluster shorthand identity has it. */
+const ESO_ROLE: KubernetesAuthRole = {
+  name: 'external-secrets',
+  serviceAccountNames: ['external-secrets'],
+  namespaces: ['external-secrets'],
+  audience: 'vault',
+  tokenPolicies: ['homelab-eso-read'],
+};
 
-    // WHEN
+describe('KubernetesAuth', () => {
+  test('binds a role to exactly its ServiceAccount, namespace and audience, with short tokens that carry no default policy', () => {
+    // GIVEN / WHEN
     const synthesized = Testing.synthScope((scope) => {
-      new KubernetesAuth(scope, 'KubernetesAuth', { access: catalog.eso, vaultRole: catalog.vaultRole, tokenPolicies: ['homelab-eso-read'] });
+      new KubernetesAuth(scope, 'KubernetesAuth', { roles: [ESO_ROLE] });
     });
 
     // THEN
@@ -35,23 +41,17 @@ describe('KubernetesAuth', () => {
       token_policies: ['homelab-eso-read'],
       token_ttl: 900,
       token_max_ttl: 900,
+      token_no_default_policy: true,
     });
   });
 
   test('spells out the API server CA only for a Vault outside the cluster', () => {
     // GIVEN
-    const catalog = new SecretCatalog({ mount: 'homelab' });
     const ca = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 
     // WHEN
     const synthesized = Testing.synthScope((scope) => {
-      new KubernetesAuth(scope, 'KubernetesAuth', {
-        access: catalog.eso,
-        vaultRole: catalog.vaultRole,
-        tokenPolicies: ['homelab-eso-read'],
-        kubernetesHost: 'https://10.0.0.1:6443',
-        kubernetesCaCert: ca,
-      });
+      new KubernetesAuth(scope, 'KubernetesAuth', { roles: [ESO_ROLE], kubernetesHost: 'https://10.0.0.1:6443', kubernetesCaCert: ca });
     });
 
     // THEN
@@ -62,54 +62,56 @@ describe('KubernetesAuth', () => {
     });
   });
 
-  test('follows non-default catalog settings', () => {
+  test('one role per identity, each at its own address; a role may bind one ServiceAccount name in several namespaces', () => {
     // GIVEN
-    const catalog = new SecretCatalog({
-      mount: 'kv',
-      eso: { authMountPath: 'k8s/home', role: 'eso', audience: 'https://vault.example', serviceAccountName: 'eso', serviceAccountNamespace: 'eso-system' },
-      vaultRole: { tokenTtlSeconds: 300 },
-    });
+    const roles: KubernetesAuthRole[] = [
+      { id: 'media', name: 'media-reader', serviceAccountNames: ['default'], namespaces: ['media'], audience: 'vault', tokenPolicies: ['kv-eso-read-media'] },
+      { id: 'arr', name: 'arr', serviceAccountNames: ['eso'], namespaces: ['media', 'downloads'], audience: 'https://vault.example', tokenPolicies: ['kv-eso-read-arr'], tokenTtlSeconds: 300 },
+    ];
 
     // WHEN
-    const synthesized = Testing.synthScope((scope) => {
-      new KubernetesAuth(scope, 'KubernetesAuth', {
-        access: catalog.eso,
-        vaultRole: catalog.vaultRole,
-        tokenPolicies: ['a'],
-        kubernetesHost: 'https://10.0.0.1:6443',
-      });
-    });
+    const synthesized = JSON.parse(Testing.synthScope((scope) => {
+      new KubernetesAuth(scope, 'KubernetesAuth', { path: 'k8s/home', roles, kubernetesHost: 'https://10.0.0.1:6443' });
+    }));
 
     // THEN
-    expect(synthesized).toHaveResourceWithProperties(AuthBackend, { type: 'kubernetes', path: 'k8s/home' });
-    expect(synthesized).toHaveResourceWithProperties(KubernetesAuthBackendConfig, { kubernetes_host: 'https://10.0.0.1:6443' });
-    expect(onlyResource(synthesized, 'vault_kubernetes_auth_backend_role')).toMatchObject({
-      role_name: 'eso',
-      bound_service_account_names: ['eso'],
-      bound_service_account_namespaces: ['eso-system'],
-      audience: 'https://vault.example',
-      token_ttl: 300,
-      token_max_ttl: 300,
+    expect(synthesized.resource.vault_auth_backend[Object.keys(synthesized.resource.vault_auth_backend)[0]].path).toBe('k8s/home');
+    const roleOf = ([address, r]: [string, any]) => ({
+      address: address.replace(/_[0-9A-F]{8}$/, ''),
+      role: r.role_name, names: r.bound_service_account_names, namespaces: r.bound_service_account_namespaces, audience: r.audience, policies: r.token_policies, ttl: [r.token_ttl, r.token_max_ttl], noDefault: r.token_no_default_policy,
     });
+    expect(Object.entries(synthesized.resource.vault_kubernetes_auth_backend_role).map(roleOf).sort((x, y) => x.role.localeCompare(y.role))).toStrictEqual([
+      { address: 'KubernetesAuth_Role-arr', role: 'arr', names: ['eso'], namespaces: ['media', 'downloads'], audience: 'https://vault.example', policies: ['kv-eso-read-arr'], ttl: [300, 300], noDefault: true },
+      { address: 'KubernetesAuth_Role-media', role: 'media-reader', names: ['default'], namespaces: ['media'], audience: 'vault', policies: ['kv-eso-read-media'], ttl: [900, 900], noDefault: true },
+    ]);
+  });
+
+  test('no role is fine: the backend and its config wait for identities', () => {
+    const synthesized = JSON.parse(Testing.synthScope((scope) => {
+      new KubernetesAuth(scope, 'KubernetesAuth', { roles: [] });
+    }));
+    expect(Object.keys(synthesized.resource).sort()).toStrictEqual(['vault_auth_backend', 'vault_kubernetes_auth_backend_config']);
   });
 
   test.each(['http://kubernetes.default.svc', 'kubernetes.default.svc', 'https://'])('refuses kubernetesHost %j', (kubernetesHost) => {
-    // GIVEN
-    const catalog = new SecretCatalog({ mount: 'homelab' });
-
-    // WHEN / THEN
-    expect(
-      () => new KubernetesAuth(Testing.app(), 'KubernetesAuth', { access: catalog.eso, vaultRole: catalog.vaultRole, tokenPolicies: ['a'], kubernetesHost }),
-    ).toThrow(`kubernetesHost "${kubernetesHost}" must be an https:// URL`);
+    expect(userErrorOf(() => new KubernetesAuth(Testing.app(), 'KubernetesAuth', { roles: [ESO_ROLE], kubernetesHost }))).toStrictEqual([
+      `KubernetesAuth: kubernetesHost "${kubernetesHost}" must be an https:// URL`,
+    ]);
   });
 
-  test('refuses a role without policies', () => {
-    // GIVEN
-    const catalog = new SecretCatalog({ mount: 'homelab' });
-
-    // WHEN / THEN
-    expect(
-      () => new KubernetesAuth(Testing.app(), 'KubernetesAuth', { access: catalog.eso, vaultRole: catalog.vaultRole, tokenPolicies: [] }),
-    ).toThrow('tokenPolicies of role "external-secrets" must name at least one policy');
+  test('refuses a role the catalog validator would refuse, with its words', () => {
+    const build = (role: Partial<KubernetesAuthRole>, path?: string) => () => new KubernetesAuth(Testing.app(), 'KubernetesAuth', { path, roles: [{ ...ESO_ROLE, ...role }] });
+    expect(userErrorOf(build({ tokenPolicies: [] }))).toStrictEqual(['KubernetesAuth role "external-secrets": tokenPolicies [] must name at least one policy']);
+    expect(userErrorOf(build({ name: 'a b' }))).toStrictEqual(['KubernetesAuth role "a b": name "a b" must be a Vault role name (^\\w([\\w.@-]*\\w)?$)']);
+    expect(userErrorOf(build({ namespaces: ['Media'] }))).toStrictEqual([
+      'KubernetesAuth role "external-secrets": namespace "Media" must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters',
+    ]);
+    expect(userErrorOf(build({ audience: '${var.x}' }))).toStrictEqual([
+      'KubernetesAuth role "external-secrets": audience "${var.x}" must not contain whitespace, a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax',
+    ]);
+    expect(userErrorOf(build({}, '/kubernetes'))).toStrictEqual(['KubernetesAuth: path "/kubernetes" must be a non-empty auth path without leading, trailing or double "/"']);
+    expect(userErrorOf(() => new KubernetesAuth(Testing.app(), 'KubernetesAuth', { roles: [ESO_ROLE, ESO_ROLE] }))).toStrictEqual([
+      'KubernetesAuth role "external-secrets": name "external-secrets" is given twice: a role name is unique in its auth backend',
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { Testing } from 'cdktf';
 import 'cdktf/lib/testing/adapters/jest';
 import { onlyResource } from './support';
 import { OperatorLogin, OperatorPolicy, operatorPolicyName, renderOperatorLoginCommand, renderOperatorUserCommand } from '../../lib/tf';
+import { userErrorOf } from '../support/user-error';
 
 Testing.setupJest();
 
@@ -43,9 +44,9 @@ describe('OperatorLogin', () => {
 
   test('refuses a path or lifetime Vault would not take', () => {
     const build = (props: object) => Testing.synthScope((scope) => new OperatorLogin(scope, 'OperatorLogin', props));
-    expect(() => build({ path: 'auth/userpass' })).toThrow('operator login path "auth/userpass" must be one auth path segment of a-z, 0-9, "-" and "_"');
-    expect(() => build({ tokenTtl: '1 hour' })).toThrow('operator login tokenTtl "1 hour" must be a duration such as 1h, 30m or 90s');
-    expect(() => build({ tokenMaxTtl: '0h' })).toThrow('operator login tokenMaxTtl "0h" must be a duration such as 1h, 30m or 90s');
+    expect(userErrorOf(() => build({ path: 'auth/userpass' }))).toStrictEqual(['OperatorLogin: path "auth/userpass" must be one auth path segment of a-z, 0-9, "-" and "_"']);
+    expect(userErrorOf(() => build({ tokenTtl: '1 hour' }))).toStrictEqual(['OperatorLogin: tokenTtl "1 hour" must be a duration such as 1h, 30m or 90s']);
+    expect(userErrorOf(() => build({ tokenMaxTtl: '0h' }))).toStrictEqual(['OperatorLogin: tokenMaxTtl "0h" must be a duration such as 1h, 30m or 90s']);
   });
 
   test('the bootstrap command binds the policy OperatorPolicy names, and reads the password from stdin', () => {

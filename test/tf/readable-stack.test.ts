@@ -4,6 +4,7 @@ import { TerraformOutput, Testing } from 'cdktf';
 import { Construct } from 'constructs';
 import { ReadableStack, readableLogicalId } from '../../lib/tf/readable-stack';
 import { addresses } from './support';
+import { userErrorOf } from '../support/user-error';
 
 class TestStack extends ReadableStack {
   constructor(scope: Construct, id: string, build: (stack: TestStack) => void) {
@@ -49,6 +50,6 @@ describe('ReadableStack', () => {
     });
 
     // WHEN / THEN
-    expect(() => Testing.synth(stack)).toThrow('construct "vault/A_B" gets the Terraform name "a_b" of "vault/A/B"; rename one of them');
+    expect(userErrorOf(() => Testing.synth(stack))).toStrictEqual(['construct "vault/A_B": Terraform name "a_b" is already the name of "vault/A/B"; rename one of them']);
   });
 });

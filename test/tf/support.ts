@@ -1,6 +1,8 @@
 import { tmpdir } from 'node:os';
 import { SecretCatalog } from '../../lib/catalog';
 import type { EsoReadPolicyProps, VaultStackProps } from '../../lib/tf';
+import { vaultStackProps as mappedVaultStackProps } from '../../lib/tf/private/catalog-mapping';
+import { resolvedFixture } from '../support/fixtures';
 
 /** The parts of a synthesized Terraform JSON the tests read. */
 export interface TfJson {
@@ -36,6 +38,14 @@ export function withoutMachinePaths(text: string): string {
   return text.split(process.cwd()).join('<repo>').split(tmpdir()).join('<tmp>');
 }
 
+/** The token's own paths every ESO read policy grants, sorting before any mount's paths here. */
+export const ESO_SELF_PATHS: readonly string[] = ['auth/token/lookup-self', 'auth/token/revoke-self'];
+
+/** The paths of an ESO read policy granting `read` on exactly `dataPaths` (sorted). */
+export function esoPolicyPaths(...dataPaths: string[]): string[] {
+  return [...ESO_SELF_PATHS, ...dataPaths];
+}
+
 /** The vault_policy paths of an HCL policy, in order. */
 export function policyPaths(hcl: string): string[] {
   return [...hcl.matchAll(/^path "([^"]+)" \{$/gm)].map((m) => m[1]);
@@ -51,9 +61,9 @@ export function twoPathCatalog(): SecretCatalog {
   return catalog;
 }
 
-/** VaultStack's props for a catalog, as terraformPart maps them (defaults for the rest). */
+/** VaultStack's props for a catalog with the fixture settings, as terraformPart maps them. */
 export function vaultStackProps(catalog: SecretCatalog): VaultStackProps {
-  return { mount: catalog.mount, esoReadPaths: catalog.pathNames, access: catalog.eso, vaultRole: catalog.vaultRole };
+  return mappedVaultStackProps(resolvedFixture(catalog));
 }
 
 /** EsoReadPolicy's props for a catalog. */

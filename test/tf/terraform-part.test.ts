@@ -1,14 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import YAML from 'yaml';
-import { CatalogValidationError, SecretCatalog } from '../../lib/catalog';
+import { CatalogValidationError, PlatformSettings, SecretCatalog } from '../../lib/catalog';
 import { STORE_CHART_ID, manifestsPart } from '../../lib/k8s';
-import { synthOutputs } from '../../lib/synth';
+import { OutputPart, runSynthMain, synthOutputs } from '../../lib/synth';
 import { TERRAFORM_STACKS, terraformPart } from '../../lib/tf';
 import { FIXTURE_SETTINGS, fixtureDeclaration } from '../support/fixtures';
 import { readTree, synthPartToTree } from '../support/synth';
-import { TfJson, policyPaths, twoPathCatalog } from './support';
+import { swapSteps } from '../../lib/synth/swap-journal';
+import { filesPart } from '../synth/support/synth-child';
+import { TfJson, esoPolicyPaths, policyPaths, twoPathCatalog } from './support';
 
 const FORBIDDEN_TYPES = ['vault_kv_secret_v2', 'vault_kv_secret', 'vault_generic_secret', 'aws_iam_access_key'];
 
@@ -73,7 +75,7 @@ describe('terraformPart', () => {
 
     // THEN
     const policy = stacksOf(tree).vault.resource!.vault_policy.eso_read_policy.policy;
-    expect(policyPaths(policy)).toStrictEqual(['homelab/data/apps/vpn', 'homelab/data/infrastructure/minio']);
+    expect(policyPaths(policy)).toStrictEqual(esoPolicyPaths('homelab/data/apps/vpn', 'homelab/data/infrastructure/minio'));
   });
 
   test('the Vault role and the ClusterSecretStore, written by one synth, name the same things', () => {
@@ -160,6 +162,90 @@ describe('terraformPart', () => {
     expect(existsSync(join(target, 'stacks', 'kms-unseal', '.terraform'))).toBe(false);
     expect(readdirSync(root)).toStrictEqual(['cdktf.out']);
   });
+
+  test('takes them over by hard links, so a synth that fails later leaves the previous output whole', () => {
+    // GIVEN a synthesized output that terraform init has worked in
+    const target = join(root, 'cdktf.out');
+    synthOutputs(fixtureDeclaration(twoPathCatalog()), [terraformPart(target)]);
+    const plugin = join(target, 'stacks', 'vault', '.terraform', 'providers', 'plugin');
+    mkdirSync(dirname(plugin), { recursive: true });
+    writeFileSync(plugin, 'binary');
+    const before = readTree(target, true);
+    const inode = statSync(plugin).ino;
+
+    // WHEN the next synth fails after adopting and swapping the Terraform output: a later output's
+    // staged file vanishes just before it is moved in
+    const docs = join(root, 'docs.md');
+    swapSteps.hook = (step) => {
+      if (step === `move in ${docs}`) rmSync(join(root, `.docs.md.staging-${process.pid}`));
+    };
+    try {
+      expect(() => synthOutputs(fixtureDeclaration(twoPathCatalog()), [terraformPart(target), { name: 'docs', target: docs, kind: 'file', render: (_d, path) => writeFileSync(path, '') }]))
+        .toThrow(`cannot replace ${docs}: no such file or folder (ENOENT); every output is as it was`);
+    } finally {
+      swapSteps.hook = undefined;
+    }
+
+    // THEN the previous output is whole; and a synth that succeeds carries the same provider file over
+    expect(readTree(target, true)).toStrictEqual(before);
+    synthOutputs(fixtureDeclaration(twoPathCatalog()), [terraformPart(target)]);
+    expect(statSync(plugin).ino).toBe(inode);
+  });
+});
+
+describe('a local state file inside an output folder', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'homelab-secrets-state-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  /** What runSynthMain prints for a synth of the Terraform output at root/cdktf.out and `others`. */
+  function synthMain(settings: PlatformSettings, others: OutputPart[] = []): string {
+    const written: string[] = [];
+    const spy = jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const before = process.exitCode;
+    try {
+      runSynthMain(() => synthOutputs(fixtureDeclaration(twoPathCatalog(), settings), [terraformPart(join(root, 'cdktf.out')), ...others]));
+      return `${process.exitCode}: ${written.join('')}`;
+    } finally {
+      spy.mockRestore();
+      process.exitCode = before;
+    }
+  }
+
+  test('is refused as a settings mistake, with its row, field and value, before anything is written', () => {
+    // WHEN the state path resolves inside the Terraform output itself (relative to <output>/stacks/<stack>)
+    const printed = synthMain({ ...FIXTURE_SETTINGS, terraform: { stateBackend: { kind: 'local', path: 'terraform.tfstate' } } });
+
+    // THEN
+    expect(printed).toBe([
+      '1: homelab-secrets: 2 errors in the secret catalog and its settings:',
+      `  - settings.terraform.stateBackend: path "terraform.tfstate" puts the state of the stack "vault" at ${root}/cdktf.out/stacks/vault/terraform.tfstate, inside the terraform output ${root}/cdktf.out, which every synth replaces: keep it outside every output, e.g. "../../../state/vault.tfstate" (beside the Terraform output folder)`,
+      `  - settings.terraform.stateBackend: path "terraform.tfstate" puts the state of the stack "kms-unseal" at ${root}/cdktf.out/stacks/kms-unseal/terraform.tfstate, inside the terraform output ${root}/cdktf.out, which every synth replaces: keep it outside every output, e.g. "../../../state/kms-unseal.tfstate" (beside the Terraform output folder)`,
+      'Nothing was written.',
+      '',
+    ].join('\n'));
+    expect(readdirSync(root)).toStrictEqual([]);
+  });
+
+  test('the default path is refused too when another output is where it points: the state/ folder beside the Terraform output', () => {
+    const state = filesPart({ name: 'manifests', target: join(root, 'state'), kind: 'dir', files: {} });
+    expect(synthMain({ kms: undefined }, [state])).toBe([
+      '1: homelab-secrets: 1 error in the secret catalog and its settings:',
+      `  - settings.terraform.stateBackend: path "../../../state/vault.tfstate" puts the state of the stack "vault" at ${root}/state/vault.tfstate, inside the manifests output ${root}/state, which every synth replaces: keep it outside every output, e.g. "../../../state/vault.tfstate" (beside the Terraform output folder)`,
+      'Nothing was written.',
+      '',
+    ].join('\n'));
+  });
+
+  test('a path outside every output, and an S3 backend, are fine', () => {
+    expect(synthMain({ ...FIXTURE_SETTINGS, terraform: { stateBackend: { kind: 'local', path: '../../../tfstate/vault.tfstate' } } })).toBe('undefined: ');
+    expect(synthMain({ ...FIXTURE_SETTINGS, terraform: { stateBackend: { kind: 's3', bucket: 'b', region: 'eu-central-1' } } }, [filesPart({ name: 'manifests', target: join(root, 'state'), kind: 'dir', files: {} })])).toBe('undefined: ');
+  });
 });
 
 describe('terraformPart and the catalog\'s shapes', () => {
@@ -167,7 +253,24 @@ describe('terraformPart and the catalog\'s shapes', () => {
     const catalog = twoPathCatalog();
     catalog.path('infra/backup-key', ['key'], { readBy: 'operators' });
     const vault: TfJson = JSON.parse(synthPartToTree(fixtureDeclaration(catalog), terraformPart)['stacks/vault/cdk.tf.json']);
-    expect(policyPaths(vault.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(['homelab/data/apps/vpn', 'homelab/data/infrastructure/minio']);
+    expect(policyPaths(vault.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(esoPolicyPaths('homelab/data/apps/vpn', 'homelab/data/infrastructure/minio'));
     expect(policyPaths(vault.resource!.vault_policy.operator_policy.policy)).toStrictEqual(['homelab/data/*', 'homelab/metadata/*']);
+  });
+
+  test('the operator policy deletes metadata (destroys every version) only with settings.vault.operatorCanDestroy', () => {
+    const operatorMetadata = (settings: PlatformSettings): string => {
+      const vault: TfJson = JSON.parse(synthPartToTree(fixtureDeclaration(twoPathCatalog(), settings), terraformPart)['stacks/vault/cdk.tf.json']);
+      return /path "homelab\/metadata\/\*" \{\n {2}capabilities = (.*)\n\}/.exec(vault.resource!.vault_policy.operator_policy.policy)![1];
+    };
+    expect(operatorMetadata(FIXTURE_SETTINGS)).toBe('["read", "list"]');
+    expect(operatorMetadata({ ...FIXTURE_SETTINGS, vault: { ...FIXTURE_SETTINGS.vault, operatorCanDestroy: false } })).toBe('["read", "list"]');
+    expect(operatorMetadata({ ...FIXTURE_SETTINGS, vault: { ...FIXTURE_SETTINGS.vault, operatorCanDestroy: true } })).toBe('["read", "delete", "list"]');
+  });
+
+  test('settings.vault.operatorCanDestroy is true or false, nothing else', () => {
+    const declaration = fixtureDeclaration(twoPathCatalog(), { ...FIXTURE_SETTINGS, vault: { ...FIXTURE_SETTINGS.vault, operatorCanDestroy: 'yes' as never } });
+    expect(() => synthPartToTree(declaration, terraformPart)).toThrow(new CatalogValidationError([
+      { row: 'settings.vault', field: 'operatorCanDestroy', value: 'yes', rule: 'must be true or false', message: 'settings.vault: operatorCanDestroy "yes" must be true or false' },
+    ]));
   });
 });

@@ -1,4 +1,7 @@
 import { VaultCapability, VaultPolicyDocument } from '../../lib/tf/vault-policy-document';
+import { userErrorOf } from '../support/user-error';
+
+const POLICY_RULE = 'must not contain whitespace, a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax';
 
 describe('VaultPolicyDocument', () => {
   test('renders HCL sorted by path, capabilities in Vault order, comment first', () => {
@@ -44,19 +47,19 @@ describe('VaultPolicyDocument', () => {
   });
 
   test.each([
-    [[], 'a Vault policy document must have at least one rule'],
-    [[{ path: '', capabilities: ['read'] }], 'rule path "" must not be empty'],
-    [[{ path: '/kv/data/a', capabilities: ['read'] }], 'rule path "/kv/data/a" must not start with "/": Vault policy paths have no leading slash'],
-    [[{ path: 'kv/data/"a"', capabilities: ['read'] }], 'rule path "kv/data/\\"a\\"" must not contain quotes, backslashes, whitespace, "${" or "%{"'],
-    [[{ path: 'kv/data/${var.x}', capabilities: ['read'] }], 'rule path "kv/data/${var.x}" must not contain quotes, backslashes, whitespace, "${" or "%{"'],
-    [[{ path: 'kv/data/a b', capabilities: ['read'] }], 'rule path "kv/data/a b" must not contain quotes, backslashes, whitespace, "${" or "%{"'],
-    [[{ path: 'kv/data/a', capabilities: ['read'] }, { path: 'kv/data/a', capabilities: ['list'] }], 'rule path "kv/data/a" is declared twice; merge its capabilities into one rule'],
-    [[{ path: 'kv/data/a', capabilities: [] }], 'rule path "kv/data/a" must grant at least one capability'],
-    [[{ path: 'kv/data/a', capabilities: ['write'] }], 'capability "write" of rule path "kv/data/a" must be one of create, read, update, patch, delete, list, sudo, deny, subscribe'],
-    [[{ path: 'kv/data/a', capabilities: ['deny', 'read'] }], 'rule path "kv/data/a" combines "deny" with other capabilities; deny overrides them all'],
+    [[], 'VaultPolicyDocument: rules [] must hold at least one rule'],
+    [[{ path: '', capabilities: ['read'] }], 'VaultPolicyDocument: rule path "" must not be empty'],
+    [[{ path: '/kv/data/a', capabilities: ['read'] }], 'VaultPolicyDocument: rule path "/kv/data/a" must not start with "/": Vault policy paths have no leading slash'],
+    [[{ path: 'kv/data/"a"', capabilities: ['read'] }], `VaultPolicyDocument: rule path "kv/data/\\"a\\"" ${POLICY_RULE}`],
+    [[{ path: 'kv/data/${var.x}', capabilities: ['read'] }], `VaultPolicyDocument: rule path "kv/data/\${var.x}" ${POLICY_RULE}`],
+    [[{ path: 'kv/data/a b', capabilities: ['read'] }], `VaultPolicyDocument: rule path "kv/data/a b" ${POLICY_RULE}`],
+    [[{ path: 'kv/data/a', capabilities: ['read'] }, { path: 'kv/data/a', capabilities: ['list'] }], 'VaultPolicyDocument: rule path "kv/data/a" is declared twice; merge its capabilities into one rule'],
+    [[{ path: 'kv/data/a', capabilities: [] }], 'VaultPolicyDocument rule "kv/data/a": capabilities [] must grant at least one capability'],
+    [[{ path: 'kv/data/a', capabilities: ['write'] }], 'VaultPolicyDocument rule "kv/data/a": capability "write" must be one of create, read, update, patch, delete, list, sudo, deny, subscribe'],
+    [[{ path: 'kv/data/a', capabilities: ['deny', 'read'] }], 'VaultPolicyDocument rule "kv/data/a": capabilities ["deny","read"] combine "deny" with others; deny overrides them all'],
   ])('refuses %j', (rules, message) => {
     // GIVEN / WHEN / THEN
-    expect(() => new VaultPolicyDocument(rules as never)).toThrow(message);
+    expect(userErrorOf(() => new VaultPolicyDocument(rules as never))).toStrictEqual([message]);
   });
 
   test('refuses a comment line with a line break', () => {
@@ -64,8 +67,8 @@ describe('VaultPolicyDocument', () => {
     const rules = [{ path: 'kv/data/a', capabilities: ['read'] as VaultCapability[] }];
 
     // WHEN / THEN
-    expect(() => new VaultPolicyDocument(rules, { comment: ['a\npath "x" {}'] })).toThrow(
-      'comment line "a\\npath \\"x\\" {}" must not contain a line break',
-    );
+    expect(userErrorOf(() => new VaultPolicyDocument(rules, { comment: ['a\npath "x" {}'] }))).toStrictEqual([
+      'VaultPolicyDocument: comment line "a\\npath \\"x\\" {}" must not contain a line break',
+    ]);
   });
 });

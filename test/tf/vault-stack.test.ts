@@ -13,7 +13,7 @@ import { SecretStoreChart } from '../../lib/k8s';
 import { clusterSecretStoreProps } from '../../lib/k8s/private/catalog-mapping';
 import { VaultStack } from '../../lib/tf/vault-stack';
 import { resolvedFixture } from '../support/fixtures';
-import { TfJson, addresses, policyPaths, twoPathCatalog, vaultStackProps, withoutMachinePaths } from './support';
+import { TfJson, addresses, esoPolicyPaths, policyPaths, twoPathCatalog, vaultStackProps, withoutMachinePaths } from './support';
 
 Testing.setupJest();
 
@@ -55,13 +55,14 @@ describe('VaultStack', () => {
       bound_service_account_namespaces: ['external-secrets'],
       audience: 'vault',
       token_ttl: 900,
+      token_no_default_policy: true,
       // The role uses the ESO policy by reference: one name, and Terraform orders the two.
       token_policies: ['${vault_policy.eso_read_policy.name}'],
     });
     expect(synthesized).toHaveResourceWithProperties(Policy, { name: 'homelab-eso-read' });
     expect(synthesized).toHaveResourceWithProperties(Policy, { name: 'homelab-operator' });
     const esoPolicy = (JSON.parse(synthesized) as TfJson).resource!.vault_policy.eso_read_policy.policy;
-    expect(policyPaths(esoPolicy)).toStrictEqual(['homelab/data/apps/vpn', 'homelab/data/infrastructure/minio']);
+    expect(policyPaths(esoPolicy)).toStrictEqual(esoPolicyPaths('homelab/data/apps/vpn', 'homelab/data/infrastructure/minio'));
   });
 
   test('the provider block holds no address and no token, and accepts any 5.x provider', () => {
@@ -84,7 +85,7 @@ describe('VaultStack', () => {
     });
     catalog.path('apps/a', ['k']).syncTo({ name: 'a', namespace: 'apps' });
     const resolved = resolvedFixture(catalog);
-    const store = new SecretStoreChart(K8sTesting.app(), 'store', { store: clusterSecretStoreProps(catalog.mount, resolved.store, catalog.namespaces) }).store.resource.toJson();
+    const store = new SecretStoreChart(K8sTesting.app(), 'store', { stores: [clusterSecretStoreProps(catalog.mount, resolved.identities[0])] }).stores[0].resource.toJson();
     const vault = store.spec.provider.vault;
 
     // WHEN
@@ -99,13 +100,14 @@ describe('VaultStack', () => {
     expect(role.bound_service_account_names).toStrictEqual([vault.auth.kubernetes.serviceAccountRef.name]);
     expect(role.bound_service_account_namespaces).toStrictEqual([vault.auth.kubernetes.serviceAccountRef.namespace]);
     expect([vault.path, vault.auth.kubernetes.mountPath, role.role_name, role.audience]).toStrictEqual(['secrets', 'k8s', 'eso', 'vault-eso']);
-    expect(policyPaths(json.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(['secrets/data/apps/a']);
+    expect(policyPaths(json.resource!.vault_policy.eso_read_policy.policy)).toStrictEqual(esoPolicyPaths('secrets/data/apps/a'));
   });
 
   test('takes the Kubernetes host, the number of versions and a backend', () => {
     // GIVEN / WHEN
+    const props = vaultStackProps(twoPathCatalog());
     const synthesized = synthVault(twoPathCatalog(), {
-      kubernetesHost: 'https://192.168.1.10:6443',
+      clusters: [{ ...props.clusters[0], kubernetesHost: 'https://192.168.1.10:6443' }],
       maxVersions: 20,
       backend: { kind: 's3', bucket: 'tfstate', region: 'eu-central-1' },
     });
@@ -116,6 +118,34 @@ describe('VaultStack', () => {
     expect((JSON.parse(synthesized) as TfJson).terraform!.backend).toStrictEqual({
       s3: { bucket: 'tfstate', region: 'eu-central-1', key: 'homelab-secrets/vault.tfstate', encrypt: true, use_lockfile: true },
     });
+  });
+
+  test('one policy and one role per identity, at addresses named after it; no singular getter', () => {
+    // GIVEN two identities: a SecretStore in two namespaces, a ClusterSecretStore for one
+    const catalog = new SecretCatalog({ mount: 'kv' });
+    const shared = catalog.identity('arr', { store: { kind: 'SecretStore', name: 'vault', namespaces: ['media', 'downloads'] }, serviceAccount: { name: 'default' } });
+    const monitoring = catalog.identity('metrics', { store: { kind: 'ClusterSecretStore', namespaces: ['monitoring'] }, serviceAccount: { name: 'vault-reader', namespace: 'external-secrets' }, role: 'metrics-reader' });
+    catalog.path('apps/sonarr', ['key']).syncTo({ name: 'sonarr', namespace: 'media', identity: shared });
+    catalog.path('apps/sabnzbd', ['key']).syncTo({ name: 'sabnzbd', namespace: 'downloads', identity: shared });
+    catalog.path('infra/grafana', ['password']).syncTo({ name: 'grafana', namespace: 'monitoring', identity: monitoring });
+
+    // WHEN
+    const stack = new VaultStack(Testing.app(), 'vault', vaultStackProps(catalog));
+    const json: TfJson = JSON.parse(Testing.synth(stack));
+
+    // THEN
+    expect(stack.esoReadPolicies.map((p) => p.name)).toStrictEqual(['kv-eso-read-arr', 'kv-eso-read-metrics']);
+    expect(stack.kubernetesAuths.map((a) => a.roles.length)).toStrictEqual([2]);
+    expect(Object.keys(json.resource!.vault_policy).sort()).toStrictEqual(['eso_read_policy_arr', 'eso_read_policy_metrics', 'operator_policy']);
+    expect(policyPaths(json.resource!.vault_policy.eso_read_policy_arr.policy)).toStrictEqual(esoPolicyPaths('kv/data/apps/sabnzbd', 'kv/data/apps/sonarr'));
+    expect(policyPaths(json.resource!.vault_policy.eso_read_policy_metrics.policy)).toStrictEqual(esoPolicyPaths('kv/data/infra/grafana'));
+    const roles = json.resource!.vault_kubernetes_auth_backend_role;
+    expect(Object.keys(roles).sort()).toStrictEqual(['kubernetes_auth_role_arr', 'kubernetes_auth_role_metrics']);
+    expect([roles.kubernetes_auth_role_arr.role_name, roles.kubernetes_auth_role_arr.bound_service_account_names, roles.kubernetes_auth_role_arr.bound_service_account_namespaces, roles.kubernetes_auth_role_arr.token_policies])
+      .toStrictEqual(['arr', ['default'], ['downloads', 'media'], ['${vault_policy.eso_read_policy_arr.name}']]);
+    expect([roles.kubernetes_auth_role_metrics.role_name, roles.kubernetes_auth_role_metrics.bound_service_account_names, roles.kubernetes_auth_role_metrics.bound_service_account_namespaces])
+      .toStrictEqual(['metrics-reader', ['vault-reader'], ['external-secrets']]);
+    expect('esoReadPolicy' in stack || 'kubernetesAuth' in stack).toBe(false);
   });
 
   test('snapshot of a small stack', () => {

@@ -1,4 +1,4 @@
-import { type Declaration, type EsoAccessSettings, type PlatformSettings, SecretCatalog, type SyncSource, type VaultPath } from '../../catalog';
+import { type Declaration, type EsoAccessSettings, type EsoIdentity, type IdentityOptions, type PlatformSettings, SecretCatalog, type SyncSource, type VaultPath } from '../../catalog';
 import type { ImportPlan } from './plan';
 
 /**
@@ -11,6 +11,16 @@ export function buildDeclaration(plan: ImportPlan): Declaration {
     ...(plan.catalog.isolation ? { isolation: plan.catalog.isolation } : {}),
     ...(Object.keys(plan.catalog.eso).length > 0 ? { eso: plan.catalog.eso as EsoAccessSettings } : {}),
   });
+  const identities = new Map<string, EsoIdentity>();
+  for (const i of plan.catalog.identities) {
+    const options: IdentityOptions = {
+      store: { kind: i.store.kind, ...(i.store.name !== undefined ? { name: i.store.name } : {}), namespaces: i.store.namespaces, ...(i.store.trust !== undefined ? { trust: i.store.trust } : {}) },
+      ...(i.serviceAccount ? { serviceAccount: i.serviceAccount } : {}),
+      ...(i.role !== undefined ? { role: i.role } : {}),
+      ...(i.audience !== undefined ? { audience: i.audience } : {}),
+    };
+    identities.set(i.name, catalog.identity(i.name, options));
+  }
   const paths = new Map<string, VaultPath>();
   for (const p of plan.paths) paths.set(p.path, catalog.path(p.path, p.keys));
   for (const t of plan.targets) {
@@ -22,6 +32,7 @@ export function buildDeclaration(plan: ImportPlan): Declaration {
     catalog.addTarget({
       name: t.name,
       namespace: t.namespace,
+      ...(t.identity !== undefined ? { identity: identities.get(t.identity) } : {}),
       ...(t.externalSecretName !== undefined ? { externalSecretName: t.externalSecretName } : {}),
       ...(t.creationPolicy !== undefined ? { creationPolicy: t.creationPolicy as 'Owner' } : {}),
       ...(t.deletionPolicy !== undefined ? { deletionPolicy: t.deletionPolicy as 'Retain' } : {}),

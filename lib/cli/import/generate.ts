@@ -1,4 +1,5 @@
 import { goTemplateRef } from '../../catalog';
+import { tsComment, tsPropertyAccess, tsPropertyKey, tsString, tsTemplateText, tsUniqueVariable, tsVariableName } from './typescript-text';
 import type { ImportPlan, PlannedKeySource, PlannedPath, PlannedSource, PlannedTarget } from './plan';
 
 /** The package the generated module imports from. */
@@ -9,45 +10,28 @@ const LINE_WIDTH = 140;
 /** Section headings are padded with dashes to this width, as in the reference declaration. */
 const HEADING_WIDTH = 99;
 
-const RESERVED = new Set(('break case catch class const continue debugger default delete do else enum export extends false finally for function if '
-  + 'import in instanceof new null return super switch this throw true try typeof var void while with yield let static implements interface '
-  + 'package private protected public await catalog v').split(' '));
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** A single-quoted TypeScript string literal. */
-export function quote(text: string): string {
-  const escaped = text.replace(/[\\'\u0000-\u001f\u2028\u2029\u007f]/g, (ch) => {
-    switch (ch) {
-      case '\\': return '\\\\';
-      case '\'': return '\\\'';
-      case '\n': return '\\n';
-      case '\r': return '\\r';
-      case '\t': return '\\t';
-      default: return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
-    }
-  });
-  return `'${escaped}'`;
-}
-
-function propertyName(name: string): string {
-  return IDENTIFIER.test(name) ? name : quote(name);
-}
+/**
+ * A single-quoted TypeScript string literal of exactly `text`: {@link tsString}, the one quoting
+ * function of the generated module, under the name the tests and other callers know.
+ */
+export const quote = tsString;
 
 function stringArray(items: readonly string[]): string {
-  return `[${items.map(quote).join(', ')}]`;
+  return `[${items.map(tsString).join(', ')}]`;
 }
 
 function stringRecord(record: Readonly<Record<string, string>>): string {
-  const entries = Object.entries(record).map(([k, v]) => `${propertyName(k)}: ${quote(v)}`);
+  const entries = Object.entries(record).map(([k, v]) => `${tsPropertyKey(k)}: ${tsString(v)}`);
   return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
 }
 
 /** Any JSON-like value as an inline TypeScript literal. */
 function literal(value: unknown): string {
-  if (typeof value === 'string') return quote(value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string') return tsString(value);
+  if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return String(value);
+  if (value === null || typeof value !== 'object') return 'null';
   if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
-  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${propertyName(k)}: ${literal(v)}`);
+  const entries = Object.entries(value as Record<string, unknown>).map(([k, v]) => `${tsPropertyKey(k)}: ${literal(v)}`);
   return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
 }
 
@@ -75,14 +59,16 @@ export function templateExpression(body: string, provided: ReadonlySet<string>):
   }
   if (at < body.length) parts.push({ text: body.slice(at) });
   const refs = parts.filter((p): p is { ref: string } => 'ref' in p);
-  if (refs.length === 0) return { code: quote(body), usesRefs: false };
-  const access = (key: string): string => (IDENTIFIER.test(key) ? `v.${key}` : `v[${quote(key)}]`);
-  // A template literal reads best for a body of several lines, but JavaScript turns a CR in one into LF.
-  if (body.includes('\n') && !body.includes('\r')) {
-    const text = parts.map((p) => ('ref' in p ? `\${${access(p.ref)}}` : p.text.replace(/[\\`]/g, (c) => `\\${c}`).replace(/\$\{/g, '\\${'))).join('');
+  if (refs.length === 0) return { code: tsString(body), usesRefs: false };
+  const access = (key: string): string => tsPropertyAccess('v', key);
+  // A template literal reads best for a body of several lines, unless a character in it cannot be
+  // shown as it is (JavaScript turns a CR in one into LF; a control character would be written raw).
+  const texts = parts.map((p) => ('ref' in p ? undefined : tsTemplateText(p.text)));
+  if (body.includes('\n') && parts.every((p, i) => 'ref' in p || texts[i] !== undefined)) {
+    const text = parts.map((p, i) => ('ref' in p ? `\${${access(p.ref)}}` : texts[i])).join('');
     return { code: `\`${text}\``, usesRefs: true };
   }
-  return { code: parts.map((p) => ('ref' in p ? access(p.ref) : quote(p.text))).join(' + '), usesRefs: true };
+  return { code: parts.map((p) => ('ref' in p ? access(p.ref) : tsString(p.text))).join(' + '), usesRefs: true };
 }
 
 /** The Secret keys a target's sources provide, which its template may refer to. */
@@ -90,25 +76,21 @@ function providedKeys(sources: readonly PlannedSource[], paths: ReadonlyMap<stri
   return new Set(sources.flatMap((s) => (s.kind === 'extract' ? [...paths.get(s.path)!.keys] : s.keys.map((k) => s.renames[k] ?? k))));
 }
 
-/** camelCase of a path's last segment (with more segments when that is taken), never a reserved word. */
-function variableNames(paths: readonly string[]): Map<string, string> {
-  const names = new Map<string, string>();
-  const taken = new Set<string>();
-  const camel = (segments: string[]): string => {
-    const words = segments.join('-').split(/[^A-Za-z0-9]+/).filter(Boolean);
-    const name = words.map((w, i) => (i === 0 ? w.charAt(0).toLowerCase() + w.slice(1) : w.charAt(0).toUpperCase() + w.slice(1))).join('');
-    const safe = /^[0-9]/.test(name) || name === '' ? `path${name.charAt(0).toUpperCase()}${name.slice(1)}` : name;
-    return RESERVED.has(safe) ? `${safe}Path` : safe;
-  };
-  for (const path of paths) {
+/** The variable of each identity: camelCase of its name, unique, recorded in `taken`. */
+function identityVariables(names: readonly string[], taken: Set<string>): Map<string, string> {
+  return new Map(names.map((name) => [name, tsUniqueVariable([tsVariableName([name], 'identity')], taken)]));
+}
+
+/**
+ * The variable of each path: camelCase of its last segment, with more segments while that is taken,
+ * never a reserved word nor a name in `taken`.
+ */
+function variableNames(paths: readonly string[], taken: Set<string> = new Set()): Map<string, string> {
+  return new Map(paths.map((path) => {
     const segments = path.split('/');
-    let name = '';
-    for (let n = 1; n <= segments.length && (name === '' || taken.has(name)); n++) name = camel(segments.slice(-n));
-    for (let i = 2; taken.has(name); i++) name = `${camel(segments)}${i}`;
-    taken.add(name);
-    names.set(path, name);
-  }
-  return names;
+    const candidates = segments.map((_s, i) => tsVariableName(segments.slice(-(i + 1)), 'path'));
+    return [path, tsUniqueVariable(candidates, taken)];
+  }));
 }
 
 function sameKeys(a: readonly string[], b: readonly string[]): boolean {
@@ -130,15 +112,16 @@ interface Rendered {
   readonly template?: { readonly params: string; readonly entries: [string, string][] };
 }
 
-function targetFields(t: PlannedTarget, head: [string, string][], paths: ReadonlyMap<string, PlannedPath>): Rendered {
-  const fields: [string, string][] = [['name', quote(t.name)], ['namespace', quote(t.namespace)]];
-  if (t.externalSecretName !== undefined) fields.push(['externalSecretName', quote(t.externalSecretName)]);
+function targetFields(t: PlannedTarget, head: [string, string][], paths: ReadonlyMap<string, PlannedPath>, identities: ReadonlyMap<string, string>): Rendered {
+  const fields: [string, string][] = [['name', tsString(t.name)], ['namespace', tsString(t.namespace)]];
+  if (t.identity !== undefined) fields.push(['identity', identities.get(t.identity)!]);
+  if (t.externalSecretName !== undefined) fields.push(['externalSecretName', tsString(t.externalSecretName)]);
   fields.push(...head);
-  if (t.creationPolicy !== undefined) fields.push(['creationPolicy', quote(t.creationPolicy)]);
-  if (t.deletionPolicy !== undefined) fields.push(['deletionPolicy', quote(t.deletionPolicy)]);
-  if (t.refreshInterval !== undefined) fields.push(['refreshInterval', quote(t.refreshInterval)]);
+  if (t.creationPolicy !== undefined) fields.push(['creationPolicy', tsString(t.creationPolicy)]);
+  if (t.deletionPolicy !== undefined) fields.push(['deletionPolicy', tsString(t.deletionPolicy)]);
+  if (t.refreshInterval !== undefined) fields.push(['refreshInterval', tsString(t.refreshInterval)]);
   if (t.allowZeroRefreshInterval) fields.push(['allowZeroRefreshInterval', 'true']);
-  if (t.type !== undefined) fields.push(['type', quote(t.type)]);
+  if (t.type !== undefined) fields.push(['type', tsString(t.type)]);
   if (t.labels) fields.push(['labels', stringRecord(t.labels)]);
   if (t.annotations) fields.push(['annotations', stringRecord(t.annotations)]);
   if (t.reloaderMatch) fields.push(['reloaderMatch', 'true']);
@@ -147,10 +130,10 @@ function targetFields(t: PlannedTarget, head: [string, string][], paths: Readonl
     const provided = providedKeys(t.sources, paths);
     const rendered = Object.entries(t.templateData).map(([key, body]) => ({ key, ...templateExpression(body, provided) }));
     const params = rendered.some((r) => r.usesRefs) ? '(v)' : '()';
-    template = { params, entries: rendered.map((r) => [propertyName(r.key), r.code]) };
+    template = { params, entries: rendered.map((r) => [tsPropertyKey(r.key), r.code]) };
     fields.push(['template', `${params} => (${template.entries.length === 0 ? '{}' : `{ ${template.entries.map(([k, v]) => `${k}: ${v}`).join(', ')} }`})`]);
   }
-  if (t.templateMergePolicy) fields.push(['templateMergePolicy', quote(t.templateMergePolicy)]);
+  if (t.templateMergePolicy) fields.push(['templateMergePolicy', tsString(t.templateMergePolicy)]);
   return { fields, template };
 }
 
@@ -178,6 +161,13 @@ function heading(title: string): string {
 export interface GenerateOptions {
   /** What the module was imported from, for its header comment. @default - the number of ExternalSecrets only */
   readonly sources?: readonly string[];
+  /**
+   * `javascript`: the module's twin as CommonJS, which `--verify` loads where no TypeScript compiler is
+   * installed. It is the same text line for line, but for the lines that import, export and declare
+   * types: those are written without their types, as `require` and `exports`.
+   * @default 'typescript'
+   */
+  readonly flavour?: 'typescript' | 'javascript';
 }
 
 /**
@@ -190,15 +180,27 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
   for (const t of plan.targets) for (const s of t.sources) uses.set(s.path, (uses.get(s.path) ?? 0) + 1);
   const chained = (t: PlannedTarget): boolean => t.sources.length === 1 && t.sources[0].kind === 'keys' && uses.get(t.sources[0].path) === 1;
   const needVariable = plan.paths.filter((p) => plan.targets.some((t) => t.sources.some((s) => s.path === p.path) && !chained(t)));
-  const names = variableNames(needVariable.map((p) => p.path));
+  const taken = new Set<string>();
+  const identityNames = identityVariables(plan.catalog.identities.map((i) => i.name), taken);
+  const names = variableNames(needVariable.map((p) => p.path), taken);
   const declared = new Set<string>();
 
-  const pathCall = (p: PlannedPath): string => `catalog.path(${quote(p.path)}, ${stringArray(p.keys)})`;
+  const pathCall = (p: PlannedPath): string => `catalog.path(${tsString(p.path)}, ${stringArray(p.keys)})`;
   const placeholderComment = (p: PlannedPath): string[] => (p.keysUnknown
-    ? [`  // dataFrom.extract takes every key of ${p.path}, which the YAML does not list: replace the placeholder with them.`]
+    ? [`  // dataFrom.extract takes every key of ${tsComment(p.path)}, which the YAML does not list: replace the placeholder with them.`]
     : []);
 
   const body: string[] = [];
+  if (plan.catalog.identities.length > 0) {
+    body.push('', heading('identities'));
+    for (const i of plan.catalog.identities) {
+      const fields: [string, string][] = [['store', literal(i.store)]];
+      if (i.serviceAccount) fields.push(['serviceAccount', literal(i.serviceAccount)]);
+      if (i.role !== undefined) fields.push(['role', tsString(i.role)]);
+      if (i.audience !== undefined) fields.push(['audience', tsString(i.audience)]);
+      body.push(optionsObject(`const ${identityNames.get(i.name)} = catalog.identity(${tsString(i.name)}, `, { fields }, ');', '  '));
+    }
+  }
   const namespaces = [...new Set(plan.targets.map((t) => t.namespace))].sort();
   for (const namespace of namespaces) {
     body.push('', heading(namespace));
@@ -208,7 +210,7 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
         const p = paths.get(source.path)!;
         body.push(...placeholderComment(p));
         body.push(`  ${pathCall(p)}`);
-        body.push(optionsObject('.syncTo(', targetFields(t, selection(source, p), paths), ');', '    '));
+        body.push(optionsObject('.syncTo(', targetFields(t, selection(source, p), paths, identityNames), ');', '    '));
         continue;
       }
       for (const s of t.sources) {
@@ -220,7 +222,7 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
       }
       if (t.sources.length === 1 && t.sources[0].kind === 'keys') {
         const source = t.sources[0];
-        body.push(optionsObject(`${names.get(source.path)}.syncTo(`, targetFields(t, selection(source, paths.get(source.path)!), paths), ');', '  '));
+        body.push(optionsObject(`${names.get(source.path)}.syncTo(`, targetFields(t, selection(source, paths.get(source.path)!), paths, identityNames), ');', '  '));
         continue;
       }
       const sources = t.sources.map((s) => {
@@ -229,15 +231,15 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
         const fields = selection(s, paths.get(s.path)!);
         return `${name}.select(${fields.length === 0 ? '' : `{ ${fields.map(([k, v]) => `${k}: ${v}`).join(', ')} }`})`;
       });
-      const rendered = targetFields(t, [], paths);
+      const rendered = targetFields(t, [], paths, identityNames);
       body.push(optionsObject('catalog.addTarget(', { ...rendered, fields: [...rendered.fields, ['sources', `[${sources.join(', ')}]`]] }, ');', '  '));
     }
   }
 
   const eso = plan.catalog.eso;
   const catalogProps = [
-    `mount: ${quote(plan.catalog.mount)}`,
-    ...(plan.catalog.isolation ? [`isolation: ${quote(plan.catalog.isolation)}`] : []),
+    `mount: ${tsString(plan.catalog.mount)}`,
+    ...(plan.catalog.isolation ? [`isolation: ${tsString(plan.catalog.isolation)}`] : []),
     ...(Object.keys(eso).length > 0 ? [`eso: ${stringRecord(eso)}`] : []),
   ];
   let constructor = `  const catalog = new SecretCatalog({ ${catalogProps.join(', ')} });`;
@@ -245,17 +247,22 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
 
   const settings = Object.entries(plan.settings as unknown as Record<string, unknown>)
     .filter(([, v]) => !(typeof v === 'object' && v !== null && Object.keys(v).length === 0))
-    .map(([k, v]) => `  ${k}: ${literal(v)},`);
+    .map(([k, v]) => `  ${tsPropertyKey(k)}: ${literal(v)},`);
   const count = plan.targets.length;
-  const from = options.sources && options.sources.length > 0 ? ` (${options.sources.join(', ')})` : '';
+  const from = options.sources && options.sources.length > 0 ? ` (${tsComment(options.sources.join(', '))})` : '';
+  // The only lines that differ between the two flavours: none of them holds anything from the input.
+  const js = options.flavour === 'javascript';
+  const settingsValue = settings.length === 0 ? '{};' : `{\n${settings.join('\n')}\n};`;
   return [
-    `// Imported by \`${PACKAGE_NAME} import\` from ${count} ExternalSecret${count === 1 ? '' : 's'}${from}.`,
-    '// Synthesized, it writes the same ExternalSecrets (`homelab-secrets import --verify` compares them).',
-    `import type { Declaration, PlatformSettings } from '${PACKAGE_NAME}';`,
-    `import { SecretCatalog } from '${PACKAGE_NAME}';`,
+    // 'use strict' shares the first line, so that a line number means the same line in both flavours.
+    `${js ? '\'use strict\'; ' : ''}// Imported by \`${PACKAGE_NAME} import\` from ${count} ExternalSecret${count === 1 ? '' : 's'}${from}.`,
+    '// Synthesized, it writes the same ExternalSecrets, stores, ServiceAccounts, Vault roles and policies',
+    '// (`homelab-secrets import --verify` compares them).',
+    js ? '' : `import type { Declaration, PlatformSettings } from '${PACKAGE_NAME}';`,
+    js ? `const { SecretCatalog } = require(${tsString(PACKAGE_NAME)});` : `import { SecretCatalog } from '${PACKAGE_NAME}';`,
     '',
     '/** The imported path table: every Vault path the ExternalSecrets read, its keys, and the Secrets it feeds. */',
-    'export function importedCatalog(): SecretCatalog {',
+    js ? 'exports.importedCatalog = importedCatalog; function importedCatalog() {' : 'export function importedCatalog(): SecretCatalog {',
     constructor,
     ...body,
     '',
@@ -266,10 +273,10 @@ export function generateModule(plan: ImportPlan, options: GenerateOptions = {}):
     ' * Where Vault is and how the manifests are applied, read from the store. Add the rest',
     ' * (kms, the Vault install\'s storage, argocd, terraform) as docs/library.md describes.',
     ' */',
-    settings.length === 0 ? 'export const IMPORTED_SETTINGS: PlatformSettings = {};' : `export const IMPORTED_SETTINGS: PlatformSettings = {\n${settings.join('\n')}\n};`,
+    js ? `const IMPORTED_SETTINGS = exports.IMPORTED_SETTINGS = ${settingsValue}` : `export const IMPORTED_SETTINGS: PlatformSettings = ${settingsValue}`,
     '',
     '/** The imported declaration: what the synth entry points and the CLI work from. */',
-    'export function importedDeclaration(): Declaration {',
+    js ? 'exports.importedDeclaration = importedDeclaration; function importedDeclaration() {' : 'export function importedDeclaration(): Declaration {',
     '  return { catalog: importedCatalog(), settings: IMPORTED_SETTINGS };',
     '}',
     '',

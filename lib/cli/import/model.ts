@@ -1,10 +1,14 @@
 // What the importer reads out of ExternalSecret and ClusterSecretStore YAML, before it becomes a catalog.
 // Plain data: the parser fills it, the planner groups it, the generator and the builder read the plan.
 
-/** Where a document came from: the file (or `-` for stdin) and its 1-based position in that file. */
+import { printable } from '../shell';
+
+/** Where a document came from: the file (or `(stdin)`) and its 1-based position in that file; 0 for the whole file. */
 export interface DocumentOrigin {
   readonly file: string;
   readonly document: number;
+  /** The overlays that placed the object (kustomizations, Flux Kustomizations), outermost last. @default - none: as written */
+  readonly via?: string;
 }
 
 /** Something the library cannot express: the import writes nothing while any is left. */
@@ -78,12 +82,25 @@ export interface ImportedStore extends DocumentOrigin {
   readonly serviceAccountName?: string;
   readonly serviceAccountNamespace?: string;
   readonly audience?: string;
+  /**
+   * A ClusterSecretStore's `spec.conditions`: the namespaces its `namespaces` lists name, and whether
+   * any condition selects by label or regex instead. Undefined: no conditions, every namespace may use it.
+   */
+  readonly conditions?: { readonly namespaces: readonly string[]; readonly selectors: boolean };
+}
+
+/** A ServiceAccount of the input: a store may log in as it, and the library then writes it too. */
+export interface ImportedServiceAccount extends DocumentOrigin {
+  readonly name: string;
+  /** Undefined until an overlay or --namespace supplies it. */
+  readonly namespace?: string;
 }
 
 /** Everything read from the inputs. */
 export interface ImportedInput {
   readonly externalSecrets: readonly ImportedExternalSecret[];
   readonly stores: readonly ImportedStore[];
+  readonly serviceAccounts: readonly ImportedServiceAccount[];
   readonly refusals: readonly ImportRefusal[];
   readonly notes: readonly ImportNote[];
 }
@@ -94,7 +111,12 @@ export function objectLabel(kind: string, name: unknown, namespace?: unknown): s
   return typeof namespace === 'string' && namespace !== '' ? `${kind} ${namespace}/${shown}` : `${kind} ${shown}`;
 }
 
-/** `es.yaml document 2 (ExternalSecret apps/db)`: how refusals and notes name their document. */
+/**
+ * `es.yaml document 2 (ExternalSecret apps/db)`: how refusals and notes name their document (document
+ * 0 is the whole file). File and object names come from the input: shown through `printable`, so
+ * none can start a new line or send an escape sequence to the terminal.
+ */
 export function originLabel(origin: DocumentOrigin & { readonly object: string }): string {
-  return `${origin.file} document ${origin.document}${origin.object ? ` (${origin.object})` : ''}`;
+  const where = origin.document === 0 ? origin.file : `${origin.file} document ${origin.document}`;
+  return printable(`${where}${origin.via ? ` via ${origin.via}` : ''}${origin.object ? ` (${origin.object})` : ''}`);
 }

@@ -1,7 +1,8 @@
 import { showValue } from '../../catalog';
 import type { SourceDocument } from './documents';
 import type {
-  DocumentOrigin, ImportNote, ImportRefusal, ImportedDataEntry, ImportedExternalSecret, ImportedInput, ImportedStore, ImportedTemplate,
+  DocumentOrigin, ImportNote, ImportRefusal, ImportedDataEntry, ImportedExternalSecret, ImportedInput, ImportedServiceAccount, ImportedStore,
+  ImportedTemplate,
 } from './model';
 import { objectLabel } from './model';
 
@@ -31,7 +32,7 @@ class DocumentReader {
   constructor(public readonly origin: DocumentOrigin) {}
 
   public refuse(field: string, value: unknown, rule: string): void {
-    const shown = value === undefined ? '' : ` ${showValue(value)}`;
+    const shown = value === undefined ? '' : ` ${typeof value === 'number' ? String(value) : showValue(value)}`;
     this.refusals.push({ ...this.origin, object: this.object, field: `${field}${shown}`, rule });
   }
 
@@ -57,7 +58,12 @@ class DocumentReader {
       if (required) this.refuse(field, undefined, 'is required');
       return undefined;
     }
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    // Kubernetes refuses a number or a boolean where a string belongs, and YAML has already changed its
+    // text (1.0 is 1, 0x1F is 31, a long number is rounded): the import cannot know what was meant.
+    if (typeof value === 'number' || typeof value === 'boolean') {
+      this.refuse(field, value, `must be a string: YAML reads it as a ${typeof value}, which Kubernetes refuses here; quote it`);
+      return undefined;
+    }
     if (typeof value !== 'string') {
       this.refuse(field, value, 'must be a string');
       return undefined;
@@ -80,7 +86,8 @@ class DocumentReader {
     const record: Record<string, string> = {};
     for (const [name, entry] of Object.entries(value)) {
       const text = this.string(entry, `${field}.${name}`, true);
-      if (text !== undefined) record[name] = text;
+      // defineProperty: an assignment to `__proto__` would set the prototype, not a key of that name.
+      if (text !== undefined) Object.defineProperty(record, name, { value: text, enumerable: true, writable: true, configurable: true });
     }
     return record;
   }
@@ -199,7 +206,7 @@ function readExternalSecret(r: DocumentReader, doc: Json): ImportedExternalSecre
     const secretKey = r.string(entry.secretKey, `${field}.secretKey`, true);
     const key = r.vaultKey(ref.key, `${field}.remoteRef.key`);
     const property = r.string(ref.property, `${field}.remoteRef.property`, false);
-    if (property === undefined && ref.key !== undefined) {
+    if (ref.property === undefined && ref.key !== undefined) {
       r.refuse(`${field}.remoteRef.property`, undefined, 'is required: a data entry without property copies the whole path as JSON, which the library cannot express; read each key, or use dataFrom.extract');
     }
     if (secretKey !== undefined && key !== undefined && property !== undefined) data.push({ secretKey, key, property });
@@ -285,12 +292,11 @@ function readStore(r: DocumentReader, doc: Json, kind: 'ClusterSecretStore' | 'S
   if (vault.caProvider !== undefined) {
     const ca = r.fields(vault.caProvider, 'spec.provider.vault.caProvider', ['type', 'name', 'namespace', 'key'], 'caProvider');
     const type = r.string(ca.type, 'spec.provider.vault.caProvider.type', true) ?? '';
-    // The cluster's store trusts Vault's TLS Secret; a namespace's own store a ConfigMap of its namespace.
-    const expected = kind === 'ClusterSecretStore' ? 'Secret' : 'ConfigMap';
-    if (type !== expected) {
-      r.refuse('spec.provider.vault.caProvider.type', type, kind === 'ClusterSecretStore'
-        ? 'must be Secret: the library\'s ClusterSecretStore trusts the CA of Vault\'s TLS Secret'
-        : 'must be ConfigMap: the library\'s SecretStore trusts the CA in a ConfigMap of its own namespace');
+    if (type !== 'Secret' && type !== 'ConfigMap') r.refuse('spec.provider.vault.caProvider.type', type, 'must be Secret or ConfigMap');
+    if (kind === 'ClusterSecretStore' && ca.namespace === undefined) {
+      r.refuse('spec.provider.vault.caProvider.namespace', undefined, 'is required on a ClusterSecretStore: ESO reads the CA from the namespace it names');
+    } else if (kind === 'SecretStore' && ca.namespace !== undefined) {
+      r.refuse('spec.provider.vault.caProvider.namespace', ca.namespace, 'must not be set on a SecretStore, which reads its CA from its own namespace');
     }
     caProvider = {
       type,
@@ -299,8 +305,20 @@ function readStore(r: DocumentReader, doc: Json, kind: 'ClusterSecretStore' | 'S
       key: r.string(ca.key, 'spec.provider.vault.caProvider.key', true) ?? '',
     };
   }
-  if (spec.conditions !== undefined && kind === 'ClusterSecretStore') r.note('spec.conditions is not imported: the library limits the store to the namespaces the catalog writes to');
+  let conditions: ImportedStore['conditions'];
   if (spec.conditions !== undefined && kind === 'SecretStore') r.refuse('spec.conditions', undefined, 'is not something the library can express on a SecretStore, which serves its own namespace only');
+  else if (spec.conditions !== undefined) {
+    const list = Array.isArray(spec.conditions) ? spec.conditions : [];
+    if (!Array.isArray(spec.conditions)) r.refuse('spec.conditions', spec.conditions, 'must be a list');
+    const namespaces: string[] = [];
+    let selectors = false;
+    list.forEach((condition: unknown, i: number) => {
+      const c = r.fields(condition, `spec.conditions[${i}]`, ['namespaces', 'namespaceSelector', 'namespaceRegexes'], 'a condition');
+      if (Array.isArray(c.namespaces)) for (const ns of c.namespaces) if (typeof ns === 'string') namespaces.push(ns);
+      if (c.namespaceSelector !== undefined || c.namespaceRegexes !== undefined) selectors = true;
+    });
+    conditions = { namespaces: [...new Set(namespaces)].sort(), selectors };
+  }
   const audience = Array.isArray(audiences) && typeof audiences[0] === 'string' ? audiences[0] : undefined;
   if (name === undefined) return undefined;
   return {
@@ -316,6 +334,7 @@ function readStore(r: DocumentReader, doc: Json, kind: 'ClusterSecretStore' | 'S
     serviceAccountName: r.string(sa.name, 'spec.provider.vault.auth.kubernetes.serviceAccountRef.name', false),
     serviceAccountNamespace: r.string(sa.namespace, 'spec.provider.vault.auth.kubernetes.serviceAccountRef.namespace', false),
     audience,
+    ...(conditions ? { conditions } : {}),
   };
 }
 
@@ -327,10 +346,17 @@ function readStore(r: DocumentReader, doc: Json, kind: 'ClusterSecretStore' | 'S
 export function readDocuments(documents: readonly SourceDocument[]): ImportedInput {
   const externalSecrets: ImportedExternalSecret[] = [];
   const stores: ImportedStore[] = [];
+  const serviceAccounts: ImportedServiceAccount[] = [];
+  const warnedSecrets = new Set<string>();
   const refusals: ImportRefusal[] = [];
   const notes: ImportNote[] = [];
-  for (const { file, document, value } of documents) {
-    const r = new DocumentReader({ file, document });
+  for (const { file, document, via, value } of documents) {
+    const r = new DocumentReader({ file, document, ...(via !== undefined ? { via } : {}) });
+    if (Array.isArray(value) && JSON.stringify(value).includes(`"${ESO_GROUP}/`)) {
+      // Not a Kubernetes object, but it holds ESO's: skipping it would drop them.
+      refusals.push({ ...r.origin, object: '', field: '', rule: `is a list that holds ${ESO_GROUP} objects: give each object as a document of its own (---)` });
+      continue;
+    }
     if (!isObject(value)) {
       r.note('is not a Kubernetes object: skipped');
       notes.push(...r.notes);
@@ -341,9 +367,16 @@ export function readDocuments(documents: readonly SourceDocument[]): ImportedInp
     const metadata = isObject(value.metadata) ? value.metadata : {};
     r.object = objectLabel(kind || '(no kind)', metadata.name, metadata.namespace);
     const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-    if (kind === 'Secret' && apiVersion === 'v1') {
-      // Only the name: a Secret's data must never reach the output, a message or a log.
-      r.note('is a Secret: skipped, and its values are not read. Put them in Vault, then delete the Secret from git', true);
+    if (kind === 'ServiceAccount' && apiVersion === 'v1') {
+      // Read for its name only: a store may log in as it, and the library then writes it itself.
+      if (typeof metadata.name === 'string') {
+        serviceAccounts.push({ ...r.origin, name: metadata.name, ...(typeof metadata.namespace === 'string' ? { namespace: metadata.namespace } : {}) });
+      }
+    } else if (kind === 'Secret' && apiVersion === 'v1') {
+      // Only the name: a Secret's data must never reach the output, a message or a log. Once per
+      // document, however many overlays include it.
+      if (!warnedSecrets.has(`${file}#${document}`)) r.note('is a Secret: skipped, and its values are not read. Put them in Vault, then delete the Secret from git', true);
+      warnedSecrets.add(`${file}#${document}`);
     } else if (kind === 'List' && apiVersion === 'v1') {
       r.refuse('kind', kind, 'is not supported: give the items as separate documents (kubectl get -o yaml writes a List)');
     } else if (group === GENERATOR_GROUP) {
@@ -370,5 +403,5 @@ export function readDocuments(documents: readonly SourceDocument[]): ImportedInp
     refusals.push(...r.refusals);
     notes.push(...r.notes);
   }
-  return { externalSecrets, stores, refusals, notes };
+  return { externalSecrets, stores, serviceAccounts, refusals, notes };
 }

@@ -1,5 +1,5 @@
-import { ESO_DEFAULTS, SETTINGS_DEFAULTS, VAULT_TLS_DEFAULTS } from '../../catalog';
-import type { ImportNote, ImportRefusal, ImportedExternalSecret, ImportedInput, ImportedStore } from './model';
+import { ESO_DEFAULTS, SETTINGS_DEFAULTS, type StoreTrust, VAULT_TLS_DEFAULTS, checkLabel } from '../../catalog';
+import type { DocumentOrigin, ImportNote, ImportRefusal, ImportedExternalSecret, ImportedInput, ImportedStore } from './model';
 import { objectLabel } from './model';
 
 /** One path of the catalog: the union of the properties read from it, in the order first read. */
@@ -31,6 +31,10 @@ export interface PlannedTarget {
   readonly from: ImportedExternalSecret;
   readonly name: string;
   readonly namespace: string;
+  /** The declared identity it reads through; undefined: the catalog's default. */
+  readonly identity?: string;
+  /** The store of the input it reads through, where the input has one: what the round trip's roles and policies come from. */
+  readonly store?: ImportedStore;
   readonly externalSecretName?: string;
   readonly creationPolicy?: string;
   readonly deletionPolicy?: string;
@@ -46,12 +50,36 @@ export interface PlannedTarget {
   readonly sources: readonly PlannedSource[];
 }
 
-/** The catalog's constructor options that differ from the defaults. */
+/** One declared identity: the options of `catalog.identity()` that differ from the library's defaults. */
+export interface PlannedIdentity {
+  /** Its name: the role's, made a DNS label where it is not one. */
+  readonly name: string;
+  readonly store: {
+    readonly kind: 'SecretStore' | 'ClusterSecretStore';
+    /** Undefined: the identity's name. */
+    readonly name?: string;
+    readonly namespaces: readonly string[];
+    /** Undefined: the settings' default trust. */
+    readonly trust?: StoreTrust;
+  };
+  /** Undefined: the default ServiceAccount (a SecretStore's named like it, a ClusterSecretStore's ESO's own). */
+  readonly serviceAccount?: { readonly name: string; readonly namespace?: string; readonly create?: boolean };
+  /** Undefined: the identity's name. */
+  readonly role?: string;
+  /** Undefined: the catalog's audience. */
+  readonly audience?: string;
+  /** The stores of the input it stands for. */
+  readonly stores: readonly ImportedStore[];
+}
+
+/** The catalog's constructor options that differ from the defaults, and its declared identities. */
 export interface PlannedCatalog {
   readonly mount: string;
   readonly eso: Readonly<Record<string, string>>;
-  /** `namespace` when the input has a SecretStore per namespace. @default - cluster isolation */
+  /** `namespace` when the input has a SecretStore per namespace, alike as the shorthand writes them. @default - cluster isolation */
   readonly isolation?: 'namespace';
+  /** The identities declared with `catalog.identity()`, in the order their stores appear. */
+  readonly identities: readonly PlannedIdentity[];
 }
 
 /** The settings skeleton: where Vault is and how the manifests are applied. */
@@ -67,16 +95,26 @@ export interface ImportPlan {
   readonly settings: PlannedSettings;
   readonly paths: readonly PlannedPath[];
   readonly targets: readonly PlannedTarget[];
-  /** The ClusterSecretStore's document, which settings and store problems are tied to. */
-  readonly storeOrigin?: { readonly file: string; readonly document: number; readonly object: string };
+  /** The first store's document, which settings and catalog-wide problems are tied to. */
+  readonly storeOrigin?: DocumentOrigin & { readonly object: string };
+  /** The stores the catalog writes, the ExternalSecrets each serves, and the ServiceAccounts they log in as: what the round trip compares. */
+  readonly stores: readonly PlannedStoreUse[];
+}
+
+/** A store of the input the catalog writes again, with the namespaces of the ExternalSecrets that read through it. */
+export interface PlannedStoreUse {
+  readonly store: ImportedStore;
+  readonly usedBy: readonly string[];
 }
 
 /** Options of {@link planImport}. */
 export interface PlanOptions {
   /** For ExternalSecrets without a namespace. @default - none: they are refused */
   readonly namespace?: string;
-  /** The KV v2 mount when no ClusterSecretStore is in the input. @default - none: then a store is required */
+  /** The KV v2 mount when no store is in the input. @default - none: then a store is required */
   readonly mount?: string;
+  /** The GitOps tools whose own objects (Argo CD Applications, Flux objects) the input holds. @default - none */
+  readonly gitopsObjects?: { readonly argocd: boolean; readonly flux: boolean };
 }
 
 const RELOADER_MATCH = 'reloader.stakater.com/match';
@@ -92,166 +130,54 @@ function inClusterServer(server: string): { scheme: string; release: string; nam
   return m ? { scheme: m[1], release: m[2], namespace: m[4] } : undefined;
 }
 
-function planStore(
-  store: ImportedStore | undefined,
-  storeName: string | undefined,
-  isolation: 'cluster' | 'namespace',
-  notes: ImportNote[],
-  refusals: ImportRefusal[],
-  gitops: 'argocd' | 'flux' | 'plain',
-): { catalog: Omit<PlannedCatalog, 'mount'>; settings: PlannedSettings } {
-  const eso: Record<string, string> = {};
-  const vault: Record<string, unknown> = {};
-  let components: PlannedSettings['components'];
-  const flavour = gitops === 'argocd' ? {} : { gitops };
-  if (!store) {
-    // Without the store's YAML (--mount), the ExternalSecrets still name it.
-    if (storeName !== undefined && storeName !== ESO_DEFAULTS.storeName) eso.storeName = storeName;
-    return { catalog: { eso, ...(isolation === 'namespace' ? { isolation } : {}) }, settings: { ...flavour, vault } };
-  }
-  const origin = storeOrigin(store);
-  const note = (text: string): void => void notes.push({ ...origin, text });
-  const set = (field: keyof typeof ESO_DEFAULTS, value: string | undefined): void => {
-    if (value !== undefined && value !== ESO_DEFAULTS[field]) eso[field] = value;
-  };
-  set('storeName', store.name);
-  set('authMountPath', store.authMountPath);
-  // In namespace isolation each namespace's role is "<role>-<namespace>" and its ServiceAccount is named after the store.
-  set('role', isolation === 'namespace' ? store.role.slice(0, store.role.length - (store.namespace ?? '').length - 1) : store.role);
-  if (isolation === 'cluster') {
-    set('serviceAccountName', store.serviceAccountName);
-    set('serviceAccountNamespace', store.serviceAccountNamespace);
-  }
-  set('audience', store.audience);
-  if (isolation === 'cluster' && (store.serviceAccountName === undefined || store.serviceAccountNamespace === undefined)) {
-    note(`spec.provider.vault.auth.kubernetes.serviceAccountRef has no ${store.serviceAccountName === undefined ? 'name' : 'namespace'}: the library names ESO's service account ${store.serviceAccountNamespace ?? ESO_DEFAULTS.serviceAccountNamespace}/${store.serviceAccountName ?? ESO_DEFAULTS.serviceAccountName} explicitly`);
-  }
-  if (store.audience === undefined) note(`spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences is not set: the library requests the audience "${ESO_DEFAULTS.audience}", which the Vault role it writes requires`);
+type Origin = DocumentOrigin & { readonly object: string };
 
-  const inCluster = inClusterServer(store.server);
-  const https = store.server.startsWith('https://');
-  if (inCluster) {
-    if (inCluster.namespace !== SETTINGS_DEFAULTS.vault.namespace) vault.namespace = inCluster.namespace;
-    if (inCluster.release !== SETTINGS_DEFAULTS.vault.releaseName) vault.releaseName = inCluster.release;
-  } else {
-    vault.address = store.server;
-    if (gitops === 'argocd') components = { vault: false };
-  }
-  if (!https) {
-    if (inCluster) vault.tls = { disabled: true };
-    if (store.caProvider) refusals.push({ ...origin, field: 'spec.provider.vault.caProvider', rule: 'is set for a plain http:// server: the library writes a caProvider only for https://' });
-  } else if (isolation === 'namespace') {
-    // Each namespace's SecretStore trusts the ConfigMap "<Vault's TLS Secret>-ca" of its own namespace.
-    const ca = store.caProvider;
-    if (!ca) {
-      note(`spec.provider.vault.caProvider is not set, so ESO trusts the system's CAs; the library cannot write that yet: its SecretStores trust the ca.crt of the ConfigMap "${VAULT_TLS_DEFAULTS.secretName}-ca" in their namespace (from settings.vault.tls.secretName), so create those ConfigMaps with Vault's CA`);
-    } else if (!ca.name.endsWith('-ca') || ca.name === '-ca' || ca.key !== VAULT_TLS_DEFAULTS.caKey) {
-      refusals.push({ ...origin, field: 'spec.provider.vault.caProvider', rule: `must name the key "${VAULT_TLS_DEFAULTS.caKey}" of a ConfigMap named "<Vault's TLS Secret>-ca", as the library writes it (got key "${ca.key}" of "${ca.name}")` });
-    } else if (ca.name !== `${VAULT_TLS_DEFAULTS.secretName}-ca`) {
-      vault.tls = { secretName: ca.name.slice(0, -'-ca'.length) };
-    }
-  } else {
-    const caNamespace = (vault.namespace as string | undefined) ?? SETTINGS_DEFAULTS.vault.namespace;
-    const ca = store.caProvider;
-    if (!ca) {
-      note(`spec.provider.vault.caProvider is not set, so ESO trusts the system's CAs; the library cannot write that yet: its store trusts only the ca.crt of the Secret "${VAULT_TLS_DEFAULTS.secretName}" in namespace "${caNamespace}" (settings.vault.tls.secretName names another), so create that Secret with Vault's CA`);
-    } else if ((ca.namespace ?? '') !== caNamespace || ca.key !== VAULT_TLS_DEFAULTS.caKey) {
-      refusals.push({ ...origin, field: 'spec.provider.vault.caProvider', rule: `must name the key "${VAULT_TLS_DEFAULTS.caKey}" of a Secret in Vault's namespace "${caNamespace}": the library trusts the CA of Vault's own TLS Secret (got key "${ca.key}" in namespace "${ca.namespace ?? ''}")` });
-    } else if (ca.name !== VAULT_TLS_DEFAULTS.secretName) {
-      vault.tls = { secretName: ca.name };
-    }
-  }
-  return { catalog: { eso, ...(isolation === 'namespace' ? { isolation } : {}) }, settings: { ...flavour, ...(components ? { components } : {}), vault } };
+function storeOrigin(store: ImportedStore): Origin {
+  return { file: store.file, document: store.document, ...(store.via ? { via: store.via } : {}), object: objectLabel(store.kind, store.name, store.namespace) };
 }
 
-function storeOrigin(store: ImportedStore): { file: string; document: number; object: string } {
-  return { file: store.file, document: store.document, object: objectLabel(store.kind, store.name, store.namespace) };
+function esOrigin(es: ImportedExternalSecret): Origin {
+  return { file: es.file, document: es.document, ...(es.via ? { via: es.via } : {}), object: objectLabel('ExternalSecret', es.name, es.namespace) };
 }
 
-type EsOrigin = (es: ImportedExternalSecret) => { file: string; document: number; object: string };
-
-/**
- * The store the catalog reads through. Cluster isolation: the one ClusterSecretStore the
- * ExternalSecrets name. Namespace isolation (any SecretStore in the input): one SecretStore per
- * namespace, all alike but for the namespace, as the library writes them; the first is the model.
- */
-function chooseStore(input: ImportedInput, options: PlanOptions, notes: ImportNote[], refusals: ImportRefusal[], esOrigin: EsOrigin):
-  { store?: ImportedStore; storeName?: string; isolation: 'cluster' | 'namespace' } {
-  const isolation = input.stores.some((s) => s.kind === 'SecretStore') || input.externalSecrets.some((es) => es.storeKind === 'SecretStore') ? 'namespace' : 'cluster';
-  const kind = isolation === 'namespace' ? 'SecretStore' : 'ClusterSecretStore';
-  const users: ImportedExternalSecret[] = [];
-  for (const es of input.externalSecrets) {
-    if (es.storeKind === undefined && isolation === 'cluster') {
-      notes.push({ ...esOrigin(es), text: `spec.secretStoreRef.kind is not set, which ESO reads as a namespaced SecretStore; imported as the ClusterSecretStore "${es.storeName}"` });
-    }
-    if ((es.storeKind ?? kind) === kind) users.push(es);
-    else refusals.push({ ...esOrigin(es), field: `spec.secretStoreRef.kind ${JSON.stringify(es.storeKind)}`, rule: 'reads through the ClusterSecretStore, but the input has a SecretStore per namespace (namespace isolation): the catalog reads through one or the other; import them on their own' });
-  }
-  const storeName = users[0]?.storeName ?? input.stores.find((s) => s.kind === kind)?.name;
-  for (const es of users) {
-    if (es.storeName === storeName) continue;
-    refusals.push({ ...esOrigin(es), field: `spec.secretStoreRef.name ${JSON.stringify(es.storeName)}`, rule: isolation === 'cluster'
-      ? `is a second store: the catalog reads through one ClusterSecretStore ("${storeName}"); import each store's ExternalSecrets on their own`
-      : `is not the name of the other namespaces' SecretStores ("${storeName}"): in namespace isolation every namespace's store has the same name` });
-  }
-  const candidates = input.stores.filter((s) => s.kind === kind && s.name === storeName);
-  const unused = input.stores.filter((s) => !candidates.includes(s));
-  if (isolation === 'cluster') {
-    for (const other of unused) notes.push({ ...storeOrigin(other), text: `is not imported: the catalog has one store, "${storeName}"` });
-    return { store: candidates[0], storeName, isolation };
-  }
-  const namespaceOf = (x: { namespace?: string }): string | undefined => x.namespace ?? options.namespace;
-  const used = new Set(users.map(namespaceOf));
-  for (const other of unused) notes.push({ ...storeOrigin(other), text: other.kind === 'ClusterSecretStore' ? 'is not imported: in namespace isolation every namespace reads through its own SecretStore' : `is not imported: the ExternalSecrets read through the SecretStores "${storeName}"` });
-  for (const s of candidates.filter((c) => !used.has(namespaceOf(c)))) notes.push({ ...storeOrigin(s), text: 'is not imported: no ExternalSecret of its namespace reads through it' });
-  const stores = candidates.filter((c) => used.has(namespaceOf(c)));
-  if (stores.length > 0) {
-    const served = new Set(stores.map(namespaceOf));
-    for (const es of users.filter((u) => u.storeName === storeName && namespaceOf(u) !== undefined && !served.has(namespaceOf(u)))) {
-      refusals.push({ ...esOrigin(es), field: `spec.secretStoreRef.name ${JSON.stringify(es.storeName)}`, rule: `names the SecretStore of namespace "${namespaceOf(es)}", which is not in the input: add its YAML` });
-    }
-  }
-  const model = stores[0];
-  if (model === undefined) return { storeName, isolation };
-  const suffix = (s: ImportedStore): string => `-${namespaceOf(s) ?? ''}`;
-  const prefix = model.role.endsWith(suffix(model)) ? model.role.slice(0, -suffix(model).length) : undefined;
-  for (const s of stores) {
-    const refuse = (field: string, value: unknown, rule: string): void => void refusals.push({ ...storeOrigin(s), field: `${field} ${JSON.stringify(value)}`, rule });
-    const alike = `as in ${model.file} document ${model.document}: in namespace isolation every namespace's SecretStore is alike but for its namespace and role`;
-    if (namespaceOf(s) === undefined) refusals.push({ ...storeOrigin(s), field: 'metadata.namespace', rule: 'is not set, and no overlay set it: give the namespace with --namespace, or import the output of kustomize build or flux build' });
-    if (prefix === undefined || s.role !== `${prefix}${suffix(s)}`) {
-      refuse('spec.provider.vault.auth.kubernetes.role', s.role, `must be "<role>-${namespaceOf(s) ?? '<namespace>'}"${prefix ? ` ("${prefix}${suffix(s)}")` : ''}: in namespace isolation each namespace logs in with a Vault role of its own, named so`);
-    }
-    if (s.serviceAccountName !== s.name) {
-      refuse('spec.provider.vault.auth.kubernetes.serviceAccountRef.name', s.serviceAccountName, `must be the store's name "${s.name}": the library names each namespace's ServiceAccount after its SecretStore`);
-    }
-    if (s.serviceAccountNamespace !== undefined && s.serviceAccountNamespace !== namespaceOf(s)) {
-      refuse('spec.provider.vault.auth.kubernetes.serviceAccountRef.namespace', s.serviceAccountNamespace, 'must be the store\'s own namespace, or not set');
-    }
-    if (s === model) continue;
-    for (const field of ['server', 'mount', 'authMountPath', 'audience'] as const) {
-      if (s[field] !== model[field]) refuse(STORE_FIELDS[field], s[field], `differs from ${JSON.stringify(model[field])} ${alike}`);
-    }
-    if (JSON.stringify(s.caProvider) !== JSON.stringify(model.caProvider)) refuse('spec.provider.vault.caProvider', s.caProvider, `differs from ${JSON.stringify(model.caProvider)} ${alike}`);
-  }
-  return { store: { ...model, namespace: namespaceOf(model) }, storeName, isolation };
+/** `media/vault` or `vault`: a store as messages name it. */
+function storeId(store: { kind: string; name: string; namespace?: string }): string {
+  return store.kind === 'SecretStore' ? `SecretStore ${store.namespace ?? '(no namespace)'}/${store.name}` : `ClusterSecretStore ${store.name}`;
 }
 
-const STORE_FIELDS = {
-  server: 'spec.provider.vault.server',
-  mount: 'spec.provider.vault.path',
-  authMountPath: 'spec.provider.vault.auth.kubernetes.mountPath',
-  audience: 'spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences',
-} as const;
+/** The CA a store trusts, as the catalog says it: undefined for none (the system CAs), `{ secret }` or `{ configMap }`. */
+function trustOf(store: ImportedStore): StoreTrust {
+  const ca = store.caProvider;
+  if (!ca) return 'system';
+  const ref = { name: ca.name, ...(ca.key !== VAULT_TLS_DEFAULTS.caKey ? { key: ca.key } : {}), ...(ca.namespace !== undefined ? { namespace: ca.namespace } : {}) };
+  return ca.type === 'ConfigMap' ? { configMap: ref } : { secret: ref };
+}
+
+/** The trust the settings give a store of `kind` by default, with Vault's TLS Secret `secretName` in `vaultNamespace`. */
+function defaultTrust(kind: ImportedStore['kind'], secretName: string, vaultNamespace: string): StoreTrust {
+  return kind === 'ClusterSecretStore'
+    ? { secret: { name: secretName, namespace: vaultNamespace } }
+    : { configMap: { name: `${secretName}-ca` } };
+}
+
+/** The TLS Secret a store's CA names, if it is named the way the library writes it. */
+function tlsSecretOf(store: ImportedStore, vaultNamespace: string): string | undefined {
+  const ca = store.caProvider;
+  if (!ca || ca.key !== VAULT_TLS_DEFAULTS.caKey) return undefined;
+  if (store.kind === 'ClusterSecretStore') return ca.type === 'Secret' && ca.namespace === vaultNamespace ? ca.name : undefined;
+  return ca.type === 'ConfigMap' && ca.name.endsWith('-ca') && ca.name !== '-ca' ? ca.name.slice(0, -'-ca'.length) : undefined;
+}
+
+const sameTrust = (a: StoreTrust, b: StoreTrust): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * The mount of a store without `provider.vault.path`: ESO then reads each key's first segment as the
  * mount, so every key of the store's ExternalSecrets must name the same one.
  */
 function mountFromKeys(externalSecrets: readonly ImportedExternalSecret[], store: ImportedStore, refusals: ImportRefusal[], notes: ImportNote[]): string {
-  const keys = externalSecrets.filter((es) => es.storeName === store.name).flatMap((es) => [...es.data.map((d) => d.key), ...es.extract]);
+  const keys = externalSecrets.flatMap((es) => [...es.data.map((d) => d.key), ...es.extract]);
   const mounts = [...new Set(keys.map((key) => key.split('/')[0]))];
-  const origin = { file: store.file, document: store.document, object: objectLabel('ClusterSecretStore', store.name) };
+  const origin = storeOrigin(store);
   if (mounts.length === 1 && keys.every((key) => key.includes('/'))) {
     notes.push({ ...origin, text: `spec.provider.vault.path is not set: the mount is "${mounts[0]}", the first segment of every key, and the catalog writes it as the store's path` });
     return mounts[0];
@@ -266,8 +192,8 @@ function mountFromKeys(externalSecrets: readonly ImportedExternalSecret[], store
  * The ExternalSecret with its keys relative to the mount, as ESO reads them: a key that starts with
  * the mount (`secret/apps/db`, `secret/data/apps/db`) is the same path as `apps/db`, with a note.
  */
-function keysInsideMount(es: ImportedExternalSecret, mount: string, notes: ImportNote[]): ImportedExternalSecret {
-  const origin = { file: es.file, document: es.document, object: objectLabel('ExternalSecret', es.name, es.namespace) };
+function keysInsideMount<E extends ImportedExternalSecret>(es: E, mount: string, notes: ImportNote[]): E {
+  const origin = esOrigin(es);
   const inside = (key: string, field: string): string => {
     if (!key.startsWith(`${mount}/`)) return key;
     let path = key.slice(mount.length + 1);
@@ -292,41 +218,397 @@ function keySources(es: ImportedExternalSecret): PlannedKeySource[] {
       sources.push(last);
     }
     last.keys.push(row.property);
-    if (row.secretKey !== row.property) last.renames[row.property] = row.secretKey;
+    // defineProperty: an assignment to `__proto__` would set the prototype, not a key of that name.
+    if (row.secretKey !== row.property) Object.defineProperty(last.renames, row.property, { value: row.secretKey, enumerable: true, writable: true, configurable: true });
   }
   return sources.map((s) => ({ kind: 'keys', ...s }));
 }
 
+/** A DNS label made from a role name, for an identity's name: lowercase, other characters as "-". */
+function labelOf(role: string): string {
+  const label = role.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60).replace(/-+$/, '');
+  return label === '' ? 'identity' : label;
+}
+
+/** The stores that log in with one role in one auth mount: one identity. */
+interface StoreGroup {
+  readonly role: string;
+  readonly stores: ImportedStore[];
+  readonly users: ImportedExternalSecret[];
+}
+
 /**
  * Groups what was read into the catalog: one path per Vault path (keys: the union of the properties
- * read), one target per ExternalSecret. Refuses what spans documents: a missing namespace, a second
- * store, a store that is not in the input.
+ * read), one target per ExternalSecret, one identity per Vault role (its stores in every namespace
+ * they are in). The shorthands are kept where the input is shaped like them: one ClusterSecretStore
+ * becomes the catalog's default identity, a SecretStore per namespace named alike becomes namespace
+ * isolation. Refuses what spans documents: a missing namespace, a store that is not in the input,
+ * stores of one role that are not alike, a second Vault or mount.
  */
 export function planImport(input: ImportedInput, options: PlanOptions = {}): { plan: ImportPlan; refusals: ImportRefusal[]; notes: ImportNote[] } {
   const refusals: ImportRefusal[] = [];
   const notes: ImportNote[] = [];
-  const esOrigin = (es: ImportedExternalSecret) => ({ file: es.file, document: es.document, object: objectLabel('ExternalSecret', es.name, es.namespace) });
+  const refuse = (origin: Origin, field: string, rule: string): void => void refusals.push({ ...origin, field, rule });
+  const note = (origin: Origin, text: string): void => void notes.push({ ...origin, text });
 
-  const { store, storeName, isolation } = chooseStore(input, options, notes, refusals, esOrigin);
-  const storeMount = store === undefined ? options.mount : store.mount || mountFromKeys(input.externalSecrets, store, refusals, notes);
-  const mount = storeMount === '' ? undefined : storeMount;
-  // The kind ESO reads an omitted secretStoreRef.kind as, in this isolation, so the round trip compares it too.
-  const storeKind = isolation === 'namespace' ? 'SecretStore' : 'ClusterSecretStore';
-  const externalSecrets = input.externalSecrets
-    .map((es) => ({ ...es, storeKind: es.storeKind ?? storeKind }))
-    .map((es) => (mount === undefined ? es : keysInsideMount(es, mount, notes)));
-  if (store === undefined && mount === undefined && input.externalSecrets.length > 0) {
-    const first = externalSecrets[0];
-    refusals.push({ ...esOrigin(first), field: `spec.secretStoreRef.name ${JSON.stringify(storeName)}`, rule: `names a ${isolation === 'namespace' ? 'SecretStore' : 'ClusterSecretStore'} that is not in the input: add its YAML (it holds the mount, the server and the Kubernetes auth), or give the mount with --mount` });
+  // Namespaces first: everything below is per namespace.
+  const placed: (ImportedExternalSecret & { namespace: string })[] = [];
+  for (const es of input.externalSecrets) {
+    const namespace = es.namespace ?? options.namespace;
+    if (namespace === undefined) {
+      refuse(esOrigin(es), 'metadata.namespace', 'is not set, and no overlay set it: give the namespace with --namespace, or import the repository\'s folder (its kustomizations and Flux Kustomizations set it), or the output of kustomize build or flux build');
+      continue;
+    }
+    placed.push({ ...es, namespace });
   }
-  const votes = externalSecrets.map((es) => es.gitops);
-  const gitops = votes.includes('argocd') ? 'argocd' : votes.includes('flux') ? 'flux' : 'plain';
-  const { catalog, settings } = planStore(store, storeName, isolation, notes, refusals, gitops);
+  const stores = input.stores.map((s) => (s.kind === 'SecretStore' && s.namespace === undefined && options.namespace !== undefined ? { ...s, namespace: options.namespace } : s));
+  const secretStore = (namespace: string, name: string): ImportedStore | undefined => stores.find((s) => s.kind === 'SecretStore' && s.namespace === namespace && s.name === name);
+  const clusterStore = (name: string): ImportedStore | undefined => stores.find((s) => s.kind === 'ClusterSecretStore' && s.name === name);
+  for (const s of stores) {
+    if (s.kind === 'SecretStore' && s.namespace === undefined) refuse(storeOrigin(s), 'metadata.namespace', 'is not set, and no overlay set it: give the namespace with --namespace, or import the repository\'s folder');
+  }
 
+  // Which store each ExternalSecret reads through. An omitted kind is a SecretStore to ESO; an input
+  // with only a ClusterSecretStore of that name is read as meaning that one, with a note.
+  const anySecretStore = stores.some((s) => s.kind === 'SecretStore') || placed.some((es) => es.storeKind === 'SecretStore');
+  const resolved: { es: ImportedExternalSecret & { namespace: string; storeKind: string }; store?: ImportedStore }[] = placed.map((es) => {
+    let kind = es.storeKind;
+    if (kind === undefined) {
+      if (secretStore(es.namespace, es.storeName) || (anySecretStore && !clusterStore(es.storeName))) kind = 'SecretStore';
+      else {
+        kind = 'ClusterSecretStore';
+        note(esOrigin(es), `spec.secretStoreRef.kind is not set, which ESO reads as a namespaced SecretStore; imported as the ClusterSecretStore "${es.storeName}"`);
+      }
+    }
+    const store = kind === 'SecretStore' ? secretStore(es.namespace, es.storeName) : clusterStore(es.storeName);
+    return { es: { ...es, storeKind: kind }, store };
+  });
+
+  // Without any store YAML: the mount from --mount, one store name, the shorthand's defaults.
+  if (stores.length === 0) return planWithoutStores(resolved.map((r) => r.es), options, refusals, notes);
+
+  for (const { es, store } of resolved) {
+    if (store) continue;
+    const kindText = es.storeKind === 'SecretStore' ? `the SecretStore "${es.storeName}" of namespace "${es.namespace}"` : `the ClusterSecretStore "${es.storeName}"`;
+    refuse(esOrigin(es), `spec.secretStoreRef.name ${JSON.stringify(es.storeName)}`, `names ${kindText}, which is not in the input: add its YAML (it holds the server, the mount and the Kubernetes auth)`);
+  }
+  const used = stores.filter((s) => resolved.some((r) => r.store === s));
+  for (const s of stores.filter((x) => !used.includes(x))) note(storeOrigin(s), 'is not imported: no ExternalSecret reads through it');
+  const usersOf = (store: ImportedStore): (ImportedExternalSecret & { namespace: string })[] => resolved.filter((r) => r.store === store).map((r) => r.es);
+
+  // One Vault, one mount, one Kubernetes auth mount (one cluster).
+  const model = used[0];
+  if (model === undefined) {
+    return { plan: emptyPlan(options.mount ?? ''), refusals, notes };
+  }
+  for (const s of used.slice(1)) {
+    for (const [field, label, what] of [['server', 'spec.provider.vault.server', 'the catalog reads one Vault: import each Vault\'s stores and ExternalSecrets on their own'],
+      ['authMountPath', 'spec.provider.vault.auth.kubernetes.mountPath', 'the catalog\'s identities log in at one Kubernetes auth mount, its cluster\'s: import each cluster\'s stores on their own']] as const) {
+      if (s[field] !== model[field]) refuse(storeOrigin(s), `${label} ${JSON.stringify(s[field])}`, `differs from ${JSON.stringify(model[field])} of ${storeId(model)} (${model.file} document ${model.document}): ${what}`);
+    }
+  }
+  const mounts = used.map((s) => s.mount || mountFromKeys(usersOf(s), s, refusals, notes));
+  const mount = mounts[0];
+  used.forEach((s, i) => {
+    if (mounts[i] !== '' && mount !== '' && mounts[i] !== mount) {
+      refuse(storeOrigin(s), `spec.provider.vault.path ${JSON.stringify(mounts[i])}`, `differs from the mount "${mount}" of ${storeId(model)}: the catalog has one mount; import each mount's stores and ExternalSecrets on their own`);
+    }
+  });
+
+  // Settings: where Vault is, TLS, and what the stores trust unless they say otherwise.
+  const vault: Record<string, unknown> = {};
+  let components: PlannedSettings['components'];
+  const gitops = gitopsOf(placed, options.gitopsObjects);
+  const inCluster = inClusterServer(model.server);
+  const https = model.server.startsWith('https://');
+  const vaultNamespace = inCluster?.namespace ?? SETTINGS_DEFAULTS.vault.namespace;
+  if (inCluster) {
+    if (inCluster.namespace !== SETTINGS_DEFAULTS.vault.namespace) vault.namespace = inCluster.namespace;
+    if (inCluster.release !== SETTINGS_DEFAULTS.vault.releaseName) vault.releaseName = inCluster.release;
+  } else {
+    vault.address = model.server;
+    // Argo CD and Flux install the Vault component by default, which an address outside the cluster rules out.
+    if (gitops !== 'plain') components = { vault: false };
+  }
+  let tlsSecret = VAULT_TLS_DEFAULTS.secretName as string;
+  let systemByDefault = false;
+  if (!https) {
+    vault.tls = { disabled: true };
+    for (const s of used.filter((x) => x.caProvider)) refuse(storeOrigin(s), 'spec.provider.vault.caProvider', 'is set for a plain http:// server: the library writes a caProvider only for https://');
+  } else if (used.every((s) => !s.caProvider)) {
+    systemByDefault = true;
+    vault.tls = { storeTrust: 'system' };
+    note(storeOrigin(model), 'spec.provider.vault.caProvider is not set on any store, so ESO trusts the system CAs: the settings say so (vault.tls.storeTrust "system")');
+  } else {
+    // The TLS Secret most stores name (as the library writes it) is the settings'; the others say their own.
+    const counts = new Map<string, number>();
+    for (const s of used) {
+      const name = tlsSecretOf(s, vaultNamespace);
+      if (name !== undefined) counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+    const best = [...counts].sort((a, b) => b[1] - a[1])[0];
+    if (best) tlsSecret = best[0];
+    if (tlsSecret !== VAULT_TLS_DEFAULTS.secretName) vault.tls = { secretName: tlsSecret };
+  }
+  const defaultTrustOf = (s: ImportedStore): StoreTrust | undefined => (!https ? undefined : systemByDefault ? 'system' : defaultTrust(s.kind, tlsSecret, vaultNamespace));
+  const ownTrust = (s: ImportedStore): StoreTrust | undefined => {
+    if (!https) return undefined;
+    const own = trustOf(s);
+    const given = defaultTrustOf(s);
+    return given !== undefined && sameTrust(own, given) ? undefined : own;
+  };
+
+  // One identity per role: its stores must be alike but for their namespaces.
+  const groups: StoreGroup[] = [];
+  for (const s of used) {
+    const group = groups.find((g) => g.role === s.role);
+    if (group) group.stores.push(s);
+    else groups.push({ role: s.role, stores: [s], users: [] });
+  }
+  for (const group of groups) group.users.push(...group.stores.flatMap(usersOf));
+  const alike = (group: StoreGroup): boolean => {
+    const [first, ...rest] = group.stores;
+    let ok = true;
+    const differ = (s: ImportedStore, field: string, value: unknown, what: string): void => {
+      ok = false;
+      refuse(storeOrigin(s), `${field} ${JSON.stringify(value)}`, `differs from ${storeId(first)} (${first.file} document ${first.document}), which logs in with the same role "${group.role}": ${what}`);
+    };
+    for (const s of rest) {
+      if (s.kind !== first.kind) differ(s, 'kind', s.kind, 'a role is one identity, with one kind of store; give one of them a role of its own');
+      else if (s.kind === 'ClusterSecretStore') differ(s, 'metadata.name', s.name, 'a role is one identity, with one ClusterSecretStore; give one of them a role of its own');
+      else if (s.name !== first.name) differ(s, 'metadata.name', s.name, 'a role is one identity, whose SecretStore has one name in all its namespaces; rename one, or give it a role of its own');
+      else if (group.stores.some((o) => o !== s && o.namespace === s.namespace && group.stores.indexOf(o) < group.stores.indexOf(s))) differ(s, 'metadata.namespace', s.namespace, 'is a second store of the role in one namespace');
+      if (s.serviceAccountName !== first.serviceAccountName) {
+        differ(s, 'spec.provider.vault.auth.kubernetes.serviceAccountRef.name', s.serviceAccountName,
+          'Vault binds a role to every listed name in every listed namespace, so one role for both would also admit the other ServiceAccount in each namespace; use one name, or give it a role of its own');
+      }
+      if (s.audience !== first.audience) differ(s, 'spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences', s.audience ? [s.audience] : undefined, 'a role requires one audience');
+      if (JSON.stringify(s.caProvider) !== JSON.stringify(first.caProvider)) differ(s, 'spec.provider.vault.caProvider', s.caProvider, 'an identity\'s stores trust one CA');
+    }
+    return ok;
+  };
+  for (const group of groups) alike(group);
+  for (const store of used) {
+    if (store.kind === 'SecretStore' && store.serviceAccountName === undefined) {
+      refuse(storeOrigin(store), 'spec.provider.vault.auth.kubernetes.serviceAccountRef.name', 'is required: a SecretStore logs in as a ServiceAccount of its namespace');
+    }
+    if (store.kind === 'SecretStore' && store.serviceAccountNamespace !== undefined && store.serviceAccountNamespace !== store.namespace) {
+      refuse(storeOrigin(store), `spec.provider.vault.auth.kubernetes.serviceAccountRef.namespace ${JSON.stringify(store.serviceAccountNamespace)}`,
+        'must be the store\'s own namespace, or not set: a SecretStore logs in as a ServiceAccount of its namespace');
+    }
+    if (store.audience === undefined) note(storeOrigin(store), `spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences is not set: the library requests the audience "${ESO_DEFAULTS.audience}", which the Vault role it writes requires`);
+  }
+  // A ClusterSecretStore must admit the namespaces of its ExternalSecrets, or ESO refuses them.
+  for (const { es, store } of resolved) {
+    const c = store?.kind === 'ClusterSecretStore' ? store.conditions : undefined;
+    if (c && !c.selectors && !c.namespaces.includes(es.namespace)) {
+      refuse(esOrigin(es), `metadata.namespace ${JSON.stringify(es.namespace)}`, `is not among the namespaces the conditions of ${storeId(store!)} admit (${c.namespaces.join(', ')}), so ESO refuses it: add the namespace to the conditions, or read through another store`);
+    }
+  }
+
+  // Keep the shorthands where the input is shaped like them.
+  const esNamespaces = (group: StoreGroup): string[] => [...new Set(group.users.map((u) => u.namespace!))].sort();
+  const clusterGroups = groups.filter((g) => g.stores[0].kind === 'ClusterSecretStore');
+  const fitsClusterShorthand = (g: StoreGroup): boolean => {
+    const s = g.stores[0];
+    const c = s.conditions;
+    return g.stores.length === 1 && ownTrust(s) === undefined
+      && (c === undefined || c.selectors || JSON.stringify(c.namespaces) === JSON.stringify(esNamespaces(g)));
+  };
+  // The catalog's default identity logs in as ESO's own ServiceAccount, which ESO's chart creates: a
+  // store whose ServiceAccount the repository writes itself is an identity of its own. Among the
+  // others, ESO's chart's default name first, then the one most ExternalSecrets read through.
+  const writesAccount = (s: ImportedStore): boolean => input.serviceAccounts.some((sa) => sa.name === s.serviceAccountName
+    && (sa.namespace ?? options.namespace) === (s.serviceAccountNamespace ?? ESO_DEFAULTS.serviceAccountNamespace));
+  const esoChartDefault = (g: StoreGroup): number => (g.stores[0].serviceAccountName ?? ESO_DEFAULTS.serviceAccountName) === ESO_DEFAULTS.serviceAccountName
+    && (g.stores[0].serviceAccountNamespace ?? ESO_DEFAULTS.serviceAccountNamespace) === ESO_DEFAULTS.serviceAccountNamespace ? 1 : 0;
+  const defaultGroup = clusterGroups.filter((g) => fitsClusterShorthand(g) && !writesAccount(g.stores[0]))
+    .sort((a, b) => esoChartDefault(b) - esoChartDefault(a) || b.users.length - a.users.length)[0];
+  const secretGroups = groups.filter((g) => g.stores[0].kind === 'SecretStore');
+  const namespacePrefix = secretGroups.length > 0 && clusterGroups.length === 0 ? namespaceShorthandPrefix(secretGroups, ownTrust) : undefined;
+
+  const eso: Record<string, string> = {};
+  const set = (field: keyof typeof ESO_DEFAULTS, value: string | undefined): void => {
+    if (value !== undefined && value !== ESO_DEFAULTS[field]) eso[field] = value;
+  };
+  set('authMountPath', model.authMountPath);
+  let isolation: 'namespace' | undefined;
+  if (defaultGroup) {
+    const s = defaultGroup.stores[0];
+    set('storeName', s.name);
+    set('role', s.role);
+    set('serviceAccountName', s.serviceAccountName);
+    set('serviceAccountNamespace', s.serviceAccountNamespace);
+    set('audience', s.audience);
+    if (s.serviceAccountName === undefined || s.serviceAccountNamespace === undefined) {
+      note(storeOrigin(s), `spec.provider.vault.auth.kubernetes.serviceAccountRef has no ${s.serviceAccountName === undefined ? 'name' : 'namespace'}: the library names ESO's service account ${s.serviceAccountNamespace ?? ESO_DEFAULTS.serviceAccountNamespace}/${s.serviceAccountName ?? ESO_DEFAULTS.serviceAccountName} explicitly`);
+    }
+    if (s.conditions === undefined || s.conditions.selectors) {
+      note(storeOrigin(s), `spec.conditions ${s.conditions === undefined ? 'is not set, so every namespace may read through the store' : 'selects namespaces by label or pattern'}: the library limits it to the namespaces of its ExternalSecrets (${esNamespaces(defaultGroup).join(', ')})`);
+    }
+  } else if (namespacePrefix !== undefined) {
+    isolation = 'namespace';
+    const s = secretGroups[0].stores[0];
+    set('storeName', s.name);
+    set('role', namespacePrefix);
+    set('audience', s.audience);
+  } else {
+    // The declared identities' audience: the catalog's, where they all agree.
+    const audiences = [...new Set(used.map((s) => s.audience ?? ESO_DEFAULTS.audience))];
+    if (audiences.length === 1) set('audience', audiences[0]);
+  }
+  const catalogAudience = eso.audience ?? ESO_DEFAULTS.audience;
+  const esoAccount = { name: eso.serviceAccountName ?? ESO_DEFAULTS.serviceAccountName, namespace: eso.serviceAccountNamespace ?? ESO_DEFAULTS.serviceAccountNamespace };
+
+  // Declared identities: every group the shorthand does not cover.
+  const declaredGroups = isolation === 'namespace' ? [] : groups.filter((g) => g !== defaultGroup);
+  const taken = new Set<string>(defaultGroup ? [defaultGroup.role] : []);
+  const identities: PlannedIdentity[] = [];
+  const identityOfGroup = new Map<StoreGroup, string>();
+  const accountInInput = (namespace: string | undefined, name: string | undefined): boolean =>
+    input.serviceAccounts.some((sa) => sa.name === name && (sa.namespace ?? options.namespace) === namespace);
+  const storeUses: PlannedStoreUse[] = groups.flatMap((group) => group.stores.map((store) => ({ store, usedBy: [...new Set(usersOf(store).map((u) => u.namespace))].sort() })));
+  for (const group of declaredGroups) {
+    const first = group.stores[0];
+    let name = checkLabel(group.role) === undefined ? group.role : labelOf(group.role);
+    for (let i = 2; taken.has(name); i++) name = `${labelOf(group.role).slice(0, 58)}-${i}`;
+    taken.add(name);
+    identityOfGroup.set(group, name);
+    const cluster = first.kind === 'ClusterSecretStore';
+    const c = first.conditions;
+    const namespaces = cluster
+      ? (c && !c.selectors ? [...c.namespaces] : esNamespaces(group))
+      : [...new Set(group.stores.map((s) => s.namespace!))].sort();
+    if (cluster && (c === undefined || c.selectors)) {
+      note(storeOrigin(first), `spec.conditions ${c === undefined ? 'is not set, so every namespace may read through the store' : 'selects namespaces by label or pattern'}: the library limits it to the namespaces of its ExternalSecrets (${namespaces.join(', ')})`);
+    }
+    // The ServiceAccount: written by the library where the input holds it, logged in as where it does not.
+    const saName = first.serviceAccountName ?? (cluster ? esoAccount.name : first.name);
+    const saNamespace = cluster ? first.serviceAccountNamespace ?? esoAccount.namespace : undefined;
+    const present = cluster ? [accountInInput(saNamespace, saName)] : group.stores.map((s) => accountInInput(s.namespace, saName));
+    if (!cluster && present.some(Boolean) && !present.every(Boolean)) {
+      const missing = group.stores.filter((_s, i) => !present[i]).map((s) => s.namespace);
+      refuse(storeOrigin(first), `spec.provider.vault.auth.kubernetes.serviceAccountRef.name ${JSON.stringify(saName)}`,
+        `names a ServiceAccount the input holds in some of the role's namespaces but not in ${missing.join(', ')}: the library writes it in all of them or in none; add the missing ones, or remove the others`);
+    }
+    const create = present.every(Boolean);
+    const libraryDefault = saName !== 'default' && !(cluster && saName === esoAccount.name && saNamespace === esoAccount.namespace);
+    const defaultSaName = cluster ? esoAccount.name : first.name;
+    const saOptions = saName !== defaultSaName || (cluster && saNamespace !== esoAccount.namespace) || create !== libraryDefault
+      ? { name: saName, ...(cluster && saNamespace !== esoAccount.namespace ? { namespace: saNamespace } : {}), ...(create !== libraryDefault ? { create } : {}) }
+      : undefined;
+    const trust = ownTrust(first);
+    identities.push({
+      name,
+      store: { kind: first.kind, ...(first.name !== name ? { name: first.name } : {}), namespaces, ...(trust !== undefined ? { trust } : {}) },
+      ...(saOptions ? { serviceAccount: saOptions } : {}),
+      ...(group.role !== name ? { role: group.role } : {}),
+      ...((first.audience ?? ESO_DEFAULTS.audience) !== catalogAudience ? { audience: first.audience ?? ESO_DEFAULTS.audience } : {}),
+      stores: group.stores,
+    });
+  }
+  // Namespace isolation writes each namespace's ServiceAccount, whether the input holds it or not.
+  if (isolation === 'namespace') {
+    for (const { store } of storeUses.filter((u) => !accountInInput(u.store.namespace, u.store.serviceAccountName))) {
+      note(storeOrigin(store), `logs in as the ServiceAccount "${store.serviceAccountName}", which the input does not hold: namespace isolation writes each namespace's own, so the round trip shows it as added`);
+    }
+  }
+
+  // Paths and targets.
+  const externalSecrets = resolved.filter((r) => r.store !== undefined).map((r) => ({ es: mount === '' ? r.es : keysInsideMount(r.es, mount, notes), store: r.store! }));
+  const { paths, targets } = planTargets(externalSecrets.map(({ es, store }) => {
+    const group = groups.find((g) => g.stores.includes(store))!;
+    return { es, store, identity: identityOfGroup.get(group) };
+  }), notes, refusals);
+  const flavour = gitops === 'argocd' ? {} : { gitops };
+  return {
+    plan: {
+      // The eso settings in the order the library documents them.
+      catalog: { mount, eso: Object.fromEntries(Object.keys(ESO_DEFAULTS).filter((k) => k in eso).map((k) => [k, eso[k]])), ...(isolation ? { isolation } : {}), identities },
+      settings: { ...flavour, ...(components ? { components } : {}), vault },
+      paths,
+      targets,
+      storeOrigin: storeOrigin(model),
+      stores: storeUses,
+    },
+    refusals,
+    notes,
+  };
+}
+
+/**
+ * The common prefix of the roles when the SecretStores are shaped like namespace isolation: one per
+ * namespace, all of one name, each logging in as a ServiceAccount of that name with the role
+ * `<prefix>-<namespace>`, trusting what the settings give them. Undefined otherwise.
+ */
+function namespaceShorthandPrefix(groups: readonly StoreGroup[], ownTrust: (s: ImportedStore) => StoreTrust | undefined): string | undefined {
+  const stores = groups.flatMap((g) => g.stores);
+  const first = stores[0];
+  const prefixOf = (s: ImportedStore): string | undefined => (s.role.endsWith(`-${s.namespace}`) ? s.role.slice(0, -(`-${s.namespace}`).length) : undefined);
+  const prefix = prefixOf(first);
+  if (prefix === undefined || prefix === '') return undefined;
+  const fits = groups.every((g) => g.stores.length === 1) && stores.every((s) => s.name === first.name && s.serviceAccountName === s.name
+    && prefixOf(s) === prefix && s.audience === first.audience && ownTrust(s) === undefined
+    && (s.serviceAccountNamespace === undefined || s.serviceAccountNamespace === s.namespace));
+  return fits ? prefix : undefined;
+}
+
+/** The GitOps tool the input shows: its own objects first, then the ExternalSecrets' metadata. */
+function gitopsOf(externalSecrets: readonly ImportedExternalSecret[], objects: PlanOptions['gitopsObjects']): 'argocd' | 'flux' | 'plain' {
+  if (objects?.argocd) return 'argocd';
+  if (objects?.flux) return 'flux';
+  const votes = externalSecrets.map((es) => es.gitops);
+  return votes.includes('argocd') ? 'argocd' : votes.includes('flux') ? 'flux' : 'plain';
+}
+
+function emptyPlan(mount: string): ImportPlan {
+  return { catalog: { mount, eso: {}, identities: [] }, settings: { vault: {} }, paths: [], targets: [], stores: [] };
+}
+
+/** Without store YAML (`--mount`): one store name, the shorthand of its kind, its defaults. */
+function planWithoutStores(
+  externalSecrets: readonly (ImportedExternalSecret & { namespace: string; storeKind: string })[],
+  options: PlanOptions, refusals: ImportRefusal[], notes: ImportNote[],
+): { plan: ImportPlan; refusals: ImportRefusal[]; notes: ImportNote[] } {
+  const isolation = externalSecrets.some((es) => es.storeKind === 'SecretStore') ? 'namespace' : 'cluster';
+  const storeName = externalSecrets[0]?.storeName;
+  for (const es of externalSecrets) {
+    if (es.storeKind !== externalSecrets[0].storeKind || es.storeName !== storeName) {
+      refusals.push({ ...esOrigin(es), field: `spec.secretStoreRef.name ${JSON.stringify(es.storeName)}`,
+        rule: `is a second store ("${storeName}" is the first): without the stores' YAML the catalog reads through one; add the stores' YAML, or import each store's ExternalSecrets on their own` });
+    }
+  }
+  if (options.mount === undefined && externalSecrets.length > 0) {
+    const first = externalSecrets[0];
+    refusals.push({ ...esOrigin(first), field: `spec.secretStoreRef.name ${JSON.stringify(storeName)}`,
+      rule: `names a ${isolation === 'namespace' ? 'SecretStore' : 'ClusterSecretStore'} that is not in the input: add its YAML (it holds the mount, the server and the Kubernetes auth), or give the mount with --mount` });
+  }
+  const mount = options.mount ?? '';
+  const eso: Record<string, string> = storeName !== undefined && storeName !== ESO_DEFAULTS.storeName ? { storeName } : {};
+  const gitops = gitopsOf(externalSecrets, options.gitopsObjects);
+  const { paths, targets } = planTargets(externalSecrets.map((es) => ({ es: mount === '' ? es : keysInsideMount(es, mount, notes) })), notes, refusals);
+  return {
+    plan: {
+      catalog: { mount, eso, ...(isolation === 'namespace' ? { isolation } : {}), identities: [] },
+      settings: { ...(gitops === 'argocd' ? {} : { gitops }), vault: {} },
+      paths,
+      targets,
+      stores: [],
+    },
+    refusals,
+    notes,
+  };
+}
+
+/** The paths and targets of the ExternalSecrets, each with the identity it reads through. */
+function planTargets(
+  entries: readonly { es: ImportedExternalSecret & { namespace: string; storeKind?: string }; store?: ImportedStore; identity?: string }[],
+  notes: ImportNote[], refusals: ImportRefusal[],
+): { paths: PlannedPath[]; targets: PlannedTarget[] } {
   // Each path's keys start with the longest selection read from it (usually the Secret that takes the
   // whole path), so that target needs no `keys`; keys only others read follow in the order first read.
   const longest = new Map<string, readonly string[]>();
-  for (const es of externalSecrets) {
+  for (const { es } of entries) {
     for (const source of keySources(es)) {
       if (source.keys.length > (longest.get(source.path)?.length ?? 0)) longest.set(source.path, source.keys);
     }
@@ -339,16 +621,11 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
   };
   const targets: PlannedTarget[] = [];
   const seen = new Map<string, ImportedExternalSecret>();
-  for (const es of externalSecrets) {
-    const namespace = es.namespace ?? options.namespace;
-    if (namespace === undefined) {
-      refusals.push({ ...esOrigin(es), field: 'metadata.namespace', rule: 'is not set, and no overlay set it: give the namespace with --namespace, or import the output of kustomize build or flux build' });
-      continue;
-    }
-    const id = `${namespace}/${es.name}`;
+  for (const { es, store, identity } of entries) {
+    const id = `${es.namespace}/${es.name}`;
     const earlier = seen.get(id);
     if (earlier) {
-      refusals.push({ ...esOrigin(es), field: 'metadata.name', rule: `is already the name of the ExternalSecret in ${earlier.file} document ${earlier.document}: ExternalSecret names are unique per namespace (for a base and its overlays, import the output of kustomize build)` });
+      refusals.push({ ...esOrigin(es), field: 'metadata.name', rule: `is already the name of the ExternalSecret in ${earlier.file} document ${earlier.document}: ExternalSecret names are unique per namespace (for a base and its overlays, import the repository's folder, or the output of kustomize build)` });
       continue;
     }
     seen.set(id, es);
@@ -365,7 +642,9 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
     targets.push({
       from: es,
       name: es.secretName,
-      namespace,
+      namespace: es.namespace,
+      ...(identity !== undefined ? { identity } : {}),
+      ...(store !== undefined ? { store } : {}),
       ...(es.secretName !== es.name ? { externalSecretName: es.name } : {}),
       ...(es.creationPolicy !== 'Owner' ? { creationPolicy: es.creationPolicy } : {}),
       ...(es.deletionPolicy !== 'Retain' ? { deletionPolicy: es.deletionPolicy } : {}),
@@ -389,9 +668,5 @@ export function planImport(input: ImportedInput, options: PlanOptions = {}): { p
     const user = targets.find((t) => t.sources.some((s) => s.path === p.path))!.from;
     notes.push({ ...esOrigin(user), text: `path "${p.path}" is only extracted, so its keys are unknown: the module declares the placeholder key "${p.keys[0]}"; replace it with the path's keys (homelab-secrets check lists them)` });
   }
-  return {
-    plan: { catalog: { mount: mount ?? '', ...catalog }, settings, paths: planned, targets, ...(store ? { storeOrigin: storeOrigin(store) } : {}) },
-    refusals,
-    notes,
-  };
+  return { paths: planned, targets };
 }

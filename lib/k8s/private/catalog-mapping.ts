@@ -1,19 +1,18 @@
-import { type GitOpsFlavour, type ResolvedStore, type SyncTarget, namespaceIdentity } from '../../catalog';
+import type { GitOpsFlavour, ResolvedIdentity, SyncTarget } from '../../catalog';
 import type { StoreServiceAccountProps } from '../store-service-account';
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES, gitOpsAnnotations } from '../sync-waves';
-import type { VaultSecretStoreProps } from '../vault-secret-store';
 import type { VaultClusterSecretStoreProps } from '../vault-cluster-secret-store';
 import type { VaultExternalSecretProps } from '../vault-external-secret';
+import type { VaultSecretStoreProps } from '../vault-secret-store';
 
 /** Reloader's search mode restarts workloads that opted in when a Secret with this annotation changes. */
 export const RELOADER_MATCH_ANNOTATION = 'reloader.stakater.com/match';
 
-/** The props of the ExternalSecret of one catalog target: the mapping from catalog to construct. */
+/** The props of the ExternalSecret of one catalog target, read through the store of its identity. */
 export function externalSecretProps(
   target: SyncTarget,
-  storeName: string,
+  store: { readonly kind: 'ClusterSecretStore' | 'SecretStore'; readonly name: string },
   flavour: GitOpsFlavour = 'argocd',
-  storeKind: 'ClusterSecretStore' | 'SecretStore' = 'ClusterSecretStore',
 ): VaultExternalSecretProps {
   const data: NonNullable<VaultExternalSecretProps['data']>[number][] = [];
   const extract: string[] = [];
@@ -31,8 +30,8 @@ export function externalSecretProps(
   return {
     name: target.externalSecretName,
     namespace: target.namespace,
-    storeName,
-    storeKind,
+    storeName: store.name,
+    storeKind: store.kind,
     secretName: target.name,
     data,
     extract,
@@ -47,54 +46,47 @@ export function externalSecretProps(
   };
 }
 
-/** The props of the ClusterSecretStore: the mount, the resolved access settings, the catalog's namespaces. */
-export function clusterSecretStoreProps(mount: string, store: ResolvedStore, namespaces: readonly string[], flavour: GitOpsFlavour = 'argocd'): VaultClusterSecretStoreProps {
+/** The props of an identity's ClusterSecretStore: limited to its namespaces, logging in as its ServiceAccount. */
+export function clusterSecretStoreProps(mount: string, resolved: ResolvedIdentity, flavour: GitOpsFlavour = 'argocd'): VaultClusterSecretStoreProps {
+  const { identity, caProvider } = resolved;
   return {
     annotations: gitOpsAnnotations(flavour, SYNC_WAVES.store),
-    name: store.storeName,
-    server: store.server,
-    caProvider: store.caProvider,
+    name: identity.store.name,
+    server: resolved.server,
+    caProvider: caProvider ? { ...(caProvider.type === 'ConfigMap' ? { type: 'ConfigMap' as const } : {}), name: caProvider.name, namespace: caProvider.namespace!, key: caProvider.key } : undefined,
     mount,
-    authMountPath: store.authMountPath,
-    role: store.role,
-    serviceAccountName: store.serviceAccountName,
-    serviceAccountNamespace: store.serviceAccountNamespace,
-    audience: store.audience,
-    namespaces,
+    authMountPath: identity.cluster.authMountPath,
+    role: identity.role,
+    serviceAccountName: identity.serviceAccount.name,
+    serviceAccountNamespace: identity.serviceAccount.namespace!,
+    audience: identity.audience,
+    namespaces: identity.store.namespaces,
   };
 }
 
-/** The ConfigMap holding Vault's CA in every namespace (its name derives from Vault's TLS Secret). */
-export function caConfigMapName(tlsSecretName: string): string {
-  return `${tlsSecretName}-ca`;
+/** The props of an identity's SecretStore in `namespace`. */
+export function secretStoreProps(mount: string, resolved: ResolvedIdentity, namespace: string, flavour: GitOpsFlavour): VaultSecretStoreProps {
+  const { identity, caProvider } = resolved;
+  return {
+    name: identity.store.name,
+    namespace,
+    server: resolved.server,
+    caProvider: caProvider ? { ...(caProvider.type === 'Secret' ? { type: 'Secret' as const } : {}), name: caProvider.name, key: caProvider.key } : undefined,
+    mount,
+    authMountPath: identity.cluster.authMountPath,
+    role: identity.role,
+    serviceAccountName: identity.serviceAccount.name,
+    audience: identity.audience,
+    annotations: gitOpsAnnotations(flavour, SYNC_WAVES.store),
+  };
 }
 
-/** The ServiceAccount and SecretStore of one namespace in namespace isolation. */
-export function namespaceStoreProps(
-  mount: string,
-  store: ResolvedStore,
-  namespace: string,
-  flavour: GitOpsFlavour,
-): { serviceAccount: StoreServiceAccountProps; secretStore: VaultSecretStoreProps } {
-  const identity = namespaceIdentity(store, namespace);
+/** The props of a ServiceAccount an identity logs in as, which the library writes. */
+export function serviceAccountProps(name: string, namespace: string, flavour: GitOpsFlavour): StoreServiceAccountProps {
   return {
-    serviceAccount: {
-      name: identity.serviceAccountName,
-      namespace,
-      // A core kind: it needs its wave, but no dry-run exception for a missing CRD.
-      annotations: flavour === 'argocd' ? { [SYNC_WAVE_ANNOTATION]: String(SYNC_WAVES.store) } : {},
-    },
-    secretStore: {
-      name: identity.storeName,
-      namespace,
-      server: store.server,
-      caConfigMap: store.caProvider ? { name: caConfigMapName(store.caProvider.name), key: store.caProvider.key } : undefined,
-      mount,
-      authMountPath: store.authMountPath,
-      role: identity.role,
-      serviceAccountName: identity.serviceAccountName,
-      audience: store.audience,
-      annotations: gitOpsAnnotations(flavour, SYNC_WAVES.store),
-    },
+    name,
+    namespace,
+    // A core kind: it needs its wave, but no dry-run exception for a missing CRD.
+    annotations: flavour === 'argocd' ? { [SYNC_WAVE_ANNOTATION]: String(SYNC_WAVES.store) } : {},
   };
 }

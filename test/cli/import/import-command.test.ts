@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CliContext } from '../../../lib/cli';
 import { runCli } from '../../../lib/cli';
-import { compareRoundTrip, formatNote, formatRefusal, formatRoundTrip, importTexts } from '../../../lib/cli/import';
+import {
+  buildDeclaration, compareAccess, compareRoundTrip, formatNote, formatRefusal, formatRoundTrip, importTexts, listInputFiles, parseDocuments, readDocuments,
+  resolveLayout,   synthesizeEsoDocuments, synthesizeVaultRoles,
+} from '../../../lib/cli/import';
 import { EXIT } from '../../../lib/cli/exit-codes';
 import { SENTINEL, harness } from '../support/cli-harness';
 
@@ -54,17 +57,45 @@ describe('homelab-secrets import', () => {
     expect(h.stderr()).toBe(expected('namespace-isolation.stderr.txt'));
   });
 
-  test('SecretStores the library would not write alike, or mixed with the ClusterSecretStore, are refused', async () => {
-    // GIVEN another server, role and ServiceAccount in one namespace, another store name, a namespace without its store
+  test('an Argo CD repository: several stores in a namespace, roles and ServiceAccounts of their own names, a role of two namespaces, in one run', async () => {
+    // GIVEN three SecretStores in media (one logging in as default, one as a ServiceAccount the repository does not
+    // hold, with a CA of its own), one role shared by media and downloads, a ClusterSecretStore for two namespaces
     const h = harness();
 
     // WHEN
-    const code = await h.cli('import', `${FIXTURES}/refused-namespace-isolation`);
+    const code = await h.cli('import', `${FIXTURES}/argocd-repo`, '--verify');
+
+    // THEN one identity per role, every name kept; stores, ServiceAccounts, roles and policies synthesize the same
+    expect(code).toBe(EXIT.ok);
+    expect(h.stdout()).toBe(expected('argocd-repo.module.ts'));
+    expect(h.stderr()).toBe(expected('argocd-repo.stderr.txt'));
+  });
+
+  test('a Flux repository imports as a folder: Flux Kustomizations and overlays place the objects, the outermost winning; gitops is flux', async () => {
+    // GIVEN Flux Kustomizations with and without targetNamespace, over kustomize overlays of one base
+    const h = harness();
+
+    // WHEN
+    const code = await h.cli('import', `${FIXTURES}/flux-repo`, '--verify');
+
+    // THEN
+    expect(code).toBe(EXIT.ok);
+    expect(h.stdout()).toBe(expected('flux-repo.module.ts'));
+    expect(h.stderr()).toBe(expected('flux-repo.stderr.txt'));
+    expect(h.stdout()).toContain("  gitops: 'flux',\n");
+  });
+
+  test('stores one role cannot stand for, a second Vault or auth mount, a namespace a store does not admit, what overlays do that the import cannot copy: refused, each with its fix', async () => {
+    // GIVEN
+    const h = harness();
+
+    // WHEN
+    const code = await h.cli('import', `${FIXTURES}/refused-identities`);
 
     // THEN
     expect(code).toBe(EXIT.usage);
     expect(h.stdout()).toBe('');
-    expect(h.stderr()).toBe(expected('refused-namespace-isolation.stderr.txt'));
+    expect(h.stderr()).toBe(expected('refused-identities.stderr.txt'));
   });
 
   test('a Secret in the input is skipped with a warning, and its value appears nowhere', async () => {
@@ -95,12 +126,17 @@ describe('homelab-secrets import', () => {
     expect(refused.stdout()).toBe('');
     expect(refused.stderr()).toBe([
       'homelab-secrets: 1 refusal: the library cannot express this, so nothing was written:',
-      '  - (stdin) document 2 (ExternalSecret grafana-admin): metadata.namespace is not set, and no overlay set it: give the namespace with --namespace, or import the output of kustomize build or flux build',
+      '  - (stdin) document 2 (ExternalSecret grafana-admin): metadata.namespace is not set, and no overlay set it: give the namespace with --namespace, or import the repository\'s folder (its kustomizations and Flux Kustomizations set it), or the output of kustomize build or flux build',
       '',
     ].join('\n'));
     expect(code).toBe(EXIT.ok);
     expect(given.stdout()).toBe(expected('external-vault.module.ts'));
-    expect(given.stderr()).toBe('round trip: 1 of 1 ExternalSecret synthesize the same (name, namespace, store, refreshInterval, target, policies, template, data, dataFrom)\n');
+    expect(given.stderr()).toBe([
+      'note: (stdin) document 1 (ClusterSecretStore vault-backend): spec.conditions is not set, so every namespace may read through the store: the library limits it to the namespaces of its ExternalSecrets (monitoring)',
+      'round trip: 1 of 1 ExternalSecret synthesize the same (name, namespace, store, refreshInterval, target, policies, template, data, dataFrom)',
+      'round trip: 1 of 1 store (server, mount, CA, Kubernetes auth, conditions), 0 of 0 ServiceAccounts and 1 of 1 Vault role (whom it admits, audience, a policy of exactly the paths read through it) synthesize the same',
+      '',
+    ].join('\n'));
   });
 
   test('everything the library cannot express is refused at once, with file, document and field, and nothing is written', async () => {
@@ -218,7 +254,7 @@ describe('homelab-secrets import', () => {
     expect(skipped.notes.map(formatNote)).toStrictEqual(['note: secret.yaml document 1: is not valid YAML (MISSING_CHAR at line 5, column 1) and names no external-secrets.io object: skipped']);
     expect(refused.module).toBeUndefined();
     expect(refused.refusals.map(formatRefusal)).toStrictEqual([
-      'es.yaml document 1: is not valid YAML (MISSING_CHAR at line 6, column 1): it names external-secrets.io, so it may hold an ExternalSecret; render it first (helm template, kustomize build)',
+      'es.yaml document 1: is not valid YAML (MISSING_CHAR at line 6, column 1): it names external-secrets.io, so it may hold an ExternalSecret; fix it, or render it first (helm template, kustomize build)',
     ]);
     expect(JSON.stringify([skipped, refused])).not.toContain(SENTINEL);
   });
@@ -247,22 +283,26 @@ describe('homelab-secrets import', () => {
     ]);
   });
 
-  test('a store\'s defaults left out are noted where the library writes something else', async () => {
+  test('a store\'s defaults left out are noted where the library writes something else; no caProvider trusts the system CAs', async () => {
     // GIVEN a Vault outside the cluster over https, without caProvider and serviceAccountRef
     const store = 'apiVersion: external-secrets.io/v1\nkind: ClusterSecretStore\nmetadata: { name: vault-backend }\nspec:\n  provider:\n    vault:\n'
       + '      server: https://vault.example.com\n      path: secret\n      auth: { kubernetes: { role: external-secrets } }\n';
+    const es = 'apiVersion: external-secrets.io/v1\nkind: ExternalSecret\nmetadata: { name: a, namespace: n }\nspec:\n  secretStoreRef: { kind: ClusterSecretStore, name: vault-backend }\n'
+      + '  data: [{ secretKey: k, remoteRef: { key: p, property: k } }]\n';
 
     // WHEN
-    const result = await importTexts([{ file: 'store.yaml', text: store }]);
+    const result = await importTexts([{ file: 'store.yaml', text: `${store}---\n${es}` }], { verify: true });
 
     // THEN
     expect(result.refusals).toStrictEqual([]);
-    expect(result.plan!.settings).toStrictEqual({ gitops: 'plain', vault: { address: 'https://vault.example.com' } });
+    expect(result.plan!.settings).toStrictEqual({ gitops: 'plain', vault: { address: 'https://vault.example.com', tls: { storeTrust: 'system' } } });
     expect(result.notes.map(formatNote)).toStrictEqual([
-      'note: store.yaml document 1 (ClusterSecretStore vault-backend): spec.provider.vault.auth.kubernetes.serviceAccountRef has no name: the library names ESO\'s service account external-secrets/external-secrets explicitly',
+      'note: store.yaml document 1 (ClusterSecretStore vault-backend): spec.provider.vault.caProvider is not set on any store, so ESO trusts the system CAs: the settings say so (vault.tls.storeTrust "system")',
       'note: store.yaml document 1 (ClusterSecretStore vault-backend): spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences is not set: the library requests the audience "vault", which the Vault role it writes requires',
-      'note: store.yaml document 1 (ClusterSecretStore vault-backend): spec.provider.vault.caProvider is not set, so ESO trusts the system\'s CAs; the library cannot write that yet: its store trusts only the ca.crt of the Secret "vault-tls" in namespace "vault" (settings.vault.tls.secretName names another), so create that Secret with Vault\'s CA',
+      'note: store.yaml document 1 (ClusterSecretStore vault-backend): spec.provider.vault.auth.kubernetes.serviceAccountRef has no name: the library names ESO\'s service account external-secrets/external-secrets explicitly',
+      'note: store.yaml document 1 (ClusterSecretStore vault-backend): spec.conditions is not set, so every namespace may read through the store: the library limits it to the namespaces of its ExternalSecrets (n)',
     ]);
+    expect(result.roundTrip!.differences).toStrictEqual([]);
   });
 
   test('a store the catalog refuses is tied to the store\'s document, and a repeated ExternalSecret to the second one', async () => {
@@ -281,7 +321,7 @@ describe('homelab-secrets import', () => {
       'all.yaml document 2 (ClusterSecretStore Vault_Backend): the catalog refuses it: store: storeName "Vault_Backend" must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters',
     ]);
     expect(twice.refusals.map(formatRefusal)).toStrictEqual([
-      'overlay.yaml document 2 (ExternalSecret n/a): metadata.name is already the name of the ExternalSecret in base.yaml document 1: ExternalSecret names are unique per namespace (for a base and its overlays, import the output of kustomize build)',
+      'overlay.yaml document 2 (ExternalSecret n/a): metadata.name is already the name of the ExternalSecret in base.yaml document 1: ExternalSecret names are unique per namespace (for a base and its overlays, import the repository\'s folder, or the output of kustomize build)',
     ]);
   });
 
@@ -318,7 +358,35 @@ describe('the round trip', () => {
       '  - ExternalSecret monitoring/extra: is synthesized but not in the input',
     ].join('\n'));
     expect(compareRoundTrip([...input, { ...input[0], name: 'gone' }], input).differences).toStrictEqual([
-      { externalSecret: 'monitoring/gone', field: '(the object)', input: 'present' },
+      { object: 'ExternalSecret monitoring/gone', field: '(the object)', input: 'present' },
+    ]);
+  });
+
+  test('a wider policy, a role that admits more, another CA or a ServiceAccount too many is a difference', async () => {
+    // GIVEN the Argo CD repository's import, and what its catalog synthesizes
+    const files = listInputFiles([`${FIXTURES}/argocd-repo`], process.cwd());
+    const texts = files.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+    const result = await importTexts(texts, { folders: [`${FIXTURES}/argocd-repo`] });
+    const declaration = buildDeclaration(result.plan!);
+    const synthesized = readDocuments(await synthesizeEsoDocuments(declaration));
+    const roles = await synthesizeVaultRoles(declaration);
+    const placed = await resolveLayout(parseDocuments(texts).documents, { roots: [`${FIXTURES}/argocd-repo`] });
+    const inputAccounts = readDocuments(placed.documents).serviceAccounts;
+    const exact = compareAccess(result.plan!, inputAccounts, { ...synthesized, roles });
+    expect([exact.counts, exact.differences]).toStrictEqual([{ stores: { compared: 6, equal: 6 }, serviceAccounts: { compared: 3, equal: 3 }, roles: { compared: 5, equal: 5 } }, []]);
+
+    // WHEN one role reads a path more and admits another ServiceAccount, a store trusts another CA, a ServiceAccount is added
+    const widened = roles.map((r) => (r.role === 'arr' ? { ...r, paths: [...r.paths, 'apps/sonarr'], serviceAccounts: [...r.serviceAccounts, 'media/default'] } : r));
+    const stores = synthesized.stores.map((st) => (st.name === 'vault-sonarr' ? { ...st, caProvider: undefined } : st));
+    const serviceAccounts = [...synthesized.serviceAccounts, { file: 'x', document: 1, name: 'extra', namespace: 'media' }];
+    const report = compareAccess(result.plan!, inputAccounts, { stores, serviceAccounts, roles: widened });
+
+    // THEN
+    expect(report.differences).toStrictEqual([
+      { object: 'SecretStore media/vault-sonarr', field: 'caProvider', input: '{"key":"ca.crt","name":"vault-tls-ca","type":"ConfigMap"}', synthesized: 'null' },
+      { object: 'ServiceAccount media/extra', field: '(the object)', synthesized: 'present' },
+      { object: 'Vault role arr', field: 'serviceAccounts', input: '["downloads/arr-eso","media/arr-eso"]', synthesized: '["downloads/arr-eso","media/arr-eso","media/default"]' },
+      { object: 'Vault role arr', field: 'policy', input: '["apps/indexer","apps/sabnzbd"]', synthesized: '["apps/indexer","apps/sabnzbd","apps/sonarr"]' },
     ]);
   });
 

@@ -1,8 +1,9 @@
+import { EventEmitter } from 'node:events';
 import { chmodSync, mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PlatformSettings, SecretCatalog } from '../../../lib/catalog';
-import { CliContext, RunOptions, RunResult, runCli } from '../../../lib/cli';
+import { CliContext, HiddenLineReader, RawModeInput, RunOptions, RunResult, runCli, stdinText } from '../../../lib/cli';
 
 /** A value no command may ever print, pass in argv, or put in a message. */
 export const SENTINEL = 'SENTINEL-do-not-print-7f3a';
@@ -21,8 +22,12 @@ export interface RecordedRun {
 export interface HarnessOptions {
   /** @default a small two-path catalog, see smallCatalog() */
   readonly catalog?: SecretCatalog;
-  /** Piped stdin text; or, for a terminal, the lines typed at each hidden prompt. @default '' piped */
-  readonly stdin?: string | { readonly tty: readonly string[] };
+  /**
+   * Piped stdin, text (as UTF-8) or bytes; or, for a terminal, what is typed at each hidden prompt: a
+   * line's text, or the bytes a terminal sends (with their Enter, Ctrl-C or Ctrl-D), which go through
+   * the CLI's own terminal reader. @default '' piped
+   */
+  readonly stdin?: string | Uint8Array | { readonly tty: readonly (string | Uint8Array)[] };
   /** @default {} */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Answers child processes. @default every run succeeds with no output */
@@ -51,22 +56,27 @@ export function harness(options: HarnessOptions = {}): Harness {
   const runs: RecordedRun[] = [];
   const prompts: string[] = [];
   const stdin = options.stdin ?? '';
-  const typed = typeof stdin === 'string' ? [] : [...stdin.tty];
+  const piped = typeof stdin === 'string' ? Buffer.from(stdin, 'utf8') : stdin instanceof Uint8Array ? stdin : undefined;
+  const typed = piped === undefined ? [...(stdin as { readonly tty: readonly (string | Uint8Array)[] }).tty] : [];
   const ctx: CliContext = {
     catalog: options.catalog ?? smallCatalog(),
     stdout: { write: (text) => (out += text) },
     stderr: { write: (text) => (err += text) },
     stdin: {
-      isTTY: typeof stdin !== 'string',
+      isTTY: piped === undefined,
+      async readBytes() {
+        read = true;
+        return piped ?? new Uint8Array();
+      },
       async readAll() {
         read = true;
-        return typeof stdin === 'string' ? stdin : '';
+        return stdinText(piped ?? new Uint8Array());
       },
       async readHidden(prompt) {
         prompts.push(prompt);
         const line = typed.shift();
         if (line === undefined) throw new Error(`no typed line left for prompt ${JSON.stringify(prompt)}`);
-        return line;
+        return typeof line === 'string' ? line : typeAtTerminal(prompt, line);
       },
     },
     env: options.env ?? {},
@@ -87,6 +97,32 @@ export function harness(options: HarnessOptions = {}): Harness {
     stderr: () => err,
     cli: (...argv) => runCli(ctx, argv),
   };
+}
+
+/** A terminal's input in raw mode: it delivers bytes, as a real one does. */
+export class ByteTty extends EventEmitter implements RawModeInput {
+  public readonly rawModes: boolean[] = [];
+  public setRawMode(mode: boolean): this {
+    this.rawModes.push(mode);
+    return this;
+  }
+  public resume(): this {
+    return this;
+  }
+  public pause(): this {
+    return this;
+  }
+  public type(...bytes: number[]): void {
+    this.emit('data', Buffer.from(bytes));
+  }
+}
+
+/** What the CLI's terminal reader makes of `bytes` typed at `prompt`: the line, or its refusal. */
+export function typeAtTerminal(prompt: string, bytes: Uint8Array): Promise<string> {
+  const tty = new ByteTty();
+  const line = new HiddenLineReader(tty, { write: () => undefined }).read(prompt);
+  tty.type(...bytes);
+  return line;
 }
 
 /** Two paths; `apps/chat` feeds two Secrets in two namespaces, like the homelab's apps/openclaw. */
@@ -110,6 +146,8 @@ export interface RecordingCommand {
   readonly dir: string;
   /** The argv of every call so far, in order. */
   calls(): string[][];
+  /** The bytes each call read on its stdin, in order. */
+  stdins(): Buffer[];
 }
 
 /**
@@ -126,9 +164,12 @@ export function recordingCommand(name: string, options: { readonly dir?: string;
     `const log = ${JSON.stringify(log)};`,
     'const n = fs.existsSync(log) ? fs.readFileSync(log, "utf8").split("\\n").filter(Boolean).length : 0;',
     'fs.appendFileSync(log, JSON.stringify(process.argv.slice(2)) + "\\n");',
+    // every byte of stdin, kept as it came, and handed on to the delegate
+    'const input = fs.readFileSync(0);',
+    `fs.writeFileSync(${JSON.stringify(log)} + ".stdin." + n, input);`,
     ...(options.delegateTo
       ? [
-        `const result = require('node:child_process').spawnSync(${JSON.stringify(options.delegateTo)}, process.argv.slice(2), { stdio: 'inherit' });`,
+        `const result = require('node:child_process').spawnSync(${JSON.stringify(options.delegateTo)}, process.argv.slice(2), { stdio: ['pipe', 'inherit', 'inherit'], input });`,
         'process.exit(result.status ?? 1);',
       ]
       : [
@@ -143,6 +184,7 @@ export function recordingCommand(name: string, options: { readonly dir?: string;
   return {
     dir,
     calls: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line)) : []),
+    stdins: () => (existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).map((_, n) => readFileSync(`${log}.stdin.${n}`)) : []),
   };
 }
 

@@ -13,13 +13,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HOMELAB_SETTINGS, homelabCatalog } from '../../../apps/homelab';
 import type { SecretCatalog, VaultPath } from '../../../lib/catalog';
-import { EXIT, spawnRun } from '../../../lib/cli';
+import { EXIT, printable, spawnRun } from '../../../lib/cli';
 import { SENTINEL, harness } from './cli-harness';
+import { fakeKv2 } from './fake-kv2';
+import {
+  HOSTILE_ADDRESS, HOSTILE_GENERATED_PATHS, HOSTILE_HINT, HOSTILE_IDENTITY, HOSTILE_MOUNT, HOSTILE_PATHS, HOSTILE_SETTINGS, HOSTILE_URL, assertAccepted, hostileCatalog,
+} from './hostile-catalog';
 
-/** The programs the printed commands may run; anything else is "command not found" on this PATH. */
-const RECORDED_ONLY = ['vault', 'bao', 'kubectl', 'aws', 'terraform', 'velero', 'npx'];
+/**
+ * The programs the printed commands may run; anything else is "command not found" on this PATH. `id`
+ * is the canary: the command a hostile catalog got to run before its names were quoted.
+ */
+const RECORDED_ONLY = ['vault', 'bao', 'kubectl', 'aws', 'terraform', 'velero', 'npx', 'id'];
 /** Run for real (their output is the point), behind a recording wrapper. */
-const DELEGATED = ['jq', 'base64', 'rm'];
+const DELEGATED = ['jq', 'base64', 'rm', 'mktemp'];
 
 /** What `aws iam create-access-key` prints: the secret key is a sentinel. */
 const AWS_SECRET = `${SENTINEL}-aws-secret-access-key`;
@@ -45,6 +52,14 @@ interface Call {
 
 interface Machine {
   readonly root: string;
+  /** `$EDITOR`: records its argv and the mode of the file's folder, then fills the file (see {@link Machine.editorWrites}). */
+  readonly editor: string;
+  /** What the editor does next: write `content` into the file it opens, fail (exit 1), or interrupt its shell (SIGINT). */
+  editorWrites(action: { readonly content: string | Buffer } | 'fail' | 'interrupt'): void;
+  /** Makes `vault` exit 1 (after reading its stdin), or succeed again. */
+  vaultFails(fails: boolean): void;
+  /** The mode of the folder the editor's file was in, as the editor saw it (e.g. `700`). */
+  editedFolderMode(): string;
   /** HOME, TMPDIR and working directory of every command: what the operator's machine keeps. */
   readonly work: string;
   readonly env: Record<string, string>;
@@ -53,7 +68,7 @@ interface Machine {
   /** Every argv of every process, from strace when the suite traces; else undefined. */
   traced(): string | undefined;
   /** Runs `script` with bash as a pasted line; returns what the terminal showed. */
-  bash(script: string, stdin?: string): { status: number; output: string };
+  bash(script: string, stdin?: string | Buffer): { status: number; output: string };
 }
 
 /** Where `name` is on this machine's PATH, or undefined. */
@@ -89,7 +104,7 @@ function machine(strace: string | undefined): Machine {
       '  *"apply"*) echo "secret/vault-aws-kms serverside-applied";;',
       'esac',
     ].join('\n'),
-    vault: 'if [ "$1 $2" = "print token" ]; then echo stand-in-token; fi',
+    vault: `if [ "$1 $2" = "print token" ]; then echo stand-in-token; fi; if [ -e ${JSON.stringify(join(root, 'vault-fails'))} ]; then exit 1; fi`,
     bao: 'if [ "$1 $2" = "print token" ]; then echo stand-in-token; fi',
     terraform: `case "$*" in *"output -json"*) printf '%s\\n' '${KMS_OUTPUTS}';; esac`,
   };
@@ -108,9 +123,38 @@ function machine(strace: string | undefined): Machine {
     chmodSync(join(bin, name), 0o755);
   }
 
-  const env = { PATH: bin, HOME: work, TMPDIR: work, USER: 'operator', LANG: 'C' };
+  // The editor is named by path in $EDITOR, as an operator's is; it is not on PATH.
+  const editor = join(root, 'editor');
+  const editorAction = join(root, 'editor-action');
+  const editorInput = join(root, 'editor-input');
+  const editorFolderMode = join(logs, 'editor-folder-mode');
+  writeFileSync(editor, [
+    '#!/bin/bash',
+    `id=${JSON.stringify(join(logs, 'editor'))}.$$`,
+    'printf \'%s\\0\' "$@" > "$id.argv"; : > "$id.stdin"',
+    `/usr/bin/stat -c %a "\${1%/*}" > ${JSON.stringify(editorFolderMode)}`,
+    `case "$(< ${JSON.stringify(editorAction)})" in`,
+    '  fail) exit 1;;',
+    '  interrupt) kill -INT "$PPID"; exit 0;;',
+    `  *) IFS= read -r -d '' content < ${JSON.stringify(editorInput)}; printf '%s' "$content" > "$1";;`,
+    'esac',
+    '',
+  ].join('\n'));
+  chmodSync(editor, 0o755);
+
+  const env = { PATH: bin, HOME: work, TMPDIR: work, USER: 'operator', LANG: 'C', EDITOR: editor };
   return {
     root,
+    editor,
+    editorWrites(action) {
+      writeFileSync(editorAction, typeof action === 'string' ? action : 'write');
+      if (typeof action !== 'string') writeFileSync(editorInput, action.content);
+    },
+    vaultFails(fails) {
+      if (fails) writeFileSync(join(root, 'vault-fails'), '');
+      else rmSync(join(root, 'vault-fails'), { force: true });
+    },
+    editedFolderMode: () => readFileSync(editorFolderMode, 'utf8').trim(),
     work,
     env,
     calls() {
@@ -231,24 +275,103 @@ export function describePrintedCommands(strace?: string): void {
       expectNoValueExposed();
     });
 
-    test('new: the file form sends the operator\'s JSON file on stdin and deletes it', async () => {
-      // GIVEN the hint, and the file the operator wrote with their editor
-      const path = catalog.paths.find((p) => p.path === 'infrastructure/velero')!;
-      const h = harness({ catalog });
-      await h.cli('new', path.path);
+    /** The file form of `new` for `path`: the hint line after `#   `. */
+    async function fileForm(c: SecretCatalog, path: string): Promise<string> {
+      const h = harness({ catalog: c });
+      expect(await h.cli('new', ...(path.startsWith('-') ? ['--'] : []), path)).toBe(EXIT.ok);
       shown.push(h.stdout(), h.stderr());
-      const line = h.stderr().split('\n').find((l) => l.startsWith('#   '))!.slice(4);
+      return h.stderr().split('\n').find((l) => l.startsWith('#   '))!.slice(4);
+    }
+
+    /** The temp folders left in the operator's TMPDIR. */
+    const tempFolders = (): string[] => readdirSync(m.work).filter((name) => name.startsWith('tmp.'));
+
+    test('new: the file form edits the values in a private temp folder, sends the file on stdin and removes the folder', async () => {
+      // GIVEN the hint, and what the operator types into their editor
+      const line = await fileForm(catalog, 'infrastructure/velero');
       const values = { cloud: `[default]\naws_access_key_id=x\naws_secret_access_key=${SENTINEL}-velero\n` };
-      writeFileSync(join(m.work, 'infrastructure-velero.json'), JSON.stringify(values));
+      m.editorWrites({ content: JSON.stringify(values) });
 
       // WHEN
       paste(line);
 
-      // THEN
+      // THEN vault got the file on stdin; the editor had it in a fresh folder of mode 700 in TMPDIR, now gone
       const put = m.calls().filter((c) => c.name === 'vault');
       expect(put.map((c) => c.args)).toStrictEqual([['kv', 'put', '-mount=homelab', 'infrastructure/velero', '-']]);
       expect(JSON.parse(put[0].stdin)).toStrictEqual(values);
-      expect(existsSync(join(m.work, 'infrastructure-velero.json'))).toBe(false);
+      const edited = m.calls().find((c) => c.name === 'editor')!.args;
+      expect(edited).toHaveLength(1);
+      expect(edited[0]).toMatch(new RegExp(`^${m.work}/tmp\\.[A-Za-z0-9]+/infrastructure-velero\\.json$`));
+      expect(m.editedFolderMode()).toBe('700');
+      expect(tempFolders()).toStrictEqual([]);
+      expect(m.calls().map((c) => c.name).sort()).toStrictEqual(['editor', 'jq', 'mktemp', 'rm', 'vault']);
+      expectNoValueExposed();
+    });
+
+    test.each([
+      ['vault fails', { content: `{"cloud": "${SENTINEL}-velero"}` }, true, 1],
+      ['the editor fails', 'fail', false, 0],
+      ['the shell is interrupted (Ctrl-C) while the editor runs', 'interrupt', false, 0],
+    ] as const)('new: the file form removes its temp folder when %s', async (_case, editorAction, vaultFails, puts) => {
+      // GIVEN
+      const line = await fileForm(catalog, 'infrastructure/velero');
+      m.editorWrites(editorAction);
+      m.vaultFails(vaultFails);
+
+      // WHEN
+      const { status, output } = m.bash(line);
+      m.vaultFails(false);
+      shown.push(output);
+
+      // THEN it failed, the folder and the file in it are gone, and vault got the file only when it was written
+      expect(status).not.toBe(0);
+      expect(tempFolders()).toStrictEqual([]);
+      expect(m.calls().filter((c) => c.name === 'vault')).toHaveLength(puts);
+      expect(m.calls().filter((c) => c.name === 'rm').map((c) => c.args[0])).toContain('-rf');
+      expectNoValueExposed();
+    });
+
+    test('new: a typed value reaches vault exactly, and one that is not UTF-8 reaches it not at all', async () => {
+      // GIVEN
+      const path = catalog.paths.find((p) => p.path === 'apps/vpn')!;
+      const h = harness({ catalog });
+      await h.cli('new', path.path);
+      shown.push(h.stdout(), h.stderr());
+      const line = h.stdout().trim();
+
+      // WHEN values with blanks, quotes, backslashes, a CR and non-ASCII text are typed
+      const odd = [` ${SENTINEL} \\n 'q' "d" $x \t`, `${SENTINEL}-é€😀\r`];
+      paste(line, odd.map((v) => `${v}\n`).join(''));
+
+      // THEN vault got them as they were typed
+      expect(JSON.parse(m.calls().find((c) => c.name === 'vault')!.stdin)).toStrictEqual({ OPENVPN_USER: odd[0], OPENVPN_PASSWORD: odd[1] });
+
+      // WHEN a Latin-1 terminal sends "café" (jq would read U+FFFD)
+      m.clear();
+      const { status, output } = m.bash(line, Buffer.concat([Buffer.from(`${SENTINEL}\ncaf`), Buffer.from([0xe9]), Buffer.from('\n')]));
+      shown.push(output);
+
+      // THEN jq stops with the reason, and vault gets no JSON (the real one then fails and writes nothing:
+      // test/e2e/cli-rotate.test.ts; this stand-in exits 0, which the pipeline's status is)
+      expect([status, output]).toStrictEqual([0, 'OPENVPN_USER: \nOPENVPN_PASSWORD: \njq: error (at <stdin>:2): a value is not UTF-8 text; nothing was sent to vault\n']);
+      expect(m.calls().filter((c) => c.name === 'vault').map((c) => c.stdin)).toStrictEqual(['']);
+      expectNoValueExposed();
+    });
+
+    test('new: a values file that is not UTF-8 never reaches vault, and its folder is removed', async () => {
+      // GIVEN
+      const line = await fileForm(catalog, 'infrastructure/velero');
+      m.editorWrites({ content: Buffer.concat([Buffer.from(`{"cloud": "${SENTINEL}-caf`), Buffer.from([0xe9]), Buffer.from('"}')]) });
+
+      // WHEN
+      const { status, output } = m.bash(line);
+      shown.push(output);
+
+      // THEN
+      expect(status).not.toBe(0);
+      expect(output).toContain('a value is not UTF-8 text; nothing was sent to vault');
+      expect(m.calls().filter((c) => c.name === 'vault')).toStrictEqual([]);
+      expect(tempFolders()).toStrictEqual([]);
       expectNoValueExposed();
     });
 
@@ -258,28 +381,21 @@ export function describePrintedCommands(strace?: string): void {
       expect(await h.cli('rebuild')).toBe(EXIT.ok);
       shown.push(h.stdout(), h.stderr());
       const commands = checklistCommands(h.stdout());
-      const puts = new Map(catalog.paths.map((p) => [`vault kv put -mount=${catalog.mount} ${p.path} -`, p]));
       const password = `${SENTINEL}-operator-password`;
       const rootToken = `${SENTINEL}-root-token`;
 
       // WHEN each is pasted; the operator replaces the backup placeholder and types what is asked for
       for (const command of commands) {
-        const path = [...puts.entries()].find(([put]) => command.endsWith(put))?.[1];
-        const stdin = path
-          ? path.keys.map((k) => `${valueOf(path, k)}\n`).join('')
-          : command.includes('password=-') ? `${password}\n` : command === 'vault login' ? `${rootToken}\n` : '';
+        const stdin = command.includes('password=-') ? `${password}\n` : command === 'vault login -no-print' ? `${rootToken}\n` : '';
         paste(command.replace('<BACKUP>', 'vault-daily-20260101'), stdin);
       }
 
-      // THEN the password and each path's values reached vault on stdin only
+      // THEN the password reached vault on stdin only, and the values are seed's to write (test/e2e/cli-seed.test.ts)
       const vault = m.calls().filter((c) => c.name === 'vault');
       const user = vault.find((c) => c.args[0] === 'write')!;
       expect([user.args, user.stdin]).toStrictEqual([['write', 'auth/userpass/users/operator', 'password=-', 'token_policies=homelab-operator'], password]);
-      for (const path of catalog.paths) {
-        const put = vault.find((c) => c.args.join(' ') === `kv put -mount=${catalog.mount} ${path.path} -`)!;
-        expect(JSON.parse(put.stdin)).toStrictEqual(Object.fromEntries(path.keys.map((k) => [k, valueOf(path, k)])));
-      }
-      expect(new Set(m.calls().map((c) => c.name))).toStrictEqual(new Set(['terraform', 'npx', 'aws', 'kubectl', 'velero', 'base64', 'vault', 'jq']));
+      expect(m.calls().filter((c) => c.name === 'npx' && c.args[1] === 'seed').map((c) => c.args)).toStrictEqual([['homelab-secrets', 'seed']]);
+      expect(new Set(m.calls().map((c) => c.name))).toStrictEqual(new Set(['terraform', 'npx', 'aws', 'kubectl', 'velero', 'base64', 'vault']));
       expectNoValueExposed();
     });
 
@@ -312,6 +428,234 @@ export function describePrintedCommands(strace?: string): void {
       ]);
       expect(m.calls().filter((c) => c.name === 'vault' && c.args[1] === 'patch')).toHaveLength(2);
       expectNoValueExposed();
+    });
+
+    describe('a hostile catalog: every printed line runs exactly the intended argv, and its names never run as commands', () => {
+      let hostile: SecretCatalog;
+      const M = HOSTILE_MOUNT;
+      /** `--` before the operands when one looks like an option, as the CLI prints it. */
+      const ops = (...values: string[]): string[] => (values.some((v) => v.startsWith('-') && v !== '-') ? ['--', ...values] : values);
+      const jqProgram = (keys: readonly string[]): string => `{${keys.map((k) => `${JSON.stringify(k)}: input`).join(', ')}}`
+        + ' | if any(.[]; index("\\ufffd") != null) then error("a value is not UTF-8 text; nothing was sent to vault") else . end';
+      const putArgv = (path: string): string[] => ['vault', 'kv', 'put', `-mount=${M}`, ...ops(path, '-')];
+
+      beforeAll(() => {
+        assertAccepted();
+        hostile = hostileCatalog();
+      });
+
+      /** Pastes `line` and returns the argv of every program it ran, by program name (a pipeline's order is not recorded). */
+      function argvOf(line: string, stdin = ''): string[][] {
+        m.clear();
+        paste(line, stdin);
+        return m.calls().map((c) => [c.name, ...c.args]).sort((a, b) => a[0].localeCompare(b[0]));
+      }
+
+      afterEach(() => expect(m.calls().filter((c) => c.name === 'id')).toStrictEqual([]));
+
+      test('new: every path, with values typed at the prompts', async () => {
+        for (const path of hostile.paths) {
+          // GIVEN
+          const h = harness({ catalog: hostile });
+          expect(await h.cli('new', ...ops(path.path))).toBe(EXIT.ok);
+          shown.push(h.stdout(), h.stderr());
+
+          // WHEN
+          const ran = argvOf(h.stdout().trim(), path.keys.map((k) => `${valueOf(path, k)}\n`).join(''));
+
+          // THEN
+          expect([path.path, ran]).toStrictEqual([path.path, [['jq', '-Rn', jqProgram(path.keys)], putArgv(path.path)]]);
+          expect(JSON.parse(m.calls().find((c) => c.name === 'vault')!.stdin)).toStrictEqual(Object.fromEntries(path.keys.map((k) => [k, valueOf(path, k)])));
+        }
+        expectNoValueExposed();
+      });
+
+      test('new: the file form', async () => {
+        for (const path of ['apps/$(id)', "apps/it's", '-tls-skip-verify']) {
+          // GIVEN
+          const line = await fileForm(hostile, path);
+          m.editorWrites({ content: '{"k": "v"}' });
+
+          // WHEN
+          const ran = argvOf(line);
+
+          // THEN
+          const file = ran.find(([name]) => name === 'editor')![1];
+          const check = ['jq', 'if any(.. | strings; index("\\ufffd") != null) then error("a value is not UTF-8 text; nothing was sent to vault") else . end'];
+          expect(ran).toStrictEqual([['editor', file], check, ['mktemp', '-d'], ['rm', '-rf', '--', file.slice(0, file.lastIndexOf('/'))], putArgv(path)]);
+          expect(file.slice(file.lastIndexOf('/') + 1)).toBe(`${path.replace(/\//g, '-')}.json`);
+        }
+      });
+
+      test('rebuild, Vault outside the cluster at a hostile address: every checklist line in order', async () => {
+        // GIVEN
+        const h = harness({ catalog: hostile, settings: HOSTILE_SETTINGS });
+        expect(await h.cli('rebuild')).toBe(EXIT.ok);
+        shown.push(h.stdout(), h.stderr());
+        // every identity's real role, the declared one's odd name included, inside the comment
+        expect(h.stdout()).toContain("      # the Vault stack creates the kv'$(id)`id`;id|&<>?[a]!~#=%/ mount, ESO's auth roles _r.@-x_, 9@x.y-z_, the policies and the userpass login\n");
+        // and the store of each, in the title of the sync step
+        expect(h.stdout()).toContain('ESO recreates every Secret through the store of its identity (ClusterSecretStore vault-backend for ns, role _r.@-x_; SecretStore v.a--ult in n-2, ns, role 9@x.y-z_).');
+        // where to get each key a person enters: the hint and link stay inside their comment line
+        expect(h.stdout()).toContain(`      #   apps/$(id) a.b: ${HOSTILE_HINT} (${HOSTILE_URL})\n      #   apps/$(id) ..: (no origin declared)\n`);
+        expect(h.stdout()).toContain(`      #   apps/\`id\` k: ${HOSTILE_HINT}\n`);
+        const lines = checklistCommands(h.stdout());
+
+        // WHEN each line is pasted (an export with a printf of what it set)
+        const ran: string[][][] = [];
+        const exported: string[] = [];
+        for (const line of lines) {
+          const stdin = line.includes('password=-') ? 'password\n' : '';
+          const name = /^export ([A-Z_]+)=/.exec(line)?.[1];
+          ran.push(argvOf(name ? `${line}\nprintf '%s\\n' "$${name}" >&2` : line, stdin));
+          if (name) exported.push(`${name}=${shown[shown.length - 1]}`);
+        }
+
+        // THEN
+        expect(exported).toStrictEqual([
+          `VAULT_ADDR=${HOSTILE_ADDRESS}\n`,
+          `VAULT_CACERT=${m.work}/vault-ca.crt\n`,
+          'VAULT_TOKEN=stand-in-token\n',
+        ]);
+        expect(ran).toStrictEqual([
+          [['kubectl', '-n', 'external-secrets', 'get', 'pods']],
+          [],
+          [['base64', '-d'], ['kubectl', '-n', 'vault', 'get', 'secret', 'vault-tls', '-o', 'jsonpath={.data.ca\\.crt}']],
+          [],
+          [['vault', 'login', '-no-print']],
+          [['vault', 'print', 'token']],
+          [['npx', 'cdktf', 'deploy', 'vault']],
+          [['vault', 'write', 'auth/userpass/users/operator', 'password=-', `token_policies=${M}-operator`]],
+          [['vault', 'token', 'revoke', '-self']],
+          [],
+          [['vault', 'login', '-no-print', '-method=userpass', '-path=userpass', 'username=operator']],
+          [['npx', 'homelab-secrets', 'seed']],
+          ...HOSTILE_PATHS.map((path) => [['npx', 'homelab-secrets', 'force-sync', ...ops(path)]]),
+          [['kubectl', 'get', 'clustersecretstore', 'vault-backend']],
+          [['kubectl', 'get', 'secretstore', '-A', '--field-selector', `metadata.name=${HOSTILE_IDENTITY.store}`]],
+          [['kubectl', 'get', 'externalsecret', '-A']],
+          [['npx', 'homelab-secrets', 'check']],
+        ]);
+        expectNoValueExposed();
+      });
+
+      test('rebuild, Vault in the cluster with KMS: every line runs, with the mount and paths as they are', async () => {
+        // GIVEN
+        const h = harness({ catalog: hostile, settings: HOMELAB_SETTINGS });
+        expect(await h.cli('rebuild')).toBe(EXIT.ok);
+        shown.push(h.stdout(), h.stderr());
+
+        // WHEN
+        const ran = checklistCommands(h.stdout()).flatMap((line) => argvOf(line.replace('<BACKUP>', 'vault-daily-20260101'), line.includes('password=-') ? 'password\n' : ''));
+
+        // THEN
+        expect(ran.filter(([name, verb]) => name === 'vault' && (verb === 'kv' || verb === 'write'))).toStrictEqual([
+          ['vault', 'write', 'auth/userpass/users/operator', 'password=-', `token_policies=${M}-operator`],
+        ]);
+        expect(ran.filter(([name, , verb]) => name === 'npx' && verb === 'seed')).toStrictEqual([['npx', 'homelab-secrets', 'seed']]);
+        expect(ran.filter(([name, , verb]) => name === 'npx' && verb === 'force-sync')).toStrictEqual(HOSTILE_PATHS.map((path) => ['npx', 'homelab-secrets', 'force-sync', ...ops(path)]));
+      });
+
+      test('rotate: what it spawns, and what --dry-run and force-sync --dry-run print, pasted', async () => {
+        // GIVEN the CLI spawning real processes on the stand-ins' PATH
+        const env = { ...m.env };
+        const rotate = harness({ catalog: hostile, stdin: `${SENTINEL}-a\n${SENTINEL}-b\n`, env, run: spawnRun(env) });
+        m.clear();
+        expect(await rotate.cli('rotate', '--', '-tls-skip-verify', 'k')).toBe(EXIT.ok);
+        expect(await rotate.cli('rotate', 'apps/$(id)', '--', '-n', 'a.b')).toBe(EXIT.ok);
+        const spawned = m.calls().map((c) => [c.name, ...c.args]).sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
+        const dry = harness({ catalog: hostile });
+        expect(await dry.cli('rotate', '--dry-run', '--', '-tls-skip-verify', 'k')).toBe(EXIT.ok);
+        expect(await dry.cli('force-sync', '--dry-run', 'apps/a;id&b|c')).toBe(EXIT.ok);
+        shown.push(rotate.stdout(), rotate.stderr(), dry.stdout(), dry.stderr());
+
+        // WHEN
+        const pasted = dry.stdout().split('\n').filter((l) => l && !l.startsWith('#')).map((line) => argvOf(line, line.startsWith('vault') ? '{"k": "v"}' : ''));
+
+        // THEN
+        expect(spawned).toStrictEqual([
+          ['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't0', 'force-sync=1700000000', '--overwrite'],
+          ['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't4', 'force-sync=1700000000', '--overwrite'],
+          ['vault', 'kv', 'patch', `-mount=${M}`, '--', '-tls-skip-verify', '-'],
+          ['vault', 'kv', 'patch', `-mount=${M}`, 'apps/$(id)', '-'],
+        ]);
+        expect(pasted).toStrictEqual([
+          [['vault', 'kv', 'patch', `-mount=${M}`, '--', '-tls-skip-verify', '-']],
+          [['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't4', 'force-sync=1700000000', '--overwrite']],
+          [['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't2', 'force-sync=1700000000', '--overwrite']],
+        ]);
+        expectNoValueExposed();
+      });
+
+      test('seed: the commands its advice on a deleted path prints, with and without --dry-run, pasted; its prose shows no control character', async () => {
+        // GIVEN a Vault where every other path with a generated key has its current version deleted;
+        // seed writes into the rest and advises on these
+        const vault = fakeKv2({ mount: M });
+        const deleted = HOSTILE_GENERATED_PATHS.filter((_, index) => index % 2 === 0);
+        for (const path of deleted) {
+          vault.put(path, { old: 'x' });
+          vault.deleteCurrent(path);
+        }
+        const env = { VAULT_ADDR: 'http://127.0.0.1:8200', VAULT_TOKEN: 'test-token' };
+        const dry = harness({ catalog: hostile, env, fetch: vault.fetch });
+        expect(await dry.cli('seed', '--dry-run')).toBe(EXIT.ok);
+        const run = harness({ catalog: hostile, env, fetch: vault.fetch });
+        expect(await run.cli('seed')).toBe(EXIT.failed);
+        const printed = [dry.stdout(), dry.stderr(), run.stdout(), run.stderr()];
+        shown.push(...printed);
+        const advice = (stderr: string): string[] => stderr.split('\n').flatMap((line) => {
+          const found = /^homelab-secrets: .*?: its current version 1 is deleted, so nothing is written there: restore it with `(.*)`, or remove the path with every version \(`(.*)`\), then run seed again$/.exec(line);
+          return found ? [found[1], found[2]] : [];
+        });
+
+        // WHEN each command of the advice is pasted
+        const ran = [...advice(dry.stderr()), ...advice(run.stderr())].map((line) => argvOf(line));
+
+        // THEN each runs exactly the vault command meant, for the path as it is
+        const meant = deleted.flatMap((path) => [
+          [['vault', 'kv', 'undelete', `-mount=${M}`, '-versions=1', ...ops(path)]],
+          [['vault', 'kv', 'metadata', 'delete', `-mount=${M}`, ...ops(path)]],
+        ]);
+        expect(ran).toStrictEqual([...meant, ...meant]);
+        // the prose names the mount, paths and hints as text, and no control character reaches the terminal
+        // eslint-disable-next-line no-control-regex
+        expect(printed.filter((text) => /[\u0000-\u0009\u000b-\u001f\u007f]/.test(text))).toStrictEqual([]);
+        expect(dry.stdout()).toContain(`, mount ${printable(M)}/:\n`);
+        expect(run.stdout()).toContain(`  apps/\`id\` k: ${HOSTILE_HINT}\n`);
+        expect(HOSTILE_GENERATED_PATHS.filter((path) => !deleted.includes(path)).map((path) => vault.current(path))).toStrictEqual([
+          { k: expect.stringMatching(/^[A-Za-z0-9]{8}$/) }, { k: expect.stringMatching(/^[A-Za-z0-9]{8}$/) }, { k: expect.stringMatching(/^[A-Za-z0-9]{8}$/) },
+        ]);
+      });
+
+      test('the help examples of new, rotate and force-sync', async () => {
+        // GIVEN
+        const h = harness({ catalog: hostile });
+        for (const command of ['new', 'rotate', 'force-sync']) await h.cli(command, '--help');
+        shown.push(h.stdout(), h.stderr());
+        const examples = h.stdout().split('\n').filter((l) => l.startsWith('  $ ')).map((l) => l.slice(4));
+
+        // WHEN
+        const ran = examples.map((line) => argvOf(line).filter(([name]) => name === 'npx'));
+
+        // THEN
+        expect(ran).toStrictEqual([
+          [['npx', 'homelab-secrets', 'new', 'apps/$(id)']],
+          [['npx', 'homelab-secrets', 'rotate', '--', 'apps/$(id)', '-n']],
+          [['npx', 'homelab-secrets', 'rotate', '--', 'apps/$(id)', '-n', 'a.b']],
+          [['npx', 'homelab-secrets', 'rotate', '--dry-run', '--', 'apps/$(id)', '-n']],
+          [['npx', 'homelab-secrets', 'force-sync', 'apps/$(id)']],
+          [['npx', 'homelab-secrets', 'force-sync', 't0', '--dry-run']],
+        ]);
+      });
+
+      test('the check can fail: an unquoted name runs id', () => {
+        // GIVEN the line `new` printed before names were quoted
+        paste("vault kv put -mount=homelab apps/$(id) -");
+
+        // THEN
+        expect(m.calls().filter((c) => c.name === 'id')).toHaveLength(1);
+        m.clear();
+      });
     });
 
     test('the check can fail: a value in argv is caught', () => {

@@ -26,6 +26,7 @@ export async function runClusterCli(cluster: Cluster, catalog: SecretCatalog, ar
     stdin: {
       isTTY: false,
       readAll: async () => options.stdin ?? '',
+      readBytes: async () => new Uint8Array(Buffer.from(options.stdin ?? '', 'utf8')),
       readHidden: async () => {
         throw new Error('no terminal here');
       },

@@ -2,18 +2,18 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOMELAB_SETTINGS } from '../../../apps/homelab';
-import type { SecretCatalog } from '../../../lib/catalog';
+import type { PlatformSettings, SecretCatalog } from '../../../lib/catalog';
 import { synthOutputs } from '../../../lib/synth';
 import { TERRAFORM_STACKS, terraformPart } from '../../../lib/tf';
 import { engines } from './engines';
 import { vaultApi } from './bao-dev-server';
 
 /**
- * Synthesizes the catalog's Terraform with the homelab's own settings into `outdir` and returns the
+ * Synthesizes the catalog's Terraform with the homelab's own settings (or `settings`) into `outdir` and returns the
  * vault stack's folder and JSON: exactly what users deploy, nothing added for the test.
  */
-export function synthVaultStack(catalog: SecretCatalog, outdir: string): { dir: string; json: any } {
-  synthOutputs({ catalog, settings: HOMELAB_SETTINGS }, [terraformPart(outdir)]);
+export function synthVaultStack(catalog: SecretCatalog, outdir: string, settings: PlatformSettings = HOMELAB_SETTINGS): { dir: string; json: any } {
+  synthOutputs({ catalog, settings }, [terraformPart(outdir)]);
   const dir = join(outdir, 'stacks', TERRAFORM_STACKS.vault);
   return { dir, json: JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) };
 }
@@ -91,7 +91,16 @@ export async function applyWithVaultApi(json: any, server: { addr: string; rootT
     }
   }
   for (const config of each('vault_kv_secret_backend_v2')) {
-    await call('POST', `${config.mount}/config`, { max_versions: config.max_versions, cas_required: config.cas_required, delete_version_after: config.delete_version_after });
+    // A new kv-v2 mount upgrades its storage first and answers 400 "Upgrading from non-versioned to
+    // versioned data" until done (under load, a moment): wait for it, as a client must.
+    const body = { max_versions: config.max_versions, cas_required: config.cas_required, delete_version_after: config.delete_version_after };
+    for (let attempt = 1; ; attempt++) {
+      const { status, body: answer } = await vaultApi(server.addr, server.rootToken, 'POST', `${config.mount}/config`, body);
+      if (status < 300) break;
+      const upgrading = JSON.stringify(answer?.errors ?? []).includes('Upgrading from non-versioned to versioned data');
+      if (!upgrading || attempt === 50) throw new Error(`POST ${config.mount}/config: ${status} ${JSON.stringify(answer?.errors)}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
   // A policy write replaces the whole policy, as the provider's update does.
   for (const policy of each('vault_policy')) await call('PUT', `sys/policies/acl/${policy.name}`, { policy: policy.policy });
@@ -113,7 +122,39 @@ export async function applyWithVaultApi(json: any, server: { addr: string; rootT
   }
 }
 
-/** A token holding `policies` plus Vault's default policy, as a Kubernetes or userpass login would. */
+/**
+ * A token as the synthesized Kubernetes-auth role `name` issues one: its policies, its default policy
+ * or none (`token_no_default_policy`), its TTL. Stands in for a login where no API server reviews
+ * tokens (kubernetes-login.test.ts logs in for real).
+ */
+export async function tokenAsRole(server: { addr: string; rootToken: string }, json: any, name: string): Promise<string> {
+  const role = resolveRefs(json.resource.vault_kubernetes_auth_backend_role[name], json.resource);
+  const { status, body } = await vaultApi(server.addr, server.rootToken, 'POST', 'auth/token/create', {
+    policies: role.token_policies,
+    no_default_policy: role.token_no_default_policy === true,
+    ttl: `${role.token_ttl}s`,
+  });
+  if (status !== 200) throw new Error(`token create: ${status}`);
+  return body.auth.client_token;
+}
+
+/**
+ * The rules of a Vault policy as OpenBao stores it, `path → capabilities`: every `path` block, each of
+ * one `capabilities` list. Fails when a block does not parse, so that no rule goes unseen.
+ */
+export function policyRules(hcl: string): Record<string, string[]> {
+  const blocks = [...hcl.matchAll(/^path\s+"([^"]*)"\s*\{\s*capabilities\s*=\s*\[([^\]]*)\]\s*\}/gm)];
+  const paths = hcl.match(/^\s*path\b/gm) ?? [];
+  if (blocks.length !== paths.length) throw new Error(`${paths.length - blocks.length} path blocks of the policy do not parse:\n${hcl}`);
+  const rules: Record<string, string[]> = {};
+  for (const [, path, capabilities] of blocks) {
+    if (path in rules) throw new Error(`path "${path}" twice in the policy`);
+    rules[path] = [...capabilities.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+  }
+  return rules;
+}
+
+/** A token holding `policies` plus Vault's default policy, as a userpass login would. */
 export async function tokenWith(server: { addr: string; rootToken: string }, policies: string[]): Promise<string> {
   const { status, body } = await vaultApi(server.addr, server.rootToken, 'POST', 'auth/token/create', {
     policies,

@@ -1,5 +1,6 @@
 // Imported by `homelab-secrets import` from 1 ExternalSecret (stdin).
-// Synthesized, it writes the same ExternalSecrets (`homelab-secrets import --verify` compares them).
+// Synthesized, it writes the same ExternalSecrets, stores, ServiceAccounts, Vault roles and policies
+// (`homelab-secrets import --verify` compares them).
 import type { Declaration, PlatformSettings } from 'homelab-secrets';
 import { SecretCatalog } from 'homelab-secrets';
 
@@ -25,6 +26,7 @@ export function importedCatalog(): SecretCatalog {
  */
 export const IMPORTED_SETTINGS: PlatformSettings = {
   gitops: 'flux',
+  components: { vault: false },
   vault: { address: 'https://vault.lan:8200', tls: { secretName: 'vault-ca' } },
 };
 

@@ -1,5 +1,6 @@
 // Imported by `homelab-secrets import` from 7 ExternalSecrets (test/cli/import/fixtures/homelab-repo).
-// Synthesized, it writes the same ExternalSecrets (`homelab-secrets import --verify` compares them).
+// Synthesized, it writes the same ExternalSecrets, stores, ServiceAccounts, Vault roles and policies
+// (`homelab-secrets import --verify` compares them).
 import type { Declaration, PlatformSettings } from 'homelab-secrets';
 import { SecretCatalog } from 'homelab-secrets';
 

@@ -1,0 +1,76 @@
+// The synthesized output the end-to-end suites test: a fresh synth of a declaration, or, under
+// `npm run test:mutations`, a mutated copy of one that the suites must then fail on.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { homelabManifestsPart } from '../../../apps/manifests';
+import { HOMELAB_SETTINGS, homelabDeclaration } from '../../../apps/homelab';
+import type { Declaration } from '../../../lib/catalog';
+import { manifestsPart } from '../../../lib/k8s';
+import { synthOutputs } from '../../../lib/synth';
+import { TERRAFORM_STACKS, terraformPart } from '../../../lib/tf';
+import { identityFixtureCatalog } from '../../support/identity-fixtures';
+
+/**
+ * A folder holding, per declaration below, `<name>/manifests/` and `<name>/cdktf.out/` as a synth
+ * writes them. Set by the mutation suite (test/mutations/); unset, every suite synthesizes afresh.
+ */
+export const MUTATED_OUTPUT_ENV = 'HOMELAB_SECRETS_MUTATED_OUTPUT';
+
+/** The declarations whose output the suites read through {@link synthesizedOutput}, by name. */
+export const OUTPUT_DECLARATIONS = {
+  /** The reference homelab, with its Argo CD Applications (the Vault chart's values). */
+  homelab: { declaration: (): Declaration => homelabDeclaration(), applications: true },
+  /** The identity fixture (test/support/identity-fixtures.ts) with the homelab's settings. */
+  identities: { declaration: (): Declaration => ({ catalog: identityFixtureCatalog(), settings: HOMELAB_SETTINGS }), applications: false },
+} as const;
+
+export type OutputName = keyof typeof OUTPUT_DECLARATIONS;
+
+/** One declaration's synthesized output. */
+export interface SynthesizedOutput {
+  readonly manifestsDir: string;
+  readonly terraformDir: string;
+  /** Whether it is the mutation suite's copy rather than a fresh synth. */
+  readonly mutated: boolean;
+}
+
+/** Writes the manifests and the Terraform of declaration `name` under `dir` (`manifests/`, `cdktf.out/`). */
+export function writeOutput(name: OutputName, dir: string): SynthesizedOutput {
+  const { declaration, applications } = OUTPUT_DECLARATIONS[name];
+  const manifestsDir = join(dir, 'manifests');
+  const terraformDir = join(dir, 'cdktf.out');
+  synthOutputs(declaration(), [applications ? homelabManifestsPart(manifestsDir) : manifestsPart(manifestsDir), terraformPart(terraformDir)]);
+  return { manifestsDir, terraformDir, mutated: false };
+}
+
+/**
+ * The output of declaration `name`: the mutation suite's copy when MUTATED_OUTPUT_ENV is set (it must
+ * hold the declaration's folder), else a fresh synth into `outdir`.
+ */
+export function synthesizedOutput(name: OutputName, outdir: string): SynthesizedOutput {
+  const mutated = process.env[MUTATED_OUTPUT_ENV];
+  if (mutated === undefined || mutated === '') return writeOutput(name, outdir);
+  const dir = join(mutated, name);
+  if (!existsSync(join(dir, 'manifests')) || !existsSync(join(dir, 'cdktf.out'))) {
+    throw new Error(`${MUTATED_OUTPUT_ENV}=${mutated} holds no ${name}/manifests and ${name}/cdktf.out`);
+  }
+  return { manifestsDir: join(dir, 'manifests'), terraformDir: join(dir, 'cdktf.out'), mutated: true };
+}
+
+/** The mutation suite's copy of declaration `name`'s output, or undefined when the suites test the real one. */
+export function mutatedOutput(name: OutputName): SynthesizedOutput | undefined {
+  return process.env[MUTATED_OUTPUT_ENV] ? synthesizedOutput(name, '') : undefined;
+}
+
+/** The vault stack's folder and parsed JSON in a Terraform output folder. */
+export function vaultStackOf(terraformDir: string): { dir: string; json: any } {
+  const dir = join(terraformDir, 'stacks', TERRAFORM_STACKS.vault);
+  return { dir, json: JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) };
+}
+
+/** Every object of every YAML file in a manifests folder, files in name order. */
+export function manifestObjects(manifestsDir: string): any[] {
+  return readdirSync(manifestsDir).filter((f) => f.endsWith('.yaml')).sort()
+    .flatMap((f) => YAML.parseAllDocuments(readFileSync(join(manifestsDir, f), 'utf8')).map((d) => d.toJSON()));
+}
