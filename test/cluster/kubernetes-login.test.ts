@@ -580,24 +580,34 @@ describe('Kubernetes-auth logins through the real API server', () => {
     });
 
     test('through every store, an ExternalSecret naming another identity\'s path fails with Vault\'s permission error, and no Secret is written', async () => {
-      // One thief per store and namespace it serves, each naming the first path of another identity.
-      const thieves = expectations.flatMap(([name, e]) => e.stores.flatMap((store) => {
+      // One thief per store and namespace it serves, each naming a path of another identity (of the
+      // same namespace where there is one).
+      const thieves = [
+        { kind: 'ClusterSecretStore', store: 'vault-backend', namespace: 'apps', stolen: 'infra/grafana' },
+        { kind: 'ClusterSecretStore', store: 'vault-observability', namespace: 'monitoring', stolen: 'apps/db' },
+        { kind: 'ClusterSecretStore', store: 'vault-observability', namespace: 'logging', stolen: 'apps/sonarr' },
+        { kind: 'SecretStore', store: 'vault-sonarr', namespace: 'media', stolen: 'apps/radarr' },
+        { kind: 'SecretStore', store: 'vault-radarr', namespace: 'media', stolen: 'apps/sonarr' },
+        { kind: 'SecretStore', store: 'vault-arr', namespace: 'media', stolen: 'apps/radarr' },
+        { kind: 'SecretStore', store: 'vault-arr', namespace: 'downloads', stolen: 'infra/loki' },
+      ].map((t) => ({ ...t, name: `steal-${t.store}` }));
+      // Every store, in every namespace it serves, and each path outside the store's identity.
+      const served = expectations.flatMap(([, e]) => e.stores.flatMap((store) => {
         const [kind, where] = store.split(' ');
-        const namespaces = kind === 'SecretStore' ? [where.split('/')[0]]
-          : stack.objects.find((o) => o.kind === kind && o.metadata.name === where).spec.conditions.flatMap((c: any) => c.namespaces);
-        const stolen = expectations.filter(([other]) => other !== name).flatMap(([, o]) => o.paths).find((path) => !e.paths.includes(path))!;
-        const storeName = kind === 'SecretStore' ? where.split('/')[1] : where;
-        return namespaces.map((namespace: string) => ({ namespace, name: `steal-${storeName}`, kind, store: storeName, stolen }));
+        return kind === 'SecretStore' ? [`${kind} ${where}`]
+          : stack.objects.find((o) => o.kind === kind && o.metadata.name === where).spec.conditions.flatMap((c: any) => c.namespaces).map((ns: string) => `${kind} ${ns}/${where}`);
       }));
-      expect(thieves.length).toBe(8);
-      const path = stack.catalog.paths.find((p) => p.path === thieves[0].stolen)!;
+      expect(thieves.map((t) => `${t.kind} ${t.namespace}/${t.store}`).sort()).toStrictEqual(served.sort());
+      for (const t of thieves) {
+        const own = IDENTITY_FIXTURE_EXPECTATIONS[identityOfStore(`${t.kind} ${t.kind === 'SecretStore' ? `${t.namespace}/` : ''}${t.store}`)].paths;
+        expect([t.store, t.stolen, own.includes(t.stolen), stack.catalog.pathNames.includes(t.stolen)]).toStrictEqual([t.store, t.stolen, false, true]);
+      }
       await stack.cluster.apply(thieves.map((t) => ({
         apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: t.name, namespace: t.namespace },
         spec: { refreshInterval: '1h', secretStoreRef: { kind: t.kind, name: t.store },
           target: { name: t.name, creationPolicy: 'Owner', deletionPolicy: 'Retain' },
           data: [{ secretKey: 'stolen', remoteRef: { key: t.stolen, property: stack.catalog.paths.find((p) => p.path === t.stolen)!.keys[0] } }] },
       })));
-      expect(path).toBeDefined();
       for (const thief of thieves) {
         const ready = await stack.cluster.waitFor(`${thief.namespace}/${thief.name} to fail`, async () => {
           const condition = conditionOf(await stack.cluster.get(externalSecretsPath(thief.namespace, thief.name)), 'Ready');
