@@ -9,13 +9,13 @@ import { EXIT } from '../../lib/cli';
 import { targetSecretKeys } from '../../lib/workloads';
 import { runClusterCli } from './support/cli';
 import { Cluster, startCluster } from './support/cluster';
-import { ARGO_CD_OWN_SECRETS, RELOADED_FROM, applyHomelab, wiredWorkloads } from './support/homelab';
-import {
-  MANIFESTS_DIR, conditionOf, externalSecretsPath, fingerprints, manifestFiles, objectsOf, readSecret,
-} from './support/objects';
+import { ARGO_CD_OWN_SECRETS, type HomelabOutput, RELOADED_FROM, applyHomelab, homelabOutput } from './support/homelab';
+import { conditionOf, externalSecretsPath, fingerprints, manifestFiles, objectsOf, readSecret } from './support/objects';
 
 const catalog = homelabCatalog();
 const SYNC_TIMEOUT_MS = 60_000;
+/** Reloader patches a Deployment about 0.35 s after its Secret changes. */
+const RELOAD_TIMEOUT_MS = 30_000;
 
 /** ESO's own bookkeeping on every Secret it writes: a managed label and the hash of the data it wrote. */
 const ESO_MANAGED_LABEL = 'reconcile.external-secrets.io/managed';
@@ -24,6 +24,8 @@ const ESO_DATA_HASH = 'reconcile.external-secrets.io/data-hash';
 
 describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0, Reloader, OpenBao)', () => {
   let cluster: Cluster;
+  /** The committed manifests and the synthesized Vault stack, or the mutation suite's copy of them. */
+  let output: HomelabOutput;
   /** path → key → value, as seeded; changed by the rotation test. */
   let values: Record<string, Record<string, string>>;
   /** Argo CD's own values in its two Secrets. */
@@ -45,8 +47,9 @@ describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0,
     .map((es: any) => `${es.metadata.namespace}/${es.metadata.name}: ${conditionOf(es, 'Ready')?.reason} ${conditionOf(es, 'Ready')?.message ?? ''}`);
 
   beforeAll(async () => {
+    output = homelabOutput(catalog);
     cluster = await startCluster({ namespaces: catalog.namespaces });
-    ({ values, argoCdValues } = await applyHomelab(cluster, catalog, { timeoutMs: SYNC_TIMEOUT_MS }));
+    ({ values, argoCdValues } = await applyHomelab(cluster, catalog, { timeoutMs: SYNC_TIMEOUT_MS, output }));
   }, 240_000);
 
   afterAll(async () => {
@@ -94,7 +97,7 @@ describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0,
   });
 
   test('Owner: each Secret is owned by its ExternalSecret and carries ESO\'s bookkeeping only, not the ExternalSecret\'s Argo CD annotations', async () => {
-    const committed = objectsOf(manifestFiles()).filter((o) => o.kind === 'ExternalSecret');
+    const committed = objectsOf(manifestFiles(output.manifestsDir)).filter((o) => o.kind === 'ExternalSecret');
     for (const row of catalog.targets.filter((t) => t.creationPolicy === 'Owner')) {
       const es = await cluster.get(externalSecretsPath(row.namespace, row.externalSecretName));
       const secret = (await readSecret(cluster, row.namespace, row.name))!;
@@ -115,8 +118,8 @@ describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0,
     // Nothing in this cluster runs Argo CD, but its Application CRD (the vendored one) lets the API server
     // default and diff the Applications too; applying them starts nothing.
     await cluster.applyCrds([join(__dirname, '..', '..', 'crds', 'argocd', 'application-crd.yaml')]);
-    await cluster.apply({ files: manifestFiles(MANIFESTS_DIR, { applications: true }).filter((f) => f.endsWith('argocd-applications.yaml')) });
-    const files = manifestFiles(MANIFESTS_DIR, { applications: true });
+    await cluster.apply({ files: manifestFiles(output.manifestsDir, { applications: true }).filter((f) => f.endsWith('argocd-applications.yaml')) });
+    const files = manifestFiles(output.manifestsDir, { applications: true });
     expect(files.length).toBe(8);
     const diff = await cluster.kubectl(['diff', '--server-side', ...files.flatMap((f) => ['-f', f])], { allowFailure: true });
     expect({ code: diff.code, stdout: diff.stdout, stderr: diff.stderr }).toStrictEqual({ code: 0, stdout: '', stderr: '' });
@@ -157,7 +160,7 @@ describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0,
 
   test('rotation: `rotate`, then `force-sync`, update the Secrets; Reloader patches the pod templates of the Deployments wired with wireSecret, in the Application\'s strategy', async () => {
     // Two workloads wired as the docs show: OpenClaw's env from openclaw-secrets, Alertmanager's volume from the hooks token.
-    const deployments = wiredWorkloads(catalog);
+    const deployments = output.workloads;
     await cluster.apply(deployments);
     const template = async (namespace: string, name: string): Promise<any> => (await cluster.get(`/apis/apps/v1/namespaces/${namespace}/deployments/${name}`)).spec.template;
     const before = { openclaw: await template('openclaw', 'openclaw'), alertmanager: await template('monitoring', 'alertmanager') };
@@ -180,8 +183,8 @@ describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0,
       const annotation = (await template(namespace, name)).metadata.annotations?.[RELOADED_FROM];
       return annotation === undefined ? undefined : JSON.parse(annotation);
     };
-    const openclawReload = await cluster.waitFor('Reloader to patch the OpenClaw Deployment', () => reloaded('openclaw', 'openclaw'), { timeoutMs: SYNC_TIMEOUT_MS });
-    const alertmanagerReload = await cluster.waitFor('Reloader to patch the Alertmanager Deployment', () => reloaded('monitoring', 'alertmanager'), { timeoutMs: SYNC_TIMEOUT_MS });
+    const openclawReload = await cluster.waitFor('Reloader to patch the OpenClaw Deployment', () => reloaded('openclaw', 'openclaw'), { timeoutMs: RELOAD_TIMEOUT_MS });
+    const alertmanagerReload = await cluster.waitFor('Reloader to patch the Alertmanager Deployment', () => reloaded('monitoring', 'alertmanager'), { timeoutMs: RELOAD_TIMEOUT_MS });
     expect([openclawReload.type, openclawReload.name, openclawReload.namespace]).toStrictEqual(['SECRET', 'openclaw-secrets', 'openclaw']);
     expect([alertmanagerReload.type, alertmanagerReload.name, alertmanagerReload.namespace]).toStrictEqual(['SECRET', 'alertmanager-openclaw-hooks-token', 'monitoring']);
     // The Application's strategy, `annotations`: one pod template annotation; the containers are unchanged

@@ -21,6 +21,9 @@ const FILES: Record<MutatedFile, { path: string; yaml: boolean }> = {
   'vault-stack': { path: 'cdktf.out/stacks/vault/cdk.tf.json', yaml: false },
   'applications': { path: 'manifests/argocd-applications.yaml', yaml: true },
   'cluster-secret-store': { path: 'manifests/cluster-secret-store.yaml', yaml: true },
+  'externalsecrets-argocd': { path: 'manifests/externalsecrets-argocd.yaml', yaml: true },
+  'externalsecrets-arr': { path: 'manifests/externalsecrets-arr.yaml', yaml: true },
+  'workloads': { path: 'workloads/wired-workloads.yaml', yaml: true },
 };
 
 /** What one suite run against one output said. */

@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Chart, Testing } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
-import type { SecretCatalog, SyncTarget } from '../../../lib/catalog';
-import { wireSecret } from '../../../lib/workloads';
+import type { SecretCatalog } from '../../../lib/catalog';
+import { mutatedOutput, vaultStackOf } from '../../e2e/support/outputs';
 import { applyWithVaultApi, synthVaultStack } from '../../e2e/support/vault-stack';
+import { wiredWorkloads } from '../../support/wired-workloads';
 import type { Cluster } from './cluster';
-import { conditionOf, externalSecretsPath, manifestFiles, seedValues } from './objects';
+import { MANIFESTS_DIR, conditionOf, externalSecretsPath, manifestFiles, objectsOf, seedValues } from './objects';
+
+export { wiredWorkloads };
 
 /** Argo CD's two Secrets as its chart makes them, before ESO merges into them: keys and labels of their own. */
 export const ARGO_CD_OWN_SECRETS = {
@@ -29,21 +30,52 @@ export interface AppliedHomelab {
   readonly argoCdValues: Record<string, Record<string, string>>;
 }
 
+/** The homelab's output a cluster test applies. */
+export interface HomelabOutput {
+  /** The manifests folder: the committed manifests/, or the mutation suite's copy. */
+  readonly manifestsDir: string;
+  /** The synthesized Vault stack (parsed cdk.tf.json). */
+  readonly vaultStack: any;
+  /** The Deployments wired with wireSecret (test/support/wired-workloads.ts). */
+  readonly workloads: any[];
+  /** Whether it is the mutation suite's copy (test/e2e/support/outputs.ts). */
+  readonly mutated: boolean;
+}
+
+/**
+ * The homelab's output: under `npm run test:mutations` the mutated copy (manifests, Vault stack and wired
+ * workloads); otherwise the committed manifests/ (CI checks that they equal a fresh synth), a fresh synth
+ * of the Vault stack, and the wired workloads.
+ */
+export function homelabOutput(catalog: SecretCatalog): HomelabOutput {
+  const mutated = mutatedOutput('homelab');
+  if (mutated) {
+    return { manifestsDir: mutated.manifestsDir, vaultStack: vaultStackOf(mutated.terraformDir).json, workloads: objectsOf([mutated.workloadsFile!]), mutated: true };
+  }
+  const tf = mkdtempSync(join(tmpdir(), 'homelab-secrets-tf-'));
+  try {
+    return { manifestsDir: MANIFESTS_DIR, vaultStack: synthVaultStack(catalog, tf).json, workloads: wiredWorkloads(catalog), mutated: false };
+  } finally {
+    rmSync(tf, { recursive: true, force: true });
+  }
+}
+
 /**
  * What an operator does on a fresh cluster, in order: the synthesized Vault stack (applied through the
  * Vault API: terraform-provider-vault cannot be installed here), every declared path seeded over stdin
  * with test values, Argo CD's own Secrets as its chart makes them (Merge targets need them), then the
- * committed manifests (without the Argo CD Applications); returns once every ExternalSecret is Ready with
- * reason SecretSynced.
+ * manifests (without the Argo CD Applications); returns once every ExternalSecret is Ready with reason
+ * SecretSynced. Fails at the timeout, or sooner once the store or an ExternalSecret has been not-Ready
+ * for `settledMs` on end (the Vault stack and the values are in place before the manifests, so nothing
+ * is left to wait for: a wrong CA, a misspelled property).
  */
-export async function applyHomelab(cluster: Cluster, catalog: SecretCatalog, options: { readonly timeoutMs?: number } = {}): Promise<AppliedHomelab> {
-  const tf = mkdtempSync(join(tmpdir(), 'homelab-secrets-tf-'));
-  try {
-    const { json } = synthVaultStack(catalog, tf);
-    await applyWithVaultApi(json, { addr: cluster.vault.addr, rootToken: cluster.vault.rootToken });
-  } finally {
-    rmSync(tf, { recursive: true, force: true });
-  }
+export async function applyHomelab(cluster: Cluster, catalog: SecretCatalog, options: {
+  readonly timeoutMs?: number;
+  readonly settledMs?: number;
+  readonly output?: HomelabOutput;
+} = {}): Promise<AppliedHomelab> {
+  const output = options.output ?? homelabOutput(catalog);
+  await applyWithVaultApi(output.vaultStack, { addr: cluster.vault.addr, rootToken: cluster.vault.rootToken });
   const values = seedValues(catalog);
   for (const path of catalog.paths) await cluster.seedVault(catalog.mount, path.path, values[path.path]);
   const argoCdValues: Record<string, Record<string, string>> = {};
@@ -53,37 +85,30 @@ export async function applyHomelab(cluster: Cluster, catalog: SecretCatalog, opt
   await cluster.apply(Object.entries(ARGO_CD_OWN_SECRETS).map(([name, own]) => ({
     apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name, namespace: 'argocd', labels: own.labels }, stringData: argoCdValues[name],
   })));
-  await cluster.apply({ files: manifestFiles() });
+  await cluster.apply({ files: manifestFiles(output.manifestsDir) });
+  const settledMs = options.settledMs ?? 20_000;
+  const failingSince = new Map<string, number>();
+  const summary = async (): Promise<string[]> => [
+    ...(await cluster.get('/apis/external-secrets.io/v1/clustersecretstores')).items,
+    ...(await cluster.get(externalSecretsPath())).items,
+  ].map((o: any) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}: ${conditionOf(o, 'Ready')?.reason} ${conditionOf(o, 'Ready')?.message ?? ''}`);
   await cluster.waitFor('every ExternalSecret to report SecretSynced', async () => {
+    const stores = (await cluster.get('/apis/external-secrets.io/v1/clustersecretstores')).items;
     const items = (await cluster.get(externalSecretsPath())).items;
+    const now = Date.now();
+    for (const object of [...stores, ...items]) {
+      const key = `${object.kind} ${object.metadata.namespace ?? ''}/${object.metadata.name}`;
+      if (conditionOf(object, 'Ready')?.status === 'False') {
+        if (!failingSince.has(key)) failingSince.set(key, now);
+        if (now - failingSince.get(key)! > settledMs) throw new Error(`${key} has been not-Ready for ${settledMs} ms: ${(await summary()).join('; ')}`);
+      } else {
+        failingSince.delete(key);
+      }
+    }
     return items.length === catalog.targets.length && items.every((es: any) => conditionOf(es, 'Ready')?.reason === 'SecretSynced');
-  }, {
-    timeoutMs: options.timeoutMs ?? 60_000,
-    observe: async () => (await cluster.get(externalSecretsPath())).items
-      .map((es: any) => `${es.metadata.namespace}/${es.metadata.name}: ${conditionOf(es, 'Ready')?.reason} ${conditionOf(es, 'Ready')?.message ?? ''}`),
-  });
+  }, { timeoutMs: options.timeoutMs ?? 60_000, observe: summary });
   return { values, argoCdValues };
 }
 
 /** The pod template annotation Reloader's `annotations` strategy writes. */
 export const RELOADED_FROM = 'reloader.stakater.com/last-reloaded-from';
-
-/**
- * Two Deployments wired to apps/openclaw's Secrets with `wireSecret`, as docs/components.md shows: OpenClaw
- * takes openclaw-secrets as environment variables, Alertmanager the hooks token as a volume.
- */
-export function wiredWorkloads(catalog: SecretCatalog): any[] {
-  const target = (name: string): SyncTarget => {
-    const found = catalog.targets.find((t) => t.name === name);
-    if (!found) throw new Error(`the catalog has no target ${name}`);
-    return found;
-  };
-  const app = Testing.app();
-  const openclawChart = new Chart(app, 'openclaw', { namespace: 'openclaw', disableResourceNameHashes: true });
-  const openclaw = new kplus.Deployment(openclawChart, 'openclaw', { metadata: { name: 'openclaw' }, containers: [{ image: 'registry.invalid/openclaw:1' }] });
-  wireSecret(openclaw, openclaw.containers[0], target('openclaw-secrets'), { as: 'env' });
-  const alertmanagerChart = new Chart(app, 'monitoring', { namespace: 'monitoring', disableResourceNameHashes: true });
-  const alertmanager = new kplus.Deployment(alertmanagerChart, 'alertmanager', { metadata: { name: 'alertmanager' }, containers: [{ image: 'registry.invalid/alertmanager:1' }] });
-  wireSecret(alertmanager, alertmanager.containers[0], target('alertmanager-openclaw-hooks-token'), { as: 'volume', mountPath: '/etc/alertmanager/openclaw' });
-  return [...Testing.synth(openclawChart), ...Testing.synth(alertmanagerChart)];
-}
