@@ -208,6 +208,25 @@ describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0,
     { timeoutMs: SYNC_TIMEOUT_MS, observe: () => readyOf(vpn) });
   });
 
+  test('force-sync twice within one second: both sync (the annotation\'s value is in milliseconds, so the second one changes it too)', async () => {
+    const vpn = target('vpn-credentials');
+    const secretHolds = async (): Promise<boolean> =>
+      JSON.stringify(fingerprints((await readSecret(cluster, vpn.namespace, vpn.name))!.data)) === JSON.stringify(fingerprints(expectedData(vpn)));
+    const annotation = async (): Promise<string> => (await cluster.get(externalSecretsPath(vpn.namespace, vpn.externalSecretName))).metadata.annotations?.['force-sync'];
+    // Two runs whose clocks read 100 ms and 600 ms into the same second: whole seconds would write one value twice.
+    const second = (Math.floor(Date.now() / 1000) + 1) * 1000;
+    for (const [i, at] of [second + 100, second + 600].entries()) {
+      const changed = `changed-${i}-${Math.random()}`;
+      const put = await cluster.vault.api('PATCH', `${catalog.mount}/data/apps/vpn`, { data: { OPENVPN_PASSWORD: changed } });
+      expect(put.status).toBe(200);
+      values['apps/vpn'].OPENVPN_PASSWORD = changed;
+      const run = await runClusterCli(cluster, catalog, ['force-sync', 'apps/vpn'], { now: () => at });
+      expect([i, run.code, run.stderr, run.stdout]).toStrictEqual([i, EXIT.ok, '', `force-sync=${at} on 1 ExternalSecret fed by apps/vpn:\n  arr/vpn-credentials: annotated\n`]);
+      expect(await annotation()).toBe(String(at));
+      await cluster.waitFor(`vpn-credentials to hold change ${i}`, secretHolds, { timeoutMs: SYNC_TIMEOUT_MS, observe: () => readyOf(vpn) });
+    }
+  });
+
   test('Vault down: every ExternalSecret turns not-Ready and every Secret keeps its values; status exits 1 naming each row; back up, all recover with no operator action', async () => {
     const before = new Map<string, Record<string, string>>();
     for (const row of catalog.targets) before.set(row.row, fingerprints((await readSecret(cluster, row.namespace, row.name))!.data));

@@ -13,9 +13,10 @@ export interface CliRun {
  * Runs `homelab-secrets <argv>` over `catalog` as an operator does against this cluster: the real clock,
  * kubectl and bao as child processes found on PATH (the engines'), the kubeconfig's current context,
  * Vault's address, CA and a token in the environment (the root token unless `token`), `stdin` piped.
+ * `now` replaces the clock, for runs the test places within one second.
  */
 export async function runClusterCli(cluster: Cluster, catalog: SecretCatalog, argv: readonly string[],
-  options: { readonly stdin?: string; readonly token?: string } = {}): Promise<CliRun> {
+  options: { readonly stdin?: string; readonly token?: string; readonly now?: () => number } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const env = { ...cluster.env, VAULT_TOKEN: options.token ?? cluster.vault.rootToken, VAULT_BIN: cluster.engines.bao };
@@ -32,7 +33,7 @@ export async function runClusterCli(cluster: Cluster, catalog: SecretCatalog, ar
       },
     },
     env,
-    now: () => Date.now(),
+    now: options.now ?? (() => Date.now()),
     run: spawnRun(env),
     fetch: cluster.vault.fetch,
   };
