@@ -52,7 +52,8 @@ describe('the generated Flux objects on a real API server (server-side dry run)'
     const release = structuredClone(homelab.objects.find((o) => o.kind === 'HelmRelease'));
     release.spec.chartRef = { kind: 'OCIRepository', name: 'not-there' };
     const result = await cluster.kubectl(['apply', '--server-side', '--dry-run=server', '-f', '-'], { input: JSON.stringify(release), allowFailure: true });
-    expect([result.code, result.stdout]).toStrictEqual([1, '']);
-    expect(result.stderr).toContain(`HelmRelease.helm.toolkit.fluxcd.io "${release.metadata.name}" is invalid: spec: Invalid value: "object": either chart or chartRef must be set`);
+    expect({ code: result.code, stdout: result.stdout, stderr: result.stderr }).toStrictEqual({
+      code: 1, stdout: '', stderr: `The HelmRelease "${release.metadata.name}" is invalid: spec: Invalid value: "object": either chart or chartRef must be set\n`,
+    });
   });
 });
