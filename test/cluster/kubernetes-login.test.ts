@@ -91,6 +91,9 @@ function forge(jwt: string): string {
   return `${header}.${claims}.${signature.toString('base64url')}`;
 }
 
+/** How long a test waits for a TokenReview in the audit log, written before the review is answered. */
+const AUDIT_TIMEOUT_MS = 10_000;
+
 /** OpenBao's answers to a login its Kubernetes auth refuses, by where the refusal happens. */
 const REFUSED = {
   name: [403, ['service account name not authorized']],
@@ -127,8 +130,12 @@ class LoginStack {
     await applyWithVaultApi(this.vault, { addr: this.cluster.vault.addr, rootToken: this.cluster.vault.rootToken });
     this.values = seedValues(this.catalog);
     for (const path of this.catalog.paths) await this.cluster.seedVault(this.catalog.mount, path.path, this.values[path.path]);
-    // Data at every undeclared path, so that a widened policy would answer 200, not 404.
-    for (const path of undeclared(this.catalog)) await this.cluster.seedVault(this.catalog.mount, path, { k: 'placeholder' });
+    // Data at every undeclared path, so that a widened policy would answer 200, not 404 (placeholders,
+    // not values: straight through the API, side by side).
+    await Promise.all(undeclared(this.catalog).map(async (path) => {
+      const { status } = await this.cluster.vault.api('POST', `${this.catalog.mount}/data/${path}`, { data: { k: 'placeholder' } });
+      expect([path, status]).toStrictEqual([path, 200]);
+    }));
   }
 
   async stop(): Promise<void> {
@@ -284,7 +291,8 @@ describe('Kubernetes-auth logins through the real API server', () => {
       const reviews = await stack.cluster.waitFor('the review in the API server\'s audit log', async () => {
         const found = stack.cluster.tokenReviews().filter((r) => r.token === jwt);
         return found.length > 0 ? found : undefined;
-      });
+        // The audit log is written before the review is answered (--audit-log-mode=blocking).
+      }, { timeoutMs: AUDIT_TIMEOUT_MS });
       expect(reviews.map(({ token: _token, ...review }) => review)).toStrictEqual([{
         user: 'system:serviceaccount:vault:vault',
         code: 201,
@@ -389,7 +397,7 @@ describe('Kubernetes-auth logins through the real API server', () => {
         const forged = stack.cluster.tokenReviews().find((r) => r.token === cases[3][1]);
         const deleted = stack.cluster.tokenReviews().find((r) => r.token === old);
         return forged && deleted ? [forged, deleted] : undefined;
-      });
+      }, { timeoutMs: AUDIT_TIMEOUT_MS });
       // Not authenticated, each for its own reason, in the API server's words.
       const recreatedUid = await stack.account(namespace, 'recreated');
       const oldUid = JSON.parse(Buffer.from(old.split('.')[1], 'base64url').toString('utf8'))['kubernetes.io'].serviceaccount.uid;
@@ -609,9 +617,10 @@ describe('Kubernetes-auth logins through the real API server', () => {
           data: [{ secretKey: 'stolen', remoteRef: { key: t.stolen, property: stack.catalog.paths.find((p) => p.path === t.stolen)!.keys[0] } }] },
       })));
       for (const thief of thieves) {
-        const ready = await stack.cluster.waitFor(`${thief.namespace}/${thief.name} to fail`, async () => {
+        // Its first outcome, synced or failed (a synced thief fails the test at once, without waiting).
+        const ready = await stack.cluster.waitFor(`${thief.namespace}/${thief.name} to sync or fail`, async () => {
           const condition = conditionOf(await stack.cluster.get(externalSecretsPath(thief.namespace, thief.name)), 'Ready');
-          return condition?.status === 'False' ? condition : undefined;
+          return condition?.status === 'False' || condition?.status === 'True' ? condition : undefined;
         });
         expect([thief.namespace, thief.name, ready.reason, ready.message]).toStrictEqual([thief.namespace, thief.name, 'SecretSyncedError', 'could not get secret data from provider']);
         const events = await stack.cluster.waitFor(`ESO's event on ${thief.namespace}/${thief.name}`, async () => {
@@ -631,11 +640,14 @@ describe('Kubernetes-auth logins through the real API server', () => {
         spec: { refreshInterval: '1h', secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault-observability' },
           target: { name: 'outside-conditions', creationPolicy: 'Owner', deletionPolicy: 'Retain' }, data: [{ secretKey: 'password', remoteRef: { key: 'infra/grafana', property: 'admin-password' } }] },
       }]);
-      const events = await stack.cluster.waitFor('ESO\'s event', async () => {
+      // Its first outcome: ESO's refusal, or a sync (which fails the test at once, without waiting).
+      const { synced, events } = await stack.cluster.waitFor('ESO to refuse or sync it', async () => {
+        if (conditionOf(await stack.cluster.get(externalSecretsPath('media', 'outside-conditions')), 'Ready')?.status === 'True') return { synced: true, events: [] };
         const list = await stack.cluster.get('/api/v1/namespaces/media/events?fieldSelector=involvedObject.name%3Doutside-conditions');
         const failed = list.items.filter((e: any) => e.reason === 'UpdateFailed');
-        return failed.length > 0 ? failed : undefined;
+        return failed.length > 0 ? { synced: false, events: failed } : undefined;
       });
+      expect(synced).toBe(false);
       expect(events[0].message).toContain('using cluster store "vault-observability" is not allowed from namespace "media": denied by spec.condition');
       expect(conditionOf(await stack.cluster.get(externalSecretsPath('media', 'outside-conditions')), 'Ready')?.status).toBe('False');
       expect(await readSecret(stack.cluster, 'media', 'outside-conditions')).toBeUndefined();

