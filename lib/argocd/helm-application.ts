@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { Application } from '../../imports/argoproj.io';
 import { SETTINGS_DEFAULTS, assertRule, checkLabel, invalidProp } from '../catalog';
 import { SYNC_WAVES, SYNC_WAVE_ANNOTATION } from '../k8s';
+import { escapeKeys, renderKeysExactly } from '../k8s/private/exact-keys';
 import type { HelmChartRef, HelmValues } from '../components';
 
 /** A live field Argo CD must not compare, and why. */
@@ -110,7 +111,7 @@ export class HelmApplication extends Construct {
           repoUrl: this.chart.repoUrl,
           chart: this.chart.chart,
           targetRevision: this.chart.version,
-          helm: { releaseName: this.name, valuesObject: this.values },
+          helm: { releaseName: this.name, valuesObject: escapeKeys(this.values) },
         },
         syncPolicy: {
           automated: { prune: this.prune, selfHeal: true },
@@ -126,5 +127,7 @@ export class HelmApplication extends Construct {
           : undefined,
       },
     });
+    // A value's key may be `constructor` (an ingress annotation, say): rendered exactly.
+    renderKeysExactly(this.resource);
   }
 }

@@ -1,3 +1,5 @@
+import { keyText } from './errors';
+
 /**
  * Names that both sides must agree on: the ClusterSecretStore (Kubernetes) authenticates with them
  * and the Vault auth role (Terraform) is bound to them. Keep them in this one place. They are the
@@ -58,5 +60,5 @@ export interface ResolvedVaultRole {
  * `<role>-<namespace>`. Namespaces are unique DNS labels, so the names never collide.
  */
 export function namespaceIdentity(eso: ResolvedEsoAccess, namespace: string): { storeName: string; serviceAccountName: string; role: string } {
-  return { storeName: eso.storeName, serviceAccountName: eso.storeName, role: `${eso.role}-${namespace}` };
+  return { storeName: eso.storeName, serviceAccountName: eso.storeName, role: `${keyText(eso.role)}-${keyText(namespace)}` };
 }

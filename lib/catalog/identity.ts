@@ -2,7 +2,8 @@
 // as, the Vault role bound to exactly that ServiceAccount in exactly the store's namespaces, and the
 // policy that reads exactly the paths its targets read. Plain data: the catalog declares and resolves
 // identities, the renderers read them.
-import { isOptionsObject } from './options';
+import { isProxy, keyText, showText } from './errors';
+import { isOptionsObject, markLibraryObject, sortedUnique } from './options';
 
 /** How a store verifies Vault's certificate: the system CAs of ESO's image, or a CA in a Secret or ConfigMap. */
 export type StoreTrust = 'system' | { readonly secret: CaReference } | { readonly configMap: CaReference };
@@ -158,7 +159,7 @@ export class EsoIdentity<NS extends string = never> {
     this.store = {
       kind,
       name: storeName,
-      namespaces: Array.isArray(store.namespaces) ? [...new Set(store.namespaces as string[])].sort() : (store.namespaces as unknown as string[]),
+      namespaces: Array.isArray(store.namespaces) ? sortedUnique(store.namespaces as string[]) : (store.namespaces as unknown as string[]),
       ...(store.trust !== undefined ? { trust: store.trust } : {}),
     };
     const cluster = kind === 'ClusterSecretStore';
@@ -171,10 +172,11 @@ export class EsoIdentity<NS extends string = never> {
       create: (account?.create ?? (saName !== 'default' && !esoOwn)) as boolean,
     };
     this.role = (options.role ?? name) as string;
-    this.policyName = policyName ?? `${defaults.mount}-eso-read-${name}`;
+    this.policyName = policyName ?? `${keyText(defaults.mount)}-eso-read-${keyText(name)}`;
     this.audience = (options.audience ?? defaults.audience) as string;
     this.tokenTtlSeconds = (options.tokenTtlSeconds ?? defaults.tokenTtlSeconds) as number;
     this.cluster = defaults.cluster;
+    markLibraryObject(this);
   }
 
   /** The namespaces whose ServiceAccount the role binds: the SecretStore's namespaces, or the ClusterSecretStore's ServiceAccount's. */
@@ -190,11 +192,11 @@ export class EsoIdentity<NS extends string = never> {
 
   /** `identity <name>`: the row of its problems, and how messages name it. */
   public get row(): string {
-    return `identity ${this.name}`;
+    return `identity ${showText(this.name)}`;
   }
 }
 
 /** Whether `value` is an identity (of any catalog). */
 export function isEsoIdentity(value: unknown): value is EsoIdentity {
-  return value instanceof EsoIdentity;
+  return !isProxy(value) && value instanceof EsoIdentity;
 }

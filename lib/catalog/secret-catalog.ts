@@ -1,12 +1,13 @@
 import { ESO_DEFAULTS, EsoAccessSettings, Isolation, ResolvedEsoAccess, ResolvedVaultRole, VaultRoleSettings, namespaceIdentity } from './eso-access';
 import { ClusterStoreOptions, EsoCluster, EsoIdentity, IdentityDefaults, IdentityOptions, NamespacedStoreOptions } from './identity';
-import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
+import { keyText, showText } from './errors';
+import { InputProblem, isOptionsObject, optionNames, optionProblems, plainInputProblems, readPlain, sortedUnique } from './options';
 import { SecretKeysOf, SyncSource } from './sources';
 import { SyncTarget, SyncTargetSpec } from './sync-target';
 import { CatalogIssue, CatalogValidationError } from './errors';
 import { RowProblem, validateCatalog } from './validation';
 import type { ValueOrigins } from './value-origins';
-import { PathOwner, PathReaders, VaultPath } from './vault-path';
+import { IdentitiesRead, PathOwner, PathReaders, VaultPath } from './vault-path';
 
 /** Properties for `SecretCatalog`: one KV v2 mount, its paths and the Secrets they feed. */
 export interface SecretCatalogProps {
@@ -41,6 +42,13 @@ export interface PathOptions<K extends string = string> {
    * Naming an undeclared key does not compile. @default - no key declares where its value comes from
    */
   readonly origins?: ValueOrigins<K>;
+  /**
+   * What the identities that read the path read of it. Vault grants whole paths: an identity that
+   * reads one key of a path can read every key of it. `same-keys`: every identity reads the same keys,
+   * so no identity is granted a key it was not meant to read; `whole-path`: identities read different
+   * keys, and each one's policy grants all of them, knowingly (docs/isolation.md). @default 'same-keys'
+   */
+  readonly identitiesRead?: IdentitiesRead;
 }
 
 const CATALOG_OPTIONS = optionNames<SecretCatalogProps>({ mount: true, eso: true, vaultRole: true, isolation: true });
@@ -48,7 +56,7 @@ const ESO_OPTIONS = optionNames<EsoAccessSettings>({
   storeName: true, authMountPath: true, role: true, audience: true, serviceAccountName: true, serviceAccountNamespace: true,
 });
 const VAULT_ROLE_OPTIONS = optionNames<VaultRoleSettings>({ audience: true, tokenTtlSeconds: true });
-const PATH_OPTIONS = optionNames<PathOptions>({ description: true, readBy: true, origins: true });
+const PATH_OPTIONS = optionNames<PathOptions>({ description: true, readBy: true, origins: true, identitiesRead: true });
 const IDENTITY_OPTIONS = optionNames<IdentityOptions>({ store: true, serviceAccount: true, role: true, audience: true, tokenTtlSeconds: true });
 const STORE_OPTIONS = optionNames<NamespacedStoreOptions | ClusterStoreOptions>({ kind: true, name: true, namespaces: true, trust: true });
 const SERVICE_ACCOUNT_OPTIONS = optionNames<NonNullable<IdentityOptions['serviceAccount']>>({ name: true, namespace: true, create: true });
@@ -92,8 +100,11 @@ export class SecretCatalog {
   };
 
   constructor(props: SecretCatalogProps) {
-    this.reportInput('catalog', optionProblems(props, CATALOG_OPTIONS, 'new SecretCatalog()', false));
-    const given: Partial<SecretCatalogProps> = isOptionsObject(props) ? props : {};
+    // Read once, as plain data: no getter of the caller's runs, and what is not data is reported.
+    const read = readPlain(props);
+    this.reportInput('catalog', plainInputProblems(read.problems, 'new SecretCatalog()'));
+    this.reportInput('catalog', optionProblems(read.value, CATALOG_OPTIONS, 'new SecretCatalog()', false));
+    const given: Partial<SecretCatalogProps> = isOptionsObject(read.value) ? read.value : {};
     this.mount = given.mount as string;
     this.isolation = (given.isolation ?? 'cluster') as Isolation;
     this.reportInput('store', optionProblems(given.eso, ESO_OPTIONS, 'the eso settings'));
@@ -129,9 +140,11 @@ export class SecretCatalog {
    * be to name it.
    */
   public identity<const NS extends string>(name: string, options: IdentityOptions<NS>): EsoIdentity<NS> {
-    const row = `identity ${typeof name === 'string' && name !== '' ? name : `#${this._identities.length + 1}`}`;
-    this.reportInput(row, optionProblems(options, IDENTITY_OPTIONS, 'identity() options', false));
-    const given = (isOptionsObject(options) ? options : {}) as IdentityOptions<NS>;
+    const row = `identity ${typeof name === 'string' && name !== '' ? showText(name) : `#${this._identities.length + 1}`}`;
+    const read = readPlain(options);
+    this.reportInput(row, plainInputProblems(read.problems, 'identity() options'));
+    this.reportInput(row, optionProblems(read.value, IDENTITY_OPTIONS, 'identity() options', false));
+    const given = (isOptionsObject(read.value) ? read.value : {}) as unknown as IdentityOptions<NS>;
     this.reportInput(row, optionProblems(given.store, STORE_OPTIONS, 'the store options', false));
     this.reportInput(row, optionProblems(given.serviceAccount, SERVICE_ACCOUNT_OPTIONS, 'the serviceAccount options'));
     const identity = new EsoIdentity<NS>(name, { kind: 'declared' }, given, this.identityDefaults);
@@ -163,14 +176,18 @@ export class SecretCatalog {
 
   /** Declares a path under the mount and its keys; `keys` becomes the path's key type (`origins` may only name them). */
   public path<const K extends string>(path: string, keys: readonly K[], options?: PathOptions<NoInfer<K>>): VaultPath<K> {
-    const description = isOptionsObject(options) ? options.description : undefined;
-    const readBy = isOptionsObject(options) ? options.readBy : undefined;
-    const origins = isOptionsObject(options) ? options.origins : undefined;
-    const declared = new VaultPath<K>(this.owner, path, keys, description as string | undefined, (readBy ?? 'eso') as PathReaders, origins as ValueOrigins<K> | undefined);
+    const row = typeof path === 'string' && path !== '' ? path : `(path #${this._paths.length + 1})`;
+    // Read once, as plain data: no getter of the caller's runs, and what is not data is reported.
+    const readKeys = readPlain(keys);
+    const read = readPlain(options);
+    const given = isOptionsObject(read.value) ? read.value : {};
+    const declared = new VaultPath<K>(this.owner, row, path, readKeys.value as K[], given.description as string | undefined,
+      (given.readBy ?? 'eso') as PathReaders, given.origins as ValueOrigins<K> | undefined, (given.identitiesRead ?? 'same-keys') as IdentitiesRead);
     this._paths.push(declared);
     this.version++;
-    const row = typeof path === 'string' && path !== '' ? path : `(path #${this._paths.length})`;
-    this.reportInput(row, optionProblems(options, PATH_OPTIONS, 'path() options'));
+    this.reportInput(row, plainInputProblems(readKeys.problems, 'keys'));
+    this.reportInput(row, plainInputProblems(read.problems, 'path() options'));
+    this.reportInput(row, optionProblems(read.value, PATH_OPTIONS, 'path() options'));
     return declared;
   }
 
@@ -181,6 +198,7 @@ export class SecretCatalog {
 
   /** Declares a target; `origin` names the method in messages about unknown options. */
   private declareTarget(spec: unknown, origin: 'addTarget()' | 'syncTo()', extraKnown: readonly string[] = []): SyncTarget {
+    // SyncTarget reads the options once, as plain data.
     const target = new SyncTarget(spec);
     this._targets.push(target);
     this.version++;
@@ -211,7 +229,7 @@ export class SecretCatalog {
 
   /** Every namespace a target writes to, sorted. */
   public get namespaces(): string[] {
-    return [...new Set(this._targets.map((t) => t.namespace))].sort();
+    return sortedUnique(this._targets.map((t) => t.namespace));
   }
 
   /** Distinct declared path names, in declaration order. */
@@ -239,13 +257,13 @@ export class SecretCatalog {
         store: { kind: 'SecretStore', name: names.storeName, namespaces: [namespace] },
         serviceAccount: { name: names.serviceAccountName },
         role: names.role,
-      }, this.identityDefaults, `${this.mount}-eso-read-${namespace}`);
+      }, this.identityDefaults, `${keyText(this.mount)}-eso-read-${keyText(namespace)}`);
     }
     return new EsoIdentity(eso.role, { kind: 'isolation', isolation: 'cluster' }, {
       store: { kind: 'ClusterSecretStore', name: eso.storeName, namespaces },
       serviceAccount: { name: eso.serviceAccountName, namespace: eso.serviceAccountNamespace },
       role: eso.role,
-    }, this.identityDefaults, `${this.mount}-eso-read`);
+    }, this.identityDefaults, `${keyText(this.mount)}-eso-read`);
   }
 
   private identityIndex(): IdentityIndex {
@@ -261,13 +279,13 @@ export class SecretCatalog {
     const shorthand: EsoIdentity[] = [];
     const undeclared = this._targets.filter((t) => t.identity === undefined);
     if (this.isolation === 'namespace') {
-      for (const namespace of [...new Set(undeclared.map((t) => t.namespace))].sort()) {
+      for (const namespace of sortedUnique(undeclared.map((t) => t.namespace))) {
         const identity = this.defaultIdentity(namespace, [namespace]);
         shorthand.push(identity);
         for (const target of undeclared.filter((t) => t.namespace === namespace)) add(target, identity);
       }
     } else if (undeclared.length > 0) {
-      const identity = this.defaultIdentity('', [...new Set(undeclared.map((t) => t.namespace))].sort());
+      const identity = this.defaultIdentity('', sortedUnique(undeclared.map((t) => t.namespace)));
       shorthand.push(identity);
       for (const target of undeclared) add(target, identity);
     }

@@ -54,8 +54,13 @@ export type RenamedKeys<S extends string, R> =
   | Exclude<S, keyof R>
   | { [P in keyof R & S]: R[P] extends string ? R[P] : never }[keyof R & S];
 
+/** The Secret key a selected Vault key `key` of `source` becomes: its rename, or itself. Only own renames count (`constructor` is a key like any other). */
+export function renamedKey(source: KeySource, key: string): string {
+  return Object.prototype.hasOwnProperty.call(source.renames, key) && typeof source.renames[key] === 'string' ? source.renames[key] : key;
+}
+
 /** The Secret key names a source yields, in output order. */
 export function sourceSecretKeys(source: SyncSource): string[] {
   if (source.kind === 'extract') return Array.isArray(source.path.keys) ? [...source.path.keys] : [];
-  return source.keys.map((key) => source.renames[key] ?? key);
+  return source.keys.map((key) => renamedKey(source, key));
 }

@@ -1,5 +1,6 @@
+import { UnreadValue, showText } from './errors';
 import { type EsoIdentity, isEsoIdentity } from './identity';
-import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
+import { InputProblem, PlainProblem, isLibraryObject, isOptionsObject, optionNames, optionProblems, plainInputProblems, readPlain } from './options';
 import { goTemplateRef } from './rules';
 import { SecretKeysOf, SyncSource, sourceSecretKeys } from './sources';
 
@@ -110,14 +111,19 @@ export class SyncTarget<SK extends string = string> {
   /** Phantom, never set at run time; public so that the .d.ts keep it: the Secret's key names, for the type checker only. */
   public readonly __secretKeys?: SK;
 
+  /** The options as readPlain copied them, and what it could not read. */
   private readonly input: unknown;
-  private readonly templateProblem?: InputProblem;
+  private readonly readProblems: readonly PlainProblem[];
+  private readonly templateProblems: InputProblem[] = [];
 
   /** @internal */
   constructor(input: unknown) {
-    this.input = input;
-    // JavaScript callers can pass anything: keep what is usable and let validate() report the rest.
-    const spec = (isOptionsObject(input) ? input : {}) as Partial<SyncTargetSpec>;
+    // JavaScript callers can pass anything: read it once as plain data (no getter runs), keep what is
+    // usable, and let validate() report the rest.
+    const read = readPlain(input);
+    this.input = read.value;
+    this.readProblems = read.problems;
+    const spec = (isOptionsObject(read.value) ? read.value : {}) as Partial<SyncTargetSpec>;
     this.name = spec.name as string;
     this.namespace = spec.namespace as string;
     if (isEsoIdentity(spec.identity)) this.identity = spec.identity;
@@ -128,44 +134,46 @@ export class SyncTarget<SK extends string = string> {
     this.allowZeroRefreshInterval = spec.allowZeroRefreshInterval ?? false;
     this.reloaderMatch = spec.reloaderMatch ?? false;
     this.type = spec.type;
-    this.labels = isOptionsObject(spec.labels) ? { ...spec.labels } : {};
-    this.annotations = isOptionsObject(spec.annotations) ? { ...spec.annotations } : {};
+    this.labels = isOptionsObject(spec.labels) ? spec.labels as Record<string, string> : {};
+    this.annotations = isOptionsObject(spec.annotations) ? spec.annotations as Record<string, string> : {};
     this.sources = Array.isArray(spec.sources) ? spec.sources.filter(isSource) : [];
     this.templateMergePolicy = spec.templateMergePolicy ?? 'Replace';
     const unknown: string[] = [];
     if (typeof spec.template === 'function') {
-      const data: unknown = spec.template(templateRefs(this.secretKeys, unknown) as TemplateRefs<string>);
-      if (isOptionsObject(data)) this.templateData = { ...(data as Record<string, string>) };
-      else this.templateProblem = { field: 'template', value: data, rule: 'must return an object of Secret key to template text' };
-    } else if (spec.template !== undefined) {
-      this.templateProblem = { field: 'template', value: spec.template, rule: 'must be a function from key references to templated values' };
+      // The caller's own function: what it throws is the declaration's error, as anywhere in it.
+      const returned = readPlain(spec.template(templateRefs(this.secretKeys, unknown) as TemplateRefs<string>));
+      this.templateProblems.push(...plainInputProblems(returned.problems, 'template'));
+      if (isOptionsObject(returned.value)) this.templateData = returned.value as Record<string, string>;
+      else if (!(returned.value instanceof UnreadValue)) this.templateProblems.push({ field: 'template', value: returned.value, rule: 'must return an object of Secret key to template text' });
+    } else if (spec.template !== undefined && !((spec.template as unknown) instanceof UnreadValue)) {
+      this.templateProblems.push({ field: 'template', value: spec.template, rule: 'must be a function from key references to templated values' });
     }
     this.unknownTemplateRefs = unknown;
   }
 
-  /** @internal What is wrong with the options as given, before any rule: not an object, unknown names, bad sources. */
+  /** @internal What is wrong with the options as given, before any rule: not plain data, not an object, unknown names, bad sources. */
   public inputProblems(origin: string, extraKnown: readonly string[] = []): InputProblem[] {
     const known = [...SYNC_TARGET_OPTIONS, ...(origin === 'addTarget()' ? ['sources'] : []), ...extraKnown];
     // syncTo() passes its one source as `sources` itself; a caller's own `sources` is reported by syncTo().
-    const problems = optionProblems(this.input, known, `${origin} options`, false)
+    const problems = [...plainInputProblems(this.readProblems, `${origin} options`), ...optionProblems(this.input, known, `${origin} options`, false)]
       .filter((p) => !(origin === 'syncTo()' && p.field === 'option' && p.value === 'sources'));
     if (!isOptionsObject(this.input)) return problems;
     const sources = this.input.sources;
-    if (origin === 'addTarget()' && !Array.isArray(sources)) {
+    if (origin === 'addTarget()' && !Array.isArray(sources) && !(sources instanceof UnreadValue)) {
       problems.push({ field: 'sources', value: sources, rule: 'must be an array of path.select() or path.extractAll() sources' });
     } else if (Array.isArray(sources)) {
       sources.forEach((source, index) => {
-        if (!isSource(source)) problems.push({ field: `sources[${index}]`, value: source, rule: 'must come from path.select() or path.extractAll()' });
+        if (!isSource(source) && !(source instanceof UnreadValue)) problems.push({ field: `sources[${index}]`, value: source, rule: 'must come from path.select() or path.extractAll()' });
       });
     }
-    if (this.input.identity !== undefined && !isEsoIdentity(this.input.identity)) {
+    if (this.input.identity !== undefined && !isEsoIdentity(this.input.identity) && !(this.input.identity instanceof UnreadValue)) {
       problems.push({ field: 'identity', value: this.input.identity, rule: 'must be an identity made by catalog.identity()' });
     }
     for (const field of ['labels', 'annotations'] as const) {
       const value = this.input[field];
-      if (value !== undefined && !isOptionsObject(value)) problems.push({ field, value, rule: 'must be an object of names to string values' });
+      if (value !== undefined && !isOptionsObject(value) && !(value instanceof UnreadValue)) problems.push({ field, value, rule: 'must be an object of names to string values' });
     }
-    if (this.templateProblem) problems.push(this.templateProblem);
+    problems.push(...this.templateProblems);
     return problems;
   }
 
@@ -176,7 +184,7 @@ export class SyncTarget<SK extends string = string> {
 
   /** The row label used in errors and tables: `infrastructure/minio → minio-credentials in backups`. */
   public get row(): string {
-    return `${this.paths.join(' + ') || '(no source)'} → ${this.name} in ${this.namespace}`;
+    return `${this.paths.map(showText).join(' + ') || '(no source)'} → ${showText(this.name)} in ${showText(this.namespace)}`;
   }
 
   /** Whether the ExternalSecret's name differs from the Secret's. */
@@ -200,11 +208,9 @@ export class SyncTarget<SK extends string = string> {
   }
 }
 
+/** Whether `value` is a source made by `path.select()` or `path.extractAll()`. */
 function isSource(value: unknown): value is SyncSource {
-  if (!isOptionsObject(value)) return false;
-  const path = value.path as { path?: unknown } | undefined;
-  if (!isOptionsObject(path)) return false;
-  return value.kind === 'extract' || (value.kind === 'keys' && Array.isArray(value.keys) && isOptionsObject(value.renames));
+  return isLibraryObject(value) && isOptionsObject(value) && (value.kind === 'keys' || value.kind === 'extract');
 }
 
 function templateRefs(keys: readonly string[], unknown: string[]): Record<string, string> {

@@ -1,33 +1,41 @@
 import type { Isolation, ResolvedEsoAccess, ResolvedVaultRole } from './eso-access';
 import type { CaReference, EsoIdentity, StoreTrust } from './identity';
 import {
+  DURATION_RULE,
   LABEL_RULE,
   RuleCheck,
-  SECRET_KEY,
   SUBDOMAIN_RULE,
   checkAudience,
   checkAuthMountPath,
   checkLabel,
   checkMount as checkMountRule,
   checkPositiveInteger,
+  checkSecretKey,
   checkSubdomain,
+  checkText,
   checkVaultRoleName,
   isGoDuration,
   isZeroDuration,
+  metadataProblems,
   pathRules,
+  typedSecretRule,
 } from './rules';
-import { CatalogIssue, catalogIssue } from './errors';
+import { CatalogIssue, UnreadValue, catalogIssue, keyText, showText, showValue } from './errors';
 import { InputProblem, isOptionsObject, optionNames, optionProblems } from './options';
 import { CREATION_POLICIES, DELETION_POLICIES, type SyncTarget } from './sync-target';
-import type { SourcePath } from './sources';
+import { type SourcePath, renamedKey } from './sources';
 import { valueOriginProblems } from './value-origins';
 import type { VaultPath } from './vault-path';
 
-const KEY_RULE = `must match ${SECRET_KEY.source}`;
-
 class IssueList {
   public readonly issues: CatalogIssue[] = [];
+  /** A rule broken; not for a value readPlain could not read, which is reported already. */
   public add(row: string, field: string, value: unknown, rule: string): void {
+    if (value instanceof UnreadValue) return;
+    this.issues.push(catalogIssue(row, field, value, rule));
+  }
+  /** A problem found while the input was read. */
+  public input(row: string, field: string, value: unknown, rule: string): void {
     this.issues.push(catalogIssue(row, field, value, rule));
   }
 }
@@ -57,12 +65,13 @@ export interface CatalogContents {
  */
 export function validateCatalog(catalog: CatalogContents, inputProblems: readonly RowProblem[] = []): CatalogIssue[] {
   const list = new IssueList();
-  for (const { row, field, value, rule } of inputProblems) list.add(row, field, value, rule);
+  for (const { row, field, value, rule } of inputProblems) list.input(row, field, value, rule);
   checkMount(list, catalog.mount);
   checkAccess(list, catalog);
   checkPaths(list, catalog);
   checkTargets(list, catalog);
   checkIdentities(list, catalog);
+  checkKeySplit(list, catalog);
   return list.issues;
 }
 
@@ -100,14 +109,10 @@ function checkAccess(list: IssueList, catalog: CatalogContents): void {
   }
   if (vaultRole.audience !== eso.audience) {
     list.add('vault role', 'audience', vaultRole.audience,
-      `must equal the store's audience ${JSON.stringify(eso.audience)}: Vault refuses tokens minted for another audience`);
+      `must equal the store's audience ${showValue(eso.audience)}: Vault refuses tokens minted for another audience`);
   }
   const ttl = checkPositiveInteger(vaultRole.tokenTtlSeconds);
   if (ttl !== undefined) list.add('vault role', 'tokenTtlSeconds', vaultRole.tokenTtlSeconds, `${ttl} (seconds)`);
-}
-
-function pathRow(path: VaultPath, index: number): string {
-  return typeof path.path === 'string' && path.path !== '' ? path.path : `(path #${index + 1})`;
 }
 
 function checkPaths(list: IssueList, catalog: CatalogContents): void {
@@ -115,20 +120,27 @@ function checkPaths(list: IssueList, catalog: CatalogContents): void {
   // One pass over the targets instead of targetsOf() per path, which is quadratic in catalog size.
   const fed = new Set(catalog.targets.flatMap((t) => t.sources.map((s) => s.path?.path)));
   catalog.paths.forEach((path, index) => {
-    const row = pathRow(path, index);
+    const row = path.row;
     const seen = firstIndex.get(path.path);
     if (seen !== undefined) {
       list.add(row, 'path', path.path, `is declared twice (first as path #${seen + 1}); declare it once and add every target to it`);
       return;
     }
     firstIndex.set(path.path, index);
-    for (const rule of pathRules(path.path, catalog.mount)) list.add(row, 'path', path.path, rule);
+    for (const rule of pathRules(path.path, typeof catalog.mount === 'string' ? catalog.mount : '')) list.add(row, 'path', path.path, rule);
     checkKeys(list, row, path.keys);
-    for (const { field, value, rule } of valueOriginProblems(path.origins, Array.isArray(path.keys) ? path.keys : [])) list.add(row, field, value, rule);
+    if (path.description !== undefined && (typeof path.description !== 'string' || checkText(path.description) !== undefined || /[\p{Cc}\p{Zl}\p{Zp}]/u.test(path.description))) {
+      list.add(row, 'description', path.description, 'must be one line of text, without control characters');
+    }
+    for (const { field, value, rule, read } of valueOriginProblems(path.origins, Array.isArray(path.keys) ? path.keys : [])) (read ? list.input : list.add).call(list, row, field, value, rule);
+    if (path.identitiesRead !== 'same-keys' && path.identitiesRead !== 'whole-path') {
+      list.add(row, 'identitiesRead', path.identitiesRead, 'must be "same-keys" (every identity reads the same keys of the path) or "whole-path" (identities read different keys, and each is granted all of them)');
+    }
     if (path.readBy !== 'eso' && path.readBy !== 'operators') {
       list.add(row, 'readBy', path.readBy, 'must be "eso" (the path feeds Secrets) or "operators" (people and other tools only)');
     } else if (path.readBy === 'operators' && fed.has(path.path)) {
       const feeds = catalog.targets.filter((t) => t.sources.some((src) => src.path === path)).map((t) => t.row);
+      // (rows are text already)
       list.add(row, 'readBy', path.readBy, `says only operators read the path, but it feeds ${feeds.join(', ')}: remove readBy, or the targets`);
     } else if (path.readBy === 'eso' && !fed.has(path.path)) {
       list.add(row, 'targets', [],
@@ -148,7 +160,8 @@ function checkKeys(list: IssueList, row: string, keys: readonly string[]): void 
   }
   const seen = new Set<string>();
   for (const key of keys) {
-    if (typeof key !== 'string' || !SECRET_KEY.test(key)) list.add(row, 'key', key, KEY_RULE);
+    const rule = checkSecretKey(key);
+    if (rule !== undefined) list.add(row, 'key', key, rule);
     else if (seen.has(key)) list.add(row, 'key', key, 'is declared twice in this path');
     seen.add(key);
   }
@@ -166,38 +179,45 @@ function checkTargets(list: IssueList, catalog: CatalogContents): void {
     if (target.renamesExternalSecret && !isSubdomain(target.externalSecretName)) list.add(row, 'externalSecretName', target.externalSecretName, SUBDOMAIN_RULE);
     checkPolicies(list, row, target);
     checkRefreshInterval(list, row, target);
-    checkMetadata(list, row, 'labels', target.labels, true);
-    checkMetadata(list, row, 'annotations', target.annotations, false);
-    if (target.type !== undefined && (typeof target.type !== 'string' || target.type.trim() === '')) {
-      list.add(row, 'type', target.type, 'must be a non-empty Secret type such as "kubernetes.io/dockerconfigjson"');
+    for (const { field, value, rule } of [...metadataProblems('labels', target.labels), ...metadataProblems('annotations', target.annotations)]) list.add(row, field, value, rule);
+    if (target.reloaderMatch === true && Object.prototype.hasOwnProperty.call(target.annotations, RELOADER_MATCH)) {
+      list.add(row, `annotations.${RELOADER_MATCH}`, target.annotations[RELOADER_MATCH], 'is written by reloaderMatch: true; remove it from annotations');
+    }
+    if (target.reloaderMatch !== true && target.reloaderMatch !== false) list.add(row, 'reloaderMatch', target.reloaderMatch, 'must be true or false');
+    if (target.allowZeroRefreshInterval !== true && target.allowZeroRefreshInterval !== false) {
+      list.add(row, 'allowZeroRefreshInterval', target.allowZeroRefreshInterval, 'must be true or false');
+    }
+    if (target.type !== undefined && (typeof target.type !== 'string' || !/^[\x21-\x7e]+$/.test(target.type) || target.type.length > 253)) {
+      list.add(row, 'type', target.type, 'must be a Secret type such as "kubernetes.io/dockerconfigjson": at most 253 visible ASCII characters, no space');
     }
     if (target.templateMergePolicy !== 'Replace' && target.templateMergePolicy !== 'Merge') {
       list.add(row, 'templateMergePolicy', target.templateMergePolicy, 'must be "Replace" or "Merge"');
     }
     checkSources(list, row, target, declared);
     checkTemplate(list, row, target);
+    checkTypedSecret(list, row, target);
     if (target.identity !== undefined) {
       const identity = target.identity;
       if (!ownIdentities.has(identity)) {
         list.add(row, 'identity', identity.name, 'is not an identity of this catalog: declare it with this catalog\'s identity()');
       } else if (!identity.serves(target.namespace)) {
-        const namespaces = Array.isArray(identity.store.namespaces) ? identity.store.namespaces.map((n) => `"${n}"`).join(', ') : '';
+        const namespaces = Array.isArray(identity.store.namespaces) ? identity.store.namespaces.map((n) => `"${showText(n)}"`).join(', ') : '';
         const serves = namespaces === '' ? 'its store serves no namespace'
           : identity.store.kind === 'ClusterSecretStore' ? `its ClusterSecretStore's conditions admit ${namespaces} only` : `its SecretStore is in ${namespaces} only`;
-        list.add(row, 'identity', identity.name, `cannot serve namespace "${target.namespace}": ${serves}; add the namespace to its store, or name another identity`);
+        list.add(row, 'identity', identity.name, `cannot serve namespace "${showText(target.namespace)}": ${serves}; add the namespace to its store, or name another identity`);
       }
     }
 
-    const id = `${target.namespace}/${target.name}`;
+    const id = `${keyText(target.namespace)}/${keyText(target.name)}`;
     const writer = writers.get(id);
     if (writer) {
       list.add(row, 'name', target.name,
-        `is already written in namespace "${target.namespace}" by ${writer.row} (${writer.creationPolicy}): ` +
+        `is already written in namespace "${showText(target.namespace)}" by ${writer.row} (${writer.creationPolicy}): ` +
         'a Secret has exactly one ExternalSecret, so give this one several sources instead');
     } else {
       writers.set(id, target);
     }
-    const esId = `${target.namespace}/${target.externalSecretName}`;
+    const esId = `${keyText(target.namespace)}/${keyText(target.externalSecretName)}`;
     const named = externalSecrets.get(esId);
     if (named && named !== writer) {
       list.add(row, 'externalSecretName', target.externalSecretName,
@@ -245,33 +265,13 @@ function checkPolicies(list: IssueList, row: string, target: SyncTarget): void {
   }
 }
 
-/** A label or annotation key: an optional DNS subdomain prefix and "/", then a name of at most 63 characters. */
-const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const NAME_RULE = 'must be a Kubernetes qualified name: an optional DNS-1123 subdomain prefix of at most 253 characters and "/", then a name of at most 63 characters of a-z, A-Z, 0-9, "-", "_" and ".", starting and ending alphanumeric';
-
-/** The Kubernetes rules for label and annotation keys, and for label values (apimachinery's validation). */
-function checkMetadata(list: IssueList, row: string, field: 'labels' | 'annotations', record: Readonly<Record<string, string>>, labelValues: boolean): void {
-  for (const [key, value] of Object.entries(record)) {
-    const slash = key.lastIndexOf('/');
-    const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
-    const name = slash >= 0 ? key.slice(slash + 1) : key;
-    if ((prefix !== undefined && !isSubdomain(prefix)) || name.length > 63 || !QUALIFIED_NAME.test(name)) {
-      list.add(row, `${field} key`, key, NAME_RULE);
-    }
-    if (typeof value !== 'string') {
-      list.add(row, `${field}.${key}`, value, 'must be a string');
-    } else if (labelValues && (value.length > 63 || !LABEL_VALUE.test(value))) {
-      list.add(row, `${field}.${key}`, value,
-        'must be a Kubernetes label value: empty, or at most 63 characters of a-z, A-Z, 0-9, "-", "_" and ".", starting and ending alphanumeric');
-    }
-  }
-}
+/** Reloader's search mode: a Secret with this annotation restarts the workloads that opted in (reloaderMatch). */
+const RELOADER_MATCH = 'reloader.stakater.com/match';
 
 function checkRefreshInterval(list: IssueList, row: string, target: SyncTarget): void {
   const value = target.refreshInterval;
   if (typeof value !== 'string' || !isGoDuration(value)) {
-    list.add(row, 'refreshInterval', value, 'must be a Go duration such as "1h", "30m" or "1h0m0s"');
+    list.add(row, 'refreshInterval', value, DURATION_RULE);
   } else if (isZeroDuration(value) && !target.allowZeroRefreshInterval) {
     list.add(row, 'refreshInterval', value,
       'means "sync once" and makes ESO ignore forced syncs; set allowZeroRefreshInterval: true if that is intended');
@@ -292,7 +292,7 @@ function checkSources(list: IssueList, row: string, target: SyncTarget, declared
     }
     if (!Array.isArray(path.keys)) continue; // reported on the path itself
     const declaredKeys = new Set<string>(path.keys);
-    const described = `(declared: ${path.keys.join(', ')})`;
+    const described = `(declared: ${path.keys.map(showText).join(', ')})`;
     const provide = (secretKey: string, origin: string): void => {
       const earlier = providers.get(secretKey);
       if (earlier !== undefined) {
@@ -302,25 +302,32 @@ function checkSources(list: IssueList, row: string, target: SyncTarget, declared
         providers.set(secretKey, origin);
       }
     };
+    const pathText = showText(path.path);
     if (source.kind === 'extract') {
-      for (const key of path.keys) provide(key, `${path.path}#${key} (all keys)`);
+      for (const key of path.keys) if (typeof key === 'string') provide(key, `${pathText}#${showText(key)} (all keys)`);
       continue;
     }
     // A path without keys is reported on the path itself.
-    if (source.keys.length === 0 && path.keys.length > 0) list.add(row, 'keys', [], `must select at least one key of "${path.path}"`);
+    if (source.keys.length === 0 && path.keys.length > 0) list.add(row, 'keys', [], `must select at least one key of "${pathText}"`);
     const selected = new Set(source.keys);
     for (const key of source.keys) {
       if (!declaredKeys.has(key)) {
-        list.add(row, 'keys', key, `is not declared by path "${path.path}" ${described}`);
+        list.add(row, 'keys', key, `is not declared by path "${pathText}" ${described}`);
         continue;
       }
-      const secretKey = source.renames[key] ?? key;
-      if (!SECRET_KEY.test(secretKey)) list.add(row, `renames.${key}`, secretKey, KEY_RULE);
-      provide(secretKey, `${path.path}#${key}`);
+      const renamed: unknown = Object.prototype.hasOwnProperty.call(source.renames, key) ? source.renames[key] : undefined;
+      if (renamed !== undefined) {
+        const rule = checkSecretKey(renamed);
+        if (rule !== undefined) {
+          list.add(row, `renames.${showText(key)}`, renamed, rule);
+          continue;
+        }
+      }
+      provide(renamedKey(source, key), `${pathText}#${showText(key)}`);
     }
     for (const key of Object.keys(source.renames)) {
       if (!selected.has(key)) {
-        list.add(row, 'renames', key, `names a key not selected from path "${path.path}" (selected: ${source.keys.join(', ')})`);
+        list.add(row, 'renames', key, `names a key not selected from path "${pathText}" (selected: ${source.keys.map(showText).join(', ')})`);
       }
     }
   }
@@ -329,10 +336,66 @@ function checkSources(list: IssueList, row: string, target: SyncTarget, declared
 function checkTemplate(list: IssueList, row: string, target: SyncTarget): void {
   const provided = [...new Set(target.secretKeys)];
   for (const ref of [...new Set(target.unknownTemplateRefs)]) {
-    list.add(row, 'template', ref, `refers to a key no source provides (provided: ${provided.join(', ')})`);
+    list.add(row, 'template', ref, `refers to a key no source provides (provided: ${provided.map(showText).join(', ')})`);
   }
-  for (const key of Object.keys(target.templateData ?? {})) {
-    if (!SECRET_KEY.test(key)) list.add(row, 'template key', key, KEY_RULE);
+  for (const [key, value] of Object.entries(target.templateData ?? {})) {
+    const keyRule = checkSecretKey(key);
+    if (keyRule !== undefined) list.add(row, 'template key', key, keyRule);
+    // ESO renders each value as a Go template: text, never null, a number or an object.
+    const rule = typeof value === 'string' ? checkText(value) : 'must be a string: the template text of the Secret key (ESO takes text only; write a number as "1")';
+    if (rule !== undefined) list.add(row, `template.${key}`, value, rule);
+  }
+}
+
+/**
+ * The keys the Secret's type requires, where ESO creates the Secret (Owner, Orphan): the keys the
+ * template writes, or without template data the keys the sources provide, and with Merge both. Where a
+ * whole-path extract puts its keys into the Secret, they are whatever Vault holds at sync time: no
+ * catalog can know them (import declares a placeholder), so nothing is refused; a missing key is ESO's
+ * SecretSyncedError then, and `check` compares Vault with the declared keys.
+ */
+function checkTypedSecret(list: IssueList, row: string, target: SyncTarget): void {
+  if (typeof target.type !== 'string' || (target.creationPolicy !== 'Owner' && target.creationPolicy !== 'Orphan')) return;
+  const templated = Object.keys(target.templateData ?? {});
+  if (target.hasExtract && (templated.length === 0 || target.templateMergePolicy === 'Merge')) return;
+  const keys = templated.length === 0 ? target.secretKeys : target.templateMergePolicy === 'Merge' ? [...target.secretKeys, ...templated] : templated;
+  const rule = typedSecretRule(target.type, [...new Set(keys)]);
+  if (rule !== undefined) list.add(row, 'type', target.type, rule);
+}
+
+/**
+ * Least privilege across identities. Vault grants whole paths: an identity whose targets read one key
+ * of a path can read every key of it. So identities that read different keys of one path are refused,
+ * unless the path says `identitiesRead: 'whole-path'`: each is named with its targets and keys, against
+ * the path's first reader.
+ */
+function checkKeySplit(list: IssueList, catalog: CatalogContents): void {
+  const readers = new Map<SourcePath, Map<EsoIdentity, { keys: Set<string>; rows: string[] }>>();
+  for (const target of catalog.targets) {
+    const identity = catalog.identityOf(target);
+    for (const source of target.sources) {
+      const path = source.path as VaultPath;
+      if (path.identitiesRead !== 'same-keys' || !Array.isArray(path.keys)) continue;
+      const byIdentity = readers.get(path) ?? new Map<EsoIdentity, { keys: Set<string>; rows: string[] }>();
+      readers.set(path, byIdentity);
+      const read = byIdentity.get(identity) ?? { keys: new Set<string>(), rows: [] };
+      byIdentity.set(identity, read);
+      for (const key of source.kind === 'extract' ? path.keys : source.keys) if (typeof key === 'string' && path.keys.includes(key)) read.keys.add(key);
+      if (!read.rows.includes(target.row)) read.rows.push(target.row);
+    }
+  }
+  const described = (identity: EsoIdentity, read: { keys: Set<string>; rows: string[] }): string =>
+    `${identity.row} (${read.rows.join('; ')}) reads ${[...read.keys].map((k) => `"${showText(k)}"`).join(', ')}`;
+  for (const [path, byIdentity] of readers) {
+    const [[firstIdentity, first], ...others] = [...byIdentity];
+    for (const [identity, read] of others) {
+      const same = read.keys.size === first.keys.size && [...read.keys].every((key) => first.keys.has(key));
+      if (same) continue;
+      const all = path.keys.map((key) => `"${showText(key)}"`).join(', ');
+      list.add((path as VaultPath).row, 'identitiesRead', 'same-keys',
+        `is broken: ${described(firstIdentity, first)}, but ${described(identity, read)}; Vault grants whole paths, so each of them can read every key of the path (${all}). ` +
+        'Split the path so that each identity reads a path of its own, or declare it with { identitiesRead: "whole-path" } to grant the whole path knowingly (docs/isolation.md)');
+    }
   }
 }
 
@@ -350,13 +413,16 @@ function checkIdentities(list: IssueList, catalog: CatalogContents): void {
   const roles = new Map<string, EsoIdentity>();
   const stores = new Map<string, EsoIdentity>();
   const accounts = new Map<string, { identity: EsoIdentity; create: boolean }>();
-  const esoOwn = `${catalog.eso.serviceAccountNamespace}/${catalog.eso.serviceAccountName}`;
+  const esoOwn = `${keyText(catalog.eso.serviceAccountNamespace)}/${keyText(catalog.eso.serviceAccountName)}`;
   for (const identity of catalog.identities) {
     const row = identity.row;
     const declared = identity.origin.kind === 'declared';
+    // The store's, the ServiceAccount's and the role's names default to the identity's: a broken name
+    // is reported once, as the name, not again as each default made of it.
+    const nameBroken = declared && checkLabel(identity.name) !== undefined;
     const check = (field: string, value: unknown, rule: RuleCheck): boolean => {
       const broken = rule(value);
-      if (broken !== undefined) list.add(row, field, value, broken);
+      if (broken !== undefined && !(nameBroken && value === identity.name)) list.add(row, field, value, broken);
       return broken === undefined;
     };
     const first = (map: Map<string, EsoIdentity>, key: string, field: string, value: unknown, what: string): void => {
@@ -364,15 +430,15 @@ function checkIdentities(list: IssueList, catalog: CatalogContents): void {
       if (earlier) list.add(row, field, value, `is already ${what} of ${earlier.row}: give one of them another`);
       else map.set(key, identity);
     };
-    if (declared) check('name', identity.name, checkLabel);
-    first(names, String(identity.name), 'name', identity.name, 'the name');
+    if (nameBroken) list.add(row, 'name', identity.name, checkLabel(identity.name)!);
+    first(names, keyText(identity.name), 'name', identity.name, 'the name');
     if (!declared) {
       // The shorthand's fields are the catalog's eso settings, reported as such by checkAccess.
       first(policies, identity.policyName, 'policy', identity.policyName, 'the policy');
-      first(roles, `${identity.cluster.authMountPath}\u0000${identity.role}`, 'role', identity.role, 'the role');
+      first(roles, `${keyText(identity.cluster.authMountPath)}\u0000${keyText(identity.role)}`, 'role', identity.role, 'the role');
       first(stores, storeKey(identity, identity.store.namespaces[0] ?? ''), 'store', identity.store.name, 'the store');
       for (const namespace of identity.boundNamespaces) {
-        const key = `${namespace}/${identity.serviceAccount.name}`;
+        const key = `${keyText(namespace)}/${keyText(identity.serviceAccount.name)}`;
         if (!accounts.has(key)) accounts.set(key, { identity, create: identity.serviceAccount.create });
       }
       continue;
@@ -401,21 +467,21 @@ function checkIdentities(list: IssueList, catalog: CatalogContents): void {
       list.add(row, 'serviceAccount.create', true, 'would write the namespace\'s own "default" ServiceAccount, which every pod without one runs as: set create: false to log in as the existing one');
     }
     for (const namespace of store.kind === 'SecretStore' ? namespaces : [account.namespace ?? '']) {
-      const key = `${namespace}/${account.name}`;
+      const key = `${keyText(namespace)}/${keyText(account.name)}`;
       if (account.create && key === esoOwn) {
-        list.add(row, 'serviceAccount.create', true, `would write ESO's own ServiceAccount ${key}, which its chart creates: set create: false`);
+        list.add(row, 'serviceAccount.create', true, `would write ESO's own ServiceAccount ${showText(key)}, which its chart creates: set create: false`);
         continue;
       }
       const earlier = accounts.get(key);
       if (earlier && earlier.create !== account.create) {
         list.add(row, 'serviceAccount.create', account.create,
-          `contradicts ${earlier.identity.row}, which says create: ${earlier.create} for the same ServiceAccount ${key}: say the same in both`);
+          `contradicts ${earlier.identity.row}, which says create: ${earlier.create} for the same ServiceAccount ${showText(key)}: say the same in both`);
       } else if (!earlier) {
         accounts.set(key, { identity, create: account.create });
       }
     }
 
-    if (check('role', identity.role, checkVaultRoleName)) first(roles, `${identity.cluster.authMountPath}\u0000${identity.role}`, 'role', identity.role, 'the role');
+    if (check('role', identity.role, checkVaultRoleName)) first(roles, `${keyText(identity.cluster.authMountPath)}\u0000${keyText(identity.role)}`, 'role', identity.role, 'the role');
     check('audience', identity.audience, checkAudience);
     const ttl = checkPositiveInteger(identity.tokenTtlSeconds);
     if (ttl !== undefined) list.add(row, 'tokenTtlSeconds', identity.tokenTtlSeconds, `${ttl} (seconds)`);
@@ -427,7 +493,7 @@ function checkIdentities(list: IssueList, catalog: CatalogContents): void {
 
 /** What makes a store unique: its kind, its namespace (a SecretStore's) and its name. */
 function storeKey(identity: EsoIdentity, namespace: string): string {
-  return identity.store.kind === 'SecretStore' ? `SecretStore ${namespace}/${identity.store.name}` : `ClusterSecretStore ${identity.store.name}`;
+  return identity.store.kind === 'SecretStore' ? `SecretStore ${keyText(namespace)}/${keyText(identity.store.name)}` : `ClusterSecretStore ${keyText(identity.store.name)}`;
 }
 
 function checkTrust(list: IssueList, row: string, kind: string, trust: StoreTrust | undefined): void {
@@ -442,7 +508,8 @@ function checkTrust(list: IssueList, row: string, kind: string, trust: StoreTrus
   for (const problem of optionProblems(ref, CA_REFERENCE_OPTIONS, field)) list.add(row, problem.field, problem.value, problem.rule);
   const { name, key, namespace } = ref as { name?: unknown; key?: unknown; namespace?: unknown };
   if (checkSubdomain(name) !== undefined) list.add(row, `${field}.name`, name, SUBDOMAIN_RULE);
-  if (key !== undefined && (typeof key !== 'string' || !SECRET_KEY.test(key))) list.add(row, `${field}.key`, key, KEY_RULE);
+  const keyRule = key === undefined ? undefined : checkSecretKey(key);
+  if (keyRule !== undefined) list.add(row, `${field}.key`, key, keyRule);
   if (kind === 'SecretStore' && namespace !== undefined) {
     list.add(row, `${field}.namespace`, namespace, 'must not be set for a SecretStore: ESO reads the CA from the store\'s own namespace only');
   } else if (kind === 'ClusterSecretStore' && checkLabel(namespace) !== undefined) {

@@ -2,7 +2,8 @@
 // or issued elsewhere (`external`), so a person has to fetch it. Plain data like the rest of the
 // catalog: the functions below build it and never throw; the catalog's one validator checks it
 // (valueOriginProblems) and reports every mistake at once. No value is ever part of it.
-import { type InputProblem, isOptionsObject } from './options';
+import { showText } from './errors';
+import { type InputProblem, type PlainProblem, fieldAt, isOptionsObject, markLibraryObject, readPlain } from './options';
 import { checkHttpsUrl } from './rules';
 
 /** The named character sets a generated value can be drawn from. */
@@ -89,9 +90,15 @@ export type ValueOrigins<K extends string = string> = { readonly [P in K]?: Valu
 const GENERATED_OPTIONS = ['length', 'charset', 'alphabet', 'bytes', 'encoding'];
 const EXTERNAL_OPTIONS = ['hint', 'url'];
 
-/** Copies `options` (whatever a JavaScript caller passed) under `kind`; the validator reads the copy. */
+/** What readPlain found wrong with the options an origin was made from, reported by the validator. */
+const READ_PROBLEMS = new WeakMap<object, readonly PlainProblem[]>();
+
+/** Copies `options` (whatever a JavaScript caller passed) as plain data under `kind`; the validator reads the copy. */
 function origin<T>(kind: string, options: unknown): T {
-  return Object.freeze({ ...(isOptionsObject(options) ? options : {}), kind }) as T;
+  const read = readPlain(options);
+  const made = Object.freeze(markLibraryObject({ ...(isOptionsObject(read.value) ? read.value : {}), kind }));
+  if (read.problems.length > 0) READ_PROBLEMS.set(made, read.problems);
+  return made as T;
 }
 
 /**
@@ -243,10 +250,12 @@ export function valueOriginProblems(origins: unknown, keys: readonly string[]): 
   for (const [key, value] of Object.entries(origins)) {
     const field = `origins.${key}`;
     if (!keys.includes(key)) {
-      problems.push({ field: 'origins', value: key, rule: `names a key the path does not declare (declared: ${keys.join(', ')})` });
+      problems.push({ field: 'origins', value: key, rule: `names a key the path does not declare (declared: ${keys.map(showText).join(', ')})` });
       continue;
     }
     if (value === undefined) continue;
+    const unread = isOptionsObject(value) ? READ_PROBLEMS.get(value) : undefined;
+    for (const problem of unread ?? []) problems.push({ field: fieldAt([field, ...problem.at], field), value: problem.value, rule: problem.rule, read: true });
     const kind = isOptionsObject(value) ? value.kind : undefined;
     if (kind === 'generated') problems.push(...generatedProblems(value as Record<string, unknown>, field));
     else if (kind === 'external') problems.push(...externalProblems(value as Record<string, unknown>, field));

@@ -99,7 +99,9 @@ function deletedAdvice(catalog: SecretCatalog, error: DeletedPathError): string 
   const undelete = shellCommand(['vault', 'kv', 'undelete', `-mount=${catalog.mount}`, `-versions=${error.version}`, ...operands(error.path)]);
   const remove = shellCommand(['vault', 'kv', 'metadata', 'delete', `-mount=${catalog.mount}`, ...operands(error.path)]);
   return `${printable(error.path)}: its current version ${error.version} is deleted, so nothing is written there: restore it with ` +
-    `\`${undelete}\`, or remove the path with every version (\`${remove}\`), then run seed again`;
+    `\`${undelete}\`, or remove the path with every version (\`${remove}\`), then run seed again ` +
+    `(the operator policy grants neither: undelete needs "update" on ${printable(`${catalog.mount}/undelete/${error.path}`)}, ` +
+    'metadata delete needs settings.vault.operatorCanDestroy: true; use a token that may)';
 }
 
 /**

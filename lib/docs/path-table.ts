@@ -1,4 +1,4 @@
-import { type EsoIdentity, type SecretCatalog, type SourcePath, type SyncSource, type SyncTarget, type VaultPath, describeGenerated, summarizeGenerated } from '../catalog';
+import { type EsoIdentity, type SecretCatalog, type SourcePath, type SyncSource, type SyncTarget, type VaultPath, describeGenerated, renamedKey, summarizeGenerated } from '../catalog';
 
 /** Text as Markdown shows it literally, also inside a table cell: every character Markdown reads as syntax is escaped. */
 export function markdownText(text: string): string {
@@ -45,7 +45,7 @@ function describeTargetOrigins(target: SyncTarget): string {
 function describeSource(source: SyncSource): string {
   if (source.kind === 'extract') return 'all keys';
   return source.keys
-    .map((key) => (source.renames[key] ? `\`${key}\` → \`${source.renames[key]}\`` : `\`${key}\``))
+    .map((key) => (renamedKey(source, key) !== key ? `\`${key}\` → \`${renamedKey(source, key)}\`` : `\`${key}\``))
     .join(', ');
 }
 

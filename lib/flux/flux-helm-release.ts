@@ -9,6 +9,7 @@ import {
 } from '../../imports/helm.toolkit.fluxcd.io';
 import { assertRule, checkLabel, checkSubdomain, invalidProp } from '../catalog';
 import type { ComponentRelease, HelmValues } from '../components';
+import { escapeKeys, renderKeysExactly } from '../k8s/private/exact-keys';
 import { FLUX_INTERVALS, assertFluxDuration } from './flux-intervals';
 
 const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
@@ -93,8 +94,10 @@ export class FluxHelmRelease extends Construct {
           strategy: { name: HelmReleaseSpecUpgradeStrategyName.RETRY_ON_FAILURE },
           ...noWait,
         },
-        values: release.values,
+        values: escapeKeys(release.values),
       },
     });
+    // A value's key may be `constructor` (an ingress annotation, say): rendered exactly.
+    renderKeysExactly(this.resource);
   }
 }

@@ -38,7 +38,8 @@ export class NamespaceSecretsChart extends Chart {
     });
     this.externalSecrets = props.externalSecrets.map((es) => {
       inNamespace('ExternalSecret', es);
-      return new VaultExternalSecret(this, es.name, es);
+      // Not the bare name: a Secret may be named like a property of every object (`constructor`).
+      return new VaultExternalSecret(this, `ExternalSecret-${es.name}`, es);
     });
   }
 }

@@ -9,7 +9,8 @@ import {
   ExternalSecretSpecTargetTemplateEngineVersion,
   ExternalSecretSpecTargetTemplateMergePolicy,
 } from '../../imports/external-secrets.io';
-import { invalidProp } from '../catalog';
+import { assertRule, checkGoDuration, checkSecretKey, checkText, invalidProp, metadataProblems } from '../catalog';
+import { escapeKeys, renderKeysExactly } from './private/exact-keys';
 import { SYNC_WAVES, annotationsOrNone, argoAnnotations } from './sync-waves';
 
 const CREATION: Record<'Owner' | 'Orphan' | 'Merge' | 'None', ExternalSecretSpecTargetCreationPolicy> = {
@@ -101,6 +102,17 @@ export class VaultExternalSecret extends Construct {
       invalidProp(`ExternalSecret "${props.name}"`, 'template', props.template, 'has no effect with creationPolicy "None": ESO writes no Secret');
     }
     const template = props.template ?? {};
+    // What the API server and ESO would refuse of the Secret, with the rules the catalog's validator uses.
+    const owner = `ExternalSecret "${props.name}"`;
+    for (const entry of props.data ?? []) assertRule(checkSecretKey, 'secretKey', entry.secretKey, owner);
+    for (const [key, value] of Object.entries(template.data ?? {})) {
+      assertRule(checkSecretKey, 'template key', key, owner);
+      assertRule(checkText, `template.${key}`, value, owner);
+    }
+    for (const problem of [...metadataProblems('labels', template.labels ?? {}), ...metadataProblems('annotations', template.annotations ?? {})]) {
+      invalidProp(owner, problem.field, problem.value, problem.rule);
+    }
+    if (props.refreshInterval !== undefined) assertRule(checkGoDuration, 'refreshInterval', props.refreshInterval, owner);
     const annotations = props.annotations ?? argoAnnotations(SYNC_WAVES.externalSecrets);
     this.resource = new ExternalSecret(this, 'Resource', {
       metadata: {
@@ -127,16 +139,18 @@ export class VaultExternalSecret extends Construct {
               : ExternalSecretSpecTargetTemplateMergePolicy.REPLACE,
             type: template.type,
             metadata: {
-              labels: nonEmpty(template.labels),
-              annotations: nonEmpty(template.annotations),
+              labels: escapeKeys(nonEmpty(template.labels)),
+              annotations: escapeKeys(nonEmpty(template.annotations)),
             },
-            data: template.data ? { ...template.data } : undefined,
+            data: template.data ? escapeKeys({ ...template.data }) : undefined,
           },
         },
         data: data.length > 0 ? data : undefined,
         dataFrom: dataFrom.length > 0 ? dataFrom : undefined,
       },
     });
+    // `constructor` and `__proto__` are Secret keys and label names like any other.
+    renderKeysExactly(this.resource);
   }
 }
 

@@ -229,3 +229,45 @@ describe('identities', () => {
     ]);
   });
 });
+
+describe('one path read by several identities', () => {
+  /** Two declared identities, `media` and `tools`, each a SecretStore in its own namespace. */
+  function two(c: SecretCatalog): { media: EsoIdentity<'media'>; tools: EsoIdentity<'tools'> } {
+    return {
+      media: c.identity('media', { store: { kind: 'SecretStore', namespaces: ['media'] } }),
+      tools: c.identity('tools', { store: { kind: 'SecretStore', namespaces: ['tools'] } }),
+    };
+  }
+
+  test('different keys are refused, naming both identities, their targets and the keys; a whole-path extract counts as every key', () => {
+    expect(messages((c) => {
+      const { media, tools } = two(c);
+      const api = c.path('apps/api', ['token', 'admin']);
+      c.addTarget({ name: 'all', namespace: 'media', identity: media, sources: [api.extractAll()] });
+      api.syncTo({ name: 'token', namespace: 'tools', identity: tools, keys: ['token'], renames: { token: 'TOKEN' } });
+      api.syncTo({ name: 'token-too', namespace: 'tools', identity: tools, keys: ['token'] });
+    })).toStrictEqual([
+      'apps/api: identitiesRead "same-keys" is broken: identity media (apps/api → all in media) reads "token", "admin", but identity tools (apps/api → token in tools; apps/api → token-too in tools) reads "token"; ' +
+      'Vault grants whole paths, so each of them can read every key of the path ("token", "admin"). ' +
+      'Split the path so that each identity reads a path of its own, or declare it with { identitiesRead: "whole-path" } to grant the whole path knowingly (docs/isolation.md)',
+    ]);
+  });
+
+  test('the same keys, one identity, or identitiesRead: whole-path are fine; another value is refused', () => {
+    expect(messages((c) => {
+      const { media, tools } = two(c);
+      const same = c.path('apps/same', ['token', 'admin']);
+      same.syncTo({ name: 'a', namespace: 'media', identity: media, keys: ['admin', 'token'] });
+      c.addTarget({ name: 'b', namespace: 'tools', identity: tools, sources: [same.extractAll()] });
+      const split = c.path('apps/split', ['token', 'admin'], { identitiesRead: 'whole-path' });
+      split.syncTo({ name: 'c', namespace: 'media', identity: media, keys: ['admin'] });
+      split.syncTo({ name: 'd', namespace: 'tools', identity: tools, keys: ['token'] });
+      const one = c.path('apps/one', ['token', 'admin']);
+      one.syncTo({ name: 'e', namespace: 'media', identity: media, keys: ['admin'] });
+      one.syncTo({ name: 'f', namespace: 'media', identity: media, keys: ['token'] });
+      c.path('apps/typo', ['k'], { identitiesRead: 'all' as never }).syncTo({ name: 'g', namespace: 'media', identity: media });
+    })).toStrictEqual([
+      'apps/typo: identitiesRead "all" must be "same-keys" (every identity reads the same keys of the path) or "whole-path" (identities read different keys, and each is granted all of them)',
+    ]);
+  });
+});

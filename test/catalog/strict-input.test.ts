@@ -40,7 +40,7 @@ describe('strict input for JavaScript callers', () => {
       'catalog: option "isolate" is not an option of new SecretCatalog() (known: mount, eso, vaultRole, isolation)',
       'store: option "server" is not an option of the eso settings (known: storeName, authMountPath, role, audience, serviceAccountName, serviceAccountNamespace)',
       'vault role: option "ttl" is not an option of the vaultRole settings (known: audience, tokenTtlSeconds)',
-      'apps/db: option "descripton" is not an option of path() options (known: description, readBy, origins)',
+      'apps/db: option "descripton" is not an option of path() options (known: description, readBy, origins, identitiesRead)',
       'apps/db: option "key" is not an option of select() options (known: keys, renames)',
       `apps/db → db in apps: option "owner" is not an option of addTarget() options (known: ${TARGET_OPTIONS}, sources)`,
     ]);

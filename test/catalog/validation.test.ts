@@ -8,6 +8,7 @@ function messages(declare: (catalog: SecretCatalog) => void, props: Partial<Secr
 }
 
 const SUBDOMAIN = 'must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters';
+const DURATION = 'must be a Go duration such as "1h", "30m" or "1h0m0s", of at most 2562047h (Go\'s time.Duration overflows beyond)';
 const LABEL = 'must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters';
 
 describe('catalog validation', () => {
@@ -90,14 +91,19 @@ describe('catalog validation', () => {
     ['data/apps/a', 'data/apps/a', 'must not contain a "data" segment: ESO and the policies add "data/" and "metadata/" themselves, write "apps/a"'],
     ['apps/metadata/a', 'apps/metadata/a', 'must not contain a "metadata" segment: ESO and the policies add "data/" and "metadata/" themselves, write "apps/a"'],
     ['homelab/apps/a', 'homelab/apps/a', 'must not start with the mount "homelab/": paths are relative to the mount, write "apps/a"'],
-    ['apps/a b', 'apps/a b', 'must not contain whitespace or control characters: use "-" or "_" instead'],
-    ['apps/a\u0007', 'apps/a\u0007', 'must not contain whitespace or control characters: use "-" or "_" instead'],
+    ['apps/a b', 'apps/a b', 'must not contain whitespace, control or invisible characters: use "-" or "_" instead, write "apps/a-b"'],
+    // The row shows the control character escaped, as the value does: a message stays one line.
+    ['apps/a\u0007', 'apps/a\\u0007', 'must not contain whitespace, control or invisible characters: use "-" or "_" instead, write "apps/a"'],
+    ['apps/café', 'apps/café', 'must not contain "é": path segments use only letters, digits, ".", "_", "-" and "@", which Vault, ESO, the policies, Terraform and a shell all take as they are, write "apps/cafe"'],
+    ['apps/a%20b', 'apps/a%20b', 'must not contain "%": path segments use only letters, digits, ".", "_", "-" and "@", which Vault, ESO, the policies, Terraform and a shell all take as they are, write "apps/a-20b"'],
+    ['apps/a?x#y', 'apps/a?x#y', 'must not contain "?", "#": path segments use only letters, digits, ".", "_", "-" and "@", which Vault, ESO, the policies, Terraform and a shell all take as they are, write "apps/a-x-y"'],
+    ['apps/a:b,c', 'apps/a:b,c', 'must not contain ":", ",": path segments use only letters, digits, ".", "_", "-" and "@", which Vault, ESO, the policies, Terraform and a shell all take as they are, write "apps/a-b-c"'],
     ['apps/*', 'apps/*', 'must not contain the glob characters "*" or "+", which would widen the generated policy: declare each path on its own'],
     ['apps/+/a', 'apps/+/a', 'must not contain the glob characters "*" or "+", which would widen the generated policy: declare each path on its own'],
-    ['apps/"a"', 'apps/"a"', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax: rename the path without them'],
-    ['apps/${var.x}', 'apps/${var.x}', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax: rename the path without them'],
-    ['apps/%{if}', 'apps/%{if}', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax: rename the path without them'],
-    ['apps\\a', 'apps\\a', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax: rename the path without them'],
+    ['apps/"a"', 'apps/"a"', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax: rename the path without them, write "apps/a"'],
+    ['apps/${var.x}', 'apps/${var.x}', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax: rename the path without them, write "apps/var.x"'],
+    ['apps/%{if}', 'apps/%{if}', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax: rename the path without them, write "apps/if"'],
+    ['apps\\a', 'apps\\a', 'must not contain a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax: rename the path without them, write "apps-a"'],
   ])('6. the bad Vault path %j', (path, row, rule) => {
     expect(messages((c) => {
       c.path(path, ['k']).syncTo({ name: 'x', namespace: 'arr' });
@@ -141,8 +147,8 @@ describe('catalog validation', () => {
       path.syncTo({ name: 'mixed', namespace: 'arr', refreshInterval: '1h30m' });
       path.syncTo({ name: 'fraction', namespace: 'arr', refreshInterval: '1.5h' });
     })).toStrictEqual([
-      'apps/a → hourly in arr: refreshInterval "hourly" must be a Go duration such as "1h", "30m" or "1h0m0s"',
-      'apps/a → negative in arr: refreshInterval "-1h" must be a Go duration such as "1h", "30m" or "1h0m0s"',
+      `apps/a → hourly in arr: refreshInterval "hourly" ${DURATION}`,
+      `apps/a → negative in arr: refreshInterval "-1h" ${DURATION}`,
       'apps/a → zero in arr: refreshInterval "0" means "sync once" and makes ESO ignore forced syncs; set allowZeroRefreshInterval: true if that is intended',
       'apps/a → zero-s in arr: refreshInterval "0s" means "sync once" and makes ESO ignore forced syncs; set allowZeroRefreshInterval: true if that is intended',
     ]);
@@ -188,7 +194,7 @@ describe('catalog validation', () => {
       '3 errors in the secret catalog and its settings:',
       '  - mount: mount "sys" is reserved by Vault (sys, auth, identity, cubbyhole)',
       `  - apps/a → A in arr: name "A" ${SUBDOMAIN}`,
-      '  - apps/a → A in arr: refreshInterval "soon" must be a Go duration such as "1h", "30m" or "1h0m0s"',
+      `  - apps/a → A in arr: refreshInterval "soon" ${DURATION}`,
     ].join('\n'));
     expect((thrown as CatalogValidationError).issues[1]).toStrictEqual({
       row: 'apps/a → A in arr',

@@ -129,14 +129,14 @@ describe('value origins', () => {
       'apps/x: origins.c {"length":8} must be generated({ ... }) or external({ hint })',
     ]);
     expect(messages(withOrigins({ a: external({ hint: 'x', url: 'https://example.org/\u001b[2J' }), b: external({ hint: 'x\u001b[31m' }) }))).toStrictEqual([
-      'apps/x: origins.a.url "https://example.org/\\u001b[2J" must not contain control characters',
+      'apps/x: origins.a.url "https://example.org/\\u001b[2J" must be an https:// URL, without control or invisible characters',
       'apps/x: origins.b.hint "x\\u001b[31m" must say where to get the value, as one line of text without control characters',
     ]);
     expect(messages(withOrigins('generated'))).toStrictEqual([
       'apps/x: origins "generated" must be an object of declared key to generated() or external()',
     ]);
     expect(messages((c) => c.path('apps/x', ['a'], { origin: {} }).syncTo({ name: 'x', namespace: 'apps' }))).toStrictEqual([
-      'apps/x: option "origin" is not an option of path() options (known: description, readBy, origins)',
+      'apps/x: option "origin" is not an option of path() options (known: description, readBy, origins, identitiesRead)',
     ]);
   });
 

@@ -171,7 +171,7 @@ describe('seed', () => {
     expect(code).toBe(EXIT.failed);
     expect(writes(vault).map((r) => r.path)).toStrictEqual(['/v1/homelab/data/apps/chat', '/v1/homelab/data/infra/pin']);
     expect(h.stderr()).toBe([
-      'homelab-secrets: apps/db: its current version 1 is deleted, so nothing is written there: restore it with `vault kv undelete -mount=homelab -versions=1 apps/db`, or remove the path with every version (`vault kv metadata delete -mount=homelab apps/db`), then run seed again',
+      'homelab-secrets: apps/db: its current version 1 is deleted, so nothing is written there: restore it with `vault kv undelete -mount=homelab -versions=1 apps/db`, or remove the path with every version (`vault kv metadata delete -mount=homelab apps/db`), then run seed again (the operator policy grants neither: undelete needs "update" on homelab/undelete/apps/db, metadata delete needs settings.vault.operatorCanDestroy: true; use a token that may)',
       'homelab-secrets: 4 keys still missing and stdin is not a terminal, so none was asked for: run seed at a terminal to enter them at hidden prompts, or `homelab-secrets rotate <path> <key>` for a path that exists',
       '',
     ].join('\n'));

@@ -68,8 +68,8 @@ describe('shellCommand and the other helpers', () => {
 });
 
 describe('a value no command line can carry', () => {
-  test('rebuild refuses it with exit 2 and one line, instead of printing a command that would differ', async () => {
-    // GIVEN an external Vault's address the settings' validator accepts, holding a NUL
+  test('a NUL in Vault\'s address is refused by the validator before rebuild prints anything (shellQuote refuses it too, above)', async () => {
+    // GIVEN an external Vault's address holding a NUL
     const catalog = new SecretCatalog({ mount: 'kv' });
     catalog.path('apps/a', ['k']).syncTo({ name: 'a', namespace: 'apps' });
     const h = harness({ catalog, settings: { vault: { address: 'https://v\u0000x:8200' }, components: { vault: false } } });
@@ -78,7 +78,11 @@ describe('a value no command line can carry', () => {
     const code = await h.cli('rebuild');
 
     // THEN
-    expect([code, h.stdout(), h.stderr()]).toStrictEqual([EXIT.usage, '', 'homelab-secrets: "https://v\\u0000x:8200" cannot be an argument of a command: it contains a NUL character\n']);
+    expect([code, h.stdout(), h.stderr()]).toStrictEqual([EXIT.usage, '', [
+      'homelab-secrets: 1 error in the secret catalog and its settings:',
+      '  - settings.vault: address "https://v\\u0000x:8200" must be an http:// or https:// URL such as "https://vault.lan:8200", without control or invisible characters',
+      '',
+    ].join('\n')]);
   });
 
   test('a NUL in the mount is refused by the validator before any command is printed', async () => {

@@ -148,7 +148,11 @@ describe('migrating the homelab from cluster to namespace isolation', () => {
   /** The homelab's catalog, declared again with isolation namespace. */
   function homelabInNamespaceMode(): SecretCatalog {
     const catalog = new SecretCatalog({ mount: 'homelab', isolation: 'namespace' });
-    for (const path of homelabCatalog().paths) catalog.path(path.path, path.keys, { description: path.description });
+    // apps/openclaw is read by two namespaces, each for other keys: in namespace isolation monitoring's
+    // identity could read all three (Vault grants whole paths). The operator decides; here: knowingly.
+    for (const path of homelabCatalog().paths) {
+      catalog.path(path.path, path.keys, { description: path.description, ...(path.path === 'apps/openclaw' ? { identitiesRead: 'whole-path' } : {}) });
+    }
     const byPath = new Map(catalog.paths.map((p) => [p.path, p]));
     for (const target of homelabCatalog().targets) {
       const source = target.sources[0];
@@ -157,6 +161,27 @@ describe('migrating the homelab from cluster to namespace isolation', () => {
     }
     return catalog;
   }
+
+  test('is refused while two namespaces read different keys of apps/openclaw, until the catalog says so', () => {
+    // GIVEN the homelab in namespace isolation, apps/openclaw declared as it is
+    const catalog = new SecretCatalog({ mount: 'homelab', isolation: 'namespace' });
+    for (const path of homelabCatalog().paths) catalog.path(path.path, path.keys);
+    const byPath = new Map(catalog.paths.map((p) => [p.path, p]));
+    for (const target of homelabCatalog().targets) {
+      const source = target.sources[0];
+      if (source.kind !== 'keys') throw new Error('the homelab has only key sources');
+      byPath.get(source.path.path)!.syncTo({ name: target.name, namespace: target.namespace, creationPolicy: target.creationPolicy, keys: source.keys, renames: source.renames });
+    }
+
+    // THEN
+    expect(catalog.validate().map((issue) => issue.message)).toStrictEqual([
+      'apps/openclaw: identitiesRead "same-keys" is broken: identity external-secrets-openclaw (apps/openclaw → openclaw-secrets in openclaw) reads "OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_HOOKS_TOKEN", "ANTHROPIC_API_KEY", ' +
+      'but identity external-secrets-monitoring (apps/openclaw → alertmanager-openclaw-hooks-token in monitoring) reads "OPENCLAW_HOOKS_TOKEN"; ' +
+      'Vault grants whole paths, so each of them can read every key of the path ("OPENCLAW_GATEWAY_TOKEN", "OPENCLAW_HOOKS_TOKEN", "ANTHROPIC_API_KEY"). ' +
+      'Split the path so that each identity reads a path of its own, or declare it with { identitiesRead: "whole-path" } to grant the whole path knowingly (docs/isolation.md)',
+    ]);
+    expect(homelabInNamespaceMode().validate()).toStrictEqual([]);
+  });
 
   test('keeps every Secret name and ExternalSecret name; the only difference is secretStoreRef', () => {
     const before = manifestObjects(synthPartToTree(homelabDeclaration(), homelabManifestsPart)).filter((o) => o.kind === 'ExternalSecret');

@@ -179,3 +179,28 @@ describe('VaultExternalSecret', () => {
     });
   });
 });
+
+describe('VaultExternalSecret used directly refuses what Kubernetes would, with the catalog\'s rules', () => {
+  const base: VaultExternalSecretProps = { name: 'db', namespace: 'apps', storeName: 'vault', data: [{ secretKey: 'ok', remoteKey: 'apps/db', property: 'ok' }] };
+  const make = (props: Partial<VaultExternalSecretProps>) => () => new VaultExternalSecret(new Chart(Testing.app(), 'test'), 'es', { ...base, ...props });
+
+  test('a Secret key, a template value, a label, the annotations\' size and a duration', () => {
+    expect(make({ data: [{ secretKey: '..', remoteKey: 'apps/db', property: 'k' }] }))
+      .toThrow('ExternalSecret "db": secretKey ".." must not be "." or "..": Kubernetes refuses them as Secret keys, which name files in a volume');
+    expect(make({ template: { data: { out: 1 as never } } })).toThrow('ExternalSecret "db": template.out 1 must be a string');
+    expect(make({ template: { labels: { 'a b': 'x' } } })).toThrow('ExternalSecret "db": labels key "a b" must be a Kubernetes qualified name');
+    expect(make({ template: { annotations: { a: 'v'.repeat(256 * 1024) } } }))
+      .toThrow('ExternalSecret "db": annotations "1 annotation" must hold at most 262144 bytes (256 KiB) of keys and values together, as Kubernetes limits them; these hold 262145');
+    expect(make({ refreshInterval: '2562048h' })).toThrow('ExternalSecret "db": refreshInterval "2562048h" must be a Go duration such as "1h", "30m" or "1h0m0s", of at most 2562047h');
+  });
+
+  test('keys named constructor and __proto__ render exactly', () => {
+    const chart = new Chart(Testing.app(), 'test');
+    const data: Record<string, string> = {};
+    Object.defineProperty(data, '__proto__', { value: 'p', enumerable: true });
+    Object.defineProperty(data, 'constructor', { value: 'c', enumerable: true });
+    new VaultExternalSecret(chart, 'es', { ...base, template: { data, labels: { constructor: 'x' } } });
+    const template = Testing.synth(chart)[0].spec.target.template;
+    expect([Object.entries(template.data), template.metadata.labels]).toStrictEqual([[['__proto__', 'p'], ['constructor', 'c']], { constructor: 'x' }]);
+  });
+});

@@ -20,6 +20,12 @@ const HOSTILE: readonly unknown[] = [
   '', ' ', 'ok', 'A', 'a b', 'a*', 'a+', 'a/b', '/a', 'a/', 'a//b', 'a/../b', '${x}', 'a%{x}', 'a"b', 'a\\b', 'data', 'sys', '-a', 'a.b',
   'a_b', 'a@b', 'é', 'a\nb', 'x'.repeat(64), 'x'.repeat(254), 'https://x', 'http://x', 'https://x/${y}', 'alias/x', 'eu-central-1', '5Gi',
   '1h', '0s', 'system', 'tlsSecret', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', 0, -1, 1.5, 3, null, undefined, true, [],
+  // issue 21's: Secret keys Kubernetes refuses, names JavaScript knows, Go's duration range, empty
+  // volumes, AWS partitions, addresses with credentials, a query or a NUL, lone surrogates, typed
+  // Secrets, JavaScript's own numbers, and the path and mount character set
+  '.', '..', '..a', 'k'.repeat(254), 'constructor', '__proto__', 'toString', '2562047h', '2562048h', '0Gi', '0.5Gi', 'us-gov-west-1', 'cn-north-1', 'xx-east-1',
+  'https://u:p@x', 'https://x/?q', 'https://v\u0000x', 'https://x:65536', 'x\ud800', 'kubernetes.io/tls', 'kubernetes.io/basic-auth', 'a%b', 'a:b', 'Kv',
+  NaN, -0, Infinity, 2 ** 32, 'same-keys', 'whole-path',
 ];
 
 /**
@@ -74,6 +80,16 @@ const FIELDS: readonly Field[] = [
     { name: `${isolation}: target labels`, reach: ALL, many: (vs) => targets(isolation, 'labels')(vs.map((v) => ({ [String(v)]: 'x', app: v }))) },
     { name: `${isolation}: target annotations`, reach: ALL, many: (vs) => targets(isolation, 'annotations')(vs.map((v) => ({ [String(v)]: v }))) },
     { name: `${isolation}: template key`, reach: ALL, many: (vs) => targets(isolation, 'template')(vs.map((v) => () => ({ [String(v)]: '{{ .k }}' }))) },
+    { name: `${isolation}: template value`, reach: ALL, many: (vs) => targets(isolation, 'template')(vs.map((v) => () => ({ out: v }))) },
+    { name: `${isolation}: rename`, reach: ALL, many: (vs) => inCatalog(catalog(isolation, {}, (c) => vs.forEach((v, i) => c.path(`renames/${i}`, ['k']).syncTo({ name: `r-${i}`, namespace: 'apps', renames: { k: v } } as never)))) },
+    { name: `${isolation}: type with the keys the target provides`, reach: ALL, many: (vs) => inCatalog(catalog(isolation, {}, (c) => vs.forEach((v, i) => {
+      c.path(`typed/${i}`, ['tls.crt', 'username']).syncTo({ name: `t-${i}`, namespace: 'apps', type: v } as never);
+    }))) },
+    { name: `${isolation}: identitiesRead of a path two namespaces read`, reach: ALL, one: (v) => inCatalog(catalog(isolation, {}, (c) => {
+      const shared = c.path('shared/x', ['a', 'b'], { identitiesRead: v } as never);
+      shared.syncTo({ name: 'one', namespace: 'apps', keys: ['a'] });
+      shared.syncTo({ name: 'two', namespace: 'web' });
+    })) },
     ...['storeName', 'authMountPath', 'role', 'audience', 'serviceAccountName', 'serviceAccountNamespace'].map((option): Field =>
       ({ name: `${isolation}: eso.${option}`, reach: ALL, one: (v) => inCatalog(catalog(isolation, { eso: { [option]: v }, vaultRole: { audience: option === 'audience' ? v : undefined } })) })),
     { name: `${isolation}: vaultRole.tokenTtlSeconds`, reach: ['terraform'], one: (v) => inCatalog(catalog(isolation, { vaultRole: { tokenTtlSeconds: v } })) },
@@ -117,6 +133,7 @@ const FIELDS: readonly Field[] = [
   ...['host', 'className', 'tlsSecretName'].map((option): Field =>
     ({ name: `settings.vault.ingress.${option}`, reach: ['manifests'], one: (v) => withVault({ ingress: { host: 'vault.lan', [option]: v } }) })),
   { name: 'settings.vault.ingress.annotations', reach: ['manifests'], many: (vs) => withVault({ ingress: { host: 'vault.lan', annotations: Object.fromEntries(vs.map((v, i) => [`a${i}`, v])) } }) },
+  { name: 'settings.vault.ingress.annotations keys', reach: ['manifests', 'flux'], many: (vs) => withSettings({ ...FLUX, vault: { ...FLUX.vault, ingress: { host: 'vault.lan', annotations: Object.fromEntries(vs.map((v) => [String(v), 'x'])) } } }) },
   { name: 'settings.vault.tls', reach: ['manifests', 'terraform'], one: (v) => withVault({ tls: { secretName: v } }) },
   ...['project', 'server', 'namespace'].map((option): Field => ({ name: `settings.argocd.${option}`, reach: ['manifests'], one: (v) => withSettings({ ...NO_KMS, argocd: { [option]: v } }) })),
   { name: 'settings.gitops', reach: ['manifests'], one: (v) => withSettings({ ...NO_KMS, gitops: v }) },
@@ -132,7 +149,7 @@ const FIELDS: readonly Field[] = [
   // The state backend's strings reach the Terraform JSON boundary, which refuses what Terraform reads as written.
   { name: 'settings.terraform.stateBackend local path', reach: ['terraform'], one: (v) => withSettings({ ...NO_KMS, terraform: { stateBackend: { kind: 'local', path: v } } }) },
   ...['bucket', 'keyPrefix', 'dynamodbTable'].map((option): Field =>
-    ({ name: `settings.terraform.stateBackend s3 ${option}`, reach: ['terraform'], one: (v) => withSettings({ ...NO_KMS, terraform: { stateBackend: { kind: 's3', bucket: 'b', region: 'eu-central-1', [option]: v } } }) })),
+    ({ name: `settings.terraform.stateBackend s3 ${option}`, reach: ['terraform'], one: (v) => withSettings({ ...NO_KMS, terraform: { stateBackend: { kind: 's3', bucket: 'tfstate', region: 'eu-central-1', [option]: v } } }) })),
   { name: 'settings.vault.operatorCanDestroy', reach: ['terraform'], one: (v) => withVault({ operatorCanDestroy: v }) },
 ];
 

@@ -135,8 +135,8 @@ describe('the state backend\'s strings', () => {
   test.each([
     [{ kind: 'local', path: 'state/${terraform.workspace}.tfstate' }, 'path', 'state/${terraform.workspace}.tfstate'],
     [{ kind: 's3', bucket: 'tf-${var.env}', region: 'eu-central-1' }, 'bucket', 'tf-${var.env}'],
-    [{ kind: 's3', bucket: 'tf', region: 'eu-central-1', keyPrefix: 'lab/%{ if true }x%{ endif }' }, 'keyPrefix', 'lab/%{ if true }x%{ endif }'],
-    [{ kind: 's3', bucket: 'tf', region: 'eu-central-1', dynamodbTable: 'locks-${x}' }, 'dynamodbTable', 'locks-${x}'],
+    [{ kind: 's3', bucket: 'tfstate', region: 'eu-central-1', keyPrefix: 'lab/%{ if true }x%{ endif }' }, 'keyPrefix', 'lab/%{ if true }x%{ endif }'],
+    [{ kind: 's3', bucket: 'tfstate', region: 'eu-central-1', dynamodbTable: 'locks-${x}' }, 'dynamodbTable', 'locks-${x}'],
   ])('are refused by the settings validator with "${" or "%{": %j', (stateBackend, field, value) => {
     const catalog = new SecretCatalog({ mount: 'kv' });
     catalog.path('apps/db', ['password']).syncTo({ name: 'db', namespace: 'apps' });

@@ -244,7 +244,7 @@ describe('a local state file inside an output folder', () => {
 
   test('a path outside every output, and an S3 backend, are fine', () => {
     expect(synthMain({ ...FIXTURE_SETTINGS, terraform: { stateBackend: { kind: 'local', path: '../../../tfstate/vault.tfstate' } } })).toBe('undefined: ');
-    expect(synthMain({ ...FIXTURE_SETTINGS, terraform: { stateBackend: { kind: 's3', bucket: 'b', region: 'eu-central-1' } } }, [filesPart({ name: 'manifests', target: join(root, 'state'), kind: 'dir', files: {} })])).toBe('undefined: ');
+    expect(synthMain({ ...FIXTURE_SETTINGS, terraform: { stateBackend: { kind: 's3', bucket: 'tfstate', region: 'eu-central-1' } } }, [filesPart({ name: 'manifests', target: join(root, 'state'), kind: 'dir', files: {} })])).toBe('undefined: ');
   });
 });
 

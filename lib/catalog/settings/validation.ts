@@ -1,21 +1,26 @@
 // The settings' one validator: every problem at once, each with its row, field, value and rule.
-import { isOptionsObject, optionNames, optionProblems } from '../options';
+import { UnreadValue, showText } from '../errors';
+import { KEY_OF, type PlainProblem, isOptionsObject, optionNames, optionProblems, readPlain } from '../options';
 import {
   RuleCheck,
   checkAwsRegion,
   checkBoolean,
   checkHttpUrl,
-  checkHttpsUrl,
+  checkHttpsServer,
   checkIamUserName,
   checkKmsAlias,
   checkLabel,
   checkNonEmpty,
   checkPemCertificate,
-  checkPositiveInteger,
+  checkDynamoDbTable,
+  checkKvMaxVersions,
+  checkS3Bucket,
+  checkS3KeyPrefix,
+  checkStatePath,
   checkQuantity,
-  checkStringRecord,
   checkSubdomain,
   checkTerraformLiteral,
+  metadataProblems,
 } from '../rules';
 import { fluxClusterPathSegments } from './resolution';
 import type {
@@ -69,8 +74,29 @@ class Problems {
   }
 }
 
-/** Every rule the settings break, in declaration order; empty when they are valid. */
+/** Where in the settings readPlain found a problem, as a row and a field: `settings.vault.tls` and `disabled`. */
+function readProblem({ at, value, rule }: PlainProblem): SettingsProblem {
+  const keyOf = at[at.length - 1] === KEY_OF;
+  const path = keyOf ? at.slice(0, -1) : at;
+  const suffix = keyOf ? ' key' : '';
+  if (path.length === 0) return { row: 'settings', field: `the settings${suffix}`, value, rule };
+  const row = path.slice(0, -1).reduce((r, segment) => (segment.startsWith('[') ? `${r}${segment}` : `${r}.${segment}`), 'settings');
+  return { row, field: `${path[path.length - 1]}${suffix}`, value, rule };
+}
+
+/**
+ * Every rule the settings break, in declaration order; empty when they are valid. The settings are
+ * read once as plain data (no getter runs, no Proxy is entered); what is not data is reported first,
+ * and the rules check the copy.
+ */
 export function settingsProblems(settings: unknown): SettingsProblem[] {
+  const read = readPlain(settings);
+  const problems = [...read.problems.map(readProblem), ...checkedSettingsProblems(read.value)];
+  // What readPlain could not read it reported itself; a rule that refuses it again adds nothing.
+  return problems.filter((problem, index) => index < read.problems.length || !(problem.value instanceof UnreadValue));
+}
+
+function checkedSettingsProblems(settings: unknown): SettingsProblem[] {
   const p = new Problems();
   if (!p.options('settings', settings, SETTINGS_OPTIONS, 'the settings', false)) return p.list;
   const s = settings as Record<string, unknown>;
@@ -109,16 +135,20 @@ export function settingsProblems(settings: unknown): SettingsProblem[] {
     p.check('settings.vault', 'releaseName', vault.releaseName, checkLabel);
     p.check('settings.vault', 'storageClass', vault.storageClass, checkSubdomain);
     p.check('settings.vault', 'storageSize', vault.storageSize, checkQuantity);
-    p.check('settings.vault', 'kubernetesHost', vault.kubernetesHost, checkHttpsUrl);
+    p.check('settings.vault', 'kubernetesHost', vault.kubernetesHost, checkHttpsServer);
     p.check('settings.vault', 'kubernetesCaCert', vault.kubernetesCaCert, checkPemCertificate);
-    p.check('settings.vault', 'kvMaxVersions', vault.kvMaxVersions, checkPositiveInteger);
+    p.check('settings.vault', 'kvMaxVersions', vault.kvMaxVersions, checkKvMaxVersions);
     p.check('settings.vault', 'operatorCanDestroy', vault.operatorCanDestroy, checkBoolean);
     if (vault.ingress !== undefined && p.options('settings.vault.ingress', vault.ingress, INGRESS_OPTIONS, 'settings.vault.ingress')) {
       const ingress = vault.ingress as Record<string, unknown>;
       p.check('settings.vault.ingress', 'host', ingress.host, checkSubdomain, false);
       p.check('settings.vault.ingress', 'className', ingress.className, checkSubdomain);
       p.check('settings.vault.ingress', 'tlsSecretName', ingress.tlsSecretName, checkSubdomain);
-      p.check('settings.vault.ingress', 'annotations', ingress.annotations, checkStringRecord);
+      if (ingress.annotations !== undefined && !isOptionsObject(ingress.annotations)) {
+        p.check('settings.vault.ingress', 'annotations', ingress.annotations, () => 'must be an object of annotation names to string values');
+      } else if (ingress.annotations !== undefined) {
+        for (const problem of metadataProblems('annotations', ingress.annotations)) p.list.push({ row: 'settings.vault.ingress', ...problem });
+      }
     }
     if (vault.tls !== undefined && p.options('settings.vault.tls', vault.tls, TLS_OPTIONS, 'settings.vault.tls')) {
       const tls = vault.tls as Record<string, unknown>;
@@ -144,8 +174,8 @@ export function settingsProblems(settings: unknown): SettingsProblem[] {
 
   if (p.options('settings.argocd', s.argocd, ARGOCD_OPTIONS, 'settings.argocd')) {
     const argocd = s.argocd as Record<string, unknown>;
-    p.check('settings.argocd', 'project', argocd.project, checkNonEmpty);
-    p.check('settings.argocd', 'server', argocd.server, checkHttpsUrl);
+    p.check('settings.argocd', 'project', argocd.project, checkSubdomain);
+    p.check('settings.argocd', 'server', argocd.server, checkHttpsServer);
     p.check('settings.argocd', 'namespace', argocd.namespace, checkLabel);
   }
 
@@ -178,7 +208,7 @@ function fluxSettingsProblems(flux: unknown, gitops: unknown): SettingsProblem[]
     if (broken !== undefined) problems.push({ row: at, field, value, rule: broken });
   };
   if (gitops !== 'flux' && (gitops === undefined || ['argocd', 'plain'].includes(gitops as GitOpsFlavour))) {
-    problems.push({ row: 'settings', field: 'flux', value: flux, rule: `is read only with gitops "flux", not "${String(gitops ?? 'argocd')}": set gitops: "flux", or remove flux` });
+    problems.push({ row: 'settings', field: 'flux', value: flux, rule: `is read only with gitops "flux", not "${showText(gitops ?? 'argocd')}": set gitops: "flux", or remove flux` });
   }
   check(row, 'clusterPath', flux.clusterPath, checkClusterPath);
   check(row, 'namespace', flux.namespace, checkLabel);
@@ -199,15 +229,16 @@ function checkBackend(p: Problems, row: string, backend: unknown): void {
   const kind = isOptionsObject(backend) ? backend.kind : undefined;
   if (kind === 'local') {
     p.options(row, backend, LOCAL_OPTIONS, 'a local state backend');
-    p.check(row, 'path', (backend as Record<string, unknown>).path, checkBackendText);
+    p.check(row, 'path', (backend as Record<string, unknown>).path, (v) => checkBackendText(v) ?? checkStatePath(v));
   } else if (kind === 's3') {
     p.options(row, backend, S3_OPTIONS, 'an S3 state backend');
     const s3 = backend as Record<string, unknown>;
-    p.check(row, 'bucket', s3.bucket, checkBackendText, false);
+    // Terraform's own rule first (no template), then what AWS and the S3 backend take.
+    p.check(row, 'bucket', s3.bucket, (v) => checkBackendText(v) ?? checkS3Bucket(v), false);
     p.check(row, 'region', s3.region, checkAwsRegion, false);
-    p.check(row, 'keyPrefix', s3.keyPrefix, checkBackendText);
+    p.check(row, 'keyPrefix', s3.keyPrefix, (v) => checkBackendText(v) ?? checkS3KeyPrefix(v));
     p.check(row, 'useLockfile', s3.useLockfile, checkBoolean);
-    p.check(row, 'dynamodbTable', s3.dynamodbTable, checkBackendText);
+    p.check(row, 'dynamodbTable', s3.dynamodbTable, (v) => checkBackendText(v) ?? checkDynamoDbTable(v));
   } else if (isOptionsObject(backend)) {
     p.list.push({ row, field: 'kind', value: kind, rule: 'must be "local" or "s3"' });
   } else {

@@ -1,4 +1,4 @@
-import type { GitOpsFlavour, ResolvedIdentity, SyncTarget } from '../../catalog';
+import { type GitOpsFlavour, type ResolvedIdentity, type SyncTarget, renamedKey } from '../../catalog';
 import type { StoreServiceAccountProps } from '../store-service-account';
 import { SYNC_WAVE_ANNOTATION, SYNC_WAVES, gitOpsAnnotations } from '../sync-waves';
 import type { VaultClusterSecretStoreProps } from '../vault-cluster-secret-store';
@@ -22,7 +22,7 @@ export function externalSecretProps(
       continue;
     }
     for (const key of source.keys) {
-      data.push({ secretKey: source.renames[key] ?? key, remoteKey: source.path.path, property: key });
+      data.push({ secretKey: renamedKey(source, key), remoteKey: source.path.path, property: key });
     }
   }
   const annotations = { ...target.annotations };

@@ -37,7 +37,7 @@ const PROTOTYPE_NAMES = new Set(['constructor', '__proto__', 'toString', 'valueO
 
 const hostileString = fc.oneof(fc.constantFrom(...HOSTILE_STRINGS), fc.string({ maxLength: 12 }), fc.fullUnicodeString({ maxLength: 8 }));
 const dnsLabel = fc.stringMatching(/^[a-z]([-a-z0-9]{0,8}[a-z0-9])?$/);
-const secretKey = fc.stringMatching(/^[-._a-zA-Z0-9]{1,12}$/).filter((k) => !PROTOTYPE_NAMES.has(k) && k !== '.' && k !== '..');
+const secretKey = fc.stringMatching(/^[-._a-zA-Z0-9]{1,12}$/).filter((k) => !PROTOTYPE_NAMES.has(k) && k !== '.' && !k.startsWith('..')); // Kubernetes refuses '.', '..' and a key starting with '..'
 /** Path segments, reserved words among them: a path is a variable of the module, named after its segments. */
 const segment = fc.oneof(fc.constantFrom('eval', 'arguments', 'let', 'await', 'yield', 'static', 'default', 'catalog', 'v', 'SecretCatalog', '9lives'),
   fc.stringMatching(/^[a-z0-9][-a-z0-9_]{0,6}$/));

@@ -6,18 +6,18 @@ import type { PlatformSettings } from '../../../lib/catalog';
 import { SecretCatalog, external, generated, validateDeclaration } from '../../../lib/catalog';
 
 /**
- * Quotes, command substitution, separators, shell globs, comments, history, a tilde and `=`. The
- * validator refuses the rest in a mount (a double quote, a backslash, whitespace and control
- * characters, Vault's globs `*` and `+`): they would be syntax in the policies and Terraform. A
- * terminal escape still reaches the CLI in {@link HOSTILE_ADDRESS}.
+ * The mount and the paths have a character set of their own (letters, digits, ".", "_", "-" and "@";
+ * the mount lowercase): shell syntax no longer gets this far, and the validator's tests show each
+ * character refused. What remains is what the quoting must still get right: names that look like
+ * options, dots and "@". Shell syntax still reaches the CLI in {@link HOSTILE_ADDRESS}, the hint and the link.
  */
-export const HOSTILE_MOUNT = "kv'$(id)`id`;id|&<>?[a]!~#=%";
+export const HOSTILE_MOUNT = '_kv.-x';
 
 /** Each is a valid path today; the first declares keys that look like options and dot names. */
 export const HOSTILE_PATHS = [
-  'apps/$(id)', 'apps/`id`', 'apps/a;id&b|c', "apps/it's", '-tls-skip-verify', '~root/x', 'apps/?', 'apps/#x', '=id', 'apps/{a,b}', 'apps/!!', 'apps/a>b<c',
+  'apps/-rf', 'apps/@x', 'apps/a.b-c_d@e', 'apps/.hidden', '-tls-skip-verify', '_/x', 'apps/-', 'apps/.x', '-n', 'apps/a.b', 'apps/@', '--/-x',
 ] as const;
-export const HOSTILE_KEYS = ['-n', 'a.b', '..', '_'] as const;
+export const HOSTILE_KEYS = ['-n', 'a.b', '--', '_'] as const;
 
 /** Where a person gets a key: shell syntax in the hint and the link, which the CLI prints as prose and comments only. */
 export const HOSTILE_HINT = "Console → `id` $(id); it's \"x\" | y && z #";
@@ -36,8 +36,8 @@ export const HOSTILE_ROLE = '_r.@-x_';
  */
 export const HOSTILE_IDENTITY = { name: 'odd', store: 'v.a--ult', serviceAccount: '0.sa-x', role: '9@x.y-z_', namespaces: ['ns', 'n-2'] } as const;
 
-/** An external Vault's address: valid by the settings' rule (no whitespace), and a command line's worst case. */
-export const HOSTILE_ADDRESS = "https://v$(id);x'y\u001b!";
+/** An external Vault's address: valid by the settings' rule (a host, then a path without whitespace or control characters), and a command line's worst case. */
+export const HOSTILE_ADDRESS = "https://v.lan:8200/$(id);x'y`id`!";
 
 /**
  * Every path of {@link HOSTILE_PATHS}: the first with {@link HOSTILE_KEYS} (one generated, one external

@@ -471,7 +471,7 @@ export function describePrintedCommands(strace?: string): void {
       });
 
       test('new: the file form', async () => {
-        for (const path of ['apps/$(id)', "apps/it's", '-tls-skip-verify']) {
+        for (const path of [HOSTILE_PATHS[0], HOSTILE_PATHS[3], '-tls-skip-verify']) {
           // GIVEN
           const line = await fileForm(hostile, path);
           m.editorWrites({ content: '{"k": "v"}' });
@@ -493,12 +493,12 @@ export function describePrintedCommands(strace?: string): void {
         expect(await h.cli('rebuild')).toBe(EXIT.ok);
         shown.push(h.stdout(), h.stderr());
         // every identity's real role, the declared one's odd name included, inside the comment
-        expect(h.stdout()).toContain("      # the Vault stack creates the kv'$(id)`id`;id|&<>?[a]!~#=%/ mount, ESO's auth roles _r.@-x_, 9@x.y-z_, the policies and the userpass login\n");
+        expect(h.stdout()).toContain(`      # the Vault stack creates the ${HOSTILE_MOUNT}/ mount, ESO's auth roles _r.@-x_, 9@x.y-z_, the policies and the userpass login\n`);
         // and the store of each, in the title of the sync step
         expect(h.stdout()).toContain('ESO recreates every Secret through the store of its identity (ClusterSecretStore vault-backend for ns, role _r.@-x_; SecretStore v.a--ult in n-2, ns, role 9@x.y-z_).');
         // where to get each key a person enters: the hint and link stay inside their comment line
-        expect(h.stdout()).toContain(`      #   apps/$(id) a.b: ${HOSTILE_HINT} (${HOSTILE_URL})\n      #   apps/$(id) ..: (no origin declared)\n`);
-        expect(h.stdout()).toContain(`      #   apps/\`id\` k: ${HOSTILE_HINT}\n`);
+        expect(h.stdout()).toContain(`      #   ${HOSTILE_PATHS[0]} a.b: ${HOSTILE_HINT} (${HOSTILE_URL})\n      #   ${HOSTILE_PATHS[0]} --: (no origin declared)\n`);
+        expect(h.stdout()).toContain(`      #   ${HOSTILE_PATHS[1]} k: ${HOSTILE_HINT}\n`);
         const lines = checklistCommands(h.stdout());
 
         // WHEN each line is pasted (an export with a printf of what it set)
@@ -562,11 +562,11 @@ export function describePrintedCommands(strace?: string): void {
         const rotate = harness({ catalog: hostile, stdin: `${SENTINEL}-a\n${SENTINEL}-b\n`, env, run: spawnRun(env) });
         m.clear();
         expect(await rotate.cli('rotate', '--', '-tls-skip-verify', 'k')).toBe(EXIT.ok);
-        expect(await rotate.cli('rotate', 'apps/$(id)', '--', '-n', 'a.b')).toBe(EXIT.ok);
+        expect(await rotate.cli('rotate', HOSTILE_PATHS[0], '--', '-n', 'a.b')).toBe(EXIT.ok);
         const spawned = m.calls().map((c) => [c.name, ...c.args]).sort((a, b) => a.join(' ').localeCompare(b.join(' ')));
         const dry = harness({ catalog: hostile });
         expect(await dry.cli('rotate', '--dry-run', '--', '-tls-skip-verify', 'k')).toBe(EXIT.ok);
-        expect(await dry.cli('force-sync', '--dry-run', 'apps/a;id&b|c')).toBe(EXIT.ok);
+        expect(await dry.cli('force-sync', '--dry-run', HOSTILE_PATHS[2])).toBe(EXIT.ok);
         shown.push(rotate.stdout(), rotate.stderr(), dry.stdout(), dry.stderr());
 
         // WHEN
@@ -577,7 +577,7 @@ export function describePrintedCommands(strace?: string): void {
           ['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't0', 'force-sync=1700000000000', '--overwrite'],
           ['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't4', 'force-sync=1700000000000', '--overwrite'],
           ['vault', 'kv', 'patch', `-mount=${M}`, '--', '-tls-skip-verify', '-'],
-          ['vault', 'kv', 'patch', `-mount=${M}`, 'apps/$(id)', '-'],
+          ['vault', 'kv', 'patch', `-mount=${M}`, HOSTILE_PATHS[0], '-'],
         ]);
         expect(pasted).toStrictEqual([
           [['vault', 'kv', 'patch', `-mount=${M}`, '--', '-tls-skip-verify', '-']],
@@ -604,7 +604,7 @@ export function describePrintedCommands(strace?: string): void {
         const printed = [dry.stdout(), dry.stderr(), run.stdout(), run.stderr()];
         shown.push(...printed);
         const advice = (stderr: string): string[] => stderr.split('\n').flatMap((line) => {
-          const found = /^homelab-secrets: .*?: its current version 1 is deleted, so nothing is written there: restore it with `(.*)`, or remove the path with every version \(`(.*)`\), then run seed again$/.exec(line);
+          const found = /^homelab-secrets: .*?: its current version 1 is deleted, so nothing is written there: restore it with `(.*)`, or remove the path with every version \(`(.*)`\), then run seed again \(the operator policy grants neither: .*\)$/.exec(line);
           return found ? [found[1], found[2]] : [];
         });
 
@@ -621,7 +621,7 @@ export function describePrintedCommands(strace?: string): void {
         // eslint-disable-next-line no-control-regex
         expect(printed.filter((text) => /[\u0000-\u0009\u000b-\u001f\u007f]/.test(text))).toStrictEqual([]);
         expect(dry.stdout()).toContain(`, mount ${printable(M)}/:\n`);
-        expect(run.stdout()).toContain(`  apps/\`id\` k: ${HOSTILE_HINT}\n`);
+        expect(run.stdout()).toContain(`  ${HOSTILE_PATHS[1]} k: ${HOSTILE_HINT}\n`);
         expect(HOSTILE_GENERATED_PATHS.filter((path) => !deleted.includes(path)).map((path) => vault.current(path))).toStrictEqual([
           { k: expect.stringMatching(/^[A-Za-z0-9]{8}$/) }, { k: expect.stringMatching(/^[A-Za-z0-9]{8}$/) }, { k: expect.stringMatching(/^[A-Za-z0-9]{8}$/) },
         ]);
@@ -639,11 +639,11 @@ export function describePrintedCommands(strace?: string): void {
 
         // THEN
         expect(ran).toStrictEqual([
-          [['npx', 'homelab-secrets', 'new', 'apps/$(id)']],
-          [['npx', 'homelab-secrets', 'rotate', '--', 'apps/$(id)', '-n']],
-          [['npx', 'homelab-secrets', 'rotate', '--', 'apps/$(id)', '-n', 'a.b']],
-          [['npx', 'homelab-secrets', 'rotate', '--dry-run', '--', 'apps/$(id)', '-n']],
-          [['npx', 'homelab-secrets', 'force-sync', 'apps/$(id)']],
+          [['npx', 'homelab-secrets', 'new', HOSTILE_PATHS[0]]],
+          [['npx', 'homelab-secrets', 'rotate', '--', HOSTILE_PATHS[0], '-n']],
+          [['npx', 'homelab-secrets', 'rotate', '--', HOSTILE_PATHS[0], '-n', 'a.b']],
+          [['npx', 'homelab-secrets', 'rotate', '--dry-run', '--', HOSTILE_PATHS[0], '-n']],
+          [['npx', 'homelab-secrets', 'force-sync', HOSTILE_PATHS[0]]],
           [['npx', 'homelab-secrets', 'force-sync', 't0', '--dry-run']],
         ]);
       });
