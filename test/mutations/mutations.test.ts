@@ -33,6 +33,8 @@ const FILES: Record<MutatedFile, { path: string; yaml: boolean }> = {
 interface SuiteRun {
   readonly passed: number;
   readonly failed: string[];
+  /** The failed tests' messages, for a baseline that fails: why, not only which. */
+  readonly failures?: string[];
   /** A suite that did not run its tests (a load error, a crash): neither a pass nor a catch. */
   readonly error?: string;
 }
@@ -67,6 +69,7 @@ async function runSuite(name: SuiteName, output: string, work: string): Promise<
   return {
     passed: assertions.filter((a: any) => a.status === 'passed').length,
     failed: assertions.filter((a: any) => a.status === 'failed').map((a: any) => a.title),
+    failures: assertions.filter((a: any) => a.status === 'failed').map((a: any) => `${a.title}: ${(a.failureMessages ?? []).join('\n').slice(0, 2000)}`),
   };
 }
 
@@ -172,6 +175,7 @@ describe('mutations of the synthesized output are each caught by a suite', () =>
     const outcome = suites.map((suite) => {
       const run = baselines.get(suite)!;
       rows.push({ mutation: '(none: baseline)', suite, result: run.error ? `error: ${run.error.split('\n')[0]}` : run.failed.length > 0 ? `FAILED: ${run.failed[0]}` : `passed (${run.passed} tests)` });
+      for (const failure of run.failures ?? []) process.stderr.write(`baseline ${suite} failed: ${failure}\n`);
       return { suite, error: run.error, failed: run.failed, ran: run.passed > 0 };
     });
     expect(outcome).toStrictEqual(suites.map((suite) => ({ suite, error: undefined, failed: [], ran: true })));
