@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Source me (after `npm run engines`):  . scripts/engines-env.sh
 # Exports HOMELAB_ENGINES_DIR, BAO_BIN, HELM_BIN, KUBECONFORM_BIN, TF_BIN (empty unless installed
-# with HOMELAB_ENGINES_TF=1), TF_CLI_CONFIG_FILE,
+# with HOMELAB_ENGINES_TF=1), the cluster's ETCD_BIN, KUBE_APISERVER_BIN, KUBECTL_BIN, ESO_BIN,
+# RELOADER_BIN (empty when not installed), TF_CLI_CONFIG_FILE,
 # HOMELAB_VAULT_PROVIDER_AVAILABLE (1/0), CHECKPOINT_DISABLE=1, and puts
 # <engines>/bin on PATH.
 # Reads <engines>/engines.json written by scripts/install-engines.sh; returns 1
@@ -23,6 +24,9 @@ out("BAO_BIN", (m.get("bao") or {}).get("path"))
 out("HELM_BIN", (m.get("helm") or {}).get("path"))
 out("KUBECONFORM_BIN", (m.get("kubeconform") or {}).get("path"))
 out("TF_BIN", (m.get("tf") or {}).get("path"))
+for var, key in (("ETCD_BIN", "etcd"), ("KUBE_APISERVER_BIN", "kube-apiserver"), ("KUBECTL_BIN", "kubectl"),
+                 ("ESO_BIN", "external-secrets"), ("RELOADER_BIN", "reloader")):
+    out(var, (m.get(key) or {}).get("path"))
 out("TF_CLI_CONFIG_FILE", m.get("cliConfigFile"))
 out("HOMELAB_VAULT_PROVIDER_AVAILABLE", "1" if (m.get("vaultProvider") or {}).get("available") else "0")
 PY

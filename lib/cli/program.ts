@@ -11,6 +11,7 @@ import { registerRebuild } from './rebuild';
 import { registerRotate } from './rotate';
 import { registerSeed } from './seed';
 import { UnquotableError, printableLines } from './shell';
+import { registerStatus } from './status';
 import { registerTable } from './table';
 
 /** The name people type: `npx homelab-secrets <command>`. */
@@ -49,6 +50,7 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
   registerForceSync(program, ctx, report);
   registerCheck(program, ctx, report);
   registerSeed(program, ctx, report);
+  registerStatus(program, ctx, report);
   registerKmsSecret(program, ctx, report);
   registerRebuild(program, ctx, report);
   registerImport(program, ctx, report);

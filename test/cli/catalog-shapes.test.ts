@@ -14,7 +14,7 @@ describe('the CLI over ExternalSecret names and operator-only paths', () => {
   test.each(['apps/keycloak-db', 'keycloak-db-externalsecret', 'keycloak-db-secret'])('force-sync %s annotates the ExternalSecret by its own name', async (input) => {
     const h = harness({ catalog: catalog() });
     expect(await h.cli('force-sync', input)).toBe(EXIT.ok);
-    expect(h.runs.map((r) => r.args)).toStrictEqual([['annotate', 'externalsecret', '-n', 'auth', 'keycloak-db-externalsecret', 'force-sync=1700000000', '--overwrite']]);
+    expect(h.runs.map((r) => r.args)).toStrictEqual([['annotate', 'externalsecret', '-n', 'auth', 'keycloak-db-externalsecret', 'force-sync=1700000000000', '--overwrite']]);
     expect(h.stdout()).toContain('  auth/keycloak-db-externalsecret: annotated\n');
   });
 

@@ -13,11 +13,11 @@ describe('force-sync', () => {
     // THEN
     expect(code).toBe(EXIT.ok);
     expect(h.runs.map((r) => [r.cmd, ...r.args])).toStrictEqual([
-      ['kubectl', 'annotate', 'externalsecret', '-n', 'chat', 'chat-secrets', 'force-sync=1700000000', '--overwrite'],
-      ['kubectl', 'annotate', 'externalsecret', '-n', 'monitoring', 'hooks-token', 'force-sync=1700000000', '--overwrite'],
+      ['kubectl', 'annotate', 'externalsecret', '-n', 'chat', 'chat-secrets', 'force-sync=1700000000000', '--overwrite'],
+      ['kubectl', 'annotate', 'externalsecret', '-n', 'monitoring', 'hooks-token', 'force-sync=1700000000000', '--overwrite'],
     ]);
     expect(h.stdout()).toBe([
-      'force-sync=1700000000 on 2 ExternalSecrets fed by apps/chat:',
+      'force-sync=1700000000000 on 2 ExternalSecrets fed by apps/chat:',
       '  chat/chat-secrets: annotated',
       '  monitoring/hooks-token: annotated',
       '',
@@ -34,9 +34,9 @@ describe('force-sync', () => {
     // THEN
     expect(code).toBe(EXIT.ok);
     expect(h.runs.map((r) => r.args)).toStrictEqual([
-      ['annotate', 'externalsecret', '-n', 'monitoring', 'hooks-token', 'force-sync=1700000000', '--overwrite'],
+      ['annotate', 'externalsecret', '-n', 'monitoring', 'hooks-token', 'force-sync=1700000000000', '--overwrite'],
     ]);
-    expect(h.stdout()).toBe('force-sync=1700000000 on 1 ExternalSecret named hooks-token:\n  monitoring/hooks-token: annotated\n');
+    expect(h.stdout()).toBe('force-sync=1700000000000 on 1 ExternalSecret named hooks-token:\n  monitoring/hooks-token: annotated\n');
   });
 
   test('--dry-run prints the kubectl commands and runs nothing', async () => {
@@ -51,7 +51,7 @@ describe('force-sync', () => {
     expect(h.stdout()).toBe([
       '# dry run: nothing is run',
       '# force-sync 1 ExternalSecret fed by apps/vpn',
-      'kubectl annotate externalsecret -n arr vpn-credentials force-sync=1700000000 --overwrite',
+      'kubectl annotate externalsecret -n arr vpn-credentials force-sync=1700000000000 --overwrite',
       '',
     ].join('\n'));
     expect(h.runs).toStrictEqual([]);
@@ -110,8 +110,8 @@ describe('force-sync', () => {
       // THEN
       expect(code).toBe(EXIT.ok);
       expect(kubectl.calls()).toStrictEqual([
-        ['annotate', 'externalsecret', '-n', 'chat', 'chat-secrets', 'force-sync=1700000000', '--overwrite'],
-        ['annotate', 'externalsecret', '-n', 'monitoring', 'hooks-token', 'force-sync=1700000000', '--overwrite'],
+        ['annotate', 'externalsecret', '-n', 'chat', 'chat-secrets', 'force-sync=1700000000000', '--overwrite'],
+        ['annotate', 'externalsecret', '-n', 'monitoring', 'hooks-token', 'force-sync=1700000000000', '--overwrite'],
       ]);
     });
 
@@ -128,7 +128,7 @@ describe('force-sync', () => {
       expect(code).toBe(EXIT.failed);
       expect(kubectl.calls()).toHaveLength(2);
       expect(out.join('')).toBe([
-        'force-sync=1700000000 on 2 ExternalSecrets fed by apps/chat:',
+        'force-sync=1700000000000 on 2 ExternalSecrets fed by apps/chat:',
         '  chat/chat-secrets: FAILED',
         '  monitoring/hooks-token: annotated',
         '',

@@ -3,7 +3,7 @@ import { SecretCatalog } from '../../lib/catalog';
 import { CliError, EXIT, HiddenLineReader, RawModeInput, spawnRun } from '../../lib/cli';
 import { harness } from './support/cli-harness';
 
-const COMMANDS = ['table', 'new', 'rotate', 'force-sync', 'check', 'seed', 'kms-secret', 'rebuild', 'import'];
+const COMMANDS = ['table', 'new', 'rotate', 'force-sync', 'check', 'seed', 'status', 'kms-secret', 'rebuild', 'import'];
 
 /** The last lines of each command's help: its exit codes, as lib/cli/exit-codes.ts renders them. */
 const HELP_EXIT_CODES: Record<string, string> = {
@@ -40,6 +40,12 @@ const HELP_EXIT_CODES: Record<string, string> = {
     '  typed value that is not UTF-8 (what was written stays), or a usage error (unknown command or',
     '  option, missing argument) or an invalid catalog; 70 a bug (an internal error, printed with its',
     '  stack); 130 Ctrl-C at a prompt (what was written stays).',
+  ].join('\n'),
+  'status': [
+    'Exit codes: 0 every row synced; 1 a row is not synced (each named on stderr); 2 no current context,',
+    '  the cluster unreachable or refusing, ESO\'s CRDs missing, or kubectl not on PATH, or a usage error',
+    '  (unknown command or option, missing argument) or an invalid catalog; 70 a bug (an internal error,',
+    '  printed with its stack).',
   ].join('\n'),
   'kms-secret': [
     'Exit codes: 0 printed; 2 no input, unreadable file, input over 1 MiB, not JSON, missing or malformed',

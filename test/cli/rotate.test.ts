@@ -3,8 +3,8 @@ import { EXIT } from '../../lib/cli';
 import { SENTINEL, everythingSeen, harness } from './support/cli-harness';
 
 const PATCH_ARGS = ['kv', 'patch', '-mount=homelab', 'apps/chat', '-'];
-const ANNOTATE_CHAT = ['annotate', 'externalsecret', '-n', 'chat', 'chat-secrets', 'force-sync=1700000000', '--overwrite'];
-const ANNOTATE_HOOKS = ['annotate', 'externalsecret', '-n', 'monitoring', 'hooks-token', 'force-sync=1700000000', '--overwrite'];
+const ANNOTATE_CHAT = ['annotate', 'externalsecret', '-n', 'chat', 'chat-secrets', 'force-sync=1700000000000', '--overwrite'];
+const ANNOTATE_HOOKS = ['annotate', 'externalsecret', '-n', 'monitoring', 'hooks-token', 'force-sync=1700000000000', '--overwrite'];
 
 describe('rotate', () => {
   test('patches only the named keys from stdin lines, then force-syncs both ExternalSecrets the path feeds', async () => {
@@ -24,7 +24,7 @@ describe('rotate', () => {
     expect(JSON.parse(h.runs[0].input ?? '')).toStrictEqual({ HOOKS_TOKEN: `${SENTINEL}-hooks`, API_KEY: `${SENTINEL}-api` });
     expect(h.stdout()).toBe([
       'patched homelab/apps/chat: HOOKS_TOKEN, API_KEY; its other keys are unchanged',
-      'force-sync=1700000000 on 2 ExternalSecrets fed by apps/chat:',
+      'force-sync=1700000000000 on 2 ExternalSecrets fed by apps/chat:',
       '  chat/chat-secrets: annotated',
       '  monitoring/hooks-token: annotated',
       '',
@@ -179,8 +179,8 @@ describe('rotate', () => {
       '# patch HOOKS_TOKEN, API_KEY; the values are read from stdin as a JSON object, never from argv',
       'vault kv patch -mount=homelab apps/chat -',
       '# force-sync 2 ExternalSecrets fed by apps/chat',
-      'kubectl annotate externalsecret -n chat chat-secrets force-sync=1700000000 --overwrite',
-      'kubectl annotate externalsecret -n monitoring hooks-token force-sync=1700000000 --overwrite',
+      'kubectl annotate externalsecret -n chat chat-secrets force-sync=1700000000000 --overwrite',
+      'kubectl annotate externalsecret -n monitoring hooks-token force-sync=1700000000000 --overwrite',
       '',
     ].join('\n'));
     expect(h.runs).toStrictEqual([]);
@@ -271,8 +271,8 @@ describe('rotate', () => {
     // THEN
     expect(h.runs.map((r) => [r.cmd, ...r.args])).toStrictEqual([
       ['vault', 'kv', 'patch', '-mount=homelab', 'apps/openclaw', '-'],
-      ['kubectl', 'annotate', 'externalsecret', '-n', 'openclaw', 'openclaw-secrets', 'force-sync=1700000000', '--overwrite'],
-      ['kubectl', 'annotate', 'externalsecret', '-n', 'monitoring', 'alertmanager-openclaw-hooks-token', 'force-sync=1700000000', '--overwrite'],
+      ['kubectl', 'annotate', 'externalsecret', '-n', 'openclaw', 'openclaw-secrets', 'force-sync=1700000000000', '--overwrite'],
+      ['kubectl', 'annotate', 'externalsecret', '-n', 'monitoring', 'alertmanager-openclaw-hooks-token', 'force-sync=1700000000000', '--overwrite'],
     ]);
   });
 });

@@ -17,8 +17,8 @@ const OLD = {
   OPENCLAW_HOOKS_TOKEN: `${SENTINEL}-old-hooks`,
   ANTHROPIC_API_KEY: `${SENTINEL}-old-anthropic`,
 };
-const ANNOTATE_OPENCLAW = ['annotate', 'externalsecret', '-n', 'openclaw', 'openclaw-secrets', 'force-sync=1700000000', '--overwrite'];
-const ANNOTATE_ALERTMANAGER = ['annotate', 'externalsecret', '-n', 'monitoring', 'alertmanager-openclaw-hooks-token', 'force-sync=1700000000', '--overwrite'];
+const ANNOTATE_OPENCLAW = ['annotate', 'externalsecret', '-n', 'openclaw', 'openclaw-secrets', 'force-sync=1700000000000', '--overwrite'];
+const ANNOTATE_ALERTMANAGER = ['annotate', 'externalsecret', '-n', 'monitoring', 'alertmanager-openclaw-hooks-token', 'force-sync=1700000000000', '--overwrite'];
 
 describe('rotate against OpenBao', () => {
   let bao: BaoDevServer;
@@ -69,7 +69,7 @@ describe('rotate against OpenBao', () => {
     expect(kubectl.calls()).toStrictEqual([ANNOTATE_OPENCLAW, ANNOTATE_ALERTMANAGER]);
     expect(h.stdout()).toBe([
       'patched homelab/apps/openclaw: OPENCLAW_HOOKS_TOKEN; its other keys are unchanged',
-      'force-sync=1700000000 on 2 ExternalSecrets fed by apps/openclaw:',
+      'force-sync=1700000000000 on 2 ExternalSecrets fed by apps/openclaw:',
       '  openclaw/openclaw-secrets: annotated',
       '  monitoring/alertmanager-openclaw-hooks-token: annotated',
       '',

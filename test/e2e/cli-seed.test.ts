@@ -158,13 +158,16 @@ describe('seed against OpenBao', () => {
       const client = new VaultKvClient({ ...vaultConnection({ VAULT_ADDR: bao.addr, VAULT_TOKEN: bao.rootToken, VAULT_CACERT: bao.caFile }, ''), mount: MOUNT });
 
       // WHEN
-      const stale = client.patch('apps/vpn', { OPENVPN_PASSWORD: `${SENTINEL}-p` }, 1);
-      const create = client.create('apps/vpn', { OPENVPN_PASSWORD: `${SENTINEL}-p` });
+      // (both settled before either is looked at: a rejection nobody awaits yet fails the test on its own)
+      const [stale, create] = await Promise.allSettled([
+        client.patch('apps/vpn', { OPENVPN_PASSWORD: `${SENTINEL}-p` }, 1),
+        client.create('apps/vpn', { OPENVPN_PASSWORD: `${SENTINEL}-p` }),
+      ]);
 
       // THEN
-      await expect(stale).rejects.toStrictEqual(new VaultRequestError('conflict',
-        `Vault at ${bao.addr} refused PATCH /v1/homelab/data/apps/vpn: check-and-set parameter did not match the current version (another writer changed the path meanwhile)`));
-      await expect(create).rejects.toMatchObject({ kind: 'conflict' });
+      expect(stale).toStrictEqual({ status: 'rejected', reason: new VaultRequestError('conflict',
+        `Vault at ${bao.addr} refused PATCH /v1/homelab/data/apps/vpn: check-and-set parameter did not match the current version (another writer changed the path meanwhile)`) });
+      expect(create).toMatchObject({ status: 'rejected', reason: { kind: 'conflict' } });
       expect(await client.stateOf('apps/vpn')).toStrictEqual({ kind: 'present', version: 2, keys: ['OPENVPN_USER'] });
       expect(await client.patch('apps/vpn', { OPENVPN_PASSWORD: `${SENTINEL}-p` }, 2)).toBe(3);
     });

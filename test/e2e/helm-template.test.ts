@@ -90,7 +90,14 @@ async function runRenderedListener(hcl: string, mountPath: string, tlsDir: strin
     for (let attempt = 0; ; attempt++) {
       if (child.exitCode !== null) throw new Error(`bao server exited with ${child.exitCode}: ${stderr}`);
       try {
-        const https = await fetchTrusting(caCert)(`https://127.0.0.1:${port}/v1/sys/health`).then((r) => r.status, (e: any) => String(e.cause?.code ?? e));
+        // Until the listener is up both requests are refused; a TLS error is an answer, a refusal is not yet.
+        // Asking HTTPS first and retrying only on a refused connection keeps a server that starts
+        // between the two requests from pairing "refused" with a real answer.
+        const https = await fetchTrusting(caCert)(`https://127.0.0.1:${port}/v1/sys/health`).then((r) => r.status, (e: any) => {
+          const code = String(e.cause?.code ?? e);
+          if (code === 'ECONNREFUSED' || code === 'ECONNRESET') throw e;
+          return code;
+        });
         return { https, http: await plain() };
       } catch (error) {
         if (attempt > 300) throw new Error(`the rendered listener never answered: ${String(error)} ${stderr}`);

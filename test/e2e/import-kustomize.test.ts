@@ -3,7 +3,7 @@
 // that reading against the real one on the fixture repositories: the same module, the same exact round
 // trip, only the origins of the notes differ (`kustomize build <folder> document n`).
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { SecretCatalog } from '../../lib/catalog';
 import { type CliContext, nodeContext, runCli } from '../../lib/cli';
@@ -35,17 +35,30 @@ function onPath(name: string): boolean {
   });
 }
 
+/**
+ * Under CI the kubectl `npm run engines` builds (the cluster's, v1.34.4) is first on PATH (.ci/run
+ * sources scripts/engines-env.sh), and the import must find it: never skipped, never another one.
+ */
+const UNDER_CI = process.env.CI === 'true';
+const ENGINES_KUBECTL = join(process.env.HOMELAB_ENGINES_DIR ?? join(homedir(), '.cache', 'homelab-secrets', 'engines'), 'bin', 'kubectl');
+
 const available = onPath('kustomize') || onPath('kubectl');
-if (!available) process.stderr.write('no kustomize (nor kubectl) on PATH, so the import\'s reading of kustomizations is not checked against a real one: skipped\n');
-const maybe = available ? describe : describe.skip;
+if (!available && !UNDER_CI) process.stderr.write('no kustomize (nor kubectl) on PATH, so the import\'s reading of kustomizations is not checked against a real one: skipped\n');
+const maybe = available || UNDER_CI ? describe : describe.skip;
 
 maybe('import of a repository folder with a real kustomize', () => {
   let kustomize: NonNullable<Awaited<ReturnType<typeof findKustomize>>>;
   beforeAll(async () => {
     const found = await findKustomize(process.env, nodeContext({ catalog: new SecretCatalog({ mount: 'kv' }), settings: {} }).run);
-    if (!found) throw new Error('kustomize or kubectl is on PATH, but reports no kustomize version');
+    if (!found) throw new Error(available ? 'kustomize or kubectl is on PATH, but reports no kustomize version' : 'CI: no kustomize (nor kubectl) on PATH: source scripts/engines-env.sh after `npm run engines`');
     kustomize = found;
   });
+
+  if (UNDER_CI) {
+    test('CI: the kustomize is the one of the engines\' kubectl', () => {
+      expect(kustomize.description).toMatch(new RegExp(`^kustomize v\\d+\\.\\d+\\.\\d+ \\(${ENGINES_KUBECTL.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} kustomize\\)$`));
+    });
+  }
 
   test.each(['argocd-repo', 'flux-repo', 'homelab-repo'])('%s: the same module and the same exact round trip as reading the kustomizations', async (repo) => {
     // WHEN

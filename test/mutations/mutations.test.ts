@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,36 +11,51 @@ import { MUTATIONS, type MutatedFile, type Mutation, SUITES, type SuiteName } fr
  * the identity fixture) once, then for each mutation of mutations.ts copies that output, changes one
  * file of the copy, and runs the mutation's suites against the copy (HOMELAB_SECRETS_MUTATED_OUTPUT).
  * A mutation is caught when a test of one of its suites fails; one that every suite passes survives,
- * and fails this run. First, every suite must pass on the unmutated copy, or a catch would prove
- * nothing.
+ * and fails this run. Every suite must also pass on the unmutated copy, or a catch would prove
+ * nothing. The suite runs (the baselines and the mutations) go HOMELAB_MUTATION_JOBS at a time (default
+ * 2): each starts its own servers or cluster in its own namespaces or on free ports, and much of a
+ * cluster suite's time is waiting.
  */
 const ROOT = join(__dirname, '..', '..');
 const JEST = require.resolve('jest/bin/jest');
+const JOBS = Math.max(1, Number(process.env.HOMELAB_MUTATION_JOBS ?? 2) || 1);
 
 const FILES: Record<MutatedFile, { path: string; yaml: boolean }> = {
   'vault-stack': { path: 'cdktf.out/stacks/vault/cdk.tf.json', yaml: false },
   'applications': { path: 'manifests/argocd-applications.yaml', yaml: true },
   'cluster-secret-store': { path: 'manifests/cluster-secret-store.yaml', yaml: true },
+  'externalsecrets-argocd': { path: 'manifests/externalsecrets-argocd.yaml', yaml: true },
+  'externalsecrets-arr': { path: 'manifests/externalsecrets-arr.yaml', yaml: true },
+  'workloads': { path: 'workloads/wired-workloads.yaml', yaml: true },
 };
 
 /** What one suite run against one output said. */
 interface SuiteRun {
   readonly passed: number;
   readonly failed: string[];
+  /** The failed tests' messages, for a baseline that fails: why, not only which. */
+  readonly failures?: string[];
   /** A suite that did not run its tests (a load error, a crash): neither a pass nor a catch. */
   readonly error?: string;
 }
 
-function runSuite(name: SuiteName, output: string, work: string): SuiteRun {
+async function runSuite(name: SuiteName, output: string, work: string): Promise<SuiteRun> {
   const suite = SUITES[name];
   const report = join(work, `report-${process.hrtime.bigint()}.json`);
-  const run = spawnSync(process.execPath, ['--no-opt', JEST, '-c', suite.config, '--ci', '--json', `--outputFile=${report}`,
-    ...(suite.testNamePattern ? ['-t', suite.testNamePattern] : []), ...suite.files], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, [MUTATED_OUTPUT_ENV]: output },
-    timeout: 10 * 60_000,
-    maxBuffer: 64 * 1024 * 1024,
+  const run = await new Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--no-opt', JEST, '-c', suite.config, '--ci', '--json', `--outputFile=${report}`,
+      ...(suite.testNamePattern ? ['-t', suite.testNamePattern] : []), ...suite.files], {
+      cwd: ROOT,
+      env: { ...process.env, [MUTATED_OUTPUT_ENV]: output },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-64 * 1024); });
+    const timer = setTimeout(() => child.kill('SIGTERM'), 10 * 60_000);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      resolve({ status, signal, stderr });
+    });
   });
   let result: any;
   try {
@@ -54,6 +69,7 @@ function runSuite(name: SuiteName, output: string, work: string): SuiteRun {
   return {
     passed: assertions.filter((a: any) => a.status === 'passed').length,
     failed: assertions.filter((a: any) => a.status === 'failed').map((a: any) => a.title),
+    failures: assertions.filter((a: any) => a.status === 'failed').map((a: any) => `${a.title}: ${(a.failureMessages ?? []).join('\n').slice(0, 2000)}`),
   };
 }
 
@@ -85,16 +101,64 @@ interface Row {
   readonly result: string;
 }
 
+/** What one mutation's suites did: the first that failed a test, and the runs that could not run. */
+interface MutationResult {
+  readonly caught?: { suite: SuiteName; tests: string[] };
+  readonly errors: string[];
+}
+
+/** Runs `tasks` at most `jobs` at a time, in order of start. */
+async function pool<T>(tasks: readonly (() => Promise<T>)[], jobs: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]();
+    }
+  }));
+  return results;
+}
+
 describe('mutations of the synthesized output are each caught by a suite', () => {
   let work: string;
   let base: string;
   const rows: Row[] = [];
+  const suites = [...new Set(MUTATIONS.flatMap((m) => m.suites))];
+  const baselines = new Map<SuiteName, SuiteRun>();
+  const results = new Map<Mutation, MutationResult>();
 
-  beforeAll(() => {
+  /** Runs a mutation's suites against its copy, in order, until one fails a test. */
+  async function tryMutation(mutation: Mutation): Promise<MutationResult> {
+    // GIVEN the output with this one change
+    const dir = join(work, `mutated-${MUTATIONS.indexOf(mutation)}`);
+    mutatedCopy(mutation, base, dir);
+    // WHEN its suites run against it, until one fails
+    const errors: string[] = [];
+    try {
+      for (const suite of mutation.suites) {
+        const run = await runSuite(suite, dir, work);
+        if (run.error) errors.push(`${suite}: ${run.error}`);
+        if (run.failed.length > 0) return { caught: { suite, tests: run.failed }, errors };
+      }
+      return { errors };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'homelab-secrets-mutations-'));
     base = join(work, 'base');
     for (const name of Object.keys(OUTPUT_DECLARATIONS) as OutputName[]) writeOutput(name, join(base, name));
-  });
+    await pool([
+      ...suites.map((suite) => async () => { baselines.set(suite, await runSuite(suite, base, work)); }),
+      // A mutation that cannot be made (it changed nothing) is an error of its own, not of the run.
+      ...MUTATIONS.map((mutation) => async () => {
+        results.set(mutation, await tryMutation(mutation).catch((error: Error): MutationResult => ({ errors: [`the mutation: ${error.message}`] })));
+      }),
+    ], JOBS);
+  }, 60 * 60_000);
 
   afterAll(() => {
     const width = Math.max(...rows.map((r) => r.mutation.length), 'mutation'.length);
@@ -103,43 +167,27 @@ describe('mutations of the synthesized output are each caught by a suite', () =>
       `${'mutation'.padEnd(width)}  ${'suite'.padEnd(suiteWidth)}  result`,
       ...rows.map((r) => `${r.mutation.padEnd(width)}  ${r.suite.padEnd(suiteWidth)}  ${r.result}`),
     ];
-    process.stdout.write(`\nmutations (${rows.filter((r) => r.result.startsWith('caught')).length} caught of ${MUTATIONS.length}):\n${lines.join('\n')}\n\n`);
+    process.stdout.write(`\nmutations (${rows.filter((r) => r.result.startsWith('caught')).length} caught of ${MUTATIONS.length}, ${JOBS} at a time):\n${lines.join('\n')}\n\n`);
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
   test('every suite passes on the unmutated output, running tests', () => {
-    const suites = [...new Set(MUTATIONS.flatMap((m) => m.suites))];
-    const results = suites.map((suite) => {
-      const run = runSuite(suite, base, work);
+    const outcome = suites.map((suite) => {
+      const run = baselines.get(suite)!;
       rows.push({ mutation: '(none: baseline)', suite, result: run.error ? `error: ${run.error.split('\n')[0]}` : run.failed.length > 0 ? `FAILED: ${run.failed[0]}` : `passed (${run.passed} tests)` });
+      for (const failure of run.failures ?? []) process.stderr.write(`baseline ${suite} failed: ${failure}\n`);
       return { suite, error: run.error, failed: run.failed, ran: run.passed > 0 };
     });
-    expect(results).toStrictEqual(suites.map((suite) => ({ suite, error: undefined, failed: [], ran: true })));
+    expect(outcome).toStrictEqual(suites.map((suite) => ({ suite, error: undefined, failed: [], ran: true })));
   });
 
   test.each(MUTATIONS.map((m) => [m.name, m] as const))('%s', (_name, mutation) => {
-    // GIVEN the output with this one change
-    const dir = join(work, `mutated-${MUTATIONS.indexOf(mutation)}`);
-    mutatedCopy(mutation, base, dir);
-
-    // WHEN its suites run against it, until one fails
-    let caught: { suite: SuiteName; tests: string[] } | undefined;
-    const errors: string[] = [];
-    for (const suite of mutation.suites) {
-      const run = runSuite(suite, dir, work);
-      if (run.error) errors.push(`${suite}: ${run.error}`);
-      if (run.failed.length > 0) {
-        caught = { suite, tests: run.failed };
-        break;
-      }
-    }
+    const { caught, errors } = results.get(mutation)!;
     rows.push({
       mutation: mutation.name,
       suite: caught?.suite ?? mutation.suites.join(', '),
       result: caught ? `caught by ${caught.tests.length} test${caught.tests.length === 1 ? '' : 's'}: ${caught.tests.map((t) => `"${t}"`).join(', ')}` : errors.length > 0 ? `error: ${errors[0].split('\n')[0]}` : 'SURVIVED',
     });
-    rmSync(dir, { recursive: true, force: true });
-
     // THEN a test failed (a suite that could not run is not a catch)
     expect({ caught: caught !== undefined, errors }).toStrictEqual({ caught: true, errors: [] });
   });

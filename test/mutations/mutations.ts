@@ -2,6 +2,7 @@
 // fail on each. A mutation is a change a bug, a bad merge or a hand edit could make to what is
 // deployed: a widened policy, a role bound to anyone, TLS off. A suite that still passes on it does not
 // test what it claims to.
+import { spawnSync } from 'node:child_process';
 import type { OutputName } from '../e2e/support/outputs';
 
 /**
@@ -9,9 +10,8 @@ import type { OutputName } from '../e2e/support/outputs';
  * that picks the tests reading that output (the other tests of a file synthesize their own).
  *
  * Extension point: any suite that reads its output through `synthesizedOutput()` or `mutatedOutput()`
- * (test/e2e/support/outputs.ts) can be listed here and named by mutations. The real-cluster suite
- * (`npm run test:cluster`, test/cluster/) joins as `{ config: 'jest.cluster.config.js', files: [...] }`
- * once it reads the manifests and the Vault stack that way.
+ * (test/e2e/support/outputs.ts) can be listed here and named by mutations. A real-cluster suite
+ * (test/cluster/) starts one cluster per describe block, so a pattern that picks one block starts one.
  */
 export interface Suite {
   readonly config: string;
@@ -22,10 +22,15 @@ export interface Suite {
 export const SUITES = {
   /** The Vault stack applied to a real OpenBao: exact policies, capabilities, denials. */
   'vault-stack': { config: 'jest.e2e.config.js', files: ['test/e2e/vault-stack.test.ts'], testNamePattern: 'the vault stack applied by the Vault HTTP API calls' },
-  /** Real Kubernetes-auth logins as the homelab's stores make them. */
-  'login-homelab': { config: 'jest.e2e.config.js', files: ['test/e2e/kubernetes-login.test.ts'], testNamePattern: 'cluster isolation \\(the homelab\\)' },
-  /** Real Kubernetes-auth logins as every identity of the identity fixture. */
-  'login-identities': { config: 'jest.e2e.config.js', files: ['test/e2e/kubernetes-login.test.ts'], testNamePattern: 'identities:' },
+  /** Real Kubernetes-auth logins as the homelab's stores make them, reviewed by the real API server. */
+  'login-homelab': { config: 'jest.cluster.config.js', files: ['test/cluster/kubernetes-login.test.ts'], testNamePattern: 'cluster isolation \\(the homelab\\)' },
+  /** Every identity of the identity fixture: real logins, and the real ESO syncing through each store. */
+  'login-identities': { config: 'jest.cluster.config.js', files: ['test/cluster/kubernetes-login.test.ts'], testNamePattern: 'identities:' },
+  /**
+   * The homelab's manifests, Vault stack and wired workloads on a real cluster: every ExternalSecret
+   * synced, every row's data, Merge and Owner, rotation through Reloader (not Vault down, the slow one).
+   */
+  'cluster-homelab': { config: 'jest.cluster.config.js', files: ['test/cluster/homelab.test.ts'], testNamePattern: ' (every ExternalSecret of the committed manifests|every row:|Merge:|Owner:|rotation:)' },
   /** helm template of the homelab's Applications, and the rendered Vault listener run by OpenBao. */
   'helm-argocd': { config: 'jest.e2e.config.js', files: ['test/e2e/helm-template.test.ts'], testNamePattern: 'Argo CD Application' },
 } as const satisfies Record<string, Suite>;
@@ -39,7 +44,13 @@ export type MutatedFile =
   /** `manifests/argocd-applications.yaml` */
   | 'applications'
   /** `manifests/cluster-secret-store.yaml` */
-  | 'cluster-secret-store';
+  | 'cluster-secret-store'
+  /** `manifests/externalsecrets-argocd.yaml` (the homelab's) */
+  | 'externalsecrets-argocd'
+  /** `manifests/externalsecrets-arr.yaml` (the homelab's) */
+  | 'externalsecrets-arr'
+  /** `workloads/wired-workloads.yaml`: the Deployments wired with wireSecret (the homelab's) */
+  | 'workloads';
 
 /** One mutation: where, what, and which suites must fail on it (tried in order; the first failure kills it). */
 export interface Mutation {
@@ -83,6 +94,21 @@ function inVaultValues(change: (values: any) => void): (documents: any[]) => voi
 
 const MINIO = 'path "homelab/data/infrastructure/minio" {';
 
+/** The document of a parsed YAML file with this kind and name, or an error naming them. */
+function documentOf(documents: any[], kind: string, name: string): any {
+  const found = documents.find((d) => d?.kind === kind && d.metadata?.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} in the file`);
+  return found;
+}
+
+/** A fresh self-signed CA certificate (its key thrown away): a CA that did not sign Vault's certificate. */
+function anotherCa(): string {
+  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null',
+    '-subj', '/CN=not-vault-ca', '-days', '1'], { encoding: 'utf8' });
+  if (made.status !== 0 || !made.stdout.includes('BEGIN CERTIFICATE')) throw new Error(`openssl could not make a CA: ${made.stderr}`);
+  return made.stdout;
+}
+
 export const MUTATIONS: readonly Mutation[] = [
   // The ESO policy.
   { name: 'ESO policy: a glob at another prefix with the same leaf (homelab/data/+/minio)', output: 'homelab', file: 'vault-stack', suites: ['vault-stack', 'login-homelab'],
@@ -93,6 +119,8 @@ export const MUTATIONS: readonly Mutation[] = [
     mutate: inPolicy('eso_read_policy', MINIO, 'path "homelab2/data/infrastructure/minio" {') },
   { name: 'ESO policy: another mount granted besides (elsewhere/data/apps/vpn)', output: 'homelab', file: 'vault-stack', suites: ['vault-stack'],
     mutate: inPolicy('eso_read_policy', MINIO, `path "elsewhere/data/apps/vpn" {\n  capabilities = ["read"]\n}\n\n${MINIO}`) },
+  { name: 'ESO policy: one declared path missing (homelab/data/infrastructure/minio)', output: 'homelab', file: 'vault-stack', suites: ['login-homelab'],
+    mutate: inPolicy('eso_read_policy', `${MINIO}\n  capabilities = ["read"]\n}\n\n`, '') },
   { name: 'ESO policy: an added capability (list on a read path)', output: 'homelab', file: 'vault-stack', suites: ['vault-stack'],
     mutate: inPolicy('eso_read_policy', `${MINIO}\n  capabilities = ["read"]`, `${MINIO}\n  capabilities = ["read", "list"]`) },
   { name: 'ESO policy: an added capability (update on a read path)', output: 'homelab', file: 'vault-stack', suites: ['vault-stack'],
@@ -122,6 +150,34 @@ export const MUTATIONS: readonly Mutation[] = [
     mutate: (stack) => { resource(stack, 'vault_kubernetes_auth_backend_config', 'kubernetes_auth_config').kubernetes_host = 'https://kubernetes.example.invalid'; } },
   { name: 'store: the audience removed from the ServiceAccount token', output: 'homelab', file: 'cluster-secret-store', suites: ['login-homelab'],
     mutate: (documents) => { delete documents[0].spec.provider.vault.auth.kubernetes.serviceAccountRef.audiences; } },
+  // What only a real cluster decides: ESO, the API server, Reloader.
+  { name: 'store: its CA replaced by another CA (caBundle)', output: 'homelab', file: 'cluster-secret-store', suites: ['cluster-homelab'],
+    mutate: (documents) => {
+      const vault = documentOf(documents, 'ClusterSecretStore', 'vault-backend').spec.provider.vault;
+      delete vault.caProvider;
+      vault.caBundle = Buffer.from(anotherCa()).toString('base64');
+    } },
+  { name: 'a Merge target turned into Owner (argocd-secret)', output: 'homelab', file: 'externalsecrets-argocd', suites: ['cluster-homelab'],
+    mutate: (documents) => {
+      const target = documentOf(documents, 'ExternalSecret', 'argocd-secret').spec.target;
+      if (target.creationPolicy !== 'Merge') throw new Error(`argocd-secret's creationPolicy is ${target.creationPolicy}, not Merge`);
+      target.creationPolicy = 'Owner';
+    } },
+  { name: 'one ExternalSecret\'s property misspelled (vpn-credentials: OPENVPN_USER)', output: 'homelab', file: 'externalsecrets-arr', suites: ['cluster-homelab'],
+    mutate: (documents) => {
+      const data = documentOf(documents, 'ExternalSecret', 'vpn-credentials').spec.data.find((d: any) => d.remoteRef.property === 'OPENVPN_USER');
+      if (!data) throw new Error('vpn-credentials reads no OPENVPN_USER');
+      data.remoteRef.property = 'OPENVPN_USR';
+    } },
+  { name: 'the Reloader annotation removed from a wired Deployment (openclaw)', output: 'homelab', file: 'workloads', suites: ['cluster-homelab'],
+    mutate: (documents) => {
+      const annotations = documentOf(documents, 'Deployment', 'openclaw').metadata.annotations ?? {};
+      const reloader = Object.keys(annotations).filter((k) => k.startsWith('reloader.stakater.com/') || k.endsWith('.reloader.stakater.com/reload'));
+      if (reloader.length === 0) throw new Error('the openclaw Deployment has no Reloader annotation');
+      for (const key of reloader) delete annotations[key];
+    } },
+  { name: 'identity fixture: a ClusterSecretStore\'s conditions removed (vault-observability)', output: 'identities', file: 'cluster-secret-store', suites: ['login-identities'],
+    mutate: (documents) => { delete documentOf(documents, 'ClusterSecretStore', 'vault-observability').spec.conditions; } },
   // The Vault chart's values.
   { name: 'Vault values: the listener\'s TLS off (tls_disable = 1)', output: 'homelab', file: 'applications', suites: ['helm-argocd'],
     mutate: inVaultValues((values) => {

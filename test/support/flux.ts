@@ -1,5 +1,5 @@
 // The Flux side of the tests: a synthesized Flux tree and the vendored Flux CRDs. The real-cluster
-// proof (apply the CRDs, then every generated object with a server-side dry run) takes its input from
+// proof (test/cluster/flux.test.ts: the CRDs, then every generated object with a server-side dry run) takes its input from
 // fluxApplyPlan(synthFluxTree(homelabFluxDeclaration())): the CRD files, the namespaces, the objects.
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

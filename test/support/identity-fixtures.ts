@@ -1,8 +1,8 @@
 // A catalog shaped like a real Argo CD homelab's access: several stores in one namespace, roles and
 // ServiceAccounts under their own names (`default` included), one role shared by two namespaces, a
 // ClusterSecretStore limited to two namespaces, and the catalog's default identity beside them. The
-// expectations say exactly what each identity may read; the unit tests, the real-OpenBao login proof
-// (test/e2e/kubernetes-login.test.ts) and a real-cluster harness all check against them.
+// expectations say exactly what each identity may read; the unit tests and the real-cluster proof
+// (test/cluster/kubernetes-login.test.ts: logins and the real ESO) check against them.
 import { SecretCatalog } from '../../lib/catalog';
 
 /** What one identity is, as Vault and Kubernetes see it, and exactly what it may read. */

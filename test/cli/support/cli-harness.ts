@@ -8,7 +8,7 @@ import { CliContext, HiddenLineReader, RawModeInput, RunOptions, RunResult, runC
 /** A value no command may ever print, pass in argv, or put in a message. */
 export const SENTINEL = 'SENTINEL-do-not-print-7f3a';
 
-/** 2023-11-14T22:13:20Z: force-sync values become `force-sync=1700000000`. */
+/** 2023-11-14T22:13:20Z: force-sync values become `force-sync=1700000000000`. */
 export const FIXED_NOW_MS = 1_700_000_000_000;
 
 /** One child process a command asked for. */

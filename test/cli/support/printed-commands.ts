@@ -574,15 +574,15 @@ export function describePrintedCommands(strace?: string): void {
 
         // THEN
         expect(spawned).toStrictEqual([
-          ['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't0', 'force-sync=1700000000', '--overwrite'],
-          ['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't4', 'force-sync=1700000000', '--overwrite'],
+          ['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't0', 'force-sync=1700000000000', '--overwrite'],
+          ['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't4', 'force-sync=1700000000000', '--overwrite'],
           ['vault', 'kv', 'patch', `-mount=${M}`, '--', '-tls-skip-verify', '-'],
           ['vault', 'kv', 'patch', `-mount=${M}`, HOSTILE_PATHS[0], '-'],
         ]);
         expect(pasted).toStrictEqual([
           [['vault', 'kv', 'patch', `-mount=${M}`, '--', '-tls-skip-verify', '-']],
-          [['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't4', 'force-sync=1700000000', '--overwrite']],
-          [['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't2', 'force-sync=1700000000', '--overwrite']],
+          [['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't4', 'force-sync=1700000000000', '--overwrite']],
+          [['kubectl', 'annotate', 'externalsecret', '-n', 'ns', 't2', 'force-sync=1700000000000', '--overwrite']],
         ]);
         expectNoValueExposed();
       });

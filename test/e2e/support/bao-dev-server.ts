@@ -1,11 +1,10 @@
 import { ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { Socket, connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { engines } from './engines';
-import type { TokenReviewServer } from './token-review-server';
 
 /**
  * Where Vault's (and OpenBao's) Kubernetes auth reads the API server's CA when the config names none:
@@ -62,6 +61,11 @@ export function makeCa(dir: string, name: string, sans?: string): { caFile: stri
 /** CA PEMs of the servers started here, by origin: vaultApi trusts the one CA of the server it calls. */
 const trusted = new Map<string, string>();
 
+/** Lets vaultApi (and so applyWithVaultApi) call a server started elsewhere (the cluster's OpenBao), trusting exactly `caCert`. */
+export function trustServer(addr: string, caCert: string): void {
+  trusted.set(new URL(addr).origin, caCert);
+}
+
 /** Raised like fetch's own network errors: a TypeError whose cause says why. */
 function fetchFailed(cause: Error): TypeError {
   return Object.assign(new TypeError('fetch failed'), { cause });
@@ -95,53 +99,6 @@ function unshareWorks(): boolean {
   return spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'true'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Whether this machine also lets it make a network namespace and bring its loopback up (iproute2). */
-function netnsWorks(): boolean {
-  return spawnSync('unshare', ['--user', '--map-root-user', '--net', '--mount', 'sh', '-c', 'ip link set lo up'], { stdio: 'ignore' }).status === 0;
-}
-
-/**
- * Runs inside the server's namespaces (`node -e`), beside the server: relays the Unix socket
- * `baoSocket` to the server's listener on 127.0.0.1:`port`, and 127.0.0.1:`kubePort` (the API server's
- * address there) to the test's TokenReview socket; byte pipes only, so TLS runs end to end. The shell
- * starts it, then becomes the server; it ends when the server does (it is then reparented).
- */
-const NETNS_RELAY = `
-const net = require('node:net');
-const [baoSocket, port, kubeSocket, kubePort] = process.argv.slice(1);
-const pipe = (a, b) => { a.pipe(b); b.pipe(a); a.on('error', () => b.destroy()); b.on('error', () => a.destroy()); };
-net.createServer((c) => pipe(c, net.connect(Number(port), '127.0.0.1'))).listen(baoSocket);
-net.createServer((c) => pipe(c, net.connect(kubeSocket))).listen(Number(kubePort), '127.0.0.1');
-const server = process.ppid;
-setInterval(() => { if (process.ppid !== server) process.exit(0); }, 200);
-`;
-
-/** Listens on 127.0.0.1:`port` of the test and pipes each connection to the Unix socket `target`. */
-async function relayLoopback(port: number, target: string): Promise<{ close(): Promise<void> }> {
-  const open = new Set<Socket>();
-  const relay = createServer((client) => {
-    const upstream = connect(target);
-    for (const socket of [client, upstream]) {
-      open.add(socket);
-      socket.on('close', () => open.delete(socket));
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-  });
-  await new Promise<void>((resolve, reject) => {
-    relay.once('error', reject);
-    relay.listen(port, '127.0.0.1', () => resolve());
-  });
-  return {
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of open) socket.destroy();
-      relay.close(() => resolve());
-    }),
-  };
-}
-
 /**
  * Starts OpenBao on a free loopback port with a TLS listener only, serving a certificate from a CA
  * made here, initialises and unseals it (one key share, in-memory storage), and waits until
@@ -155,26 +112,16 @@ async function relayLoopback(port: number, target: string): Promise<{ close(): P
 export async function startBaoDevServer(options: {
   readonly podCa?: boolean;
   readonly timeoutMs?: number;
-  /**
-   * The API server that Kubernetes auth reviews tokens with. When given, the server runs in its own
-   * network namespace too, as Vault runs in its pod: there the API server's host name resolves to
-   * 127.0.0.1 (/etc/hosts), its port is relayed to `kubernetesApi.socketPath`, the pod's service
-   * account `ca.crt` is the API server's CA and its `token` is Vault's own ServiceAccount token. The
-   * server's listener is relayed back to `addr` on the test's loopback.
-   */
-  readonly kubernetesApi?: Pick<TokenReviewServer, 'hostname' | 'port' | 'socketPath' | 'caFile' | 'reviewerTokenFile'>;
 } = {}): Promise<BaoDevServer> {
   const { baoBin } = engines();
-  const kubernetesApi = options.kubernetesApi;
   const podCa = options.podCa ?? true;
   const timeoutMs = options.timeoutMs ?? 30_000;
   if (podCa && !unshareWorks()) throw new Error('`unshare --user --map-root-user --mount` is refused on this machine: the e2e server needs a mount namespace to place the pod CA');
-  if (kubernetesApi && !netnsWorks()) throw new Error('`unshare --user --map-root-user --net --mount` with `ip link set lo up` is refused on this machine (needs iproute2): the login tests need a network namespace for the API server\'s address');
   const dir = mkdtempSync(join(tmpdir(), 'homelab-secrets-bao-'));
   const port = await freePort();
   const addr = `https://127.0.0.1:${port}`;
   const server = makeCa(dir, 'vault', 'IP:127.0.0.1,DNS:vault.vault.svc');
-  const kubernetes = kubernetesApi ? { caFile: kubernetesApi.caFile } : makeCa(dir, 'kubernetes');
+  const kubernetes = makeCa(dir, 'kubernetes');
   const caCert = readFileSync(server.caFile, 'utf8');
   writeFileSync(join(dir, 'server.hcl'), [
     'disable_mlock = true',
@@ -196,34 +143,9 @@ export async function startBaoDevServer(options: {
     `cp "$1" ${POD_SERVICE_ACCOUNT_DIR}/ca.crt`,
     'exec "$2" server -config="$3"',
   ].join('\n');
-  let child: ChildProcess;
-  let relay: { close(): Promise<void> } | undefined;
-  if (kubernetesApi) {
-    const baoSocket = join(dir, 'bao.sock');
-    writeFileSync(join(dir, 'hosts'), `127.0.0.1 localhost\n127.0.0.1 ${kubernetesApi.hostname}\n`);
-    // In the server's own user, mount and network namespaces: loopback up, the pod's service account
-    // files, the API server's name on 127.0.0.1; then the relays (NETNS_RELAY) and the server.
-    const netnsScript = [
-      'set -e',
-      'ip link set lo up',
-      'mount -t tmpfs tmpfs /run',
-      `mkdir -p ${POD_SERVICE_ACCOUNT_DIR}`,
-      `cp "$1" ${POD_SERVICE_ACCOUNT_DIR}/ca.crt`,
-      `cp "$2" ${POD_SERVICE_ACCOUNT_DIR}/token`,
-      'mount --bind "$3" /etc/hosts',
-      '"$4" -e "$5" "$6" "$7" "$8" "$9" &',
-      'exec "${10}" server -config="${11}"',
-    ].join('\n');
-    child = spawn('unshare', ['--user', '--map-root-user', '--net', '--mount', 'sh', '-c', netnsScript, 'sh',
-      kubernetesApi.caFile, kubernetesApi.reviewerTokenFile, join(dir, 'hosts'),
-      process.execPath, NETNS_RELAY, baoSocket, String(port), kubernetesApi.socketPath, String(kubernetesApi.port), baoBin, join(dir, 'server.hcl'),
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
-    relay = await relayLoopback(port, baoSocket);
-  } else {
-    child = podCa
-      ? spawn('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, 'sh', kubernetes.caFile, baoBin, join(dir, 'server.hcl')], { stdio: ['ignore', 'ignore', 'pipe'] })
-      : spawn(baoBin, ['server', `-config=${join(dir, 'server.hcl')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  }
+  const child: ChildProcess = podCa
+    ? spawn('unshare', ['--user', '--map-root-user', '--mount', 'sh', '-c', script, 'sh', kubernetes.caFile, baoBin, join(dir, 'server.hcl')], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(baoBin, ['server', `-config=${join(dir, 'server.hcl')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk) => (stderr = (stderr + String(chunk)).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -234,7 +156,6 @@ export async function startBaoDevServer(options: {
       await exited;
       clearTimeout(timer);
     }
-    await relay?.close();
     trusted.delete(addr);
     rmSync(dir, { recursive: true, force: true });
   };

@@ -1,6 +1,6 @@
 // The synthesized output the end-to-end suites test: a fresh synth of a declaration, or, under
 // `npm run test:mutations`, a mutated copy of one that the suites must then fail on.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { homelabManifestsPart } from '../../../apps/manifests';
@@ -10,6 +10,7 @@ import { manifestsPart } from '../../../lib/k8s';
 import { synthOutputs } from '../../../lib/synth';
 import { TERRAFORM_STACKS, terraformPart } from '../../../lib/tf';
 import { identityFixtureCatalog } from '../../support/identity-fixtures';
+import { wiredWorkloads } from '../../support/wired-workloads';
 
 /**
  * A folder holding, per declaration below, `<name>/manifests/` and `<name>/cdktf.out/` as a synth
@@ -19,10 +20,13 @@ export const MUTATED_OUTPUT_ENV = 'HOMELAB_SECRETS_MUTATED_OUTPUT';
 
 /** The declarations whose output the suites read through {@link synthesizedOutput}, by name. */
 export const OUTPUT_DECLARATIONS = {
-  /** The reference homelab, with its Argo CD Applications (the Vault chart's values). */
-  homelab: { declaration: (): Declaration => homelabDeclaration(), applications: true },
+  /**
+   * The reference homelab, with its Argo CD Applications (the Vault chart's values) and the Deployments
+   * the docs wire to its Secrets (test/support/wired-workloads.ts).
+   */
+  homelab: { declaration: (): Declaration => homelabDeclaration(), applications: true, workloads: true },
   /** The identity fixture (test/support/identity-fixtures.ts) with the homelab's settings. */
-  identities: { declaration: (): Declaration => ({ catalog: identityFixtureCatalog(), settings: HOMELAB_SETTINGS }), applications: false },
+  identities: { declaration: (): Declaration => ({ catalog: identityFixtureCatalog(), settings: HOMELAB_SETTINGS }), applications: false, workloads: false },
 } as const;
 
 export type OutputName = keyof typeof OUTPUT_DECLARATIONS;
@@ -31,17 +35,27 @@ export type OutputName = keyof typeof OUTPUT_DECLARATIONS;
 export interface SynthesizedOutput {
   readonly manifestsDir: string;
   readonly terraformDir: string;
+  /** `workloads/wired-workloads.yaml`, for a declaration with workloads. */
+  readonly workloadsFile?: string;
   /** Whether it is the mutation suite's copy rather than a fresh synth. */
   readonly mutated: boolean;
 }
 
-/** Writes the manifests and the Terraform of declaration `name` under `dir` (`manifests/`, `cdktf.out/`). */
+/** The wired workloads' file in an output folder. */
+const workloadsFileIn = (dir: string): string => join(dir, 'workloads', 'wired-workloads.yaml');
+
+/** Writes the manifests and the Terraform of declaration `name` under `dir` (`manifests/`, `cdktf.out/`, and `workloads/`). */
 export function writeOutput(name: OutputName, dir: string): SynthesizedOutput {
-  const { declaration, applications } = OUTPUT_DECLARATIONS[name];
+  const { declaration, applications, workloads } = OUTPUT_DECLARATIONS[name];
   const manifestsDir = join(dir, 'manifests');
   const terraformDir = join(dir, 'cdktf.out');
-  synthOutputs(declaration(), [applications ? homelabManifestsPart(manifestsDir) : manifestsPart(manifestsDir), terraformPart(terraformDir)]);
-  return { manifestsDir, terraformDir, mutated: false };
+  const declared = declaration();
+  synthOutputs(declared, [applications ? homelabManifestsPart(manifestsDir) : manifestsPart(manifestsDir), terraformPart(terraformDir)]);
+  if (!workloads) return { manifestsDir, terraformDir, mutated: false };
+  const workloadsFile = workloadsFileIn(dir);
+  mkdirSync(join(dir, 'workloads'), { recursive: true });
+  writeFileSync(workloadsFile, wiredWorkloads(declared.catalog).map((o) => YAML.stringify(o)).join('---\n'));
+  return { manifestsDir, terraformDir, workloadsFile, mutated: false };
 }
 
 /**
@@ -55,7 +69,8 @@ export function synthesizedOutput(name: OutputName, outdir: string): Synthesized
   if (!existsSync(join(dir, 'manifests')) || !existsSync(join(dir, 'cdktf.out'))) {
     throw new Error(`${MUTATED_OUTPUT_ENV}=${mutated} holds no ${name}/manifests and ${name}/cdktf.out`);
   }
-  return { manifestsDir: join(dir, 'manifests'), terraformDir: join(dir, 'cdktf.out'), mutated: true };
+  const workloadsFile = OUTPUT_DECLARATIONS[name].workloads ? workloadsFileIn(dir) : undefined;
+  return { manifestsDir: join(dir, 'manifests'), terraformDir: join(dir, 'cdktf.out'), ...(workloadsFile ? { workloadsFile } : {}), mutated: true };
 }
 
 /** The mutation suite's copy of declaration `name`'s output, or undefined when the suites test the real one. */

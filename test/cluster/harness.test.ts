@@ -1,0 +1,104 @@
+// The harness itself: what it starts it stops, however its owner ends, and it leaves nothing behind.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startCluster } from './support/cluster';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** `pid` and every process below it, from /proc (children of each thread). */
+function descendants(pid: number): number[] {
+  const children = (p: number): number[] => {
+    const tasks = join('/proc', String(p), 'task');
+    if (!existsSync(tasks)) return [];
+    return readdirSync(tasks).flatMap((task) => {
+      try {
+        return readFileSync(join(tasks, task, 'children'), 'utf8').split(' ').filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    });
+  };
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) all.push(...children(all[i]));
+  return [...new Set(all)];
+}
+
+/** The executable name of a live process, or undefined when it is gone. */
+function command(pid: number): string | undefined {
+  try {
+    return readFileSync(join('/proc', String(pid), 'comm'), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether something accepts a connection on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+async function until(what: string, probe: () => boolean, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe('the cluster harness', () => {
+  test('stop() ends every process it started, closes its relays and removes its folder; nothing is mounted outside', async () => {
+    const cluster = await startCluster({ components: ['vault'] });
+    const pids = descendants(cluster.pid);
+    const names = pids.map(command);
+    expect(names).toEqual(expect.arrayContaining(['unshare', 'node', 'etcd', 'kube-apiserver', 'bao']));
+    const ports = [Number(new URL(cluster.server).port), Number(new URL(cluster.vault.addr).port)];
+    expect(await Promise.all(ports.map(listening))).toStrictEqual([true, true]);
+    const mountsBefore = readFileSync('/proc/self/mountinfo', 'utf8');
+    expect(mountsBefore).not.toContain(cluster.dir);
+
+    await cluster.stop();
+
+    expect(pids.filter((pid) => command(pid) !== undefined)).toStrictEqual([]);
+    expect(await Promise.all(ports.map(listening))).toStrictEqual([false, false]);
+    expect(existsSync(cluster.dir)).toBe(false);
+    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(cluster.dir);
+    // Stopping twice is harmless.
+    await cluster.stop();
+  });
+
+  test('a harness killed without stopping its cluster takes the cluster with it: no process, no folder left', async () => {
+    const state = mkdtempSync(join(tmpdir(), 'homelab-secrets-keeper-'));
+    const keeper = spawn(process.execPath, [join(ROOT, 'scripts', 'cluster.mjs'), 'serve', '--bare'], {
+      cwd: ROOT, env: { ...process.env, HOMELAB_CLUSTER_STATE: state }, stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    keeper.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+    const exited = new Promise<void>((resolve) => keeper.once('exit', () => resolve()));
+    try {
+      await until('the keeper to start its cluster', () => existsSync(join(state, 'state.json')) || keeper.exitCode !== null, 180_000);
+      expect([keeper.exitCode, stderr.includes('cluster: ready')]).toStrictEqual([null, true]);
+      const { dir } = JSON.parse(readFileSync(join(state, 'state.json'), 'utf8'));
+      const pids = descendants(keeper.pid!).filter((pid) => pid !== keeper.pid);
+      // /proc/<pid>/comm keeps 15 characters: external-secrets is external-secret.
+      expect(pids.map(command)).toEqual(expect.arrayContaining(['unshare', 'etcd', 'kube-apiserver', 'bao', 'external-secret', 'reloader']));
+
+      keeper.kill('SIGKILL');
+      await exited;
+
+      await until('every process of the cluster to end', () => pids.every((pid) => command(pid) === undefined));
+      await until('the cluster\'s folder to be removed', () => !existsSync(dir));
+    } finally {
+      if (keeper.exitCode === null && keeper.signalCode === null) keeper.kill('SIGKILL');
+      rmSync(state, { recursive: true, force: true });
+    }
+  });
+});
