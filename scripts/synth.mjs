@@ -9,7 +9,7 @@
 // validation. `npm run build` (tsc into dist/) is unchanged and is what `bin` uses.
 // The outputs carry inline source maps: NODE_OPTIONS=--enable-source-maps shows .ts lines in a stack
 // trace (on by default it would cost about 50 ms a run).
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 
@@ -42,6 +42,18 @@ function walk(dir, found = []) {
   return found;
 }
 
+/** Whether `file` is the temporary file of a transpile that still runs (`<out>.<pid>.tmp`). */
+function writtenByRunning(file) {
+  const pid = Number(/\.(\d+)\.tmp$/.exec(file)?.[1]);
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+}
+
 /** Transpiles what changed; returns how many files it wrote. */
 export function transpile() {
   const wanted = new Set();
@@ -51,12 +63,14 @@ export function transpile() {
     const out = join(OUT, relative(ROOT, source)).replace(/\.ts$/, '.js');
     wanted.add(out);
     const srcTime = statSync(source).mtimeMs;
-    let outTime = -1;
+    let outTime = -Infinity;
     try {
       outTime = statSync(out).mtimeMs;
     } catch {}
-    // whole milliseconds: utimes below keeps only those of the source's (finer) time
-    if (Math.floor(outTime) !== Math.floor(srcTime)) stale.push({ source, out, srcTime });
+    // utimes below sets the source's time through a double of seconds, a fraction of a microsecond
+    // off (and whole milliseconds before a Date): comparing whole milliseconds found about a third of
+    // the outputs stale on every run. Any edit moves the time by far more than half a millisecond.
+    if (Math.abs(outTime - srcTime) >= 0.5) stale.push({ source, out, srcTime });
   }
   if (stale.length) {
     const require = createRequire(import.meta.url);
@@ -64,12 +78,17 @@ export function transpile() {
     for (const { source, out, srcTime } of stale) {
       const { code } = swc.transformFileSync(source, { ...SWC_OPTIONS, filename: source });
       mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, code);
+      // Written beside and renamed into place: a synth running at the same time (cdk8s synth beside
+      // npm run synth) loads the old module or the new one, never a half-written one.
+      const tmp = `${out}.${process.pid}.tmp`;
+      writeFileSync(tmp, code);
       // the output carries its source's mtime: any change of the source, also to an older time, rebuilds
-      utimesSync(out, new Date(), new Date(srcTime));
+      utimesSync(tmp, new Date(), srcTime / 1000);
+      renameSync(tmp, out);
     }
   }
-  for (const out of walk(OUT)) if (!wanted.has(out)) rmSync(out);
+  // Outputs whose source is gone, and what a transpile that was killed left; not another's file in the making.
+  for (const out of walk(OUT)) if (!wanted.has(out) && !writtenByRunning(out)) rmSync(out, { force: true });
   return stale.length;
 }
 

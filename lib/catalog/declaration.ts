@@ -1,7 +1,8 @@
-import { CatalogIssue, CatalogValidationError, catalogIssue } from './errors';
+import { CatalogIssue, CatalogValidationError, catalogIssue, classNameOf, isProxy, showText } from './errors';
+import { DNS1123_SUBDOMAIN_MAX, SUBDOMAIN_RULE, checkSubdomain } from './rules';
 import type { EsoIdentity } from './identity';
 import { isOptionsObject } from './options';
-import type { SecretCatalog } from './secret-catalog';
+import { SecretCatalog } from './secret-catalog';
 import { PlatformSettings, ResolvedPlatformSettings, VAULT_TLS_DEFAULTS, resolveSettings, settingsProblems } from './settings';
 import type { SyncTarget } from './sync-target';
 
@@ -57,24 +58,50 @@ export interface ResolvedDeclaration {
   readonly clusters: readonly ResolvedCluster[];
 }
 
+/** Whether `value` is a SecretCatalog of this library (made with `new SecretCatalog(...)`). */
+export function isSecretCatalog(value: unknown): value is SecretCatalog {
+  return !isProxy(value) && value instanceof SecretCatalog;
+}
+
+/**
+ * Every rule the catalog breaks, by the catalog's own validator, never by a `validate` the caller put
+ * on the object (that would run the caller's code, and its answer could be anything): a catalog that
+ * is not a SecretCatalog of this library is one issue, whatever it looks like.
+ */
+export function catalogProblems(catalog: unknown): CatalogIssue[] {
+  if (isSecretCatalog(catalog)) return SecretCatalog.prototype.validate.call(catalog);
+  const other = typeof catalog === 'object' && catalog !== null && !isProxy(catalog) && classNameOf(catalog) === 'SecretCatalog';
+  return [catalogIssue('declaration', 'catalog', catalog, other
+    ? 'is a SecretCatalog of another copy of homelab-secrets: make the declaration and run it with one (npm ls homelab-secrets)'
+    : 'must be a SecretCatalog: new SecretCatalog({ mount })')];
+}
+
 /** Every rule the declaration breaks, catalog first, then settings; empty when it is valid. */
 export function validateDeclaration(declaration: Declaration): CatalogIssue[] {
   if (!isOptionsObject(declaration)) {
     return [catalogIssue('declaration', 'declaration', declaration, 'must be an object with catalog and settings')];
   }
   const catalog = declaration.catalog as SecretCatalog | undefined;
-  const issues: CatalogIssue[] = typeof catalog?.validate === 'function'
-    ? catalog.validate()
-    : [catalogIssue('declaration', 'catalog', catalog, 'must be a SecretCatalog')];
+  const issues = catalogProblems(catalog);
   const settings = settingsProblems(declaration.settings);
   for (const { row, field, value, rule } of settings) issues.push(catalogIssue(row, field, value, rule));
   // What spans both: a store's own trust means nothing over plain HTTP.
-  if (typeof catalog?.validate === 'function' && settings.length === 0 && resolveSettings(declaration.settings).vault.plainHttp) {
+  if (isSecretCatalog(catalog) && settings.length === 0 && resolveSettings(declaration.settings).vault.plainHttp) {
     for (const identity of catalog.identities) {
       if (identity.store.trust !== undefined) {
         issues.push(catalogIssue(identity.row, 'store.trust', identity.store.trust,
           'has no effect over plain HTTP (settings.vault.tls.disabled): remove it, or serve Vault over https://'));
       }
+    }
+  }
+  // A namespaced store reads Vault's CA from a ConfigMap named after the TLS Secret: that name must be one Kubernetes takes.
+  if (isSecretCatalog(catalog) && settings.length === 0 && issues.length === 0) {
+    const resolved = resolveSettings(declaration.settings);
+    const reader = catalog.identities.find((identity) => caProviderOf(identity, resolved)?.type === 'ConfigMap' && identity.store.trust === undefined);
+    const secretName = resolved.vault.tlsSecretName ?? VAULT_TLS_DEFAULTS.secretName;
+    if (reader !== undefined && checkSubdomain(caConfigMapName(secretName)) !== undefined) {
+      issues.push(catalogIssue('settings.vault.tls', 'secretName', secretName,
+        `names the ConfigMap "${showText(caConfigMapName(secretName))}" the SecretStores read Vault's CA from (${reader.row}), which is no Kubernetes name: ${SUBDOMAIN_RULE.replace(/^must be/, 'it must be')}; give the Secret a name of at most ${DNS1123_SUBDOMAIN_MAX - 3} characters`));
     }
   }
   return issues;

@@ -86,6 +86,18 @@ export const checkLabel: RuleCheck = (value) =>
   typeof value === 'string' && value.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(value) ? undefined : LABEL_RULE;
 
 /**
+ * The longest Vault release name: Helm takes 53 characters at most, and the chart's StatefulSet, named
+ * after the release, labels its pods `controller-revision-hash: <name>-<hash of up to 10 characters>`,
+ * a label value of at most 63.
+ */
+export const VAULT_RELEASE_NAME_MAX = 52;
+export const VAULT_RELEASE_NAME_RULE = `must be a DNS-1123 label of at most ${VAULT_RELEASE_NAME_MAX} characters: Helm takes release names of 53 at most, and the StatefulSet named after the release labels its pods with its name and a hash of up to 10 characters, 63 at most`;
+
+/** The Vault chart's release name (also its Service's and StatefulSet's). */
+export const checkVaultReleaseName: RuleCheck = (value) =>
+  checkLabel(value) === undefined && (value as string).length <= VAULT_RELEASE_NAME_MAX ? undefined : VAULT_RELEASE_NAME_RULE;
+
+/**
  * An AWS region name, such as `eu-central-1`: the prefix of one of AWS's partitions (aws, aws-cn,
  * aws-us-gov, the ISO partitions, the European Sovereign Cloud), a compass direction, a number. The
  * partitions' own region patterns (the SDKs' partitions.json) allow the same prefixes.
@@ -99,9 +111,9 @@ export const checkAwsRegion: RuleCheck = (value) =>
 /** A KMS alias that AWS lets a customer create: `alias/` and a name, not under the reserved `alias/aws/`. */
 export const KMS_ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
 export const checkKmsAlias: RuleCheck = (value) =>
-  typeof value === 'string' && KMS_ALIAS_PATTERN.test(value) && !value.startsWith('alias/aws/')
+  typeof value === 'string' && KMS_ALIAS_PATTERN.test(value) && value.length <= 256 && !value.startsWith('alias/aws/')
     ? undefined
-    : 'must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)';
+    : 'must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", be at most 256 characters long, and not start with "alias/aws/" (reserved by AWS)';
 
 /** An IAM user name: 1-64 letters, digits and `+=,.@_-`. */
 export const IAM_USER_NAME_PATTERN = /^[\w+=,.@-]{1,64}$/;
@@ -156,6 +168,15 @@ export const checkHttpUrl: RuleCheck = urlCheck(['http', 'https'], 'must be an h
 /** A whole number of at least 1. */
 export const checkPositiveInteger: RuleCheck = (value) =>
   Number.isInteger(value) && (value as number) >= 1 ? undefined : 'must be a whole number of at least 1';
+
+/** The most seconds a Vault TTL holds: Vault keeps a duration in 64-bit nanoseconds (Go's time.Duration). */
+export const VAULT_TTL_MAX_SECONDS = 9_223_372_036;
+
+/** A token TTL in seconds, as Vault's role takes it (and Terraform's 64-bit integer). */
+export const checkTtlSeconds: RuleCheck = (value) =>
+  Number.isInteger(value) && (value as number) >= 1 && (value as number) <= VAULT_TTL_MAX_SECONDS
+    ? undefined
+    : `must be a whole number of seconds from 1 to ${VAULT_TTL_MAX_SECONDS} (Vault keeps a duration in 64-bit nanoseconds)`;
 
 /** A non-empty string. */
 export const checkNonEmpty: RuleCheck = (value) =>
@@ -246,6 +267,18 @@ export const checkText: RuleCheck = (value) => {
   return LONE_SURROGATE.test(value) ? 'must be valid Unicode text: it holds a lone surrogate (half of a UTF-16 pair), which no file can hold' : undefined;
 };
 
+/**
+ * A character a line must not hold to read as written: a control character, a format character (bidi
+ * overrides and isolates, zero widths, a BOM), a lone surrogate, a line or paragraph separator.
+ */
+const NOT_ONE_VISIBLE_LINE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/u;
+
+/** What a hint or a description must be, after its own subject: one line that reads as written in the docs and at a terminal. */
+export const ONE_LINE_RULE = 'one line of visible text, without control characters, line separators, bidi overrides or zero-width characters';
+
+/** Text shown as written on one line, in the docs and at a terminal (a path's description, an external value's hint). */
+export const checkOneLine: RuleCheck = (value) => (typeof value === 'string' && !NOT_ONE_VISIBLE_LINE.test(value) ? undefined : `must be ${ONE_LINE_RULE}`);
+
 /** The most bytes all annotations of one object may hold, keys and values together (apimachinery's TotalAnnotationSizeLimitB). */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 
@@ -298,6 +331,18 @@ export const TYPED_SECRET_KEYS: Readonly<Record<string, { readonly all?: readonl
   'kubernetes.io/basic-auth': { oneOf: ['username', 'password'] },
   'kubernetes.io/ssh-auth': { all: ['ssh-privatekey'] },
 };
+
+/** The annotation a Secret of type `kubernetes.io/service-account-token` must carry: the API server refuses one without. */
+export const SERVICE_ACCOUNT_NAME_ANNOTATION = 'kubernetes.io/service-account.name';
+
+/** What a Secret of `type` with the annotations `annotations` lacks, as a rule; undefined when it has what its type requires. */
+export function typedSecretAnnotationRule(type: string, annotations: Readonly<Record<string, unknown>>): string | undefined {
+  if (type !== 'kubernetes.io/service-account-token') return undefined;
+  const name = Object.prototype.hasOwnProperty.call(annotations, SERVICE_ACCOUNT_NAME_ANNOTATION) ? annotations[SERVICE_ACCOUNT_NAME_ANNOTATION] : undefined;
+  return typeof name === 'string' && name !== ''
+    ? undefined
+    : `needs the annotation "${SERVICE_ACCOUNT_NAME_ANNOTATION}", which Kubernetes requires of a Secret of this type (the token controller then writes its token): set it in annotations, or use another type`;
+}
 
 /** What a Secret of `type` with the keys `keys` lacks, as a rule; undefined when it has what its type requires. */
 export function typedSecretRule(type: string, keys: readonly string[]): string | undefined {

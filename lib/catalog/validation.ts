@@ -9,7 +9,8 @@ import {
   checkAuthMountPath,
   checkLabel,
   checkMount as checkMountRule,
-  checkPositiveInteger,
+  checkOneLine,
+  checkTtlSeconds,
   checkSecretKey,
   checkSubdomain,
   checkText,
@@ -18,6 +19,7 @@ import {
   isZeroDuration,
   metadataProblems,
   pathRules,
+  typedSecretAnnotationRule,
   typedSecretRule,
 } from './rules';
 import { CatalogIssue, UnreadValue, catalogIssue, keyText, showText, showValue } from './errors';
@@ -111,8 +113,8 @@ function checkAccess(list: IssueList, catalog: CatalogContents): void {
     list.add('vault role', 'audience', vaultRole.audience,
       `must equal the store's audience ${showValue(eso.audience)}: Vault refuses tokens minted for another audience`);
   }
-  const ttl = checkPositiveInteger(vaultRole.tokenTtlSeconds);
-  if (ttl !== undefined) list.add('vault role', 'tokenTtlSeconds', vaultRole.tokenTtlSeconds, `${ttl} (seconds)`);
+  const ttl = checkTtlSeconds(vaultRole.tokenTtlSeconds);
+  if (ttl !== undefined) list.add('vault role', 'tokenTtlSeconds', vaultRole.tokenTtlSeconds, ttl);
 }
 
 function checkPaths(list: IssueList, catalog: CatalogContents): void {
@@ -129,9 +131,8 @@ function checkPaths(list: IssueList, catalog: CatalogContents): void {
     firstIndex.set(path.path, index);
     for (const rule of pathRules(path.path, typeof catalog.mount === 'string' ? catalog.mount : '')) list.add(row, 'path', path.path, rule);
     checkKeys(list, row, path.keys);
-    if (path.description !== undefined && (typeof path.description !== 'string' || checkText(path.description) !== undefined || /[\p{Cc}\p{Zl}\p{Zp}]/u.test(path.description))) {
-      list.add(row, 'description', path.description, 'must be one line of text, without control characters');
-    }
+    const description = path.description === undefined ? undefined : checkOneLine(path.description);
+    if (description !== undefined) list.add(row, 'description', path.description, description);
     for (const { field, value, rule, read } of valueOriginProblems(path.origins, Array.isArray(path.keys) ? path.keys : [])) (read ? list.input : list.add).call(list, row, field, value, rule);
     if (path.identitiesRead !== 'same-keys' && path.identitiesRead !== 'whole-path') {
       list.add(row, 'identitiesRead', path.identitiesRead, 'must be "same-keys" (every identity reads the same keys of the path) or "whole-path" (identities read different keys, and each is granted all of them)');
@@ -356,6 +357,8 @@ function checkTemplate(list: IssueList, row: string, target: SyncTarget): void {
  */
 function checkTypedSecret(list: IssueList, row: string, target: SyncTarget): void {
   if (typeof target.type !== 'string' || (target.creationPolicy !== 'Owner' && target.creationPolicy !== 'Orphan')) return;
+  const annotationRule = typedSecretAnnotationRule(target.type, target.annotations);
+  if (annotationRule !== undefined) list.add(row, 'type', target.type, annotationRule);
   const templated = Object.keys(target.templateData ?? {});
   if (target.hasExtract && (templated.length === 0 || target.templateMergePolicy === 'Merge')) return;
   const keys = templated.length === 0 ? target.secretKeys : target.templateMergePolicy === 'Merge' ? [...target.secretKeys, ...templated] : templated;
@@ -483,8 +486,8 @@ function checkIdentities(list: IssueList, catalog: CatalogContents): void {
 
     if (check('role', identity.role, checkVaultRoleName)) first(roles, `${keyText(identity.cluster.authMountPath)}\u0000${keyText(identity.role)}`, 'role', identity.role, 'the role');
     check('audience', identity.audience, checkAudience);
-    const ttl = checkPositiveInteger(identity.tokenTtlSeconds);
-    if (ttl !== undefined) list.add(row, 'tokenTtlSeconds', identity.tokenTtlSeconds, `${ttl} (seconds)`);
+    const ttl = checkTtlSeconds(identity.tokenTtlSeconds);
+    if (ttl !== undefined) list.add(row, 'tokenTtlSeconds', identity.tokenTtlSeconds, ttl);
     if (catalog.targetsOfIdentity(identity).length === 0) {
       list.add(row, 'targets', [], 'must be named by at least one target: its policy would read nothing; name it in a target\'s identity, or remove it');
     }

@@ -2,9 +2,9 @@
 // or issued elsewhere (`external`), so a person has to fetch it. Plain data like the rest of the
 // catalog: the functions below build it and never throw; the catalog's one validator checks it
 // (valueOriginProblems) and reports every mistake at once. No value is ever part of it.
-import { showText } from './errors';
+import { showText, showValue } from './errors';
 import { type InputProblem, type PlainProblem, fieldAt, isOptionsObject, markLibraryObject, readPlain } from './options';
-import { checkHttpsUrl } from './rules';
+import { ONE_LINE_RULE, checkHttpsUrl, checkOneLine } from './rules';
 
 /** The named character sets a generated value can be drawn from. */
 export const CHARSETS = {
@@ -178,8 +178,10 @@ function alphabetRule(value: unknown): string | undefined {
   if (typeof value !== 'string') return 'must be a string of the characters to draw from';
   const chars = [...value];
   if (CONTROL.test(value)) return 'must not contain control characters';
+  // The docs show the alphabet as written: nothing that reorders the line or hides in it.
+  if (checkOneLine(value) !== undefined) return 'must not contain invisible characters (bidi overrides, zero widths, line separators)';
   const repeated = chars.find((ch, index) => chars.indexOf(ch) !== index);
-  if (repeated !== undefined) return `must hold each character once (${JSON.stringify(repeated)} repeats): a repeated character would be drawn more often than the others`;
+  if (repeated !== undefined) return `must hold each character once (${showValue(repeated)} repeats): a repeated character would be drawn more often than the others`;
   if (chars.length < 2) return 'must hold at least 2 different characters';
   return undefined;
 }
@@ -226,8 +228,9 @@ function externalProblems(value: Record<string, unknown>, field: string): InputP
     problems.push({ field: 'option', value: name, rule: `is not an option of external() of ${field} (known: ${EXTERNAL_OPTIONS.join(', ')})` });
   }
   const hint = value.hint;
-  if (typeof hint !== 'string' || hint.trim() === '' || CONTROL.test(hint)) {
-    problems.push({ field: `${field}.hint`, value: hint, rule: 'must say where to get the value, as one line of text without control characters' });
+  // The docs' table and seed's list show it as written: nothing may break the line or reorder it.
+  if (typeof hint !== 'string' || hint.trim() === '' || checkOneLine(hint) !== undefined) {
+    problems.push({ field: `${field}.hint`, value: hint, rule: `must say where to get the value, as ${ONE_LINE_RULE}` });
   }
   if (value.url !== undefined) {
     // The CLI prints the link at a terminal: no control character (an escape sequence) may ride along.

@@ -1,9 +1,9 @@
-import type { SecretCatalog, SyncTarget, VaultPath } from '../catalog';
+import { type SecretCatalog, type SyncTarget, type VaultPath, showValue } from '../catalog';
 import { CliError } from './context';
 
-/** `"a", "b"` */
+/** `"a", "b"`: each as messages show a value (escaped, on one line, a long one cut). */
 export function quoteList(items: readonly string[]): string {
-  return items.map((item) => JSON.stringify(item)).join(', ');
+  return items.map(showValue).join(', ');
 }
 
 /**
@@ -15,9 +15,9 @@ export function declaredPath(catalog: SecretCatalog, input: string): VaultPath {
   if (found) return found;
   const prefix = `${catalog.mount}/`;
   if (input.startsWith(prefix) && catalog.pathNames.includes(input.slice(prefix.length))) {
-    throw new CliError(`unknown path ${JSON.stringify(input)}: paths are relative to the mount "${catalog.mount}", write ${JSON.stringify(input.slice(prefix.length))}`);
+    throw new CliError(`unknown path ${showValue(input)}: paths are relative to the mount "${catalog.mount}", write ${showValue(input.slice(prefix.length))}`);
   }
-  throw new CliError(`unknown path ${JSON.stringify(input)}: the catalog declares ${catalog.pathNames.join(', ')}`);
+  throw new CliError(`unknown path ${showValue(input)}: the catalog declares ${catalog.pathNames.join(', ')}`);
 }
 
 /** Refuses keys that `path` does not declare, and keys named twice. */
@@ -45,14 +45,14 @@ export function matchingTargets(catalog: SecretCatalog, input: string): SyncTarg
   if (matched.length === 0) {
     const prefix = `${catalog.mount}/`;
     if (input.startsWith(prefix) && catalog.pathNames.includes(input.slice(prefix.length))) {
-      throw new CliError(`no ExternalSecret matches ${JSON.stringify(input)}: paths are relative to the mount "${catalog.mount}", write ${JSON.stringify(input.slice(prefix.length))}`);
+      throw new CliError(`no ExternalSecret matches ${showValue(input)}: paths are relative to the mount "${catalog.mount}", write ${showValue(input.slice(prefix.length))}`);
     }
     const names = [...new Set(catalog.targets.flatMap((t) => (t.renamesExternalSecret ? [t.externalSecretName, t.name] : [t.name])))];
     const operatorOnly = catalog.operatorPaths.find((p) => p.path === input);
     if (operatorOnly) {
-      throw new CliError(`no ExternalSecret reads ${JSON.stringify(input)}: it is declared as read by operators and other tools only`);
+      throw new CliError(`no ExternalSecret reads ${showValue(input)}: it is declared as read by operators and other tools only`);
     }
-    throw new CliError(`no ExternalSecret matches ${JSON.stringify(input)}: give a declared path (${catalog.esoPathNames.join(', ')}) or an ExternalSecret or Secret name (${names.join(', ')})`);
+    throw new CliError(`no ExternalSecret matches ${showValue(input)}: give a declared path (${catalog.esoPathNames.join(', ')}) or an ExternalSecret or Secret name (${names.join(', ')})`);
   }
   return matched;
 }

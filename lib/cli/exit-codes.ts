@@ -61,7 +61,7 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
   'rotate': [
     { code: EXIT.ok, meaning: 'patched and force-synced' },
     { code: EXIT.failed, meaning: '`vault kv patch` failed (nothing changed) or a `kubectl` call failed (the values are changed)' },
-    { code: EXIT.usage, meaning: 'unknown path, undeclared or repeated key, missing, empty or non-UTF-8 value (nothing changed)' },
+    { code: EXIT.usage, meaning: 'unknown path, undeclared or repeated key, missing, empty or non-UTF-8 value, stdin over 32 MiB (nothing changed)' },
     { code: EXIT.interrupted, meaning: 'Ctrl-C at a prompt (nothing changed)' },
   ],
   'force-sync': [
@@ -87,7 +87,7 @@ export const COMMAND_EXIT_CODES: Readonly<Record<CommandName, readonly ExitCodeM
   ],
   'kms-secret': [
     { code: EXIT.ok, meaning: 'printed' },
-    { code: EXIT.usage, meaning: 'no input, unreadable file, not JSON, missing or malformed output' },
+    { code: EXIT.usage, meaning: 'no input, unreadable file, input over 1 MiB, not JSON, missing or malformed output' },
   ],
   'rebuild': [
     { code: EXIT.ok, meaning: 'printed' },

@@ -51,7 +51,7 @@ export async function forceSyncTargets(ctx: CliContext, targets: readonly SyncTa
     } else {
       failed.push(target);
       ctx.stdout.write(`  ${target.namespace}/${target.externalSecretName}: FAILED\n`);
-      ctx.stderr.write(`homelab-secrets: kubectl annotate externalsecret -n ${target.namespace} ${target.externalSecretName} exited with ${result.exitCode}: ${result.stderr.trim()}\n`);
+      ctx.stderr.write(`homelab-secrets: kubectl annotate externalsecret -n ${target.namespace} ${target.externalSecretName} exited with ${result.exitCode}: ${printable(result.stderr.trim())}\n`);
     }
   }
   if (failed.length > 0) {

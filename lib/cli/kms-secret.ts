@@ -1,9 +1,14 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { AWS_REGION_PATTERN, IAM_USER_NAME_PATTERN, KMS_SECRET_KEYS } from '../catalog';
+import { AWS_REGION_PATTERN, IAM_USER_NAME_PATTERN, KMS_SECRET_KEYS, showValue } from '../catalog';
+import { causeOf, errnoOf } from '../synth';
 import { KMS_STACK_OUTPUTS as STACK_OUTPUTS } from '../tf/stack-names';
 import { CliContext, CliError, EXIT, ReportExit, cliSettings, kmsStackDir } from './context';
+import { readFileUpTo } from './read-file';
 import { printable, shellCommand } from './shell';
+import { decodeUtf8, describeUtf8Fault, stdinText, utf8Fault } from './utf8';
+
+/** The most bytes of Terraform outputs kms-secret reads: the KMS stack's are a few hundred. */
+const MAX_OUTPUTS_BYTES = 1024 * 1024;
 
 /** The KMS stack's Terraform outputs that `kms-secret` reads (the stack writes them under these names). */
 export const KMS_STACK_OUTPUTS = {
@@ -45,7 +50,9 @@ export function parseKmsStackOutputs(text: string, source: string): KmsStackOutp
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`the Terraform outputs from ${source} are not JSON (${(error as Error).message}): give the output of \`terraform output -json\``);
+    // V8 quotes the input's first characters ("... is not valid JSON"): the input may be anything piped by mistake, so not them.
+    const why = (error as Error).message.replace(/, "[\s\S]*"(?:\.\.\.)? is not valid JSON$/, '');
+    throw new CliError(`the Terraform outputs from ${source} are not JSON (${why}): give the output of \`terraform output -json\``);
   }
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
     throw new CliError(`the Terraform outputs from ${source} must be a JSON object, as \`terraform output -json\` prints them`);
@@ -55,14 +62,15 @@ export function parseKmsStackOutputs(text: string, source: string): KmsStackOutp
   const missing = names.map((n) => KMS_STACK_OUTPUTS[n]).filter((name) => !(name in outputs));
   if (missing.length > 0) {
     const found = Object.keys(outputs);
-    throw new CliError(`the Terraform outputs from ${source} lack ${missing.map((m) => JSON.stringify(m)).join(', ')} (found: ${found.length > 0 ? found.join(', ') : 'none'}): give \`terraform output -json\` of the deployed KMS stack`);
+    const shown = found.length === 0 ? 'none' : `${found.slice(0, 20).map((name) => (/^[\w.-]+$/.test(name) ? name : showValue(name))).join(', ')}${found.length > 20 ? ` and ${found.length - 20} more` : ''}`;
+    throw new CliError(`the Terraform outputs from ${source} lack ${missing.map((m) => JSON.stringify(m)).join(', ')} (found: ${shown}): give \`terraform output -json\` of the deployed KMS stack`);
   }
   const read = (name: keyof typeof KMS_STACK_OUTPUTS): string => {
     const output = KMS_STACK_OUTPUTS[name];
     const value = (outputs[output] as { value?: unknown } | null)?.value;
     const { pattern, rule } = OUTPUT_FORMATS[name];
     if (typeof value !== 'string' || !pattern.test(value)) {
-      const shown = typeof value === 'string' ? JSON.stringify(value) : value === undefined ? 'no value' : value === null ? 'null' : `a ${typeof value}`;
+      const shown = typeof value === 'string' ? showValue(value) : value === undefined ? 'no value' : value === null ? 'null' : `a ${typeof value}`;
       throw new CliError(`output "${output}" from ${source} must have a value that is ${rule}; got ${shown}`);
     }
     return value;
@@ -118,18 +126,29 @@ export async function kmsSecret(ctx: CliContext, options: KmsSecretOptions = {})
   let text: string;
   let source: string;
   if (options.file !== undefined) {
-    source = `--file ${JSON.stringify(options.file)}`;
+    source = `--file ${showValue(options.file)}`;
+    let bytes: Buffer;
     try {
-      text = readFileSync(options.file, 'utf8');
+      bytes = readFileUpTo(options.file, MAX_OUTPUTS_BYTES);
+      if (bytes.length > MAX_OUTPUTS_BYTES) throw new CliError(`${source} holds more than 1 MiB: \`terraform output -json\` of the KMS stack is a few hundred bytes; give that`);
     } catch (error) {
-      throw new CliError(`cannot read ${source}: ${(error as Error).message}`);
+      if (error instanceof CliError) throw error;
+      const code = errnoOf(error);
+      throw new CliError(`cannot read ${source}: ${code === undefined ? (error as Error).message : causeOf(code)}`);
     }
+    // Read as bytes: a lenient decoding would turn other bytes into U+FFFD and quote that back.
+    const fault = utf8Fault(bytes);
+    if (fault) throw new CliError(`${source} is not UTF-8 text (${describeUtf8Fault(fault)}): give the output of \`terraform output -json\``);
+    text = decodeUtf8(bytes);
   } else {
     if (ctx.stdin.isTTY) {
       throw new CliError(`give the KMS stack's outputs with --file <file>, or on stdin: ${shellCommand(['terraform', `-chdir=${kmsStackDir(ctx)}`, 'output', '-json'])} | npx homelab-secrets kms-secret`);
     }
     source = 'stdin';
-    text = await ctx.stdin.readAll();
+    // Up to the cap, not to the end: an endless stream must not exhaust the memory.
+    const bytes = await ctx.stdin.readBytes(MAX_OUTPUTS_BYTES);
+    if (bytes.length > MAX_OUTPUTS_BYTES) throw new CliError(`stdin holds more than 1 MiB: \`terraform output -json\` of the KMS stack is a few hundred bytes; give that`);
+    text = stdinText(bytes);
   }
   const { kms } = cliSettings(ctx);
   if (kms === undefined) throw new CliError('the settings declare no KMS key (settings.kms), so there is no KMS Secret to create');

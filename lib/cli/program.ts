@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CatalogValidationError, type SecretCatalog, validateDeclaration } from '../catalog';
+import { CatalogValidationError, type SecretCatalog, catalogProblems, validateDeclaration } from '../catalog';
 import { registerCheck } from './check';
 import { CliContext, CliError, EXIT } from './context';
 import { isCommandName, renderCommandExitCodes, renderProgramExitCodes } from './exit-codes';
@@ -10,7 +10,7 @@ import { registerNewPath } from './new-path';
 import { registerRebuild } from './rebuild';
 import { registerRotate } from './rotate';
 import { registerSeed } from './seed';
-import { UnquotableError } from './shell';
+import { UnquotableError, printableLines } from './shell';
 import { registerStatus } from './status';
 import { registerTable } from './table';
 
@@ -31,7 +31,8 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
     .configureOutput({
       writeOut: (text) => ctx.stdout.write(text),
       writeErr: (text) => ctx.stderr.write(text),
-      outputError: (text, write) => write(text),
+      // commander quotes what was typed as it is (an unknown command, an option): escaped like every message.
+      outputError: (text, write) => write(printableLines(text)),
     })
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
@@ -40,7 +41,7 @@ export function buildProgram(ctx: CliContext, report: (exitCode: number) => void
     .hook('preAction', (_program, action) => {
       // import writes a declaration from YAML: it needs none, and runs in a project that has none yet.
       if (action.name() === 'import') return;
-      const issues = ctx.settings === undefined ? ctx.catalog.validate() : validateDeclaration({ catalog: ctx.catalog, settings: ctx.settings });
+      const issues = ctx.settings === undefined ? catalogProblems(ctx.catalog) : validateDeclaration({ catalog: ctx.catalog, settings: ctx.settings });
       if (issues.length > 0) throw new CatalogValidationError(issues);
     });
   registerTable(program, ctx, report);
@@ -80,12 +81,13 @@ export async function runCli(ctx: CliContext, argv: readonly string[]): Promise<
       // Commander has already printed the message, or the help that was asked for (exit code 0).
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    // A message quotes what it was given (argv, stdin, a file, the environment): every line printable.
     if (error instanceof CliError) {
-      ctx.stderr.write(`${CLI_NAME}: ${error.message}\n`);
+      ctx.stderr.write(`${CLI_NAME}: ${printableLines(error.message)}\n`);
       return error.exitCode;
     }
     if (error instanceof CatalogValidationError || error instanceof UnquotableError) {
-      ctx.stderr.write(`${CLI_NAME}: ${error.message}\n`);
+      ctx.stderr.write(`${CLI_NAME}: ${printableLines(error.message)}\n`);
       return EXIT.usage;
     }
     ctx.stderr.write(`${CLI_NAME}: internal error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);

@@ -6,6 +6,9 @@ import { DRY_RUN_HEADER, forceSyncTargets } from './force-sync';
 import { operands, printable, shellCommand } from './shell';
 import { TypedNotUtf8Error, decodeUtf8, describeUtf8Fault, startsWithBom, typedValueNotUtf8, utf8Fault } from './utf8';
 
+/** The most bytes rotate reads from stdin: Vault's default max_request_size, which a patch of them could not pass anyway. */
+export const MAX_STDIN_BYTES = 32 * 1024 * 1024;
+
 /** The Vault CLI, unless `--vault-bin` or this environment variable names another (e.g. OpenBao's `bao`). */
 export const DEFAULT_VAULT_BIN = 'vault';
 export const VAULT_BIN_ENV = 'VAULT_BIN';
@@ -114,7 +117,12 @@ export async function readValues(ctx: CliContext, catalog: SecretCatalog, path: 
       values.push(first);
     }
   } else {
-    values.push(...valuesFromStdin(await ctx.stdin.readBytes(), keys));
+    // Read up to the cap, not to the end: an endless stream (< /dev/zero) must not exhaust the memory.
+    const bytes = await ctx.stdin.readBytes(MAX_STDIN_BYTES);
+    if (bytes.length > MAX_STDIN_BYTES) {
+      throw new CliError(`stdin holds more than ${MAX_STDIN_BYTES / 1024 / 1024} MiB, more than Vault takes in one request (its max_request_size): give the values of a path in smaller pieces, or store a reference; nothing was changed`);
+    }
+    values.push(...valuesFromStdin(bytes, keys));
   }
   keys.forEach((key, index) => {
     if (values[index] === '') throw new CliError(`the value of ${key} is empty; nothing was changed`);
@@ -158,7 +166,7 @@ export async function rotate(ctx: CliContext, input: string, keys: readonly stri
     const hint = result.exitCode === 127
       ? `; set --vault-bin or ${VAULT_BIN_ENV} to the Vault CLI`
       : PATH_MISSING.test(result.stderr) ? `; create the path first: ${shellCommand(['homelab-secrets', 'new', ...operands(path.path)])}` : '';
-    ctx.stderr.write(`homelab-secrets: ${command} exited with ${result.exitCode}: ${result.stderr.trim()}\n`);
+    ctx.stderr.write(`homelab-secrets: ${command} exited with ${result.exitCode}: ${printable(result.stderr.trim())}\n`);
     ctx.stderr.write(`homelab-secrets: nothing was changed and nothing force-synced${hint}\n`);
     return EXIT.failed;
   }

@@ -70,10 +70,30 @@ export function operands(...values: readonly string[]): string[] {
 }
 
 /**
- * Text for a comment or a prose line around printed commands: control characters are shown as
- * escapes (`\n`, `\x1b`), so no value can end the comment and start a command on the next line, or
- * send an escape sequence to the terminal.
+ * What a line must not show raw: C0 and C1 controls and DEL, format characters (bidi overrides and
+ * isolates, zero widths, a BOM), lone surrogates, the line and paragraph separators. The same set as
+ * the catalog's messages escape (`oneLine`).
+ */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
+
+/** `\n`, `\x1b`, and above U+00FF `\u202e` (`\u{e0001}` beyond the BMP). */
+function escapeUnprintable(ch: string): string {
+  const code = ch.codePointAt(0)!;
+  if (code <= 0xff) return escapeControl(ch);
+  return code > 0xffff ? `\\u{${code.toString(16)}}` : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Text for a comment, a prose line or a message around printed commands: every character that could
+ * end the line or disguise it is shown as an escape (`\n`, `\x1b`, `\u202e`), so no value can end
+ * the comment and start a command on the next line, send an escape sequence to the terminal, or
+ * reorder what the line shows (a bidi override).
  */
 export function printable(text: string): string {
-  return text.replace(new RegExp(CONTROL.source, 'g'), escapeControl);
+  return text.replace(UNPRINTABLE, escapeUnprintable);
+}
+
+/** A message of several lines, each made {@link printable}: its own line breaks are kept, nothing else. */
+export function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
 }

@@ -3,6 +3,7 @@ import type { CreationPolicy, SecretCatalog, SyncTarget } from '../catalog';
 import { targetSecretKeys } from '../workloads/secret-keys';
 import { CliContext, CliError, EXIT, ReportExit } from './context';
 import { KUBECTL } from './force-sync';
+import { printable, printableLines } from './shell';
 
 /** The reason ESO gives a synced ExternalSecret's Ready condition; anything else is not synced. */
 export const SYNCED_REASON = 'SecretSynced';
@@ -181,8 +182,9 @@ export async function statusReport(ctx: CliContext, catalog: SecretCatalog): Pro
   return { context, synced: rows.every((r) => r.synced), rows, undeclared };
 }
 
-/** Left-aligned columns, two spaces apart. */
-function columns(rows: readonly (readonly string[])[]): string[] {
+/** Left-aligned columns, two spaces apart; each cell {@link printable}. */
+function columns(cells: readonly (readonly string[])[]): string[] {
+  const rows = cells.map((r) => r.map(printable));
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
 }
@@ -200,14 +202,16 @@ function keysCell(row: StatusRow): string {
 /** The report for people: a verdict, a table of the rows, the problems, the undeclared ExternalSecrets. */
 export function renderStatusReport(report: StatusReport): string {
   const notSynced = report.rows.filter((r) => !r.synced);
-  const lines = [`Context ${report.context}: ${report.rows.length - notSynced.length} of ${report.rows.length} rows synced.`, ''];
+  // What the cluster says (a context name, a condition's reason and message, the times) is shown
+  // escaped: a message carries Vault's or ESO's text, and no cluster object writes to the terminal.
+  const lines = [`Context ${printable(report.context)}: ${report.rows.length - notSynced.length} of ${report.rows.length} rows synced.`, ''];
   lines.push(...columns([
     ['NAMESPACE', 'EXTERNALSECRET', 'SECRET', 'READY', 'REASON', 'LAST SYNC', 'KEYS'],
     ...report.rows.map((r) => [r.namespace, r.externalSecret, r.secret, r.found ? r.ready ?? '-' : 'absent', r.reason ?? '-', r.lastSync ?? '-', keysCell(r)]),
   ]));
   if (notSynced.length > 0) {
     lines.push('', 'Not synced:');
-    for (const row of notSynced) lines.push(`  ${row.namespace}/${row.externalSecret} (${row.paths.join(' + ')}): ${row.problems.join('; ')}`);
+    for (const row of notSynced) lines.push(`  ${row.namespace}/${row.externalSecret} (${row.paths.join(' + ')}): ${printable(row.problems.join('; '))}`);
   }
   if (report.undeclared.length > 0) {
     lines.push('', `ExternalSecrets the catalog does not declare (${report.undeclared.length}):`);
@@ -236,12 +240,12 @@ export async function status(ctx: CliContext, options: StatusOptions = {}): Prom
       const failure: StatusFailure = { context: null, error: { message: error.message } };
       ctx.stdout.write(JSON.stringify(failure, null, 2) + '\n');
     }
-    ctx.stderr.write(`homelab-secrets: ${error.message}\n`);
+    ctx.stderr.write(`homelab-secrets: ${printableLines(error.message)}\n`);
     return EXIT.usage;
   }
   ctx.stdout.write(options.json ? JSON.stringify(report, null, 2) + '\n' : renderStatusReport(report));
   for (const row of report.rows.filter((r) => !r.synced)) {
-    ctx.stderr.write(`homelab-secrets: not synced: ${row.namespace}/${row.externalSecret}: ${row.problems.join('; ')}\n`);
+    ctx.stderr.write(`homelab-secrets: not synced: ${row.namespace}/${row.externalSecret}: ${printable(row.problems.join('; '))}\n`);
   }
   return report.synced ? EXIT.ok : EXIT.failed;
 }

@@ -2,11 +2,13 @@
 // read from the environment and files the vault CLI reads, and one small HTTP transport that trusts
 // exactly that CA. Nothing here is a value of a secret; the token is sent as a header and never printed.
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
+import { showValue } from '../catalog';
+import { causeOf, errnoOf } from '../synth';
 import { CliError } from './context';
+import { readFileUpTo } from './read-file';
 
 /** One setting of the vault CLI and its OpenBao twin: the VAULT_* name is read first, then the BAO_* one. */
 export const VAULT_ENV = {
@@ -20,6 +22,10 @@ export const VAULT_ENV = {
 
 /** The file the vault (and bao) CLI's default token helper keeps the token of `vault login` in, under HOME. */
 export const TOKEN_HELPER_FILE = '.vault-token';
+
+/** The most bytes of VAULT_CACERT read (a CA bundle is a few KiB, the system's a few hundred), and of the token helper file. */
+const MAX_CA_FILE_BYTES = 1024 * 1024;
+const MAX_TOKEN_FILE_BYTES = 64 * 1024;
 
 /** The largest answer the CLI reads from Vault; more is not an answer of the KV API. */
 export const MAX_ANSWER_BYTES = 32 * 1024 * 1024;
@@ -69,20 +75,29 @@ function truthy(value: string): boolean {
 export function readCaFile(variable: string, file: string): string {
   let pem: string;
   try {
-    pem = readFileSync(file, 'utf8');
+    const bytes = readFileUpTo(file, MAX_CA_FILE_BYTES);
+    if (bytes.length > MAX_CA_FILE_BYTES) throw new CliError(`${variable} ${showValue(file)} holds more than 1 MiB: give the file of Vault's CA certificate, a few KiB`);
+    pem = bytes.toString('utf8');
   } catch (error) {
-    throw new CliError(`${variable} ${JSON.stringify(file)} cannot be read: ${(error as Error).message}`);
+    if (error instanceof CliError) throw error;
+    throw new CliError(`${variable} ${showValue(file)} cannot be read: ${readFailure(error)}`);
   }
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
-  if (blocks.length === 0) throw new CliError(`${variable} ${JSON.stringify(file)} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"): give the CA certificate of Vault's TLS certificate`);
+  if (blocks.length === 0) throw new CliError(`${variable} ${showValue(file)} holds no PEM certificate ("-----BEGIN CERTIFICATE-----"): give the CA certificate of Vault's TLS certificate`);
   for (const block of blocks) {
     try {
       new X509Certificate(block);
     } catch (error) {
-      throw new CliError(`${variable} ${JSON.stringify(file)} holds a certificate that does not parse: ${(error as Error).message}`);
+      throw new CliError(`${variable} ${showValue(file)} holds a certificate that does not parse: ${(error as Error).message}`);
     }
   }
   return blocks.join('\n') + '\n';
+}
+
+/** Why a file could not be read, without repeating its name (Node's message quotes it raw): `no such file or folder (ENOENT)`. */
+function readFailure(error: unknown): string {
+  const code = errnoOf(error);
+  return code === undefined ? String((error as Error)?.message) : causeOf(code);
 }
 
 /** The token of `vault login` in HOME's token helper file, or undefined when there is none. */
@@ -91,10 +106,13 @@ function tokenHelperToken(env: Env): { token: string; file: string } | undefined
   const file = join(env.HOME, TOKEN_HELPER_FILE);
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const bytes = readFileUpTo(file, MAX_TOKEN_FILE_BYTES);
+    if (bytes.length > MAX_TOKEN_FILE_BYTES) throw new CliError(`the token helper file ${showValue(file)} holds more than 64 KiB, which no Vault token is: log in again with \`vault login\``);
+    text = bytes.toString('utf8');
   } catch (error) {
+    if (error instanceof CliError) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new CliError(`the token helper file ${file} cannot be read: ${(error as Error).message}`);
+    throw new CliError(`the token helper file ${showValue(file)} cannot be read: ${readFailure(error)}`);
   }
   const token = text.trim();
   return token === '' ? undefined : { token, file };
@@ -116,7 +134,15 @@ export function vaultConnection(env: Env, needs: string, fetchOverride?: typeof 
     url = undefined;
   }
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    throw new CliError(`${addrSetting.name} ${JSON.stringify(addrSetting.value)} must be an http:// or https:// URL`);
+    throw new CliError(`${addrSetting.name} ${showValue(addrSetting.value)} must be an http:// or https:// URL`);
+  }
+  // A user and password in the address would go to Vault (and any proxy) with every request, and into
+  // every message that names the address: refused, and not repeated.
+  if (url.username !== '' || url.password !== '') {
+    const shown = new URL(url.href);
+    shown.username = '';
+    shown.password = '';
+    throw new CliError(`${addrSetting.name} holds a user name or password (${shown.protocol}//…@${shown.host}): Vault takes a token, not these; remove them from the address`);
   }
   const skip = setting(env, VAULT_ENV.skipVerify);
   if (skip && truthy(skip.value)) {
@@ -136,7 +162,7 @@ export function vaultConnection(env: Env, needs: string, fetchOverride?: typeof 
   }
   if (!HEADER_TOKEN.test(token)) throw new CliError(`the token in ${tokenSource} holds characters no Vault token has (spaces or control characters)`);
   const namespace = setting(env, VAULT_ENV.namespace);
-  if (namespace && !HEADER_TOKEN.test(namespace.value)) throw new CliError(`${namespace.name} ${JSON.stringify(namespace.value)} must be a namespace path without spaces or control characters`);
+  if (namespace && !HEADER_TOKEN.test(namespace.value)) throw new CliError(`${namespace.name} ${showValue(namespace.value)} must be a namespace path without spaces or control characters`);
 
   const ca = caCert ? readCaFile(caCert.name, caCert.value) : undefined;
   return {

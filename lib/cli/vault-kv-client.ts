@@ -1,13 +1,22 @@
+import { printable } from './shell';
+
 /** Why a Vault request gave no usable answer; `conflict`: a check-and-set write found another version than it was given. */
 export type VaultFailureKind = 'unreachable' | 'denied' | 'no-mount' | 'conflict' | 'unexpected';
 
-/** A Vault request that failed; the message names the address and endpoint, never the token or a value. */
+/**
+ * A Vault request that failed; the message names the address and endpoint, never the token or a value.
+ * What Vault said and the paths it listed are input like any other: the message is made printable
+ * (one line, escapes shown as such) here, once, for every command that prints it.
+ */
 export class VaultRequestError extends Error {
   constructor(public readonly kind: VaultFailureKind, message: string) {
-    super(message);
+    super(printable(message));
     this.name = 'VaultRequestError';
   }
 }
+
+/** The most levels of folders `listPaths` descends, and the most paths it collects: a Vault that lists a folder in every folder is not listed forever. */
+export const LIST_LIMITS = { depth: 64, paths: 100_000 } as const;
 
 /** How long one request may take before Vault counts as unreachable. */
 export const VAULT_REQUEST_TIMEOUT_MS = 10_000;
@@ -176,17 +185,29 @@ export class VaultKvClient {
     return version;
   }
 
-  /** Every path under `prefix` (`LIST /v1/<mount>/metadata/<prefix>`, recursively), sorted. */
-  public async listPaths(prefix = ''): Promise<string[]> {
+  /**
+   * Every path under `prefix` (`LIST /v1/<mount>/metadata/<prefix>`, recursively), sorted. Refused
+   * (VaultRequestError `unexpected`) past {@link LIST_LIMITS}: folders nested deeper than a KV mount's
+   * paths go, or more paths than a homelab's Vault holds.
+   */
+  public async listPaths(prefix = '', depth = 0, found: { count: number } = { count: 0 }): Promise<string[]> {
+    const endpoint = `LIST /v1/${this.mount}/metadata/${prefix}`;
+    if (depth > LIST_LIMITS.depth) {
+      throw new VaultRequestError('unexpected', `Vault at ${this.addr} lists folders more than ${LIST_LIMITS.depth} levels deep (${endpoint.slice(0, 200)}…): no KV mount of a homelab nests so; check VAULT_ADDR`);
+    }
     const answer = await this.request({ method: 'LIST', apiPath: `${encodePath(this.mount)}/metadata/${encodePath(prefix)}`, needs: this.readNeeds });
     if (answer.status === 404) return [];
     const keys = (answer.body as { data?: { keys?: unknown } } | undefined)?.data?.keys;
     if (!Array.isArray(keys)) {
-      throw new VaultRequestError('unexpected', `Vault at ${this.addr} answered LIST /v1/${this.mount}/metadata/${prefix} without data.keys`);
+      throw new VaultRequestError('unexpected', `Vault at ${this.addr} answered ${endpoint} without data.keys`);
+    }
+    found.count += keys.length;
+    if (found.count > LIST_LIMITS.paths) {
+      throw new VaultRequestError('unexpected', `Vault at ${this.addr} lists more than ${LIST_LIMITS.paths} entries under ${this.mount}/ (at ${endpoint}): check VAULT_ADDR`);
     }
     const paths: string[] = [];
     for (const key of keys.map(String)) {
-      if (key.endsWith('/')) paths.push(...(await this.listPaths(prefix + key)));
+      if (key.endsWith('/')) paths.push(...(await this.listPaths(prefix + key, depth + 1, found)));
       else paths.push(prefix + key);
     }
     return paths.sort();

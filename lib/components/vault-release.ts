@@ -12,6 +12,7 @@ import {
   checkLabel,
   checkQuantity,
   checkSubdomain,
+  checkVaultReleaseName,
   vaultServiceUrl,
   vaultTlsSecretName,
 } from '../catalog';
@@ -83,7 +84,7 @@ export function vaultRelease(options: VaultReleaseOptions, subject: string): Vau
   const { kms } = options;
   // The same predicates the settings validation uses, for callers that make the constructs directly.
   assertRule(checkLabel, 'namespace', namespace, subject);
-  assertRule(checkLabel, 'release name', releaseName, subject);
+  assertRule(checkVaultReleaseName, 'release name', releaseName, subject);
   if (kms) {
     assertRule(checkAwsRegion, 'KMS region', kms.region, subject);
     assertRule(checkKmsAlias, 'KMS alias', kms.alias, subject);
@@ -121,6 +122,9 @@ export function vaultRelease(options: VaultReleaseOptions, subject: string): Vau
   if (options.storageClass !== undefined) dataStorage.storageClass = options.storageClass;
 
   const values: HelmValues = {
+    // The chart names its Service and StatefulSet `<release>-vault` unless the release name holds
+    // "vault": named after the release always, as the stores' address and rebuild's pod name expect.
+    fullnameOverride: releaseName,
     // Must agree with the listener's tls_disable: the chart derives VAULT_ADDR and the probes' scheme from it.
     global: { tlsDisable: tlsDir === undefined },
     injector: { enabled: false },

@@ -1,4 +1,5 @@
-import { CatalogIssue, CatalogValidationError, catalogIssue } from '../catalog';
+import { CatalogIssue, CatalogValidationError, catalogIssue, isProxy } from '../catalog';
+import { dataProperty } from './user-error';
 
 /** The part of a construct tree this needs; structural, so lib/synth imports no construct library. */
 export interface ValidatableNode {
@@ -29,7 +30,8 @@ const CONSTRUCT_VALIDATION = /^Validation failed with the following errors:\n([\
  * for any other error.
  */
 export function issuesOfValidationFailure(error: unknown): CatalogIssue[] | undefined {
-  const message = (error as { message?: unknown } | undefined)?.message;
+  // Only an Error's own message, read without running a getter: what the user's code threw may be anything.
+  const message = !isProxy(error) && error instanceof Error ? dataProperty(error, 'message') : undefined;
   if (typeof message !== 'string') return undefined;
   const match = CONSTRUCT_VALIDATION.exec(message);
   if (!match) return undefined;

@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
+import { oneLine } from '../catalog';
 
 /**
  * An output cannot be written as asked: a file system error (read-only folder, full disk, a file where
@@ -45,10 +46,31 @@ export function causeOf(code: string): string {
   return `${CAUSES[code] ?? 'file system error'} (${code})`;
 }
 
-/** A path as a message shows it: relative to the working directory when inside it, else absolute. */
+/**
+ * A path as a message shows it: relative to the working directory when inside it, else absolute; on
+ * one line, with control and invisible characters escaped (a file in an output may be named anything).
+ */
 export function displayPath(path: string): string {
   const rel = relative(process.cwd(), path);
-  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+  return oneLine(rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? path : rel);
+}
+
+/** What a failed system call was doing, in a message. */
+const DOING: Readonly<Record<string, string>> = {
+  scandir: 'read the folder', opendir: 'read the folder', open: 'open', read: 'read', lstat: 'look at', stat: 'look at',
+  mkdir: 'create', rename: 'move', unlink: 'remove', rmdir: 'remove', link: 'link', write: 'write', utime: 'write',
+};
+
+/**
+ * A file system error that names its path, as an OutputError (`cannot read the folder manifests/x:
+ * permission denied (EACCES)`); anything else as it is. For the steps that touch the outputs outside
+ * `onDisk`: an error of the file system is the environment's, never a bug's stack trace.
+ */
+export function asOutputError(error: unknown): unknown {
+  const code = errnoOf(error);
+  const { path, syscall } = (error ?? {}) as NodeJS.ErrnoException;
+  if (code === undefined || typeof path !== 'string' || error instanceof OutputError) return error;
+  return new OutputError(`cannot ${DOING[syscall ?? ''] ?? 'use'} ${displayPath(path)}: ${causeOf(code)}`, path);
 }
 
 /**

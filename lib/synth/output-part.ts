@@ -1,7 +1,7 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { CatalogIssue, CatalogValidationError, Declaration, ResolvedDeclaration, resolveDeclaration } from '../catalog';
-import { OutputError, causeOf, displayPath, errnoOf, onDisk } from './output-error';
+import { OutputError, asOutputError, causeOf, displayPath, errnoOf, onDisk } from './output-error';
 import { OUTPUT_RECORD, entriesUnder, foreignFiles, foreignFilesError, recordPathOf, renderRecord } from './output-record';
 import { Move, fileId, journalPathOf, recoverInterruptedSwaps, swapAll } from './swap-journal';
 
@@ -146,13 +146,15 @@ function checkTargets(parts: readonly { part: OutputPart; target: string }[]): v
 }
 
 /**
- * Creates `dir` and its missing parents one by one. (Node's recursive mkdir reports a read-only file
- * system, or a folder it may not write, as ENOENT; this keeps the real cause.)
+ * Creates `dir` and its missing parents one by one, and adds each it created to `created`, outermost
+ * first. (Node's recursive mkdir reports a read-only file system, or a folder it may not write, as
+ * ENOENT; this keeps the real cause.)
  */
-function makeFolder(dir: string): void {
+function makeFolder(dir: string, created: string[]): void {
   if (exists(dir)) return;
-  makeFolder(dirname(dir));
+  makeFolder(dirname(dir), created);
   mkdirSync(dir);
+  created.push(dir);
 }
 
 /** Errors of writing, which a renderer's write raises without naming the file (a failed write(2) has no path). */
@@ -191,10 +193,14 @@ export function synthOutputs(declaration: Declaration, parts: readonly OutputPar
   const located = parts.map((part) => ({ part, target: resolve(part.target) }));
 
   // A swap a killed synth left half done is finished first, then its leftovers removed.
-  for (const line of recoverInterruptedSwaps(located.map((p) => p.target))) log(line);
-  for (const { part, target } of located) {
-    removeStaleStaging(target);
-    if (part.kind === 'file') removeStaleStaging(recordPathOf('file', target));
+  try {
+    for (const line of recoverInterruptedSwaps(located.map((p) => p.target))) log(line);
+    for (const { part, target } of located) {
+      removeStaleStaging(target);
+      if (part.kind === 'file') removeStaleStaging(recordPathOf('file', target));
+    }
+  } catch (error) {
+    throw asOutputError(error);
   }
 
   const resolved = resolveDeclaration(declaration);
@@ -205,11 +211,15 @@ export function synthOutputs(declaration: Declaration, parts: readonly OutputPar
   for (const warning of swapAll(moves, located.map((p) => p.target))) log(`homelab-secrets: ${warning}`);
 }
 
-/** Runs the steps before the swap; an OutputError from them says that the outputs are unchanged. */
+/**
+ * Runs the steps before the swap; an OutputError from them, or any file system error naming a path
+ * (a folder in an output the synth may not read), says that the outputs are unchanged.
+ */
 function unchangedOnError<T>(steps: () => T): T {
   try {
     return steps();
-  } catch (error) {
+  } catch (thrown) {
+    const error = asOutputError(thrown);
     if (error instanceof OutputError) throw new OutputError(`${error.message}; the outputs are unchanged`, error.path);
     throw error;
   }
@@ -225,6 +235,8 @@ function stageAll(resolved: ResolvedDeclaration, located: readonly { part: Outpu
 
   const suffix = `.staging-${process.pid}`;
   const staged: { part: OutputPart; target: string; staging: string; record: string; recordStaging: string }[] = [];
+  /** The folders this synth created for its outputs (a missing parent, a file output's folder): a refusal leaves none behind. */
+  const created: string[] = [];
   const cleanUp = (): void => {
     for (const { staging, recordStaging } of staged) {
       try {
@@ -234,6 +246,13 @@ function stageAll(resolved: ResolvedDeclaration, located: readonly { part: Outpu
         // left for the next synth, which removes a dead synth's staging paths
       }
     }
+    for (const dir of [...created].reverse()) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        // not empty (another output's, or the user's meanwhile): left
+      }
+    }
   };
   try {
     for (const { part, target } of located) {
@@ -241,7 +260,7 @@ function stageAll(resolved: ResolvedDeclaration, located: readonly { part: Outpu
       const staging = join(dirname(target), `.${basename(target)}${suffix}`);
       const record = recordPathOf(part.kind, target);
       const recordStaging = part.kind === 'dir' ? join(staging, OUTPUT_RECORD) : join(dirname(record), `.${basename(record)}${suffix}`);
-      onDisk('write', target, () => makeFolder(part.kind === 'dir' ? staging : dirname(staging)));
+      onDisk('write', target, () => makeFolder(part.kind === 'dir' ? staging : dirname(staging), created));
       staged.push({ part, target, staging, record, recordStaging });
       render(part, resolved, target, staging);
       const files = part.kind === 'dir' ? entriesUnder(staging, (rel) => rel === OUTPUT_RECORD) : [basename(target)];

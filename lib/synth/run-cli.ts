@@ -1,15 +1,15 @@
-import { CatalogValidationError, formatIssues } from '../catalog';
+import { CatalogValidationError, formatIssues, isProxy } from '../catalog';
 import { issuesOfValidationFailure } from './construct-validation';
 import { OutputError } from './output-error';
 import { MissingPeerError } from './peer-dependency';
-import { describeDeclarationError } from './user-error';
+import { describeDeclarationError, describeModuleFailure } from './user-error';
 
 /** The exit codes of a synth entry point (`runSynthMain`, scripts/synth.mjs); docs/library.md lists them. */
 export const SYNTH_EXIT = {
   ok: 0,
   /** The declaration is wrong: a catalog, settings or construct mistake, an exception its own code threw, or a peer dependency it uses that the project has not installed. */
   declaration: 1,
-  /** An output cannot be written (file system, wrong kind, a file the synth did not write, another synth), or the entry module is missing or not a module. */
+  /** An output cannot be written (file system, wrong kind, a file the synth did not write, another synth), or the entry or a module it imports is missing or not a module. */
   output: 2,
   /** A bug in homelab-secrets: printed with its stack. */
   internal: 70,
@@ -28,7 +28,11 @@ export function describeUserError(error: unknown): string | undefined {
 
 /** What a synth entry point prints for `error` on stderr, and its exit code. */
 export function synthFailure(error: unknown): { readonly exitCode: number; readonly text: string } {
+  // A Proxy thrown by the declaration: instanceof below would run its traps.
+  if (isProxy(error)) return { exitCode: SYNTH_EXIT.declaration, text: `homelab-secrets: ${describeDeclarationError(error)}\nNothing was written.\n` };
   if (error instanceof OutputError) return { exitCode: SYNTH_EXIT.output, text: `homelab-secrets: ${error.message}\n` };
+  const notLoaded = describeModuleFailure(error);
+  if (notLoaded !== undefined) return { exitCode: SYNTH_EXIT.output, text: `homelab-secrets: ${notLoaded}\nNothing was written.\n` };
   const text = describeUserError(error) ?? describeDeclarationError(error);
   if (text !== undefined) return { exitCode: SYNTH_EXIT.declaration, text: `homelab-secrets: ${text}\nNothing was written.\n` };
   const stack = error instanceof Error ? error.stack ?? error.message : String(error);

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isProxy, oneLine, showText, showValue } from '../catalog';
 
 /** The library's own modules: this folder's parent (`lib/`, `dist/lib/` or `dist/swc/lib/`). */
 const LIBRARY = resolve(__dirname, '..');
@@ -66,13 +67,28 @@ function original(at: CodeLocation): CodeLocation {
  * the error has no stack.
  */
 export function userCodeLocation(error: unknown): CodeLocation | undefined {
-  if (!(error instanceof Error) || typeof error.stack !== 'string') return undefined;
-  for (const frame of framesOf(error.stack)) {
+  const stack = stackOf(error);
+  if (stack === undefined) return undefined;
+  for (const frame of framesOf(stack)) {
     if (isWithin(frame.file, LIBRARY)) return undefined;
     if (frame.file.split(sep).includes('node_modules')) continue;
     return original(frame);
   }
   return undefined;
+}
+
+/**
+ * The stack of an Error, or undefined: none, removed, or one that cannot be formatted (formatting runs
+ * Error.prepareStackTrace, which may read a message getter that throws).
+ */
+function stackOf(error: unknown): string | undefined {
+  if (isProxy(error) || !(error instanceof Error)) return undefined;
+  try {
+    const stack = dataProperty(error, 'stack');
+    return typeof stack === 'string' ? stack : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `src/declaration.ts:12:7`: relative to the working directory when inside it. */
@@ -81,23 +97,67 @@ export function formatLocation(at: CodeLocation): string {
   return `${rel.startsWith('..') || isAbsolute(rel) ? at.file : rel}:${at.line}:${at.column}`;
 }
 
-/** `Error: boom`, or the value thrown when it is not an Error. */
-function describeThrown(error: unknown): string {
-  if (error instanceof Error) return `${error.name}: ${error.message}`;
-  try {
-    return `${JSON.stringify(error) ?? String(error)} (thrown, not an Error)`;
-  } catch {
-    return `${String(error)} (thrown, not an Error)`;
+/** A property of `object` or its prototypes, read without running a getter: a getter is shown as one. */
+export function dataProperty(object: object, key: string): unknown {
+  for (let at: object | null = object; at !== null; at = Object.getPrototypeOf(at)) {
+    const descriptor = Object.getOwnPropertyDescriptor(at, key);
+    if (descriptor !== undefined) return 'value' in descriptor ? descriptor.value : 'a getter';
   }
+  return undefined;
+}
+
+/**
+ * `Error: boom`, or the value thrown when it is not an Error; on one line, escaped and a long text cut,
+ * as every message shows a value. Never throws, runs no getter, enters no Proxy: the value is the
+ * user's, and its toString, toJSON or traps may throw themselves.
+ */
+function describeThrown(error: unknown): string {
+  if (!isThrownError(error)) return `${showValue(error)} (thrown, not an Error)`;
+  const name = dataProperty(error, 'name');
+  const message = dataProperty(error, 'message');
+  return `${typeof name === 'string' && name !== '' ? showText(name) : 'Error'}: ${typeof message === 'string' ? showText(message) : showValue(message)}`;
+}
+
+/** Whether `error` is an Error, found without entering a Proxy (instanceof would run its getPrototypeOf trap). */
+function isThrownError(error: unknown): error is Error {
+  return !isProxy(error) && error instanceof Error;
+}
+
+/**
+ * Why a module of the user's could not be loaded, as one line, or undefined when `error` is no such
+ * failure: a module that does not parse (V8's stack of a compile error starts with `<file>:<line>`), or
+ * one that the user's code imports and that does not exist (Node's MODULE_NOT_FOUND). Not the
+ * declaration's mistake but its build's: the entry points exit 2 with it (docs/library.md).
+ */
+export function describeModuleFailure(error: unknown): string | undefined {
+  const stack = stackOf(error);
+  if (stack === undefined) return undefined;
+  const message = dataProperty(error as Error, 'message');
+  const text = typeof message === 'string' ? showText(message.split('\n')[0]) : 'it cannot be read';
+  const parsing = error instanceof SyntaxError ? /^(.+?):(\d+)\n/.exec(stack) : null;
+  if (parsing && isAbsolute(parsing[1])) {
+    const where = oneLine(formatLocation({ file: parsing[1], line: Number(parsing[2]), column: 1 }).replace(/:1$/, ''));
+    return `${where}: ${text}: the module is not JavaScript that loads; fix it, then run again`;
+  }
+  if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') {
+    const at = userCodeLocation(error);
+    const wanted = /^Cannot find module '([^']*)'/.exec(typeof message === 'string' ? message : '')?.[1];
+    if (at !== undefined && wanted !== undefined) {
+      return `the module ${showValue(wanted)} imported at ${oneLine(formatLocation(at))} does not exist: build it, install it, or fix the import`;
+    }
+  }
+  return undefined;
 }
 
 /**
  * The report of an exception the user's own code threw: `the declaration threw at <file:line:col>:
  * <Error: message>`. Undefined for anything the library threw. A thrown value that is not an Error
- * has no stack; only user code throws one, so it is reported too, without a place.
+ * has no stack, nor has an Error whose stack was taken away; only user code throws those, so they are
+ * reported too, without a place.
  */
 export function describeDeclarationError(error: unknown): string | undefined {
-  if (!(error instanceof Error)) return `the declaration threw ${describeThrown(error)}`;
+  if (!isThrownError(error)) return `the declaration threw ${describeThrown(error)}`;
+  if (stackOf(error) === undefined) return `the declaration threw ${describeThrown(error)} (it has no stack, so no place is known)`;
   const at = userCodeLocation(error);
-  return at === undefined ? undefined : `the declaration threw at ${formatLocation(at)}: ${describeThrown(error)}`;
+  return at === undefined ? undefined : `the declaration threw at ${oneLine(formatLocation(at))}: ${describeThrown(error)}`;
 }

@@ -10,7 +10,7 @@ import {
   checkAuthMountPath,
   checkHttpsUrl,
   checkLabel,
-  checkPositiveInteger,
+  checkTtlSeconds,
   checkSubdomain,
   checkVaultRoleName,
   invalidProp,
@@ -86,7 +86,7 @@ export class KubernetesAuth extends Construct {
       for (const namespace of role.namespaces) assertRule(checkLabel, 'namespace', namespace, of);
       assertRule(checkAudience, 'audience', role.audience, of);
       if (role.tokenPolicies.length === 0) invalidProp(of, 'tokenPolicies', [], 'must name at least one policy');
-      if (role.tokenTtlSeconds !== undefined) assertRule(checkPositiveInteger, 'tokenTtlSeconds', role.tokenTtlSeconds, of);
+      if (role.tokenTtlSeconds !== undefined) assertRule(checkTtlSeconds, 'tokenTtlSeconds', role.tokenTtlSeconds, of);
     }
 
     this.resource = new vault.AuthBackend(this, 'Resource', {

@@ -182,9 +182,12 @@ describe('VaultApplication', () => {
     });
   });
 
-  test('exposes the in-cluster address the ClusterSecretStore must use', () => {
+  test('exposes the in-cluster address the ClusterSecretStore must use, and names the chart\'s objects after the release so that it holds', () => {
     expect(synth().vault.serviceUrl).toStrictEqual('https://vault.vault.svc:8200');
-    expect(synth({ namespace: 'secrets', releaseName: 'bao', kms: { ...KMS, secretNamespace: 'secrets' } }).vault.serviceUrl).toStrictEqual('https://bao.secrets.svc:8200');
+    const bao = synth({ namespace: 'secrets', releaseName: 'bao', kms: { ...KMS, secretNamespace: 'secrets' } });
+    expect(bao.vault.serviceUrl).toStrictEqual('https://bao.secrets.svc:8200');
+    // Without it the chart names its Service "bao-vault" (found by the sweep; test/e2e/helm-template.test.ts renders it).
+    expect([bao.app.spec.source.helm.releaseName, bao.app.spec.source.helm.valuesObject.fullnameOverride]).toStrictEqual(['bao', 'bao']);
   });
 
   test('refuses props Vault or the chart cannot use, with the settings validation\'s words', () => {
@@ -193,7 +196,7 @@ describe('VaultApplication', () => {
       'the Vault Application: KMS Secret namespace "vault" must be the Vault Application\'s namespace "secrets": the pod reads the Secret from its own namespace']);
     expect(userErrorOf(() => build({ kms: { ...KMS, region: 'Frankfurt' } }))).toStrictEqual(['the Vault Application: KMS region "Frankfurt" must be an AWS region such as "eu-central-1"']);
     expect(userErrorOf(() => build({ kms: { ...KMS, alias: 'alias/vault unseal' } }))).toStrictEqual([
-      'the Vault Application: KMS alias "alias/vault unseal" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)']);
+      'the Vault Application: KMS alias "alias/vault unseal" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", be at most 256 characters long, and not start with "alias/aws/" (reserved by AWS)']);
     expect(userErrorOf(() => build({ storageClass: 'NFS' }))).toStrictEqual([`the Vault Application: storage class "NFS" ${SUBDOMAIN}`]);
     expect(userErrorOf(() => build({ storageSize: '10GB' }))).toStrictEqual([
       'the Vault Application: storage size "10GB" must be a Kubernetes quantity such as "5Gi" or "500Mi"']);

@@ -186,6 +186,64 @@ describe('durations, quantities, regions, numbers and names the consumers take',
   });
 });
 
+describe('a service account token Secret (found by the sweep)', () => {
+  test('needs the annotation naming its ServiceAccount, which the API server requires', () => {
+    expect(messages((c) => {
+      const a = c.path('apps/a', ['k']);
+      a.syncTo({ name: 'bare', namespace: 'apps', type: 'kubernetes.io/service-account-token' });
+      a.syncTo({ name: 'named', namespace: 'apps', type: 'kubernetes.io/service-account-token', annotations: { 'kubernetes.io/service-account.name': 'builder' } });
+      a.syncTo({ name: 'merged', namespace: 'apps', type: 'kubernetes.io/service-account-token', creationPolicy: 'Merge' });
+    })).toStrictEqual([
+      'apps/a → bare in apps: type "kubernetes.io/service-account-token" needs the annotation "kubernetes.io/service-account.name", which Kubernetes requires of a Secret of this type (the token controller then writes its token): set it in annotations, or use another type',
+    ]);
+  });
+});
+
+describe('names the library derives are names Kubernetes takes (found by the sweep)', () => {
+  test('the CA ConfigMap of namespaced stores, named after Vault\'s TLS Secret with "-ca"', () => {
+    const declare = (secretName: string): string[] => {
+      const catalog = new SecretCatalog({ mount: 'kv', isolation: 'namespace' });
+      catalog.path('apps/db', ['k']).syncTo({ name: 'db', namespace: 'apps' });
+      return validateDeclaration({ catalog, settings: { vault: { tls: { secretName } } } }).map((i) => i.message);
+    };
+    expect(declare('t'.repeat(250))).toStrictEqual([]);
+    expect(declare('t'.repeat(251))).toStrictEqual([
+      `settings.vault.tls: secretName "${'t'.repeat(251)}" names the ConfigMap "${'t'.repeat(251)}-ca" the SecretStores read Vault's CA from (identity external-secrets-apps), which is no Kubernetes name: it must be a DNS-1123 subdomain (lowercase a-z, 0-9, "-" and ".", starting and ending alphanumeric) of at most 253 characters; give the Secret a name of at most 250 characters`,
+    ]);
+  });
+});
+
+describe('token TTLs Vault and Terraform hold, and KMS aliases AWS takes (found by the sweep)', () => {
+  test('a token TTL beyond 64-bit nanoseconds (1e300, 2^63) is refused; 9223372036 seconds is the last one', () => {
+    const RULE = 'must be a whole number of seconds from 1 to 9223372036 (Vault keeps a duration in 64-bit nanoseconds)';
+    expect(messages((c) => {
+      [9_223_372_036, 9_223_372_037, 2 ** 63, 1e300].forEach((tokenTtlSeconds, i) => {
+        const identity = c.identity(`i${i}`, { store: { kind: 'SecretStore', namespaces: ['apps'] }, tokenTtlSeconds });
+        c.path(`apps/p${i}`, ['k']).syncTo({ name: `p${i}`, namespace: 'apps', identity });
+      });
+    })).toStrictEqual([
+      `identity i1: tokenTtlSeconds 9223372037 ${RULE}`,
+      `identity i2: tokenTtlSeconds 9223372036854776000 ${RULE}`,
+      `identity i3: tokenTtlSeconds 1e+300 ${RULE}`,
+    ]);
+  });
+
+  test('a KMS alias of 257 characters is refused, of 256 taken', () => {
+    const RULE = 'must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", be at most 256 characters long, and not start with "alias/aws/" (reserved by AWS)';
+    expect(settingsMessages({ kms: { region: 'us-east-1', alias: `alias/${'a'.repeat(250)}` } })).toStrictEqual([]);
+    expect(settingsMessages({ kms: { region: 'us-east-1', alias: `alias/${'a'.repeat(251)}` } })).toStrictEqual([`settings.kms: alias "alias/${'a'.repeat(194)}"… (257 characters) ${RULE}`]);
+  });
+});
+
+describe('the Vault release name Helm and the StatefulSet take (found by the sweep)', () => {
+  test('52 characters at most: Helm refuses 54, and 53 gives the pods a label value of 64', () => {
+    const RULE = 'must be a DNS-1123 label of at most 52 characters: Helm takes release names of 53 at most, and the StatefulSet named after the release labels its pods with its name and a hash of up to 10 characters, 63 at most';
+    expect(settingsMessages({ vault: { releaseName: 'v'.repeat(52) } })).toStrictEqual([]);
+    expect(settingsMessages({ vault: { releaseName: 'v'.repeat(53) } })).toStrictEqual([`settings.vault: releaseName "${'v'.repeat(53)}" ${RULE}`]);
+    expect(settingsMessages({ vault: { releaseName: 'Vault' } })).toStrictEqual([`settings.vault: releaseName "Vault" ${RULE}`]);
+  });
+});
+
 describe('TLS settings that contradict Vault\'s address, and addresses no client can use', () => {
   const external = (vault: object, extra: object = {}): unknown => ({ components: { vault: false }, vault, ...extra });
   const URL_RULE = 'must be an http:// or https:// URL such as "https://vault.lan:8200"';
@@ -193,6 +251,11 @@ describe('TLS settings that contradict Vault\'s address, and addresses no client
   test('https with TLS off, http without the opt-in, http with a CA or the system trust', () => {
     expect(settingsMessages(external({ address: 'https://vault.lan:8200', tls: { disabled: true } }))).toStrictEqual([
       'settings.vault.tls: disabled true contradicts the https:// address "https://vault.lan:8200": remove it',
+    ]);
+    // Found by the sweep: the contradiction quoted the address with JSON.stringify, a bidi override raw.
+    expect(settingsMessages(external({ address: 'https://vault\u202e.lan', tls: { disabled: true } }))).toStrictEqual([
+      `settings.vault: address "https://vault\\u202e.lan" ${URL_RULE}, without control or invisible characters`,
+      'settings.vault.tls: disabled true contradicts the https:// address "https://vault\\u202e.lan": remove it',
     ]);
     expect(settingsMessages(external({ address: 'http://vault.lan:8200', tls: { secretName: 'vault-tls' } }))).toStrictEqual([
       'settings.vault: address "http://vault.lan:8200" is plain HTTP, where ESO\'s token and every secret value cross the network in clear text: use https://, or opt in with tls: { disabled: true } (docs/security.md)',

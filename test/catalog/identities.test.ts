@@ -128,7 +128,7 @@ describe('identities', () => {
       'identity Odd_Name: serviceAccount.create true would write the namespace\'s own "default" ServiceAccount, which every pod without one runs as: set create: false to log in as the existing one',
       'identity Odd_Name: role "a b" must be a Vault role name (^\\w([\\w.@-]*\\w)?$)',
       'identity Odd_Name: audience "${x}" must not contain whitespace, a quote, a backslash, "${" or "%{", which the generated policy and Terraform would read as syntax',
-      'identity Odd_Name: tokenTtlSeconds 0 must be a whole number of at least 1 (seconds)',
+      'identity Odd_Name: tokenTtlSeconds 0 must be a whole number of seconds from 1 to 9223372036 (Vault keeps a duration in 64-bit nanoseconds)',
       'identity cluster-ca: store.trust.configMap.namespace undefined must be a DNS-1123 label (^[a-z0-9]([-a-z0-9]*[a-z0-9])?$) of at most 63 characters: a ClusterSecretStore must name the namespace of its CA',
       'identity cluster-ca: serviceAccount.create true would write ESO\'s own ServiceAccount external-secrets/external-secrets, which its chart creates: set create: false',
       'identity ns-ca: store.trust.secret.key "ca crt" must match ^[-._a-zA-Z0-9]+$',

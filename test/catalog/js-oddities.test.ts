@@ -54,12 +54,12 @@ describe('JavaScript\'s oddities are catalog errors that show the value', () => 
     }, { mount: 'kv', vaultRole: { tokenTtlSeconds: -0 } })).toStrictEqual([
       'apps/a → a in apps: labels ["x"] must be an object of names to string values',
       'apps/a → a in apps: annotations Map {} must be a plain object ({ ... }), not an instance of Map',
-      'vault role: tokenTtlSeconds -0 must be a whole number of at least 1 (seconds)',
+      'vault role: tokenTtlSeconds -0 must be a whole number of seconds from 1 to 9223372036 (Vault keeps a duration in 64-bit nanoseconds)',
       'apps/a: keys {"0":"k"} must be an array of key names, such as ["user", "password"]',
       'apps/b: origins.k.length -0 must be a whole number from 1 to 4096',
       'apps/c: origins.k.bytes 10n must be a whole number from 1 to 4096',
       'apps/d: origins.k.length Infinity must be a whole number from 1 to 4096',
-      'identity nan: tokenTtlSeconds NaN must be a whole number of at least 1 (seconds)',
+      'identity nan: tokenTtlSeconds NaN must be a whole number of seconds from 1 to 9223372036 (Vault keeps a duration in 64-bit nanoseconds)',
     ]);
   });
 
@@ -94,6 +94,29 @@ describe('JavaScript\'s oddities are catalog errors that show the value', () => 
     const catalog = new SecretCatalog(Object.freeze({ mount: 'kv' }));
     catalog.path('apps/db', Object.freeze(['password'] as const)).syncTo(options);
     expect(validateDeclaration({ catalog, settings })).toStrictEqual([]);
+  });
+});
+
+describe('the catalog of a declaration is a SecretCatalog, checked by its own validator (found by the sweep)', () => {
+  const issuesOf = (catalog: unknown): string[] => validateDeclaration({ catalog: catalog as SecretCatalog, settings: FIXTURE_SETTINGS }).map((i) => i.message);
+
+  test('a plain object with a validate function is no catalog: its validate is not run, and its answer not trusted', () => {
+    let ran = false;
+    expect(issuesOf({ validate: () => { ran = true; return 'junk'; } })).toStrictEqual([
+      'declaration: catalog {"validate":a function} must be a SecretCatalog: new SecretCatalog({ mount })',
+    ]);
+    expect(issuesOf(new Proxy({}, { get: throwing, getPrototypeOf: throwing }))).toStrictEqual(['declaration: catalog a Proxy must be a SecretCatalog: new SecretCatalog({ mount })']);
+    expect(issuesOf(new (class SecretCatalog {})())).toStrictEqual([
+      'declaration: catalog SecretCatalog {} is a SecretCatalog of another copy of homelab-secrets: make the declaration and run it with one (npm ls homelab-secrets)',
+    ]);
+    expect(ran).toBe(false);
+  });
+
+  test('a SecretCatalog whose validate was replaced is checked by the catalog\'s own validator', () => {
+    const catalog = new SecretCatalog({ mount: 'kv' });
+    catalog.path('apps/db', ['a b']).syncTo({ name: 'db', namespace: 'apps' });
+    Object.assign(catalog, { validate: throwing });
+    expect(issuesOf(catalog)).toStrictEqual(['apps/db: key "a b" must match ^[-._a-zA-Z0-9]+$']);
   });
 });
 

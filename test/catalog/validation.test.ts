@@ -21,6 +21,21 @@ describe('catalog validation', () => {
     ]);
   });
 
+  test('a description is one line of visible text: no line break, separator, bidi override or zero width (found by the sweep)', () => {
+    const RULE = 'must be one line of visible text, without control characters, line separators, bidi overrides or zero-width characters';
+    expect(messages((c) => {
+      ['a\nb', 'a\u2028b', 'a\u0000b', 'safe \u202eexe.txt', 'a\u200bb', 'MinIO root | `user` <br> *é*'].forEach((description, i) => {
+        c.path(`apps/p${i}`, ['k'], { description }).syncTo({ name: `p${i}`, namespace: 'arr' });
+      });
+    })).toStrictEqual([
+      `apps/p0: description "a\\nb" ${RULE}`,
+      `apps/p1: description "a\\u2028b" ${RULE}`,
+      `apps/p2: description "a\\u0000b" ${RULE}`,
+      `apps/p3: description "safe \\u202eexe.txt" ${RULE}`,
+      `apps/p4: description "a\\u200bb" ${RULE}`,
+    ]);
+  });
+
   test('2. two targets writing one Secret, whatever their creation policies', () => {
     expect(messages((c) => {
       c.path('apps/a', ['k']).syncTo({ name: 'shared', namespace: 'arr' });

@@ -66,7 +66,7 @@ describe('value origins', () => {
       'apps/x: origins.a.length 0 must be a whole number from 1 to 4096',
       'apps/x: origins.b.length 2.5 must be a whole number from 1 to 4096',
       'apps/x: origins.b.charset "ascii" must be one of "alnum", "lower-alnum", "digits", or give an alphabet instead',
-      'apps/x: origins.c.hint " " must say where to get the value, as one line of text without control characters',
+      'apps/x: origins.c.hint " " must say where to get the value, as one line of visible text, without control characters, line separators, bidi overrides or zero-width characters',
       'apps/x: origins "d" names a key the path does not declare (declared: a, b, c)',
     ]);
   });
@@ -98,6 +98,14 @@ describe('value origins', () => {
       'apps/x: origins.b.alphabet "ab" and charset exclude each other: give one of them',
       'apps/x: origins.c.alphabet 7 must be a string of the characters to draw from',
     ]);
+    // Found by the sweep: a bidi override in an alphabet reached the docs as written, and a repeated one was quoted raw.
+    expect(messages(withOrigins({
+      a: generated({ length: 8, alphabet: 'ab\u202e' }),
+      b: generated({ length: 8, alphabet: 'aébé' }),
+    }))).toStrictEqual([
+      'apps/x: origins.a.alphabet "ab\\u202e" must not contain invisible characters (bidi overrides, zero widths, line separators)',
+      'apps/x: origins.b.alphabet "aébé" must hold each character once ("é" repeats): a repeated character would be drawn more often than the others',
+    ]);
   });
 
   test('bytes: an unknown or missing encoding, mixed with characters, nothing given at all', () => {
@@ -124,13 +132,19 @@ describe('value origins', () => {
     }))).toStrictEqual([
       'apps/x: option "lenght" is not an option of generated() of origins.a (known: length, charset, alphabet, bytes, encoding)',
       'apps/x: option "note" is not an option of external() of origins.b (known: hint, url)',
-      'apps/x: origins.b.hint "Sonarr →\\nSettings" must say where to get the value, as one line of text without control characters',
+      'apps/x: origins.b.hint "Sonarr →\\nSettings" must say where to get the value, as one line of visible text, without control characters, line separators, bidi overrides or zero-width characters',
       'apps/x: origins.b.url "http://sonarr.local" must be an https:// URL',
       'apps/x: origins.c {"length":8} must be generated({ ... }) or external({ hint })',
     ]);
     expect(messages(withOrigins({ a: external({ hint: 'x', url: 'https://example.org/\u001b[2J' }), b: external({ hint: 'x\u001b[31m' }) }))).toStrictEqual([
       'apps/x: origins.a.url "https://example.org/\\u001b[2J" must be an https:// URL, without control or invisible characters',
-      'apps/x: origins.b.hint "x\\u001b[31m" must say where to get the value, as one line of text without control characters',
+      'apps/x: origins.b.hint "x\\u001b[31m" must say where to get the value, as one line of visible text, without control characters, line separators, bidi overrides or zero-width characters',
+    ]);
+    // Found by the sweep: a bidi override or a zero-width space reached the docs' table and seed's list as written.
+    expect(messages(withOrigins({ a: external({ hint: 'Settings \u202eyek IPA' }), b: external({ hint: 'a\u200bb' }), c: external({ hint: 'a\u2028b' }) }))).toStrictEqual([
+      'apps/x: origins.a.hint "Settings \\u202eyek IPA" must say where to get the value, as one line of visible text, without control characters, line separators, bidi overrides or zero-width characters',
+      'apps/x: origins.b.hint "a\\u200bb" must say where to get the value, as one line of visible text, without control characters, line separators, bidi overrides or zero-width characters',
+      'apps/x: origins.c.hint "a\\u2028b" must say where to get the value, as one line of visible text, without control characters, line separators, bidi overrides or zero-width characters',
     ]);
     expect(messages(withOrigins('generated'))).toStrictEqual([
       'apps/x: origins "generated" must be an object of declared key to generated() or external()',

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DECLARATION_ENV, declarationOf, findDeclarationModule, loadDeclaration } from '../../lib/cli/bin';
+import { CliError } from '../../lib/cli';
 import { MissingPeerError } from '../../lib/synth';
 import { fixtureDeclaration } from '../support/fixtures';
 
@@ -90,8 +91,47 @@ describe('the package\'s bin', () => {
     test('a module that exports no declaration, or something else under its name: exit 2, with the fix', () => {
       expect(over(['exports.other = 1;']).stderr).toBe(`homelab-secrets: ${join(dir, 'decl.js')} exports no declaration: export \`declaration\` (a Declaration, or a function returning one)\n`);
       expect(over(['exports.declaration = () => ({ settings: {} });'])).toStrictEqual({
-        code: 2, stdout: '', stderr: `homelab-secrets: ${join(dir, 'decl.js')} exports a \`declaration\` that is not one: it must be { catalog, settings } with a SecretCatalog (or a function returning that)\n`,
+        code: 2, stdout: '', stderr: `homelab-secrets: ${join(dir, 'decl.js')} exports a \`declaration\` that is not one (it has no catalog): it must be { catalog, settings } with a SecretCatalog (or a function returning that)\n`,
       });
+    });
+
+    // Found by the sweep: a Proxy exported as the declaration was entered (its trap's stack printed by
+    // Node), a plain object with a validate function passed for a catalog (table then failed with a
+    // TypeError, exit 70), and a catalog's own validate replaced by the module ran (and threw, exit 70).
+    test('a declaration that is a Proxy, or whose catalog is not a SecretCatalog: exit 2, naming what it is', () => {
+      const notOne = (what: string): string => `homelab-secrets: ${join(dir, 'decl.js')} exports a \`declaration\` that is not one (${what}): it must be { catalog, settings } with a SecretCatalog (or a function returning that)\n`;
+      expect(over(["exports.declaration = new Proxy({}, { get() { throw new Error('trap'); }, getPrototypeOf() { throw new Error('trap'); } });"]))
+        .toStrictEqual({ code: 2, stdout: '', stderr: notOne('it is a Proxy') });
+      expect(over(['exports.declaration = { catalog: { validate() { return []; } }, settings: {} };']))
+        .toStrictEqual({ code: 2, stdout: '', stderr: notOne('its catalog is {"validate":a function}') });
+      // (a class of that name, as another copy of the package has: instanceof tells them apart)
+      expect(over(['exports.declaration = { catalog: new (class SecretCatalog { validate() { return []; } })(), settings: {} };']))
+        .toStrictEqual({ code: 2, stdout: '', stderr: notOne('its catalog is a SecretCatalog of another copy of homelab-secrets (npm ls homelab-secrets)') });
+    });
+
+    test('a catalog whose validate the module replaced: the catalog\'s own validator runs, not the replacement', () => {
+      const result = over([
+        'const catalog = new SecretCatalog({ mount: "kv" });',
+        'catalog.path("apps/db", ["a b"]).syncTo({ name: "db", namespace: "apps" });',
+        'catalog.validate = () => { throw new Error("mine"); };',
+        'exports.declaration = { catalog, settings: {} };',
+      ]);
+      expect(result).toStrictEqual({ code: 2, stdout: '', stderr: 'homelab-secrets: 1 error in the secret catalog and its settings:\n  - apps/db: key "a b" must match ^[-._a-zA-Z0-9]+$\n' });
+    });
+
+    test('a module the declaration imports that does not exist: exit 2, naming it and where it is imported', () => {
+      expect(over(["require('./lib/missing-homelab');", 'exports.declaration = {};'])).toStrictEqual({
+        code: 2, stdout: '', stderr: 'homelab-secrets: the module "./lib/missing-homelab" imported at decl.js:2:1 does not exist: build it, install it, or fix the import\n',
+      });
+    });
+
+    // (in-process: Node itself reads the working folder's package.json to load this test's -r preload; the
+    // installed bin's package scope is its own package, and the sweep runs it so)
+    test('a package.json that is not JSON, or names the declaration with no path: exit 2, naming the file', () => {
+      writeFileSync(join(dir, 'package.json'), '{ "homelabSecrets": { "declaration": "decl.js" }, }\n');
+      expect(() => findDeclarationModule(dir, {})).toThrow(new CliError(`"${join(dir, 'package.json')}" cannot be read as JSON (Expected double-quoted property name in JSON at position 50): fix it, or name the declaration module with HOMELAB_SECRETS_DECLARATION`));
+      writeFileSync(join(dir, 'package.json'), '{ "homelabSecrets": { "declaration": 42 } }\n');
+      expect(() => findDeclarationModule(dir, {})).toThrow(new CliError(`"${join(dir, 'package.json')}" names the declaration module with 42: "homelabSecrets": { "declaration": "<compiled module>" } takes a path`));
     });
 
     test('a peer dependency the project did not install, when the module loads or its function runs: the one line, exit 2', () => {

@@ -212,7 +212,13 @@ describe('check', () => {
     [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 'a b' }, 'homelab-secrets: the token in VAULT_TOKEN holds characters no Vault token has (spaces or control characters)\n'],
     [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', VAULT_SKIP_VERIFY: 'true' }, 'homelab-secrets: VAULT_SKIP_VERIFY is set: homelab-secrets always verifies Vault\'s certificate; set VAULT_CACERT to the file of its CA certificate instead\n'],
     [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', BAO_CAPATH: '/etc/ssl/certs' }, 'homelab-secrets: BAO_CAPATH (a folder of CA certificates) is not supported: set VAULT_CACERT to the file of Vault\'s CA certificate\n'],
-    [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', VAULT_CACERT: '/nonexistent/ca.crt' }, 'homelab-secrets: VAULT_CACERT "/nonexistent/ca.crt" cannot be read: ENOENT: no such file or directory, open \'/nonexistent/ca.crt\'\n'],
+    [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', VAULT_CACERT: '/nonexistent/ca.crt' }, 'homelab-secrets: VAULT_CACERT "/nonexistent/ca.crt" cannot be read: no such file or folder (ENOENT)\n'],
+    // Found by the sweep: a file name with a terminal escape reached the message raw (through Node's own message), and credentials in the address were printed in every message naming it.
+    [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', VAULT_CACERT: '/nonexistent/\u001b[2J.crt' }, 'homelab-secrets: VAULT_CACERT "/nonexistent/\\u001b[2J.crt" cannot be read: no such file or folder (ENOENT)\n'],
+    [{ VAULT_ADDR: 'https://admin:hunter2@vault.lan:8200', VAULT_TOKEN: 't' }, 'homelab-secrets: VAULT_ADDR holds a user name or password (https://…@vault.lan:8200): Vault takes a token, not these; remove them from the address\n'],
+    [{ VAULT_ADDR: 'https://vault\u202e.lan', VAULT_TOKEN: 't' }, 'homelab-secrets: VAULT_ADDR "https://vault\\u202e.lan" must be an http:// or https:// URL\n'],
+    // Found by the sweep: a device is endless to read (and 0 bytes to stat): read up to a cap, and refused past it.
+    [{ VAULT_ADDR: ADDR, VAULT_TOKEN: 't', VAULT_CACERT: '/dev/zero' }, 'homelab-secrets: VAULT_CACERT "/dev/zero" holds more than 1 MiB: give the file of Vault\'s CA certificate, a few KiB\n'],
     [{ BAO_ADDR: 'vault:8200', VAULT_TOKEN: 't' }, 'homelab-secrets: BAO_ADDR "vault:8200" must be an http:// or https:// URL\n'],
   ])('without usable settings (%j) it exits 2 before any request', async (env, message) => {
     // GIVEN
@@ -396,5 +402,30 @@ describe('check: the Vault transport over node:http', () => {
     // THEN
     expect(code).toBe(EXIT.usage);
     expect(h.stderr()).toBe(`homelab-secrets: Vault at ${vault.url} is unreachable: the answer is larger than 32 MiB\n`);
+  });
+});
+
+// Found by the sweep, against a fake Vault over HTTP: Vault's error text with a terminal escape and a
+// bidi override reached the terminal raw, and a Vault whose every folder lists a folder kept check
+// listing forever. What Vault answers is input like any other.
+describe('check: a Vault that answers with hostile text or without end', () => {
+  const answering = (answer: (url: URL, method: string) => Response): typeof fetch =>
+    (async (input: string | URL | Request, init?: RequestInit) => answer(new URL(String(input)), init?.method ?? 'GET')) as typeof fetch;
+
+  test('its errors are shown escaped, on one line', async () => {
+    const h = harness({ env: ENV, fetch: answering(() => new Response(JSON.stringify({ errors: ['1 error occurred:\n\t* boom \u001b[31mred\u202e\n\n'] }), { status: 500 })) });
+    expect(await h.cli('check')).toBe(EXIT.usage);
+    expect(h.stderr()).toBe(`homelab-secrets: Vault at ${ADDR} answered LIST /v1/homelab/metadata/ with 500: boom \\x1b[31mred\\u202e\n`);
+  });
+
+  test('folders nested deeper than 64 levels are refused, not listed forever', async () => {
+    const requests: string[] = [];
+    const h = harness({ env: ENV, fetch: answering((url, method) => {
+      requests.push(`${method} ${url.pathname}`);
+      return new Response(JSON.stringify({ data: { keys: ['a/'] } }), { status: 200 });
+    }) });
+    expect(await h.cli('check')).toBe(EXIT.usage);
+    expect(requests).toHaveLength(65);
+    expect(h.stderr()).toMatch(new RegExp(`^homelab-secrets: Vault at ${ADDR.replace(/\./g, '\\.')} lists folders more than 64 levels deep \\(LIST /v1/homelab/metadata/(a/){20}[a/]*…\\): no KV mount of a homelab nests so; check VAULT_ADDR\n$`));
   });
 });

@@ -92,7 +92,38 @@ describe('kms-secret', () => {
 
     // THEN
     expect(code).toBe(EXIT.usage);
-    expect(h.stderr()).toBe(`homelab-secrets: cannot read --file "${file}": ENOENT: no such file or directory, open '${file}'\n`);
+    expect(h.stderr()).toBe(`homelab-secrets: cannot read --file "${file}": no such file or folder (ENOENT)\n`);
+  });
+
+  // Found by the sweep: Node's message quoted a file name raw, a file of Latin-1 was read as U+FFFD and
+  // quoted back garbled, and JSON's error quoted the first characters of what was piped in, escapes included.
+  test('a file name with a terminal escape is shown escaped', async () => {
+    const h = harness();
+    expect(await h.cli('kms-secret', '--file', join(dir, 'x\u001b[2J.json'))).toBe(EXIT.usage);
+    expect(h.stderr()).toBe(`homelab-secrets: cannot read --file "${join(dir, 'x\\u001b[2J.json')}": no such file or folder (ENOENT)\n`);
+  });
+
+  test('a file that is not UTF-8 is refused with the byte and its offset', async () => {
+    const file = join(dir, 'latin1.json');
+    writeFileSync(file, Buffer.from(JSON.stringify({ ...OUTPUTS, region: { value: 'eu-central-1\u00e9' } }), 'latin1'));
+    const h = harness();
+    expect(await h.cli('kms-secret', '--file', file)).toBe(EXIT.usage);
+    expect(h.stderr()).toMatch(new RegExp(`^homelab-secrets: --file "${file}" is not UTF-8 text \\(byte 0xe9 at offset \\d+\\): give the output of \`terraform output -json\`\n$`));
+  });
+
+  test('input that is not JSON is refused without quoting it', async () => {
+    const h = harness({ stdin: 'key_id = "\u001b[2Jsecret-ish"' });
+    expect(await h.cli('kms-secret')).toBe(EXIT.usage);
+    expect(h.stderr()).toBe("homelab-secrets: the Terraform outputs from stdin are not JSON (Unexpected token 'k'): give the output of `terraform output -json`\n");
+  });
+
+  test('a malformed value is quoted escaped, and the outputs found are named escaped', async () => {
+    const h = harness({ stdin: JSON.stringify({ ...OUTPUTS, key_id: { value: '$(id)\u202e' } }) });
+    expect(await h.cli('kms-secret')).toBe(EXIT.usage);
+    expect(h.stderr()).toBe('homelab-secrets: output "key_id" from stdin must have a value that is a KMS key id, ARN or alias (A-Z, a-z, 0-9, ":", "/", "_", "-"); got "$(id)\\u202e"\n');
+    const h2 = harness({ stdin: JSON.stringify({ 'a\nb': 1, ok_name: 2 }) });
+    expect(await h2.cli('kms-secret')).toBe(EXIT.usage);
+    expect(h2.stderr()).toBe('homelab-secrets: the Terraform outputs from stdin lack "key_id", "region", "iam_user_name" (found: "a\\nb", ok_name): give `terraform output -json` of the deployed KMS stack\n');
   });
 
   test('input that is not JSON is refused', async () => {

@@ -18,9 +18,9 @@ const HELP_EXIT_CODES: Record<string, string> = {
   'rotate': [
     'Exit codes: 0 patched and force-synced; 1 `vault kv patch` failed (nothing changed) or a `kubectl`',
     '  call failed (the values are changed); 2 unknown path, undeclared or repeated key, missing, empty',
-    '  or non-UTF-8 value (nothing changed), or a usage error (unknown command or option, missing',
-    '  argument) or an invalid catalog; 70 a bug (an internal error, printed with its stack); 130 Ctrl-C',
-    '  at a prompt (nothing changed).',
+    '  or non-UTF-8 value, stdin over 32 MiB (nothing changed), or a usage error (unknown command or',
+    '  option, missing argument) or an invalid catalog; 70 a bug (an internal error, printed with its',
+    '  stack); 130 Ctrl-C at a prompt (nothing changed).',
   ].join('\n'),
   'force-sync': [
     'Exit codes: 0 all annotated; 1 a `kubectl` call failed (the others still ran); 2 nothing matches, or',
@@ -48,9 +48,9 @@ const HELP_EXIT_CODES: Record<string, string> = {
     '  printed with its stack).',
   ].join('\n'),
   'kms-secret': [
-    'Exit codes: 0 printed; 2 no input, unreadable file, not JSON, missing or malformed output, or a',
-    '  usage error (unknown command or option, missing argument) or an invalid catalog; 70 a bug (an',
-    '  internal error, printed with its stack).',
+    'Exit codes: 0 printed; 2 no input, unreadable file, input over 1 MiB, not JSON, missing or malformed',
+    '  output, or a usage error (unknown command or option, missing argument) or an invalid catalog; 70 a',
+    '  bug (an internal error, printed with its stack).',
   ].join('\n'),
   'rebuild': [
     'Exit codes: 0 printed; 2 a usage error (unknown command or option, missing argument) or an invalid',

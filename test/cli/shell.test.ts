@@ -65,6 +65,13 @@ describe('shellCommand and the other helpers', () => {
   test('printable shows control characters as escapes, and keeps everything else', () => {
     expect(printable("role\nid;x \u001b[2J é 'q'")).toBe("role\\nid;x \\x1b[2J é 'q'");
   });
+
+  test('printable escapes what would reorder or break a line too: C1 controls, bidi overrides, zero widths, separators, lone surrogates', () => {
+    // Found by the sweep: a file name with a bidi override reached an import refusal raw.
+    expect(printable('repo/a\u202eb\u200b.yaml \u0085 \u2028 \u2066x\u2069 \ufeff \ud800 \u{e0001} 😀 ж')).toBe(
+      'repo/a\\u202eb\\u200b.yaml \\x85 \\u2028 \\u2066x\\u2069 \\ufeff \\ud800 \\u{e0001} 😀 ж',
+    );
+  });
 });
 
 describe('a value no command line can carry', () => {

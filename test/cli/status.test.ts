@@ -145,6 +145,31 @@ describe('status', () => {
     ].join('\n'));
   });
 
+  test('what the cluster says is shown escaped: a message, a reason or a context cannot write to the terminal or break a line', async () => {
+    // GIVEN a Vault error carried in ESO's message with a line break, an escape sequence and a bidi override
+    const h = statusHarness({
+      context: 'home\u001b]0;owned\u0007lab',
+      externalSecrets: [
+        externalSecret('arr', 'vpn-credentials', { type: 'Ready', status: 'False', reason: 'Err\u202eor', message: 'denied\n* fake: line\u001b[2J' }),
+        externalSecret('chat', 'chat-secrets', SYNCED),
+        externalSecret('argocd', 'argocd-secret', SYNCED),
+        externalSecret('chat', 'probe', SYNCED),
+      ],
+      secrets: HEALTHY.secrets,
+    });
+
+    // WHEN
+    const code = await h.cli('status');
+
+    // THEN every cluster-sourced character that could act on the terminal is an escape, on one line
+    expect(code).toBe(EXIT.failed);
+    expect(h.stdout().split('\n')[0]).toBe('Context home\\x1b]0;owned\\x07lab: 3 of 4 rows synced.');
+    expect(h.stdout()).toContain('arr        vpn-credentials  vpn-credentials  False  Err\\u202eor   2026-12-06T10:00:00Z  ok\n');
+    expect(h.stdout()).toContain('  arr/vpn-credentials (apps/vpn): Ready is False (Err\\u202eor): denied\\n* fake: line\\x1b[2J\n');
+    expect(h.stderr()).toBe('homelab-secrets: not synced: arr/vpn-credentials: Ready is False (Err\\u202eor): denied\\n* fake: line\\x1b[2J\n');
+    expect(h.stdout() + h.stderr()).not.toMatch(/[\u001b\u0007\u202e]/);
+  });
+
   test('--json prints the report', async () => {
     // GIVEN
     const h = statusHarness({ ...HEALTHY, externalSecrets: [...HEALTHY.externalSecrets, externalSecret('arr', 'leftover', SYNCED)] });

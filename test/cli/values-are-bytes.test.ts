@@ -175,3 +175,25 @@ describe('through a real process\'s stdin (the package\'s bin)', () => {
     }
   });
 });
+
+// Found by the sweep: rotate < /dev/zero and kms-secret < /dev/zero read stdin to its end, and an
+// endless stream ended the process out of memory. They read up to a cap, and refuse more.
+describe('stdin is read up to a cap', () => {
+  test('rotate refuses stdin over 32 MiB, before anything runs', async () => {
+    const h = harness({ stdin: new Uint8Array(32 * 1024 * 1024 + 1).fill(0x61) });
+    expect(await h.cli('rotate', 'apps/vpn', 'USER')).toBe(EXIT.usage);
+    expect([h.stderr(), h.runs]).toStrictEqual([
+      'homelab-secrets: stdin holds more than 32 MiB, more than Vault takes in one request (its max_request_size): give the values of a path in smaller pieces, or store a reference; nothing was changed\n',
+      [],
+    ]);
+  });
+
+  test('kms-secret refuses Terraform outputs over 1 MiB', async () => {
+    const h = harness({ stdin: `{"x":"${'a'.repeat(1024 * 1024)}"}`, settings: { kms: { region: 'us-east-1' } } });
+    expect(await h.cli('kms-secret')).toBe(EXIT.usage);
+    expect(h.stderr()).toBe('homelab-secrets: stdin holds more than 1 MiB: `terraform output -json` of the KMS stack is a few hundred bytes; give that\n');
+    const f = harness({ settings: { kms: { region: 'us-east-1' } } });
+    expect(await f.cli('kms-secret', '--file', '/dev/zero')).toBe(EXIT.usage);
+    expect(f.stderr()).toBe('homelab-secrets: --file "/dev/zero" holds more than 1 MiB: `terraform output -json` of the KMS stack is a few hundred bytes; give that\n');
+  });
+});

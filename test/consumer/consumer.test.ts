@@ -178,7 +178,8 @@ describe('the full consumer project (cdktf and both providers installed)', () =>
 
   test('its output is byte for byte what it was while the providers were dependencies', () => {
     // The snapshot was taken from the consumer of the package before cdktf and the providers became optional peers;
-    // since then only the synth's records of its files (`.homelab-secrets-synth`) were added to it.
+    // since then only the synth's records of its files (`.homelab-secrets-synth`) and the Vault chart's
+    // fullnameOverride (its objects named after the release) were added to it.
     expect(consumer('full').tree).toMatchSnapshot();
   });
 

@@ -9,6 +9,10 @@ import { fluxHelmReleases, homelabFluxDeclaration, synthFluxTree } from '../supp
 import { fetchTrusting, freePort, makeCa } from './support/bao-dev-server';
 import { engines, goTool } from './support/engines';
 import { mutatedOutput } from './support/outputs';
+import { componentApplications } from '../../lib/argocd';
+import { manifestsPart } from '../../lib/k8s';
+import { fixtureDeclaration } from '../support/fixtures';
+import { manifestObjects, synthPartToTree } from '../support/synth';
 
 // Each committed Application's exact valuesObject, rendered by the real helm against the vendored chart
 // (what Argo CD does with them), and the rendered objects checked. The values are read from
@@ -112,6 +116,27 @@ function only(objects: any[], kind: string, name?: string): any {
   if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, rendered ${found.length}`);
   return found[0];
 }
+
+// Found by the sweep: with a release name without "vault" in it the chart named its Service and
+// StatefulSet "<release>-vault", while the stores point at "<release>.<namespace>.svc" and rebuild execs
+// into "<release>-0".
+suite('helm template of a Vault release named otherwise', () => {
+  test('names its Service and StatefulSet after the release, as the store\'s address and rebuild say', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'homelab-secrets-bao-'));
+    try {
+      const settings = { kms: { region: 'us-east-1' }, vault: { namespace: 'secrets', releaseName: 'bao' } };
+      const tree = synthPartToTree(fixtureDeclaration(undefined, settings), (target) => manifestsPart(target, [componentApplications()]));
+      for (const [file, content] of Object.entries(tree)) writeFileSync(join(dir, file), content);
+      const store = manifestObjects(tree).find((o) => o.kind === 'ClusterSecretStore');
+      const objects = render(Object.values(committedApplications(dir)).find((app) => app.chart === 'vault')!);
+      expect(new URL(store.spec.provider.vault.server).host).toBe('bao.secrets.svc:8200');
+      expect(only(objects, 'Service', 'bao').spec.ports.map((p: any) => p.port)).toContain(8200);
+      expect(only(objects, 'StatefulSet').metadata.name).toBe('bao');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 suite.each(RELEASES)('helm template of each %s', (_kind, apps) => {
   test('covers the three components', () => {

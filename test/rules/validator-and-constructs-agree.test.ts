@@ -26,6 +26,8 @@ const HOSTILE: readonly unknown[] = [
   '.', '..', '..a', 'k'.repeat(254), 'constructor', '__proto__', 'toString', '2562047h', '2562048h', '0Gi', '0.5Gi', 'us-gov-west-1', 'cn-north-1', 'xx-east-1',
   'https://u:p@x', 'https://x/?q', 'https://v\u0000x', 'https://x:65536', 'x\ud800', 'kubernetes.io/tls', 'kubernetes.io/basic-auth', 'a%b', 'a:b', 'Kv',
   NaN, -0, Infinity, 2 ** 32, 'same-keys', 'whole-path',
+  // found by the sweep: a release name past Helm's and the StatefulSet's limits
+  'v'.repeat(52), 'v'.repeat(53),
 ];
 
 /**

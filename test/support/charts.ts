@@ -85,6 +85,28 @@ export function chartDefaults(chart: VendoredChart): any {
 const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
+ * The keys a chart reads: its values.yaml, and the top-level keys its templates read without
+ * values.yaml naming them (the Vault chart's `fullnameOverride` and `nameOverride`, read by its
+ * _helpers.tpl only). For {@link unknownValueKeys}: such a key is no typo.
+ */
+export function chartValueKeys(chart: VendoredChart): any {
+  const keys = chartDefaults(chart);
+  const read = (dir: string): void => {
+    for (const entry of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
+      if (entry.isDirectory()) {
+        read(join(dir, entry.name));
+        continue;
+      }
+      for (const [, key] of readFileSync(join(dir, entry.name), 'utf8').matchAll(/\.Values\.([A-Za-z][A-Za-z0-9]*)\b(?!\.)/g)) {
+        if (!(key in keys)) keys[key] = null;
+      }
+    }
+  };
+  read(join(chart.dir, 'templates'));
+  return keys;
+}
+
+/**
  * Key paths of `values` that the chart's values.yaml does not have, e.g. `server.extraSecretEnvironmentVar`.
  *
  * The rule: a key is valid if values.yaml has the same key at the same path. Below a value that

@@ -68,6 +68,10 @@ export function secretViolations(object: any, extractKeys: (path: string) => rea
   const creation = spec.target?.creationPolicy ?? 'Owner';
   const type = template?.type;
   const extracted = (spec.dataFrom ?? []).some((d: any) => d.extract) && (templated.length === 0 || template.mergePolicy === 'Merge');
+  // ValidateSecret: a service account token Secret names its ServiceAccount in an annotation.
+  if (type === 'kubernetes.io/service-account-token' && (creation === 'Owner' || creation === 'Orphan') && !annotations['kubernetes.io/service-account.name']) {
+    violations.push('a Secret of type kubernetes.io/service-account-token lacks the annotation kubernetes.io/service-account.name');
+  }
   if (typeof type === 'string' && (creation === 'Owner' || creation === 'Orphan') && TYPED[type] !== undefined && !extracted) {
     const keys = templated.length === 0 ? copied : template.mergePolicy === 'Merge' ? [...copied, ...templated] : templated;
     if (!TYPED[type](keys)) violations.push(`a Secret of type ${type} lacks the keys its type requires (has ${keys.join(', ') || 'none'})`);

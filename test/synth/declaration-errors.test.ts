@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatIssues } from '../../lib/catalog';
-import { SYNTH_EXIT, runSynthMain } from '../../lib/synth';
+import { SYNTH_EXIT, runSynthMain, synthFailure } from '../../lib/synth';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -86,6 +86,27 @@ describe('a synth entry point reports the user\'s own errors as theirs', () => {
     rmSync(join(repo, 'apps', 'broken.ts'));
   });
 
+  // Found by the sweep: both were "the declaration threw at apps/<entry>.ts" (exit 1), naming the line of
+  // the import, not the module, and the second printed Node's require stack over several lines.
+  test('a JavaScript module the entry imports does not parse: exit 2, naming its file and line', () => {
+    writeFileSync(join(repo, 'broken-module.js'), "'use strict';\nexports.declaration = () => {;\n");
+    const result = synth('imports-broken', `${PRELUDE}\nrequire('../../../broken-module.js');\n`);
+    expect([result.status, result.stdout, result.stderr]).toStrictEqual([
+      SYNTH_EXIT.output,
+      '',
+      'homelab-secrets: broken-module.js:3: Unexpected end of input: the module is not JavaScript that loads; fix it, then run again\nNothing was written.\n',
+    ]);
+  });
+
+  test('a module the entry imports does not exist: exit 2, naming it and the import', () => {
+    const result = synth('imports-missing', `${PRELUDE}\nconst { homelab } = require('./no-such-declaration');\nrunSynthMain(() => synthOutputs(homelab(), [manifestsPart("out")]));\n`);
+    expect([result.status, result.stdout, result.stderr]).toStrictEqual([
+      SYNTH_EXIT.output,
+      '',
+      'homelab-secrets: the module "./no-such-declaration" imported at apps/imports-missing.ts:4:21 does not exist: build it, install it, or fix the import\nNothing was written.\n',
+    ]);
+  });
+
   test('an entry that does not exist: exit 2, with the fix', () => {
     const result = spawnSync(process.execPath, ['scripts/synth.mjs', 'apps/missing'], { cwd: repo, encoding: 'utf8' });
     expect([result.status, result.stdout, result.stderr]).toStrictEqual([
@@ -93,6 +114,37 @@ describe('a synth entry point reports the user\'s own errors as theirs', () => {
       '',
       'homelab-secrets: the entry point apps/missing.ts does not exist: name a module under lib/, apps/, imports/, e.g. apps/synth\n',
     ]);
+  });
+});
+
+describe('whatever the declaration throws is reported on one line, and the report itself never throws (found by the sweep)', () => {
+  const hostile = (): object => ({ toJSON() { throw new Error('toJSON'); }, toString() { throw new Error('toString'); } });
+  const trap = (): never => { throw new Error('trap'); };
+  test.each([
+    ['a Symbol', () => Symbol('s'), 'the declaration threw Symbol(s) (thrown, not an Error)'],
+    ['undefined', () => undefined, 'the declaration threw undefined (thrown, not an Error)'],
+    ['an object whose toJSON and toString throw', hostile, 'the declaration threw {"toJSON":a function,"toString":a function} (thrown, not an Error)'],
+    ['a Proxy whose traps throw', () => new Proxy({}, { get: trap, getPrototypeOf: trap, ownKeys: trap }), 'the declaration threw a Proxy (thrown, not an Error)'],
+    // (jest's source maps format the stack through the message getter, which throws; plain Node formats it at construction)
+    ['an Error whose message is a getter that throws', () => Object.defineProperty(new Error('x'), 'message', { get: trap }),
+      /^the declaration threw (at test\/synth\/declaration-errors\.test\.ts:\d+:\d+: Error: a getter|Error: a getter \(it has no stack, so no place is known\))$/],
+    ['an Error whose stack was removed', () => Object.assign(new Error('stackless'), { stack: undefined }),
+      'the declaration threw Error: stackless (it has no stack, so no place is known)'],
+    ['an Error of a terminal escape and two lines', () => new Error('bad\u001b[31m red\nsecond line'),
+      /^the declaration threw at test\/synth\/declaration-errors\.test\.ts:\d+:\d+: Error: bad\\u001b\[31m red\\nsecond line$/],
+    ['an Error of 10,000 characters', () => new Error('e'.repeat(10_000)),
+      new RegExp(`^the declaration threw at test/synth/declaration-errors\\.test\\.ts:\\d+:\\d+: Error: ${'e'.repeat(200)}… \\(10000 characters\\)$`)],
+  ])('%s: exit 1, one line', (_what, make, expected) => {
+    let thrown: unknown;
+    try {
+      throw make();
+    } catch (error) {
+      thrown = error;
+    }
+    const { exitCode, text } = synthFailure(thrown);
+    const [line, ...rest] = text.split('\n');
+    expect([exitCode, rest]).toStrictEqual([SYNTH_EXIT.declaration, ['Nothing was written.', '']]);
+    expect(line.replace(/^homelab-secrets: /, '')).toMatch(typeof expected === 'string' ? new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : expected);
   });
 });
 

@@ -130,6 +130,26 @@ describe('a synth whose writes fail says so in one line, exits 2, and changes no
     expect(snapshot(out)).toStrictEqual(before);
   });
 
+  // Found by the sweep: reading the old output to find files the synth did not write failed with the
+  // raw EACCES error and its stack (exit 70).
+  (canSetpriv ? test : test.skip)('a folder inside an output that the synth may not read (EACCES): one line naming it, exit 2', () => {
+    // GIVEN outputs nobody may replace, one folder in them nobody may read
+    openToNobody();
+    const out = join(root, 'out');
+    mkdirSync(out);
+    chownSync(out, 65534, 65534);
+    expect(asNobody({ parts: parts(out, 'old') })).toStrictEqual([0, '']);
+    mkdirSync(join(out, 'manifests', 'private'), { mode: 0o700 });
+    const before = snapshot(out);
+
+    // WHEN
+    const result = asNobody({ parts: parts(out, 'new') });
+
+    // THEN
+    expect(result).toStrictEqual([SYNTH_EXIT.output, 'homelab-secrets: cannot read the folder out/manifests/private: permission denied (EACCES); the outputs are unchanged\n']);
+    expect(snapshot(out)).toStrictEqual(before);
+  });
+
   (canSetpriv ? test : test.skip)('a rename the kernel refuses after the first output was swapped (EPERM) rolls that output back', () => {
     // GIVEN manifests in a folder of their own, and the docs in a sticky folder where the file now
     // belongs to root: nobody may create files there but not link root's (protected_hardlinks)

@@ -113,6 +113,31 @@ describe('synthOutputs', () => {
     expect(readdirSync(root)).toStrictEqual(['manifests']);
   });
 
+  // Found by the sweep: the name was printed raw (a line break and a terminal escape reached the
+  // terminal), and the refused synth left the docs output's folder it had made behind.
+  test('a hand-written file named with a line break and an escape is named escaped; a refused synth leaves no folder it made', () => {
+    // GIVEN a synthesized folder holding a file of such a name, and no docs folder yet
+    synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'a.yaml': 'a\n' })]);
+    writeFileSync(join(manifests, 'x\ny\u001b[2J.yaml'), 'kind: Mine\n');
+    const before = snapshot(root);
+    const cwd = process.cwd();
+    process.chdir(root);
+
+    // WHEN
+    let message = '';
+    try {
+      synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'a.yaml': 'a2\n' }), file('docs', join(root, 'docs', 'deeper', 'secrets.md'), 'doc\n')]);
+    } catch (error) {
+      message = (error as Error).message;
+    } finally {
+      process.chdir(cwd);
+    }
+
+    // THEN
+    expect(message).toBe('manifests/x\\ny\\u001b[2J.yaml was not written by the synth (manifests/.homelab-secrets-synth does not list it): move it out of manifests, or delete it if an earlier synth wrote it; the outputs are unchanged');
+    expect(snapshot(root)).toStrictEqual(before);
+  });
+
   test('a hand-written file in an output folder stops the synth before anything changes, naming the file', () => {
     // GIVEN a synthesized folder, and a file someone added
     synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'a.yaml': 'a\n' }), file('docs', join(root, 'secrets.md'), 'doc\n')]);
@@ -550,7 +575,7 @@ describe('runSynthMain', () => {
     expect(exitCode).toBe(1);
     expect(stderr).toBe([
       'homelab-secrets: 1 error in the secret catalog and its settings:',
-      '  - settings.kms: alias "1234abcd-12ab-34cd-56ef-1234567890ab" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)',
+      '  - settings.kms: alias "1234abcd-12ab-34cd-56ef-1234567890ab" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", be at most 256 characters long, and not start with "alias/aws/" (reserved by AWS)',
       'Nothing was written.',
       '',
     ].join('\n'));

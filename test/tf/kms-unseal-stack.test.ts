@@ -109,8 +109,8 @@ describe('KmsUnsealStack', () => {
 
   test.each([
     [{ region: 'Frankfurt' }, 'region "Frankfurt" must be an AWS region such as "eu-central-1"'],
-    [{ alias: 'vault-unseal' }, 'alias "vault-unseal" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)'],
-    [{ alias: 'alias/aws/vault' }, 'alias "alias/aws/vault" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", and not start with "alias/aws/" (reserved by AWS)'],
+    [{ alias: 'vault-unseal' }, 'alias "vault-unseal" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", be at most 256 characters long, and not start with "alias/aws/" (reserved by AWS)'],
+    [{ alias: 'alias/aws/vault' }, 'alias "alias/aws/vault" must start with "alias/", use only a-z, A-Z, 0-9, "/", "_" and "-", be at most 256 characters long, and not start with "alias/aws/" (reserved by AWS)'],
     [{ iamUserName: 'vault unseal' }, 'iamUserName "vault unseal" must be 1-64 characters of letters, digits and +=,.@_-'],
   ])('refuses %j', (props, message) => {
     // GIVEN / WHEN / THEN

@@ -1,5 +1,5 @@
 // The settings' one validator: every problem at once, each with its row, field, value and rule.
-import { UnreadValue, showText } from '../errors';
+import { UnreadValue, showText, showValue } from '../errors';
 import { KEY_OF, type PlainProblem, isOptionsObject, optionNames, optionProblems, readPlain } from '../options';
 import {
   RuleCheck,
@@ -20,6 +20,7 @@ import {
   checkQuantity,
   checkSubdomain,
   checkTerraformLiteral,
+  checkVaultReleaseName,
   metadataProblems,
 } from '../rules';
 import { fluxClusterPathSegments } from './resolution';
@@ -132,7 +133,7 @@ function checkedSettingsProblems(settings: unknown): SettingsProblem[] {
         rule: 'names a Vault outside the cluster, but the Vault component installs one inside it: set components: { vault: false }, or remove address' });
     }
     p.check('settings.vault', 'namespace', vault.namespace, checkLabel);
-    p.check('settings.vault', 'releaseName', vault.releaseName, checkLabel);
+    p.check('settings.vault', 'releaseName', vault.releaseName, checkVaultReleaseName);
     p.check('settings.vault', 'storageClass', vault.storageClass, checkSubdomain);
     p.check('settings.vault', 'storageSize', vault.storageSize, checkQuantity);
     p.check('settings.vault', 'kubernetesHost', vault.kubernetesHost, checkHttpsServer);
@@ -163,7 +164,7 @@ function checkedSettingsProblems(settings: unknown): SettingsProblem[] {
         p.list.push({ row: 'settings.vault.tls', field: 'storeTrust', value: tls.storeTrust, rule: 'has no effect over plain HTTP: remove it, or remove disabled: true' });
       }
       if (tls.disabled === true && typeof vault.address === 'string' && vault.address.startsWith('https://')) {
-        p.list.push({ row: 'settings.vault.tls', field: 'disabled', value: true, rule: `contradicts the https:// address ${JSON.stringify(vault.address)}: remove it` });
+        p.list.push({ row: 'settings.vault.tls', field: 'disabled', value: true, rule: `contradicts the https:// address ${showValue(vault.address)}: remove it` });
       }
     }
     if (typeof vault.address === 'string' && vault.address.startsWith('http://') && (vault.tls as { disabled?: unknown } | undefined)?.disabled !== true) {

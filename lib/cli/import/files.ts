@@ -220,6 +220,7 @@ export function outIsInput(out: string, cwd: string, inputs: ReadonlyMap<string,
  */
 export function writeModuleAtomically(path: string, text: string, force: boolean, shown: string): void {
   const dir = dirname(path);
+  removeDeadTemporaries(dir, basename(path));
   const tmp = join(dir, `.${basename(path)}.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
   let created = false;
   try {
@@ -257,6 +258,38 @@ export function writeModuleAtomically(path: string, text: string, force: boolean
         // renamed into place already
       }
     }
+  }
+}
+
+/**
+ * Removes what an import killed while writing `name` left beside it: its temporary files
+ * (`.<name>.<pid>-<random>.tmp`) of processes that no longer run. Another import that runs keeps its own.
+ */
+function removeDeadTemporaries(dir: string, name: string): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const prefix = `.${name}.`;
+  for (const entry of entries) {
+    const pid = entry.startsWith(prefix) ? /^(\d+)-[a-z0-9]+\.tmp$/.exec(entry.slice(prefix.length))?.[1] : undefined;
+    if (pid === undefined || isRunning(Number(pid))) continue;
+    try {
+      unlinkSync(join(dir, entry));
+    } catch {
+      // gone already, or not ours to remove: left
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errnoOf(error) === 'EPERM';
   }
 }
 

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync,
 } from 'node:fs';
@@ -85,6 +85,24 @@ describe('import --out', () => {
     expect(code).toBe(EXIT.ok);
     expect(entries(dir)).toStrictEqual(['new.ts', 'repo']);
     expect(h.stdout()).toBe('');
+  });
+
+  // Found by the sweep: an import killed before its rename left its temporary file for good.
+  test('removes what a killed import left beside --out (a dead process\'s temporary file), never a running one\'s', async () => {
+    // GIVEN the temporary files of a process that no longer runs and of this one, and a file of the user's
+    const { dir, repo } = repository();
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(join(dir, `.new.ts.${dead}-abc123.tmp`), 'half a modu');
+    writeFileSync(join(dir, `.new.ts.${process.pid}-def456.tmp`), 'in the making');
+    writeFileSync(join(dir, '.new.ts.notes.tmp'), 'mine');
+    const h = harness();
+
+    // WHEN
+    const code = await h.cli('import', repo, '--out', join(dir, 'new.ts'));
+
+    // THEN
+    expect(code).toBe(EXIT.ok);
+    expect(entries(dir)).toStrictEqual([`.new.ts.${process.pid}-def456.tmp`, '.new.ts.notes.tmp', 'new.ts', 'repo']);
   });
 
   test('never writes through a symbolic link, with or without --force', async () => {
