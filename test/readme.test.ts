@@ -80,9 +80,10 @@ describe('README', () => {
     const ci = read(join(ROOT, '.ci', 'run'));
     expect(README).toContain('npm ci && npm run synth');
     expect(README).toContain('npm test ');
-    expect(ci).toMatch(/^npm ci\b/m);
-    expect(ci).toMatch(/^npm run synth$/m);
-    expect(ci).toMatch(/^npm test$/m);
+    // Each at the start of a line, under CI's step timer or not.
+    expect(ci).toMatch(/^(step "[^"\n]+" )?npm ci\b/m);
+    expect(ci).toMatch(/^(step "[^"\n]+" )?npm run synth$/m);
+    expect(ci).toMatch(/^(step "[^"\n]+" )?npm test$/m);
   });
 
   test('links every docs page', () => {

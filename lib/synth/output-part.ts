@@ -3,7 +3,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'nod
 import { CatalogIssue, CatalogValidationError, Declaration, ResolvedDeclaration, resolveDeclaration } from '../catalog';
 import { OutputError, asOutputError, causeOf, displayPath, errnoOf, onDisk } from './output-error';
 import { OUTPUT_RECORD, entriesUnder, foreignFiles, foreignFilesError, recordPathOf, renderRecord } from './output-record';
-import { Move, fileId, journalPathOf, recoverInterruptedSwaps, swapAll } from './swap-journal';
+import { Move, exists, fileId, isRunning, journalPathOf, recoverInterruptedSwaps, swapAll } from './swap-journal';
 
 /** Where one output of a synth goes; what {@link OutputPart.problems} sees of the others. */
 export interface OutputLocation {
@@ -79,25 +79,6 @@ export function removeStaleStaging(target: string): string[] {
     removed.push(path);
   }
   return removed;
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user.
-    return errnoOf(error) === 'EPERM';
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    lstatSync(path);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Whether the absolute path `inner` is `outer` or inside it. */

@@ -70,7 +70,8 @@ function step(name: string): void {
   swapSteps.hook?.(name);
 }
 
-function exists(path: string): boolean {
+/** Whether anything (a file, a folder, a link, even a dangling one) is at `path`. */
+export function exists(path: string): boolean {
   try {
     lstatSync(path);
     return true;
@@ -116,7 +117,8 @@ function readJournal(path: string): Journal {
   }
 }
 
-function isRunning(pid: number): boolean {
+/** Whether process `pid` runs (this process included), as any user. */
+export function isRunning(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
