@@ -33,6 +33,8 @@ const FILES: Record<MutatedFile, { path: string; yaml: boolean }> = {
 interface SuiteRun {
   readonly passed: number;
   readonly failed: string[];
+  /** Wall time of the jest run, seconds. */
+  readonly seconds?: number;
   /** The failed tests' messages, for a baseline that fails: why, not only which. */
   readonly failures?: string[];
   /** A suite that did not run its tests (a load error, a crash): neither a pass nor a catch. */
@@ -42,6 +44,7 @@ interface SuiteRun {
 async function runSuite(name: SuiteName, output: string, work: string): Promise<SuiteRun> {
   const suite = SUITES[name];
   const report = join(work, `report-${process.hrtime.bigint()}.json`);
+  const started = Date.now();
   const run = await new Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, ['--no-opt', JEST, '-c', suite.config, '--ci', '--json', `--outputFile=${report}`,
       ...(suite.testNamePattern ? ['-t', suite.testNamePattern] : []), ...suite.files], {
@@ -57,16 +60,18 @@ async function runSuite(name: SuiteName, output: string, work: string): Promise<
       resolve({ status, signal, stderr });
     });
   });
+  const seconds = Math.round((Date.now() - started) / 1000);
   let result: any;
   try {
     result = JSON.parse(readFileSync(report, 'utf8'));
   } catch {
-    return { passed: 0, failed: [], error: `no jest report (exit ${run.status}${run.signal ? `, ${run.signal}` : ''}): ${run.stderr.slice(-2000)}` };
+    return { passed: 0, failed: [], seconds, error: `no jest report (exit ${run.status}${run.signal ? `, ${run.signal}` : ''}): ${run.stderr.slice(-2000)}` };
   }
   const broken = result.testResults.filter((file: any) => file.testExecError || (file.status === 'failed' && file.assertionResults.length === 0));
-  if (broken.length > 0) return { passed: 0, failed: [], error: broken.map((file: any) => file.message || file.testExecError?.message).join('\n').slice(-2000) };
+  if (broken.length > 0) return { passed: 0, failed: [], seconds, error: broken.map((file: any) => file.message || file.testExecError?.message).join('\n').slice(-2000) };
   const assertions = result.testResults.flatMap((file: any) => file.assertionResults);
   return {
+    seconds,
     passed: assertions.filter((a: any) => a.status === 'passed').length,
     failed: assertions.filter((a: any) => a.status === 'failed').map((a: any) => a.title),
     failures: assertions.filter((a: any) => a.status === 'failed').map((a: any) => `${a.title}: ${(a.failureMessages ?? []).join('\n').slice(0, 2000)}`),
@@ -99,12 +104,16 @@ interface Row {
   readonly mutation: string;
   readonly suite: string;
   readonly result: string;
+  /** The suite runs' wall time, seconds. */
+  readonly seconds: number;
 }
 
 /** What one mutation's suites did: the first that failed a test, and the runs that could not run. */
 interface MutationResult {
   readonly caught?: { suite: SuiteName; tests: string[] };
   readonly errors: string[];
+  /** The suite runs' wall time, seconds. */
+  readonly seconds?: number;
 }
 
 /** Runs `tasks` at most `jobs` at a time, in order of start. */
@@ -135,13 +144,15 @@ describe('mutations of the synthesized output are each caught by a suite', () =>
     mutatedCopy(mutation, base, dir);
     // WHEN its suites run against it, until one fails
     const errors: string[] = [];
+    let seconds = 0;
     try {
       for (const suite of mutation.suites) {
         const run = await runSuite(suite, dir, work);
+        seconds += run.seconds ?? 0;
         if (run.error) errors.push(`${suite}: ${run.error}`);
-        if (run.failed.length > 0) return { caught: { suite, tests: run.failed }, errors };
+        if (run.failed.length > 0) return { caught: { suite, tests: run.failed }, errors, seconds };
       }
-      return { errors };
+      return { errors, seconds };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -164,8 +175,8 @@ describe('mutations of the synthesized output are each caught by a suite', () =>
     const width = Math.max(...rows.map((r) => r.mutation.length), 'mutation'.length);
     const suiteWidth = Math.max(...rows.map((r) => r.suite.length), 'suite'.length);
     const lines = [
-      `${'mutation'.padEnd(width)}  ${'suite'.padEnd(suiteWidth)}  result`,
-      ...rows.map((r) => `${r.mutation.padEnd(width)}  ${r.suite.padEnd(suiteWidth)}  ${r.result}`),
+      `${'mutation'.padEnd(width)}  ${'suite'.padEnd(suiteWidth)}  ${'time'.padStart(5)}  result`,
+      ...rows.map((r) => `${r.mutation.padEnd(width)}  ${r.suite.padEnd(suiteWidth)}  ${`${r.seconds} s`.padStart(5)}  ${r.result}`),
     ];
     process.stdout.write(`\nmutations (${rows.filter((r) => r.result.startsWith('caught')).length} caught of ${MUTATIONS.length}, ${JOBS} at a time):\n${lines.join('\n')}\n\n`);
     if (work) rmSync(work, { recursive: true, force: true });
@@ -174,7 +185,7 @@ describe('mutations of the synthesized output are each caught by a suite', () =>
   test('every suite passes on the unmutated output, running tests', () => {
     const outcome = suites.map((suite) => {
       const run = baselines.get(suite)!;
-      rows.push({ mutation: '(none: baseline)', suite, result: run.error ? `error: ${run.error.split('\n')[0]}` : run.failed.length > 0 ? `FAILED: ${run.failed[0]}` : `passed (${run.passed} tests)` });
+      rows.push({ mutation: '(none: baseline)', suite, seconds: run.seconds ?? 0, result: run.error ? `error: ${run.error.split('\n')[0]}` : run.failed.length > 0 ? `FAILED: ${run.failed[0]}` : `passed (${run.passed} tests)` });
       for (const failure of run.failures ?? []) process.stderr.write(`baseline ${suite} failed: ${failure}\n`);
       return { suite, error: run.error, failed: run.failed, ran: run.passed > 0 };
     });
@@ -182,9 +193,10 @@ describe('mutations of the synthesized output are each caught by a suite', () =>
   });
 
   test.each(MUTATIONS.map((m) => [m.name, m] as const))('%s', (_name, mutation) => {
-    const { caught, errors } = results.get(mutation)!;
+    const { caught, errors, seconds } = results.get(mutation)!;
     rows.push({
       mutation: mutation.name,
+      seconds: seconds ?? 0,
       suite: caught?.suite ?? mutation.suites.join(', '),
       result: caught ? `caught by ${caught.tests.length} test${caught.tests.length === 1 ? '' : 's'}: ${caught.tests.map((t) => `"${t}"`).join(', ')}` : errors.length > 0 ? `error: ${errors[0].split('\n')[0]}` : 'SURVIVED',
     });
