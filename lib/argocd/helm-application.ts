@@ -3,7 +3,7 @@ import { Application } from '../../imports/argoproj.io';
 import { SETTINGS_DEFAULTS, assertRule, checkLabel, invalidProp } from '../catalog';
 import { SYNC_WAVES, SYNC_WAVE_ANNOTATION } from '../k8s';
 import { escapeKeys, renderKeysExactly } from '../k8s/private/exact-keys';
-import type { HelmChartRef, HelmValues } from '../components';
+import { type HelmChartRef, type HelmValues, assertHelmValues } from '../components';
 
 /** A live field Argo CD must not compare, and why. */
 export interface IgnoredDifference {
@@ -85,6 +85,7 @@ export class HelmApplication extends Construct {
     if (!EXACT_VERSION.test(props.chart.version)) invalidProp(owner, 'chart version', props.chart.version, 'must be an exact version such as 1.2.3');
     const syncWave = props.syncWave ?? SYNC_WAVES.components;
     if (!Number.isInteger(syncWave)) invalidProp(owner, 'sync wave', syncWave, 'must be an integer');
+    assertHelmValues(owner, props.values ?? {});
 
     this.name = props.name;
     this.namespace = props.namespace;

@@ -8,7 +8,7 @@ import {
   HelmReleaseSpecUpgradeStrategyName,
 } from '../../imports/helm.toolkit.fluxcd.io';
 import { assertRule, checkLabel, checkSubdomain, invalidProp } from '../catalog';
-import type { ComponentRelease, HelmValues } from '../components';
+import { type ComponentRelease, type HelmValues, assertHelmValues } from '../components';
 import { escapeKeys, renderKeysExactly } from '../k8s/private/exact-keys';
 import { FLUX_INTERVALS, assertFluxDuration } from './flux-intervals';
 
@@ -64,6 +64,7 @@ export class FluxHelmRelease extends Construct {
     if (!EXACT_VERSION.test(release.chart.version)) invalidProp(owner, 'chart version', release.chart.version, 'must be an exact version such as 1.2.3');
     const interval = props.interval ?? FLUX_INTERVALS.helmRelease;
     assertFluxDuration('interval', interval, owner);
+    assertHelmValues(owner, release.values);
     const noWait = props.wait === false ? { disableWait: true } : {};
 
     this.name = release.name;

@@ -107,4 +107,17 @@ describe('HelmApplication', () => {
       'Application "demo": chart version "1.2.*" must be an exact version such as 1.2.3']);
     expect(userErrorOf(() => build({ syncWave: 0.5 }))).toStrictEqual(['Application "demo": sync wave 0.5 must be an integer']);
   });
+
+  test('refuses values the manifest cannot carry as given: every null (cdk8s drops it), undefined in a list, NaN, a function, all at once', () => {
+    // GIVEN Helm's "remove the default" idiom, which cdk8s would silently drop from the Application
+    const values = { server: { ha: null, replicas: Number.NaN }, list: ['a', undefined, null], hook: (() => 1) as never, kept: undefined } as never;
+    // THEN each is named by its path, and nothing renders
+    expect(userErrorOf(() => build({ values }))).toStrictEqual([
+      'Application "demo": values.server.ha null is null, which cdk8s leaves out of the manifest, so Helm would keep the chart\'s default: set the value to use instead, or leave the key out to keep the default',
+      'Application "demo": values.server.replicas NaN is not a number JSON or YAML can write: give a finite number',
+      'Application "demo": values.list[1] undefined is undefined in a list: a list of Helm values holds values only',
+      'Application "demo": values.list[2] null is null, which cdk8s leaves out of the manifest, so Helm would keep the chart\'s default: set the value to use instead, or leave the key out to keep the default',
+      'Application "demo": values.hook a function is not a Helm value: give a string, number, boolean, list or map',
+    ]);
+  });
 });

@@ -58,4 +58,11 @@ describe('FluxHelmRelease', () => {
     expect(userErrorOf(build({ release: { ...RELEASE, chart: { ...RELEASE.chart, version: '1.x' } } }))).toStrictEqual(['HelmRelease "demo": chart version "1.x" must be an exact version such as 1.2.3']);
     expect(userErrorOf(build({ interval: '10 minutes' }))).toStrictEqual(['HelmRelease "demo": interval "10 minutes" must be a duration such as "10m" or "1h30m"']);
   });
+
+  test('refuses a null value, which cdk8s would drop from the HelmRelease, naming its path', () => {
+    const build = () => synth({ release: { ...RELEASE, values: { nested: { removeDefault: null } } as never } });
+    expect(userErrorOf(build)).toStrictEqual([
+      'HelmRelease "demo": values.nested.removeDefault null is null, which cdk8s leaves out of the manifest, so Helm would keep the chart\'s default: set the value to use instead, or leave the key out to keep the default',
+    ]);
+  });
 });
