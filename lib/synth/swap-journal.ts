@@ -188,6 +188,15 @@ export function swapAll(moves: readonly Move[], journalTargets: readonly string[
       written.push(journalPathOf(target));
     }
   } catch (error) {
+    // Nothing has moved: this synth's staged outputs go too, so that a refusal (another synth's
+    // journal is there) leaves nothing behind.
+    for (const move of moves) {
+      try {
+        if (fileId(move.staging) === move.stagingId) rmSync(move.staging, { recursive: true, force: true });
+      } catch {
+        // left for the next synth, which removes a dead synth's staging paths
+      }
+    }
     removeJournals(written);
     throw error;
   }

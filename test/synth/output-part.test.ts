@@ -285,6 +285,30 @@ describe('synthOutputs', () => {
     expect(readTree(manifests)).toStrictEqual({ 'a.yaml': '' });
   });
 
+  test('a synth that loses the race for the journal to another leaves nothing of its own behind', () => {
+    // GIVEN outputs, and another synth that writes its journal just before this one does
+    synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'a.yaml': 'old' })]);
+    const before = snapshot(root);
+    const journal = join(root, '.manifests.synth-journal');
+    const theirs = JSON.stringify({ version: 1, pid: 1, state: 'swapping', outputs: [], journals: [], moves: [] });
+    swapSteps.hook = (name) => {
+      if (name === `write journal ${journal}`) writeFileSync(journal, theirs);
+    };
+
+    // WHEN
+    let result: ReturnType<typeof runMain>;
+    try {
+      result = runMain(() => synthOutputs(fixtureDeclaration(), [folder('manifests', manifests, { 'a.yaml': 'new' })]));
+    } finally {
+      swapSteps.hook = undefined;
+    }
+
+    // THEN it is refused, and the tree is as it was but for the other synth's journal: no staging of its own
+    expect([result.exitCode, result.stderr]).toStrictEqual([2, `homelab-secrets: another synth is replacing ${manifests} right now (its journal ${journal} exists): wait for it, then run again\n`]);
+    const after = snapshot(root);
+    expect(after).toStrictEqual({ ...before, '.manifests.synth-journal': theirs });
+  });
+
   test('a file part is written in one rename', () => {
     // GIVEN
     const doc: OutputPart = { name: 'doc', target: join(root, 'doc.md'), kind: 'file', render: (_c, path) => writeFileSync(path, '# doc\n') };

@@ -4,7 +4,7 @@
 // refusal is exit 2 (exit 1 for a setting) with the file and the cause in one line, and every output
 // unchanged; what the synth did not write it never removes.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, readdirSync, statSync } from 'node:fs';
 import { type SweepCase, type SweepContext, FIXTURE_BODY, synthCase, withSettings } from '../case';
 import type { Execution, Finding } from '../model';
 import type { Project } from '../project';
@@ -185,9 +185,15 @@ export const FILES_CASES: readonly SweepCase[] = [
       const [a, b] = await Promise.all([ctx.exec(p, p.synth()), ctx.exec(p, p.synth())]);
       const refusedOne = [a, b].find((r) => r.status !== 0);
       if (refusedOne && (refusedOne.status !== 2 || !/another synth/.test(refusedOne.stderr))) return refusedOne;
-      return { ...a, stderr: `${a.stderr}${b.stderr}`.replace(/homelab-secrets: another synth[^\n]*\n/g, '') };
+      // One ran (or both did, one after the other): the run is the one that wrote, without the other's refusal.
+      const wrote = [a, b].find((r) => r.status === 0)!;
+      return { ...wrote, stderr: `${a.stderr}${b.stderr}`.replace(/homelab-secrets: another synth[^\n]*\n/g, '') };
     },
-    check: (p) => (['.manifests.synth-journal', '.cdktf.out.synth-journal'].some((j) => p.exists(j)) ? [{ outcome: 'data loss', text: 'a journal is left' }] : []),
+    check: (p) => [
+      ...(['.manifests.synth-journal', '.cdktf.out.synth-journal'].some((j) => p.exists(j)) ? [{ outcome: 'data loss' as const, text: 'a journal is left' }] : []),
+      // The refused synth's staged outputs are its own to remove.
+      ...['.', 'docs'].flatMap((dir) => readdirSync(p.path(dir)).filter((name) => /\.staging-\d+$/.test(name)).map((name) => ({ outcome: 'data loss' as const, text: `${dir}/${name} is left` }))),
+    ],
   }),
   synthCase('files', 'output-is-mount-of-file', 'docs/secrets.md is a character device (/dev/null)', FIXTURE_BODY, [2, 'docs/secrets.md', 'not a regular file'], {
     needs: ['root'],
