@@ -78,12 +78,12 @@ function measureAll(jobs) {
 // is an edit; the original file is written back when the bench ends, however it ends.
 const HOMELAB = join(ROOT, 'apps', 'homelab.ts');
 const homelabSource = readFileSync(HOMELAB, 'utf8');
-const EDITED_LINE = "{ description: 'MinIO root credentials' }";
+const EDITED_LINE = "description: 'MinIO root credentials',";
 if (!homelabSource.includes(EDITED_LINE)) throw new Error(`bench: apps/homelab.ts no longer has ${EDITED_LINE}; pick another line to edit`);
 let edits = 0;
 function editHomelab() {
   edits += 1;
-  writeFileSync(HOMELAB, homelabSource.replace(EDITED_LINE, `{ description: 'MinIO root credentials (bench edit ${edits % 2})' }`));
+  writeFileSync(HOMELAB, homelabSource.replace(EDITED_LINE, `description: 'MinIO root credentials (bench edit ${edits % 2})',`));
 }
 function restoreHomelab() {
   if (edits > 0 && readFileSync(HOMELAB, 'utf8') !== homelabSource) writeFileSync(HOMELAB, homelabSource);
