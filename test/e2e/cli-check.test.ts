@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { homelabCatalog } from '../../apps/homelab';
 import { EXIT } from '../../lib/cli';
 import { SENTINEL, everythingSeen, harness } from '../cli/support/cli-harness';
-import { BaoDevServer, freePort, startBaoDevServer, vaultApi } from './support/bao-dev-server';
+import { BaoDevServer, freePort, remountKvV2, startBaoDevServer, vaultApi } from './support/bao-dev-server';
 
 const MOUNT = 'homelab';
 const ROOT = join(__dirname, '..', '..');
@@ -24,8 +24,7 @@ describe('check against OpenBao', () => {
 
   /** A fresh KV v2 mount holding every declared path with every declared key, the values all sentinels. */
   beforeEach(async () => {
-    await api('DELETE', `sys/mounts/${MOUNT}`);
-    expect((await api('POST', `sys/mounts/${MOUNT}`, { type: 'kv', options: { version: '2' } })).status).toBe(204);
+    await remountKvV2(bao.addr, bao.rootToken, MOUNT);
     for (const path of homelabCatalog().paths) {
       const data = Object.fromEntries(path.keys.map((key) => [key, `${SENTINEL}-${key}`]));
       expect((await api('POST', `${MOUNT}/data/${path.path}`, { data })).status).toBe(200);

@@ -8,7 +8,7 @@ import { homelabCatalog } from '../../apps/homelab';
 import { EXIT, renderPutCommand, spawnRun } from '../../lib/cli';
 import { DECLARATION_ENV } from '../../lib/cli/bin';
 import { Harness, RecordingCommand, SENTINEL, everythingSeen, harness, recordingCommand } from '../cli/support/cli-harness';
-import { BaoDevServer, startBaoDevServer, vaultApi } from './support/bao-dev-server';
+import { BaoDevServer, remountKvV2, startBaoDevServer, vaultApi } from './support/bao-dev-server';
 import { engines } from './support/engines';
 
 const MOUNT = 'homelab';
@@ -36,8 +36,7 @@ describe('rotate against OpenBao', () => {
   beforeEach(async () => {
     kubectl = recordingCommand('kubectl');
     vault = recordingCommand('vault', { dir: kubectl.dir, delegateTo: engines().baoBin });
-    await api('DELETE', `sys/mounts/${MOUNT}`);
-    expect((await api('POST', `sys/mounts/${MOUNT}`, { type: 'kv', options: { version: '2' } })).status).toBe(204);
+    await remountKvV2(bao.addr, bao.rootToken, MOUNT);
     expect((await api('POST', `${MOUNT}/data/apps/openclaw`, { data: OLD })).status).toBe(200);
   });
   afterEach(() => rmSync(kubectl.dir, { recursive: true, force: true }));

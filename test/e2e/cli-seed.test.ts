@@ -12,7 +12,7 @@ import { EXIT, VaultKvClient, VaultRequestError, vaultConnection } from '../../l
 import { renderOperatorLoginCommand, renderOperatorUserCommand } from '../../lib/tf/operator-login-names';
 import { SENTINEL, everythingSeen, harness } from '../cli/support/cli-harness';
 import { findProgram } from '../cli/support/printed-commands';
-import { BaoDevServer, startBaoDevServer, vaultApi } from './support/bao-dev-server';
+import { BaoDevServer, remountKvV2, startBaoDevServer, vaultApi } from './support/bao-dev-server';
 import { engines } from './support/engines';
 import { applyWithVaultApi, synthVaultStack } from './support/vault-stack';
 
@@ -59,8 +59,7 @@ describe('seed against OpenBao', () => {
 
   describe('in process, over the CLI\'s own transport trusting exactly the server\'s CA', () => {
     beforeEach(async () => {
-      await api('DELETE', `sys/mounts/${MOUNT}`);
-      expect((await api('POST', `sys/mounts/${MOUNT}`, { type: 'kv', options: { version: '2' } })).status).toBe(204);
+      await remountKvV2(bao.addr, bao.rootToken, MOUNT);
     });
 
     const seedHarness = (extra: Record<string, string> = {}) =>

@@ -203,6 +203,25 @@ export async function startBaoDevServer(options: {
   };
 }
 
+/**
+ * Mounts a fresh KV version 2 at `mount` (removing whatever is mounted there) and waits until it takes
+ * requests: a new kv-v2 mount upgrades its storage first and answers 400 "Upgrading from
+ * non-versioned to versioned data" until done, which under load lasts long enough for the next write
+ * to hit it. Clients wait for it; so do the tests.
+ */
+export async function remountKvV2(addr: string, token: string, mount: string): Promise<void> {
+  await vaultApi(addr, token, 'DELETE', `sys/mounts/${mount}`);
+  const mounted = await vaultApi(addr, token, 'POST', `sys/mounts/${mount}`, { type: 'kv', options: { version: '2' } });
+  if (mounted.status !== 204) throw new Error(`POST sys/mounts/${mount}: ${mounted.status} ${JSON.stringify(mounted.body?.errors)}`);
+  for (let attempt = 1; ; attempt++) {
+    const { status, body } = await vaultApi(addr, token, 'GET', `${mount}/config`);
+    if (status === 200) return;
+    const upgrading = JSON.stringify(body?.errors ?? []).includes('Upgrading from non-versioned to versioned data');
+    if (!upgrading || attempt === 100) throw new Error(`GET ${mount}/config: ${status} ${JSON.stringify(body?.errors)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** A Vault HTTP API call to a server started here, trusting exactly its CA; returns status and parsed JSON body. */
 export async function vaultApi(
   addr: string,
