@@ -2,6 +2,7 @@ export * from './declaration';
 export * from './errors';
 export * from './eso-access';
 export * from './identity';
+export { isPlainMap } from './options';
 export * from './rules';
 export * from './secret-catalog';
 export * from './settings';

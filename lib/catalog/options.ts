@@ -34,6 +34,13 @@ export function sortedUnique<T>(values: Iterable<T>): T[] {
 /** The most elements the library reads of an array: more is a mistake, and reading them would hang. */
 export const MAX_ARRAY_LENGTH = 10_000;
 
+/** Whether `value` is a map of data: an object (not an array) whose prototype is Object.prototype or null. */
+export function isPlainMap(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /** Whether an object's prototype is Object.prototype (of any realm) or null: an object literal. */
 function hasPlainPrototype(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);

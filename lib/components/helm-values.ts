@@ -1,4 +1,4 @@
-import { CONSTRUCT_SUBJECT, type CatalogIssue, CatalogValidationError, catalogIssue } from '../catalog';
+import { CONSTRUCT_SUBJECT, type CatalogIssue, CatalogValidationError, catalogIssue, isPlainMap } from '../catalog';
 import type { HelmChartRef } from './charts';
 
 /**
@@ -46,7 +46,7 @@ export function helmValuesIssues(owner: string, values: unknown): CatalogIssue[]
       if (!Number.isFinite(value)) issues.push(catalogIssue(owner, path, value, 'is not a number JSON or YAML can write: give a finite number'));
     } else if (Array.isArray(value)) {
       value.forEach((item, i) => visit(item, `${path}[${i}]`, true));
-    } else if (typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+    } else if (isPlainMap(value)) {
       for (const key of Object.keys(value)) visit((value as Record<string, unknown>)[key], `${path}.${key}`, false);
     } else if (typeof value !== 'string' && typeof value !== 'boolean') {
       issues.push(catalogIssue(owner, path, value, 'is not a Helm value: give a string, number, boolean, list or map'));

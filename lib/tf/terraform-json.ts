@@ -16,7 +16,7 @@
 // markers) have their `${` and `%{` replaced by private placeholders that cdktf leaves alone; after it,
 // each placeholder becomes the escape, or a refusal where the string is read as written.
 import { TerraformElement, TerraformStack, Tokenization } from 'cdktf';
-import { type CatalogIssue, CONSTRUCT_SUBJECT, CatalogValidationError, TERRAFORM_LITERAL_RULE, catalogIssue } from '../catalog';
+import { type CatalogIssue, CONSTRUCT_SUBJECT, CatalogValidationError, TERRAFORM_LITERAL_RULE, catalogIssue, isPlainMap } from '../catalog';
 
 /** Starts a placeholder; never left in the output (a literal U+E000 is itself written as a placeholder). */
 const MARK = '\uE000';
@@ -61,17 +61,11 @@ function protectString(value: string): string {
   return out + protectText(value.slice(last), false);
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
 /** `value` (an element's unresolved Terraform config) with every literal string and key protected; tokens are left as they are. */
 export function protectLiterals(value: unknown): unknown {
   if (typeof value === 'string') return protectString(value);
   if (Array.isArray(value)) return value.map(protectLiterals);
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [protectString(k), protectLiterals(v)]));
+  if (isPlainMap(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [protectString(k), protectLiterals(v)]));
   return value;
 }
 

@@ -4,21 +4,16 @@
 // or worse). The constructs hand cdk8s such keys escaped, and unescape them in the JSON it returns,
 // with defineProperty, so every key comes out exactly as it went in.
 import type { ApiObject } from 'cdk8s';
+import { isPlainMap } from '../../catalog';
 
 /** A prefix no key the validator accepts can start with. */
 const ESCAPE = '\u0000homelab-secrets-key:';
 const ESCAPED: readonly string[] = ['constructor', '__proto__'];
 
-function isMap(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 /** `value` with every map key cdk8s cannot render escaped, at any depth. */
 export function escapeKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(escapeKeys) as T;
-  if (!isMap(value)) return value;
+  if (!isPlainMap(value)) return value;
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const name = ESCAPED.includes(key) ? `${ESCAPE}${key}` : key;
