@@ -154,10 +154,15 @@ function rollBack(move: Move): void {
       }
     }
     if (kind === 'dir' && !exists(target) && isOld(move, old)) renameSync(old, target);
-    if (fileId(staging) === move.stagingId) rmSync(staging, { recursive: true, force: true });
+    removeOwnStaging(move);
     // a file's old copy is a second link to the target's file: remove the link, never the target
     if (kind === 'file' && isOld(move, old) && old !== target) rmSync(old, { force: true });
   });
+}
+
+/** Removes the move's staged output, if what is there is still the one this synth staged. */
+function removeOwnStaging(move: Move): void {
+  if (fileId(move.staging) === move.stagingId) rmSync(move.staging, { recursive: true, force: true });
 }
 
 /** Removes what a committed swap left: the old copy, if it is still there. */
@@ -192,7 +197,7 @@ export function swapAll(moves: readonly Move[], journalTargets: readonly string[
     // journal is there) leaves nothing behind.
     for (const move of moves) {
       try {
-        if (fileId(move.staging) === move.stagingId) rmSync(move.staging, { recursive: true, force: true });
+        removeOwnStaging(move);
       } catch {
         // left for the next synth, which removes a dead synth's staging paths
       }
