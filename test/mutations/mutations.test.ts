@@ -1,20 +1,23 @@
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import YAML from 'yaml';
-import { MUTATED_OUTPUT_ENV, OUTPUT_DECLARATIONS, type OutputName, writeOutput } from '../e2e/support/outputs';
+import { MUTATED_OUTPUT_ENV, OUTPUT_DECLARATIONS, OUTPUT_DESCRIBE_PREFIX, type OutputName, writeOutput } from '../e2e/support/outputs';
 import { MUTATIONS, type MutatedFile, type Mutation, SUITES, type SuiteName } from './mutations';
 
 /**
  * `npm run test:mutations`: synthesizes the declarations the end-to-end suites read (the homelab and
- * the identity fixture) once, then for each mutation of mutations.ts copies that output, changes one
- * file of the copy, and runs the mutation's suites against the copy (HOMELAB_SECRETS_MUTATED_OUTPUT).
- * A mutation is caught when a test of one of its suites fails; one that every suite passes survives,
- * and fails this run. Every suite must also pass on the unmutated copy, or a catch would prove
- * nothing. The suite runs (the baselines and the mutations) go HOMELAB_MUTATION_JOBS at a time (default
- * 2): each starts its own servers or cluster in its own namespaces or on free ports, and much of a
- * cluster suite's time is waiting.
+ * the identity fixture) once, then for each mutation of mutations.ts copies that output and changes one
+ * file of the copy. Each suite then runs once over the unmutated copy and every mutated copy it must
+ * try (HOMELAB_SECRETS_MUTATED_OUTPUT lists the folders; the suite declares its tests per folder with
+ * forEachOutput, and shares its servers or cluster between them where the output does not reach them).
+ * A mutation is caught when a test of one of its suites fails on its copy; one that every suite passes
+ * survives, and fails this run. A mutation's suites are tried in order, in rounds: the next only if
+ * the one before passed. Every suite must also pass on the unmutated copy, or a catch would prove
+ * nothing. The suite runs go HOMELAB_MUTATION_JOBS at a time (default 2), the longest first: each
+ * starts its own servers or cluster in its own namespaces or on free ports, and much of a cluster
+ * suite's time is waiting.
  */
 const ROOT = join(__dirname, '..', '..');
 const JEST = require.resolve('jest/bin/jest');
@@ -29,19 +32,29 @@ const FILES: Record<MutatedFile, { path: string; yaml: boolean }> = {
   'workloads': { path: 'workloads/wired-workloads.yaml', yaml: true },
 };
 
-/** What one suite run against one output said. */
+/** What one suite said of one output folder. */
 interface SuiteRun {
   readonly passed: number;
   readonly failed: string[];
-  /** Wall time of the jest run, seconds. */
-  readonly seconds?: number;
   /** The failed tests' messages, for a baseline that fails: why, not only which. */
   readonly failures?: string[];
   /** A suite that did not run its tests (a load error, a crash): neither a pass nor a catch. */
   readonly error?: string;
 }
 
-async function runSuite(name: SuiteName, output: string, work: string): Promise<SuiteRun> {
+/** One jest run of a suite over several output folders. */
+interface SuiteRunRow {
+  readonly suite: SuiteName;
+  readonly outputs: number;
+  /** Wall time, seconds. */
+  readonly seconds: number;
+}
+
+/**
+ * Runs suite `name` once over the output folders `roots` (their names must differ); what it said of
+ * each folder, by folder. A test is a folder's when its describe block is the folder's (forEachOutput).
+ */
+async function runSuite(name: SuiteName, roots: readonly string[], work: string, timings: SuiteRunRow[]): Promise<Map<string, SuiteRun>> {
   const suite = SUITES[name];
   const report = join(work, `report-${process.hrtime.bigint()}.json`);
   const started = Date.now();
@@ -49,33 +62,45 @@ async function runSuite(name: SuiteName, output: string, work: string): Promise<
     const child = spawn(process.execPath, ['--no-opt', JEST, '-c', suite.config, '--ci', '--json', `--outputFile=${report}`,
       ...(suite.testNamePattern ? ['-t', suite.testNamePattern] : []), ...suite.files], {
       cwd: ROOT,
-      env: { ...process.env, [MUTATED_OUTPUT_ENV]: output },
+      env: { ...process.env, [MUTATED_OUTPUT_ENV]: roots.join(':') },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-64 * 1024); });
-    const timer = setTimeout(() => child.kill('SIGTERM'), 10 * 60_000);
+    const timer = setTimeout(() => child.kill('SIGTERM'), (10 + 2 * roots.length) * 60_000);
     child.on('close', (status, signal) => {
       clearTimeout(timer);
       resolve({ status, signal, stderr });
     });
   });
-  const seconds = Math.round((Date.now() - started) / 1000);
+  timings.push({ suite: name, outputs: roots.length, seconds: Math.round((Date.now() - started) / 1000) });
+  const everyRoot = (error: string): Map<string, SuiteRun> => new Map(roots.map((root) => [root, { passed: 0, failed: [], error }]));
   let result: any;
   try {
     result = JSON.parse(readFileSync(report, 'utf8'));
   } catch {
-    return { passed: 0, failed: [], seconds, error: `no jest report (exit ${run.status}${run.signal ? `, ${run.signal}` : ''}): ${run.stderr.slice(-2000)}` };
+    return everyRoot(`no jest report (exit ${run.status}${run.signal ? `, ${run.signal}` : ''}): ${run.stderr.slice(-2000)}`);
   }
   const broken = result.testResults.filter((file: any) => file.testExecError || (file.status === 'failed' && file.assertionResults.length === 0));
-  if (broken.length > 0) return { passed: 0, failed: [], seconds, error: broken.map((file: any) => file.message || file.testExecError?.message).join('\n').slice(-2000) };
-  const assertions = result.testResults.flatMap((file: any) => file.assertionResults);
-  return {
-    seconds,
-    passed: assertions.filter((a: any) => a.status === 'passed').length,
-    failed: assertions.filter((a: any) => a.status === 'failed').map((a: any) => a.title),
-    failures: assertions.filter((a: any) => a.status === 'failed').map((a: any) => `${a.title}: ${(a.failureMessages ?? []).join('\n').slice(0, 2000)}`),
+  if (broken.length > 0) return everyRoot(broken.map((file: any) => file.message || file.testExecError?.message).join('\n').slice(-2000));
+  const assertions: any[] = result.testResults.flatMap((file: any) => file.assertionResults).filter((a: any) => a.status === 'passed' || a.status === 'failed');
+  const byName = new Map(roots.map((root) => [basename(root), root]));
+  const rootOf = (assertion: any): string | undefined => {
+    const title: string | undefined = assertion.ancestorTitles.find((t: string) => t.startsWith(OUTPUT_DESCRIBE_PREFIX));
+    return title === undefined ? undefined : byName.get(title.slice(OUTPUT_DESCRIBE_PREFIX.length));
   };
+  const stray = assertions.filter((a) => rootOf(a) === undefined);
+  if (stray.length > 0) return everyRoot(`tests outside every output's describe block (declare them with forEachOutput): ${stray.map((a) => `"${a.fullName}"`).join(', ')}`);
+  return new Map(roots.map((root) => {
+    const own = assertions.filter((a) => rootOf(a) === root);
+    const failed = own.filter((a) => a.status === 'failed');
+    return [root, {
+      passed: own.filter((a) => a.status === 'passed').length,
+      failed: failed.map((a) => a.title),
+      failures: failed.map((a) => `${a.title}: ${(a.failureMessages ?? []).join('\n').slice(0, 2000)}`),
+      ...(own.length === 0 ? { error: 'no test of the suite ran for this output' } : {}),
+    }];
+  }));
 }
 
 /** Applies a mutation to a copy of `base`; fails when the mutation changes nothing. */
@@ -104,16 +129,12 @@ interface Row {
   readonly mutation: string;
   readonly suite: string;
   readonly result: string;
-  /** The suite runs' wall time, seconds. */
-  readonly seconds: number;
 }
 
 /** What one mutation's suites did: the first that failed a test, and the runs that could not run. */
 interface MutationResult {
   readonly caught?: { suite: SuiteName; tests: string[] };
   readonly errors: string[];
-  /** The suite runs' wall time, seconds. */
-  readonly seconds?: number;
 }
 
 /** Runs `tasks` at most `jobs` at a time, in order of start. */
@@ -129,63 +150,85 @@ async function pool<T>(tasks: readonly (() => Promise<T>)[], jobs: number): Prom
   return results;
 }
 
+/** Roughly how long a suite takes per output folder, seconds (cluster suites with ESO first): the order of the runs. */
+const WEIGHT: Record<SuiteName, number> = { 'cluster-homelab': 20, 'login-identities': 25, 'login-homelab': 6, 'vault-stack': 3, 'helm-argocd': 1 };
+
 describe('mutations of the synthesized output are each caught by a suite', () => {
   let work: string;
   let base: string;
   const rows: Row[] = [];
+  const runs: SuiteRunRow[] = [];
   const suites = [...new Set(MUTATIONS.flatMap((m) => m.suites))];
   const baselines = new Map<SuiteName, SuiteRun>();
   const results = new Map<Mutation, MutationResult>();
-
-  /** Runs a mutation's suites against its copy, in order, until one fails a test. */
-  async function tryMutation(mutation: Mutation): Promise<MutationResult> {
-    // GIVEN the output with this one change
-    const dir = join(work, `mutated-${MUTATIONS.indexOf(mutation)}`);
-    mutatedCopy(mutation, base, dir);
-    // WHEN its suites run against it, until one fails
-    const errors: string[] = [];
-    let seconds = 0;
-    try {
-      for (const suite of mutation.suites) {
-        const run = await runSuite(suite, dir, work);
-        seconds += run.seconds ?? 0;
-        if (run.error) errors.push(`${suite}: ${run.error}`);
-        if (run.failed.length > 0) return { caught: { suite, tests: run.failed }, errors, seconds };
-      }
-      return { errors, seconds };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'homelab-secrets-mutations-'));
     base = join(work, 'base');
     for (const name of Object.keys(OUTPUT_DECLARATIONS) as OutputName[]) writeOutput(name, join(base, name));
-    await pool([
-      ...suites.map((suite) => async () => { baselines.set(suite, await runSuite(suite, base, work)); }),
-      // A mutation that cannot be made (it changed nothing) is an error of its own, not of the run.
-      ...MUTATIONS.map((mutation) => async () => {
-        results.set(mutation, await tryMutation(mutation).catch((error: Error): MutationResult => ({ errors: [`the mutation: ${error.message}`] })));
-      }),
-    ], JOBS);
+    // GIVEN the output with each mutation's one change (a mutation that cannot be made, because it
+    // changed nothing, is an error of its own, not of the run)
+    const copies = new Map<Mutation, string>();
+    for (const [index, mutation] of MUTATIONS.entries()) {
+      const dir = join(work, `mutated-${index}`);
+      try {
+        mutatedCopy(mutation, base, dir);
+        copies.set(mutation, dir);
+      } catch (error) {
+        results.set(mutation, { errors: [`the mutation: ${(error as Error).message}`] });
+      }
+    }
+    // WHEN each suite runs over the unmutated copy and the copies it must try, round after round: a
+    // mutation's next suite only if every one before it passed
+    const next = new Map<Mutation, number>([...copies.keys()].map((m) => [m, 0]));
+    const errors = new Map<Mutation, string[]>([...copies.keys()].map((m) => [m, []]));
+    while (next.size > 0) {
+      const bySuite = new Map<SuiteName, Mutation[]>();
+      for (const [mutation, index] of next) bySuite.set(mutation.suites[index], [...(bySuite.get(mutation.suites[index]) ?? []), mutation]);
+      const order = [...bySuite.entries()].sort(([a, am], [b, bm]) => WEIGHT[b] * bm.length - WEIGHT[a] * am.length);
+      await pool(order.map(([suite, mutations]) => async () => {
+        const withBaseline = !baselines.has(suite);
+        const roots = [...(withBaseline ? [base] : []), ...mutations.map((m) => copies.get(m)!)];
+        const said = await runSuite(suite, roots, work, runs);
+        if (withBaseline) baselines.set(suite, said.get(base)!);
+        for (const mutation of mutations) {
+          const run = said.get(copies.get(mutation)!)!;
+          if (run.error) errors.get(mutation)!.push(`${suite}: ${run.error}`);
+          if (run.failed.length > 0) {
+            results.set(mutation, { caught: { suite, tests: run.failed }, errors: errors.get(mutation)! });
+            next.delete(mutation);
+          } else if (next.get(mutation)! + 1 < mutation.suites.length) {
+            next.set(mutation, next.get(mutation)! + 1);
+          } else {
+            results.set(mutation, { errors: errors.get(mutation)! });
+            next.delete(mutation);
+          }
+        }
+      }), JOBS);
+    }
+    // Suites no mutation tried first still need their baseline.
+    await pool(suites.filter((suite) => !baselines.has(suite)).map((suite) => async () => {
+      baselines.set(suite, (await runSuite(suite, [base], work, runs)).get(base)!);
+    }), JOBS);
   }, 60 * 60_000);
 
   afterAll(() => {
     const width = Math.max(...rows.map((r) => r.mutation.length), 'mutation'.length);
     const suiteWidth = Math.max(...rows.map((r) => r.suite.length), 'suite'.length);
     const lines = [
-      `${'mutation'.padEnd(width)}  ${'suite'.padEnd(suiteWidth)}  ${'time'.padStart(5)}  result`,
-      ...rows.map((r) => `${r.mutation.padEnd(width)}  ${r.suite.padEnd(suiteWidth)}  ${`${r.seconds} s`.padStart(5)}  ${r.result}`),
+      `${'mutation'.padEnd(width)}  ${'suite'.padEnd(suiteWidth)}  result`,
+      ...rows.map((r) => `${r.mutation.padEnd(width)}  ${r.suite.padEnd(suiteWidth)}  ${r.result}`),
     ];
-    process.stdout.write(`\nmutations (${rows.filter((r) => r.result.startsWith('caught')).length} caught of ${MUTATIONS.length}, ${JOBS} at a time):\n${lines.join('\n')}\n\n`);
+    const runLines = runs.map((r) => `  ${r.suite.padEnd(suiteWidth)}  ${String(r.outputs).padStart(2)} output${r.outputs === 1 ? ' ' : 's'}  ${`${r.seconds} s`.padStart(5)}`);
+    process.stdout.write(`\nmutations (${rows.filter((r) => r.result.startsWith('caught')).length} caught of ${MUTATIONS.length}, ${JOBS} suite runs at a time):\n${lines.join('\n')}\n\n`
+      + `suite runs (each over the unmutated output and the mutated ones it tried):\n${runLines.join('\n')}\n\n`);
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
   test('every suite passes on the unmutated output, running tests', () => {
     const outcome = suites.map((suite) => {
       const run = baselines.get(suite)!;
-      rows.push({ mutation: '(none: baseline)', suite, seconds: run.seconds ?? 0, result: run.error ? `error: ${run.error.split('\n')[0]}` : run.failed.length > 0 ? `FAILED: ${run.failed[0]}` : `passed (${run.passed} tests)` });
+      rows.push({ mutation: '(none: baseline)', suite, result: run.error ? `error: ${run.error.split('\n')[0]}` : run.failed.length > 0 ? `FAILED: ${run.failed[0]}` : `passed (${run.passed} tests)` });
       for (const failure of run.failures ?? []) process.stderr.write(`baseline ${suite} failed: ${failure}\n`);
       return { suite, error: run.error, failed: run.failed, ran: run.passed > 0 };
     });
@@ -193,10 +236,9 @@ describe('mutations of the synthesized output are each caught by a suite', () =>
   });
 
   test.each(MUTATIONS.map((m) => [m.name, m] as const))('%s', (_name, mutation) => {
-    const { caught, errors, seconds } = results.get(mutation)!;
+    const { caught, errors } = results.get(mutation)!;
     rows.push({
       mutation: mutation.name,
-      seconds: seconds ?? 0,
       suite: caught?.suite ?? mutation.suites.join(', '),
       result: caught ? `caught by ${caught.tests.length} test${caught.tests.length === 1 ? '' : 's'}: ${caught.tests.map((t) => `"${t}"`).join(', ')}` : errors.length > 0 ? `error: ${errors[0].split('\n')[0]}` : 'SURVIVED',
     });

@@ -122,6 +122,12 @@ export interface Cluster {
   stopVault(): Promise<void>;
   /** Starts OpenBao again; it unseals itself (static seal) as an auto-unsealed Vault does. Waits until it is active. */
   startVault(): Promise<void>;
+  /**
+   * Replaces OpenBao by a new one: stops it, removes its data, starts and initializes it again (a new
+   * root token in `vault.rootToken`). What the cluster holds for it (its ServiceAccount, the pod's
+   * token, the `vault-tls` Secret) stays: a cluster's suites run one after the other over it.
+   */
+  resetVault(): Promise<void>;
   /** The TokenReviews answered so far (needs `auditTokenReviews`). */
   tokenReviews(): TokenReviewRecord[];
   /** The last `lines` lines of a process's log (etcd, kube-apiserver, vault, external-secrets, reloader). */
@@ -511,19 +517,24 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     };
     const vaultHealth = async (): Promise<number> => (await vaultCall('GET', 'sys/health').catch(() => ({ status: 0 }))).status;
-    const startVaultProcess = async (): Promise<void> => {
-      await startProcess('vault', ['sh', '-c', 'mkdir -p "$1" && exec "$2" server -config="$3"', 'sh', join(nsTmp, 'vault'), engines.bao, vaultConfig]);
+    /** Starts OpenBao on its storage folder; `fresh` empties the folder first (a new, uninitialized server). */
+    const startVaultProcess = async (fresh = false): Promise<void> => {
+      await startProcess('vault', ['sh', '-c', `${fresh ? 'rm -rf "$1" && ' : ''}mkdir -p "$1" && exec "$2" server -config="$3"`, 'sh', join(nsTmp, 'vault'), engines.bao, vaultConfig]);
     };
     let rootToken = '';
-    if (components.has('vault')) {
-      await startVaultProcess();
-      await sup.relay(vaultSocket, CLUSTER_PORTS.vault);
+    /** Initializes a new OpenBao (one recovery share: the seal is static) and waits until it is active. */
+    const initVault = async (): Promise<void> => {
       // 501: not initialized
       await waitFor('OpenBao to listen', async () => (await vaultHealth()) === 501);
       const init = await vaultCall('PUT', 'sys/init', { recovery_shares: 1, recovery_threshold: 1 });
       if (init.status !== 200) throw new Error(`sys/init: ${init.status} ${JSON.stringify(init.body)}`);
       rootToken = init.body.root_token;
       await waitFor('OpenBao to be active', async () => (await vaultHealth()) === 200);
+    };
+    if (components.has('vault')) {
+      await startVaultProcess();
+      await sup.relay(vaultSocket, CLUSTER_PORTS.vault);
+      await initVault();
       trustServer(vaultAddr, vaultCa);
       // The store's caProvider: the Secret the Vault chart mounts as its TLS (ca.crt).
       await applyDirect([{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'vault-tls', namespace: releases.vault.namespace }, type: 'Opaque',
@@ -593,7 +604,10 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         addr: vaultAddr,
         caFile: pki.vaultCa.certFile,
         caCert: vaultCa,
-        rootToken,
+        // read when asked: resetVault() initializes a new server, with a new root token
+        get rootToken() {
+          return rootToken;
+        },
         fetch: vaultFetch,
         api: (method, path, body, token) => vaultCall(method, path, body, token ?? rootToken),
       },
@@ -619,6 +633,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       startVault: async () => {
         await startVaultProcess();
         await waitFor('OpenBao to be active again', async () => (await vaultHealth()) === 200);
+      },
+      resetVault: async () => {
+        if (!components.has('vault')) throw new Error('the cluster runs no OpenBao');
+        await sup.stop('vault');
+        await startVaultProcess(true);
+        await initVault();
       },
       tokenReviews: () => {
         if (!options.auditTokenReviews) throw new Error('start the cluster with auditTokenReviews: true');

@@ -43,12 +43,12 @@ export interface HomelabOutput {
 }
 
 /**
- * The homelab's output: under `npm run test:mutations` the mutated copy (manifests, Vault stack and wired
- * workloads); otherwise the committed manifests/ (CI checks that they equal a fresh synth), a fresh synth
- * of the Vault stack, and the wired workloads.
+ * The homelab's output: under `npm run test:mutations` the copy in `root` (manifests, Vault stack and
+ * wired workloads); otherwise the committed manifests/ (CI checks that they equal a fresh synth), a fresh
+ * synth of the Vault stack, and the wired workloads.
  */
-export function homelabOutput(catalog: SecretCatalog): HomelabOutput {
-  const mutated = mutatedOutput('homelab');
+export function homelabOutput(catalog: SecretCatalog, root?: string): HomelabOutput {
+  const mutated = mutatedOutput('homelab', root);
   if (mutated) {
     return { manifestsDir: mutated.manifestsDir, vaultStack: vaultStackOf(mutated.terraformDir).json, workloads: objectsOf([mutated.workloadsFile!]), mutated: true };
   }

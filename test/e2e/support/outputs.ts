@@ -1,7 +1,7 @@
 // The synthesized output the end-to-end suites test: a fresh synth of a declaration, or, under
 // `npm run test:mutations`, a mutated copy of one that the suites must then fail on.
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import YAML from 'yaml';
 import { homelabManifestsPart } from '../../../apps/manifests';
 import { HOMELAB_SETTINGS, homelabDeclaration } from '../../../apps/homelab';
@@ -13,10 +13,38 @@ import { identityFixtureCatalog } from '../../support/identity-fixtures';
 import { wiredWorkloads } from '../../support/wired-workloads';
 
 /**
- * A folder holding, per declaration below, `<name>/manifests/` and `<name>/cdktf.out/` as a synth
- * writes them. Set by the mutation suite (test/mutations/); unset, every suite synthesizes afresh.
+ * One or more folders (separated by `:`) each holding, per declaration below, `<name>/manifests/` and
+ * `<name>/cdktf.out/` as a synth writes them. Set by the mutation suite (test/mutations/), which runs
+ * a suite once over the unmutated copy and every mutated copy it must catch; unset, every suite
+ * synthesizes afresh.
  */
 export const MUTATED_OUTPUT_ENV = 'HOMELAB_SECRETS_MUTATED_OUTPUT';
+
+/** What the describe block of one output folder is called: this, then the folder's name. */
+export const OUTPUT_DESCRIBE_PREFIX = 'output ';
+
+/** The output folders of MUTATED_OUTPUT_ENV, or undefined when it is unset. */
+export function mutatedOutputRoots(): string[] | undefined {
+  const value = process.env[MUTATED_OUTPUT_ENV];
+  if (value === undefined || value === '') return undefined;
+  return value.split(':');
+}
+
+/**
+ * Declares a suite's tests once per output folder: under `npm run test:mutations`, inside a describe
+ * block per folder of MUTATED_OUTPUT_ENV (named {@link OUTPUT_DESCRIBE_PREFIX} and the folder's name,
+ * so that the mutation suite tells which folder a failure belongs to), each given its folder; otherwise
+ * once, unwrapped, given undefined (the suite then tests the real output). A suite that starts servers
+ * in a hook outside the body shares them between the folders.
+ */
+export function forEachOutput(body: (root: string | undefined) => void): void {
+  const roots = mutatedOutputRoots();
+  if (roots === undefined) {
+    body(undefined);
+    return;
+  }
+  describe.each(roots.map((root) => [basename(root), root]))(`${OUTPUT_DESCRIBE_PREFIX}%s`, (_name, root) => body(root));
+}
 
 /** The declarations whose output the suites read through {@link synthesizedOutput}, by name. */
 export const OUTPUT_DECLARATIONS = {
@@ -59,23 +87,22 @@ export function writeOutput(name: OutputName, dir: string): SynthesizedOutput {
 }
 
 /**
- * The output of declaration `name`: the mutation suite's copy when MUTATED_OUTPUT_ENV is set (it must
+ * The output of declaration `name`: under `root` (an output folder of the mutation suite, which must
  * hold the declaration's folder), else a fresh synth into `outdir`.
  */
-export function synthesizedOutput(name: OutputName, outdir: string): SynthesizedOutput {
-  const mutated = process.env[MUTATED_OUTPUT_ENV];
-  if (mutated === undefined || mutated === '') return writeOutput(name, outdir);
-  const dir = join(mutated, name);
+export function synthesizedOutput(name: OutputName, outdir: string, root?: string): SynthesizedOutput {
+  if (root === undefined) return writeOutput(name, outdir);
+  const dir = join(root, name);
   if (!existsSync(join(dir, 'manifests')) || !existsSync(join(dir, 'cdktf.out'))) {
-    throw new Error(`${MUTATED_OUTPUT_ENV}=${mutated} holds no ${name}/manifests and ${name}/cdktf.out`);
+    throw new Error(`${MUTATED_OUTPUT_ENV}: ${root} holds no ${name}/manifests and ${name}/cdktf.out`);
   }
   const workloadsFile = OUTPUT_DECLARATIONS[name].workloads ? workloadsFileIn(dir) : undefined;
   return { manifestsDir: join(dir, 'manifests'), terraformDir: join(dir, 'cdktf.out'), ...(workloadsFile ? { workloadsFile } : {}), mutated: true };
 }
 
-/** The mutation suite's copy of declaration `name`'s output, or undefined when the suites test the real one. */
-export function mutatedOutput(name: OutputName): SynthesizedOutput | undefined {
-  return process.env[MUTATED_OUTPUT_ENV] ? synthesizedOutput(name, '') : undefined;
+/** Declaration `name`'s output under `root` (an output folder of the mutation suite), or undefined when the suites test the real one. */
+export function mutatedOutput(name: OutputName, root: string | undefined): SynthesizedOutput | undefined {
+  return root === undefined ? undefined : synthesizedOutput(name, '', root);
 }
 
 /** The vault stack's folder and parsed JSON in a Terraform output folder. */
