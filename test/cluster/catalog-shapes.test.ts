@@ -65,7 +65,7 @@ describe('the catalog\'s other shapes on a real cluster (fixture catalog)', () =
     values = seedValues(catalog);
     // The registry's values go into JSON text (.dockerconfigjson) unescaped, as a registry token would: no quotes or newlines.
     values['apps/registry'] = { username: `user-${Date.now()}`, token: `token-${Math.random().toString(36).slice(2)}` };
-    for (const path of catalog.paths) await cluster.seedVault(catalog.mount, path.path, values[path.path]);
+    await Promise.all(catalog.paths.map((path) => cluster.seedVault(catalog.mount, path.path, values[path.path])));
     await cluster.apply({ files: manifests });
     await cluster.waitFor('every ExternalSecret to sync', async () => {
       const items = (await cluster.get(externalSecretsPath(NAMESPACE))).items;

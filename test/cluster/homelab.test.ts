@@ -9,7 +9,7 @@ import { EXIT } from '../../lib/cli';
 import { targetSecretKeys } from '../../lib/workloads';
 import { forEachOutput } from '../e2e/support/outputs';
 import { runClusterCli } from './support/cli';
-import { Cluster, startCluster } from './support/cluster';
+import { Cluster, SharedCluster } from './support/cluster';
 import { ARGO_CD_OWN_SECRETS, type HomelabOutput, RELOADED_FROM, applyHomelab, homelabOutput } from './support/homelab';
 import { conditionOf, externalSecretsPath, fingerprints, manifestFiles, objectsOf, readSecret } from './support/objects';
 
@@ -24,6 +24,9 @@ const ESO_CREATED_BY_LABEL = 'reconcile.external-secrets.io/created-by';
 const ESO_DATA_HASH = 'reconcile.external-secrets.io/data-hash';
 
 describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0, Reloader, OpenBao)', () => {
+  // One cluster for every output of the mutation suite, reset for each.
+  const shared = new SharedCluster();
+  afterAll(() => shared.stop());
   forEachOutput((root) => {
     let cluster: Cluster;
     /** The committed manifests and the synthesized Vault stack, or the mutation suite's copy of them. */
@@ -50,13 +53,9 @@ describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0,
 
     beforeAll(async () => {
       output = homelabOutput(catalog, root);
-      cluster = await startCluster({ namespaces: catalog.namespaces });
+      cluster = await shared.take({ namespaces: catalog.namespaces });
       ({ values, argoCdValues } = await applyHomelab(cluster, catalog, { timeoutMs: SYNC_TIMEOUT_MS, output }));
     }, 240_000);
-
-    afterAll(async () => {
-      await cluster?.stop();
-    });
 
     test('every ExternalSecret of the committed manifests is Ready with reason SecretSynced, one per catalog row', async () => {
       const list = await cluster.get(externalSecretsPath());

@@ -18,7 +18,7 @@ import { POD_SERVICE_ACCOUNT_DIR } from '../e2e/support/bao-dev-server';
 import { type OutputName, forEachOutput, manifestObjects, synthesizedOutput, vaultStackOf } from '../e2e/support/outputs';
 import { applyWithVaultApi } from '../e2e/support/vault-stack';
 import { IDENTITY_FIXTURE_EXPECTATIONS, identityFixtureCatalog } from '../support/identity-fixtures';
-import { Cluster, type ClusterOptions, SERVICE_ACCOUNT_ISSUER, startCluster } from './support/cluster';
+import { Cluster, type ClusterOptions, SERVICE_ACCOUNT_ISSUER, SharedCluster, startCluster } from './support/cluster';
 import { conditionOf, externalSecretsPath, fingerprints, manifestFiles, readSecret, seedValues } from './support/objects';
 
 /** What one store logs in as, read from the synthesized manifests. */
@@ -103,25 +103,6 @@ const REFUSED = {
   review: [403, ['permission denied']],
 } as const;
 
-/**
- * One cluster that the outputs of a describe block share under `npm run test:mutations`: the first
- * output starts it, each later one gets a new OpenBao on it (resetVault). Only for suites whose cluster
- * side does not depend on the output: no manifests applied, no ESO.
- */
-class SharedCluster {
-  private cluster?: Cluster;
-
-  async take(options: ClusterOptions): Promise<Cluster> {
-    if (this.cluster === undefined) this.cluster = await startCluster(options);
-    else await this.cluster.resetVault();
-    return this.cluster;
-  }
-
-  async stop(): Promise<void> {
-    await this.cluster?.stop();
-  }
-}
-
 /** A real cluster with the synthesized Vault stack applied and every path (and undeclared neighbours) seeded. */
 class LoginStack {
   cluster!: Cluster;
@@ -136,7 +117,7 @@ class LoginStack {
    * @param options.output the shared output of this catalog's declaration, if it is one (support/outputs.ts)
    * @param options.root the mutation suite's output folder to read `output` from (forEachOutput)
    * @param options.eso whether the ESO controller runs (the manifests are then applied by the test)
-   * @param options.shared a cluster shared with other stacks, each with its own OpenBao; else one of its own
+   * @param options.shared a cluster shared with the stacks of the other outputs, reset for each; else one of its own
    */
   constructor(readonly catalog: SecretCatalog, private readonly options: {
     readonly output?: OutputName;
@@ -156,7 +137,7 @@ class LoginStack {
     this.cluster = this.options.shared ? await this.options.shared.take(clusterOptions) : await startCluster(clusterOptions);
     await applyWithVaultApi(this.vault, { addr: this.cluster.vault.addr, rootToken: this.cluster.vault.rootToken });
     this.values = seedValues(this.catalog);
-    for (const path of this.catalog.paths) await this.cluster.seedVault(this.catalog.mount, path.path, this.values[path.path]);
+    await Promise.all(this.catalog.paths.map((path) => this.cluster.seedVault(this.catalog.mount, path.path, this.values[path.path])));
     // Data at every undeclared path, so that a widened policy would answer 200, not 404 (placeholders,
     // not values: straight through the API, side by side).
     await Promise.all(undeclared(this.catalog).map(async (path) => {
@@ -207,8 +188,11 @@ class LoginStack {
 
   /** Creates the ServiceAccount if it does not exist (no controller makes `default` here); returns its uid. */
   async account(namespace: string, name: string): Promise<string> {
-    await this.cluster.apply([{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { namespace, name } }]);
-    return (await this.cluster.get(`/api/v1/namespaces/${namespace}/serviceaccounts/${name}`)).metadata.uid;
+    // server-side apply straight to the API: a kubectl process per token made the login tests slow
+    const answer = await this.cluster.request('PATCH', `/api/v1/namespaces/${namespace}/serviceaccounts/${name}?fieldManager=homelab-secrets-test&force=true`,
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { namespace, name } }, 'application/apply-patch+yaml');
+    if (answer.status >= 300) throw new Error(`apply ServiceAccount ${namespace}/${name}: ${answer.status} ${answer.body?.message ?? ''}`);
+    return answer.body.metadata.uid;
   }
 
   /** A TokenRequest token of `namespace/name` for `audiences`, the ServiceAccount created first if needed. */
@@ -242,9 +226,7 @@ class LoginStack {
 
   /** Every declared and undeclared path with the status a read by `token` gets. */
   async readAll(token: string): Promise<[string, number][]> {
-    const result: [string, number][] = [];
-    for (const path of [...this.catalog.pathNames, ...undeclared(this.catalog)].sort()) result.push([path, await this.read(token, path)]);
-    return result;
+    return Promise.all([...this.catalog.pathNames, ...undeclared(this.catalog)].sort().map(async (path): Promise<[string, number]> => [path, await this.read(token, path)]));
   }
 
   /** What `readAll` must answer for an identity that may read exactly `allowed`. */
@@ -275,7 +257,7 @@ function isolatedCatalog(): SecretCatalog {
 
 describe('Kubernetes-auth logins through the real API server', () => {
   describe('cluster isolation (the homelab)', () => {
-    // One cluster for every output of the mutation suite: only OpenBao and what is applied to it differ.
+    // One cluster for every output of the mutation suite, reset for each.
     const shared = new SharedCluster();
     afterAll(() => shared.stop());
     forEachOutput((root) => {
@@ -556,8 +538,11 @@ describe('Kubernetes-auth logins through the real API server', () => {
   });
 
   describe('identities: several stores in one namespace, custom role and ServiceAccount names (default too), a role shared by two namespaces, with the ESO controller', () => {
+    // One cluster for every output of the mutation suite, reset for each.
+    const shared = new SharedCluster();
+    afterAll(() => shared.stop());
     forEachOutput((root) => {
-      const stack = new LoginStack(identityFixtureCatalog(), { output: 'identities', root, eso: true });
+      const stack = new LoginStack(identityFixtureCatalog(), { output: 'identities', root, eso: true, shared });
       const expectations = Object.entries(IDENTITY_FIXTURE_EXPECTATIONS);
       /** `SecretStore media/vault-sonarr`, as the fixture's expectations name stores. */
       const label = (store: StoreIdentity): string => store.store.replace(/^(\w+)\/(?:([^/]+)\/)?([^/]+)$/, (_m, kind, ns, name) => `${kind} ${ns ? `${ns}/` : ''}${name}`);
@@ -688,13 +673,11 @@ describe('Kubernetes-auth logins through the real API server', () => {
       });
 
       test('each identity reads exactly its paths, through every store it has; a test fails if any identity can read another\'s path', async () => {
-        for (const [name, expected] of expectations) {
-          for (const store of storesOf(expected.role)) {
-            const { token, auth } = await stack.loginAs(store);
-            expect([name, store.store, auth.policies]).toStrictEqual([name, store.store, [expected.policy]]);
-            expect([name, store.store, await stack.readAll(token)]).toStrictEqual([name, store.store, stack.expected(expected.paths)]);
-          }
-        }
+        await Promise.all(expectations.flatMap(([name, expected]) => storesOf(expected.role).map(async (store) => {
+          const { token, auth } = await stack.loginAs(store);
+          expect([name, store.store, auth.policies]).toStrictEqual([name, store.store, [expected.policy]]);
+          expect([name, store.store, await stack.readAll(token)]).toStrictEqual([name, store.store, stack.expected(expected.paths)]);
+        })));
         // Spelled out: two identities of namespace media, and the path two identities share.
         const [sonarr] = storesOf('media-sonarr');
         const { token } = await stack.loginAs(sonarr);
@@ -707,14 +690,12 @@ describe('Kubernetes-auth logins through the real API server', () => {
 
       test('no identity\'s ServiceAccount logs in with another identity\'s role', async () => {
         const accounts = expectations.flatMap(([name, e]) => e.serviceAccounts.map((sa) => ({ name, sa })));
-        for (const [name, expected] of expectations) {
-          for (const other of accounts.filter((a) => a.name !== name)) {
-            const [namespace, account] = other.sa.split('/');
-            const answer = await stack.login('kubernetes', expected.role, await stack.token(namespace, account, ['vault']));
-            expect([expected.role, other.sa, answer.status, [REFUSED.name[1], REFUSED.namespace[1]].some((errors) => JSON.stringify(errors) === JSON.stringify(answer.body.errors))])
-              .toStrictEqual([expected.role, other.sa, 403, true]);
-          }
-        }
+        await Promise.all(expectations.flatMap(([name, expected]) => accounts.filter((a) => a.name !== name).map(async (other) => {
+          const [namespace, account] = other.sa.split('/');
+          const answer = await stack.login('kubernetes', expected.role, await stack.token(namespace, account, ['vault']));
+          expect([expected.role, other.sa, answer.status, [REFUSED.name[1], REFUSED.namespace[1]].some((errors) => JSON.stringify(errors) === JSON.stringify(answer.body.errors))])
+            .toStrictEqual([expected.role, other.sa, 403, true]);
+        })));
       });
     });
   });

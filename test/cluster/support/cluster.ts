@@ -39,6 +39,8 @@ export interface ClusterOptions {
   readonly auditTokenReviews?: boolean;
   /** Progress lines (start steps and their times). @default none */
   readonly log?: (line: string) => void;
+  /** Records the objects the cluster holds once started, so that {@link Cluster.reset} can return to them. @default false */
+  readonly resettable?: boolean;
 }
 
 /** What a child process printed and how it ended. */
@@ -128,6 +130,15 @@ export interface Cluster {
    * token, the `vault-tls` Secret) stays: a cluster's suites run one after the other over it.
    */
   resetVault(): Promise<void>;
+  /**
+   * Returns the cluster to what it held when it had started (needs `resettable`), for the next suite
+   * over the same cluster: stops the ESO controller and Reloader, deletes every object made since
+   * (events included; finalizers removed first, as no controller would run them; namespaces finalized
+   * by hand), replaces OpenBao by a new one (resetVault), and starts the controllers again. Fails if an
+   * object of the start was deleted or replaced, or if the API server does not come to hold exactly
+   * the objects of the start (by uid).
+   */
+  reset(): Promise<void>;
   /** The TokenReviews answered so far (needs `auditTokenReviews`). */
   tokenReviews(): TokenReviewRecord[];
   /** The last `lines` lines of a process's log (etcd, kube-apiserver, vault, external-secrets, reloader). */
@@ -531,6 +542,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       rootToken = init.body.root_token;
       await waitFor('OpenBao to be active', async () => (await vaultHealth()) === 200);
     };
+    const resetVault = async (): Promise<void> => {
+      if (!components.has('vault')) throw new Error('the cluster runs no OpenBao');
+      // killed: its data goes anyway
+      await sup.stop('vault', 0);
+      await startVaultProcess(true);
+      await initVault();
+    };
     if (components.has('vault')) {
       await startVaultProcess();
       await sup.relay(vaultSocket, CLUSTER_PORTS.vault);
@@ -552,43 +570,95 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       return file;
     };
 
-    const starting: Promise<void>[] = [established];
+    /** The controllers, each started (again, after reset) by its function; the relays to their health endpoints are made once. */
+    const controllers = new Map<ClusterComponent, () => Promise<void>>();
+    const relayed = new Set<string>();
+    const relayOnce = async (socket: string, port: number): Promise<void> => {
+      if (relayed.has(socket)) return;
+      await sup.relay(socket, port);
+      relayed.add(socket);
+    };
     if (components.has('external-secrets')) {
-      starting.push((async () => {
-        await established;
-        const eso = controllerSpec(rendered['external-secrets'], releases['external-secrets'].releaseName);
-        const args = withFlags(eso.args, {
-          // every listener on loopback
-          'metrics-addr': `127.0.0.1:${CLUSTER_PORTS.esoMetrics}`,
-          'live-addr': `127.0.0.1:${CLUSTER_PORTS.esoLive}`,
-          // the PushSecret CRDs are not applied (ESO's chart would install them)
-          'enable-push-secret-reconciler': 'false',
-          'enable-cluster-push-secret-reconciler': 'false',
-        });
+      const eso = controllerSpec(rendered['external-secrets'], releases['external-secrets'].releaseName);
+      const args = withFlags(eso.args, {
+        // every listener on loopback
+        'metrics-addr': `127.0.0.1:${CLUSTER_PORTS.esoMetrics}`,
+        'live-addr': `127.0.0.1:${CLUSTER_PORTS.esoLive}`,
+        // the PushSecret CRDs are not applied (ESO's chart would install them)
+        'enable-push-secret-reconciler': 'false',
+        'enable-cluster-push-secret-reconciler': 'false',
+      });
+      controllers.set('external-secrets', async () => {
         const file = await controllerKubeconfig('external-secrets', eso.namespace, eso.serviceAccount);
         // Only these variables: ESO's Vault client takes VAULT_TOKEN from its environment (and revokes it).
         await startProcess('external-secrets', [engines.externalSecrets, ...args], { ...eso.env, KUBECONFIG: file });
         const liveSocket = join(sockets, 'eso');
-        await sup.relay(liveSocket, CLUSTER_PORTS.esoLive);
+        await relayOnce(liveSocket, CLUSTER_PORTS.esoLive);
         await waitFor('the ESO controller /healthz', async () => (await httpStatusOverSocket(liveSocket, '/healthz')) === 200);
-        step('external-secrets');
-      })());
+      });
     }
     if (components.has('reloader')) {
-      starting.push((async () => {
-        const reloaderRelease = releases.reloader;
-        const deployment = rendered.reloader.find((o) => o.kind === 'Deployment').metadata.name;
-        const reloader = controllerSpec(rendered.reloader, deployment);
+      const reloaderRelease = releases.reloader;
+      const deployment = rendered.reloader.find((o) => o.kind === 'Deployment').metadata.name;
+      const reloader = controllerSpec(rendered.reloader, deployment);
+      controllers.set('reloader', async () => {
         const file = await controllerKubeconfig('reloader', reloader.namespace, reloader.serviceAccount);
         // RELOADER_NAMESPACE comes from the pod's namespace in the chart.
         await startProcess('reloader', [engines.reloader, ...reloader.args], { ...reloader.env, RELOADER_NAMESPACE: reloaderRelease.namespace, KUBECONFIG: file });
         const httpSocket = join(sockets, 'reloader');
-        await sup.relay(httpSocket, CLUSTER_PORTS.reloader);
+        await relayOnce(httpSocket, CLUSTER_PORTS.reloader);
         await waitFor('Reloader /live', async () => (await httpStatusOverSocket(httpSocket, '/live')) === 200);
-        step('reloader');
-      })());
+      });
     }
-    await Promise.all(starting);
+    const startEso = controllers.get('external-secrets');
+    const startReloader = controllers.get('reloader');
+    await Promise.all([
+      established,
+      ...(startEso ? [(async () => {
+        await established;
+        await startEso();
+        step('external-secrets');
+      })()] : []),
+      ...(startReloader ? [(async () => {
+        await startReloader();
+        step('reloader');
+      })()] : []),
+    ]);
+
+    // What reset() returns to: every object the API server holds now.
+    const atStart = options.resettable ? await clusterObjects(get) : undefined;
+    const reset = async (): Promise<void> => {
+      if (!atStart) throw new Error('start the cluster with resettable: true');
+      // killed: what they hold in memory goes anyway, and nothing may change while the objects go
+      for (const name of controllers.keys()) await sup.stop(name, 0);
+      const now = await clusterObjects(get);
+      const changed = [...atStart.values()].filter((o) => now.get(o.key)?.uid !== o.uid).map((o) => o.key);
+      if (changed.length > 0) throw new Error(`cannot reset the cluster: objects it held at start were deleted or replaced: ${changed.join(', ')}`);
+      const extra = [...now.values()].filter((o) => !atStart.has(o.key));
+      // Namespaces last: their objects first, then the namespace, finalized by hand (no namespace controller runs here).
+      for (const object of [...extra.filter((o) => o.path !== '/api/v1/namespaces'), ...extra.filter((o) => o.path === '/api/v1/namespaces')]) {
+        const path = `${object.path}/${object.name}`;
+        if (object.finalizers) {
+          const patched = await request('PATCH', path, { metadata: { finalizers: null } }, 'application/merge-patch+json');
+          if (patched.status !== 200 && patched.status !== 404) throw new Error(`reset: removing the finalizers of ${object.key}: ${patched.status} ${patched.body?.message ?? ''}`);
+        }
+        const deleted = await request('DELETE', path);
+        if (deleted.status >= 300 && deleted.status !== 404) throw new Error(`reset: deleting ${object.key}: ${deleted.status} ${deleted.body?.message ?? ''}`);
+        if (object.path === '/api/v1/namespaces' && deleted.status < 300) {
+          const live = await get(path);
+          if (live) {
+            const finalized = await request('PUT', `${path}/finalize`, { ...live, spec: { finalizers: [] } });
+            if (finalized.status !== 200 && finalized.status !== 404) throw new Error(`reset: finalizing ${object.key}: ${finalized.status} ${finalized.body?.message ?? ''}`);
+          }
+        }
+      }
+      await waitFor('the cluster to hold exactly its objects of the start', async () => {
+        const after = await clusterObjects(get);
+        return after.size === atStart.size && [...atStart.values()].every((o) => after.get(o.key)?.uid === o.uid);
+      }, { observe: async () => [...(await clusterObjects(get)).keys()].filter((key) => !atStart.has(key)) });
+      if (components.has('vault')) await resetVault();
+      for (const start of controllers.values()) await start();
+    };
     timings.total = Date.now() - t0;
     log(`cluster: ready in ${timings.total} ms`);
 
@@ -634,12 +704,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         await startVaultProcess();
         await waitFor('OpenBao to be active again', async () => (await vaultHealth()) === 200);
       },
-      resetVault: async () => {
-        if (!components.has('vault')) throw new Error('the cluster runs no OpenBao');
-        await sup.stop('vault');
-        await startVaultProcess(true);
-        await initVault();
-      },
+      resetVault,
+      reset,
       tokenReviews: () => {
         if (!options.auditTokenReviews) throw new Error('start the cluster with auditTokenReviews: true');
         if (!existsSync(auditLog)) return [];
@@ -662,6 +728,58 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await stop();
     throw error;
   }
+}
+
+/**
+ * One cluster that the outputs of a suite share (forEachOutput, under `npm run test:mutations`): the
+ * first take() starts it, each later one resets it to what it held at start (Cluster.reset), so that
+ * each output finds the cluster as a fresh one, with a new OpenBao. stop() stops it.
+ */
+export class SharedCluster {
+  private cluster?: Cluster;
+
+  async take(options: ClusterOptions = {}): Promise<Cluster> {
+    if (this.cluster === undefined) this.cluster = await startCluster({ ...options, resettable: true });
+    else await this.cluster.reset();
+    return this.cluster;
+  }
+
+  async stop(): Promise<void> {
+    await this.cluster?.stop();
+    this.cluster = undefined;
+  }
+}
+
+/** One object the API server holds, as reset() compares and deletes them. */
+interface ClusterObject {
+  /** `<collection path>/<name>`, with the namespace in the path. */
+  readonly key: string;
+  /** The collection path: `/api/v1/namespaces/<ns>/secrets`, `/apis/<group>/<version>/<resource>`. */
+  readonly path: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly finalizers: boolean;
+}
+
+/**
+ * Every object of every resource the API server lists and deletes (found by discovery, at each group's
+ * preferred version), by key.
+ */
+async function clusterObjects(get: (path: string) => Promise<any>): Promise<Map<string, ClusterObject>> {
+  const groups: string[] = ['/api/v1', ...(await get('/apis')).groups.map((g: any) => `/apis/${g.preferredVersion.groupVersion}`)];
+  const found = new Map<string, ClusterObject>();
+  await Promise.all(groups.map(async (base) => {
+    const resources = ((await get(base))?.resources ?? []).filter((r: any) => !r.name.includes('/') && r.verbs.includes('list') && r.verbs.includes('delete'));
+    await Promise.all(resources.map(async (resource: any) => {
+      for (const item of (await get(`${base}/${resource.name}`))?.items ?? []) {
+        const ns = item.metadata.namespace;
+        const path = resource.namespaced ? `${base}/namespaces/${ns}/${resource.name}` : `${base}/${resource.name}`;
+        const key = `${path}/${item.metadata.name}`;
+        found.set(key, { key, path, name: item.metadata.name, uid: item.metadata.uid, finalizers: (item.metadata.finalizers ?? []).length > 0 });
+      }
+    }));
+  }));
+  return found;
 }
 
 /** The ServiceAccount a chart's workload of `kind` runs as. */

@@ -77,7 +77,8 @@ export async function applyHomelab(cluster: Cluster, catalog: SecretCatalog, opt
   const output = options.output ?? homelabOutput(catalog);
   await applyWithVaultApi(output.vaultStack, { addr: cluster.vault.addr, rootToken: cluster.vault.rootToken });
   const values = seedValues(catalog);
-  for (const path of catalog.paths) await cluster.seedVault(catalog.mount, path.path, values[path.path]);
+  // side by side: each is its own `bao kv put` process
+  await Promise.all(catalog.paths.map((path) => cluster.seedVault(catalog.mount, path.path, values[path.path])));
   const argoCdValues: Record<string, Record<string, string>> = {};
   for (const [name, own] of Object.entries(ARGO_CD_OWN_SECRETS)) {
     argoCdValues[name] = Object.fromEntries(own.keys.map((k) => [k, `argocd-own-${k}-${Math.random().toString(36).slice(2)}`]));
