@@ -140,6 +140,11 @@ export GOCACHE="$ENGINES_DIR/go/build"
 export GOFLAGS="-modcacherw -buildvcs=false -trimpath -gcflags=all=-dwarf=false"
 export GOTOOLCHAIN=local
 export CGO_ENABLED=0
+# The compiler's own garbage collector, less often: a cold build of Reloader took 17 % less CPU at
+# GOGC=800 than at 100 (the binary is the same byte for byte), each compile using about 100 MiB more.
+# GOMEMLIMIT caps each Go process's heap softly, so the biggest packages still fit.
+export GOGC=800
+export GOMEMLIMIT=3GiB
 # Terraform (not OpenTofu) phones home to check for updates unless told not to.
 export CHECKPOINT_DISABLE=1
 
@@ -530,10 +535,25 @@ log "engines dir: $ENGINES_DIR ($(go version | awk '{print $3}'))"
 has_skip bao || install_bao || FAILURES+=("bao")
 has_skip helm || install_helm || FAILURES+=("helm")
 has_skip kubeconform || install_kubeconform || FAILURES+=("kubeconform")
+# The cluster's Go modules, fetched in the background while kube-apiserver compiles: ESO's and
+# Reloader's builds then start compiling at once instead of first waiting on the proxy (160 modules for
+# ESO). `go list -deps` fetches only the modules the build needs; a failure here is only a slower build.
+prefetch_cluster_modules() {
+  [[ -d "$ESO_SOURCE" ]] && (cd "$ESO_SOURCE" && GOFLAGS="$GOFLAGS -mod=readonly" go list -deps -tags vault . >/dev/null 2>&1)
+  sync_module "$REPO_DIR/scripts/engines/reloader" "$ENGINES_DIR/src/reloader"
+  (cd "$ENGINES_DIR/src/reloader" && go list -deps "$RELOADER_MODULE" >/dev/null 2>&1)
+  return 0
+}
+PREFETCH_PID=""
+if { ! has_skip eso && [[ ! -x "$BIN_DIR/external-secrets" ]]; } || { ! has_skip reloader && [[ ! -x "$BIN_DIR/reloader" ]]; }; then
+  prefetch_cluster_modules &
+  PREFETCH_PID=$!
+fi
 has_skip etcd || install_etcd || FAILURES+=("etcd")
 has_skip kube || install_kube || FAILURES+=("kube-apiserver/kubectl")
 has_skip eso || install_eso || FAILURES+=("external-secrets")
 has_skip reloader || install_reloader || FAILURES+=("reloader")
+[[ -z "$PREFETCH_PID" ]] || wait "$PREFETCH_PID" || true
 if [[ "$WITH_TF" != 1 ]]; then
   PROVIDER_ERROR="not attempted: HOMELAB_ENGINES_TF is not 1 (terraform-provider-vault and the Terraform CLI are opt-in)"
   TF_ERROR="not attempted: HOMELAB_ENGINES_TF is not 1"
