@@ -75,6 +75,40 @@ describe('the cluster harness', () => {
     await cluster.stop();
   });
 
+  test('reset() returns the cluster to its start: what was made since is gone (a finalizer and a namespace too), OpenBao is new, ESO runs again; a start object deleted makes it fail', async () => {
+    const cluster = await startCluster({ components: ['vault', 'external-secrets'], namespaces: ['kept'], resettable: true });
+    try {
+      // GIVEN objects made after the start, one held by a finalizer, one in a namespace of its own, and a mount in OpenBao
+      const kept = (await cluster.get('/api/v1/namespaces/kept')).metadata.uid;
+      const rootToken = cluster.vault.rootToken;
+      await cluster.apply([
+        { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'made', namespace: 'kept' }, stringData: { k: 'placeholder' } },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'held', namespace: 'kept', finalizers: ['example.com/hold'] }, data: { k: 'v' } },
+        { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'made' } },
+      ]);
+      await cluster.apply([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'inside', namespace: 'made' }, data: { k: 'v' } }]);
+      expect((await cluster.vault.api('POST', 'sys/mounts/kv', { type: 'kv', options: { version: '2' } })).status).toBe(204);
+
+      // WHEN it is reset
+      await cluster.reset();
+
+      // THEN they are gone, the start's namespace is the same object, OpenBao is a new server, ESO is back
+      expect(await Promise.all(['/api/v1/namespaces/kept/secrets/made', '/api/v1/namespaces/kept/configmaps/held', '/api/v1/namespaces/made/configmaps/inside', '/api/v1/namespaces/made']
+        .map((path) => cluster.get(path)))).toStrictEqual([undefined, undefined, undefined, undefined]);
+      expect((await cluster.get('/api/v1/namespaces/kept')).metadata.uid).toBe(kept);
+      expect(cluster.vault.rootToken).not.toBe(rootToken);
+      const mounts = await cluster.vault.api('GET', 'sys/mounts');
+      expect([mounts.status, Object.keys(mounts.body.data).includes('kv/')]).toStrictEqual([200, false]);
+      expect(descendants(cluster.pid).map(command)).toEqual(expect.arrayContaining(['external-secret', 'bao']));
+
+      // AND a start object deleted cannot be made again: reset says which
+      await cluster.kubectl(['delete', 'secret', '-n', 'vault', 'vault-tls']);
+      await expect(cluster.reset()).rejects.toThrow('cannot reset the cluster: objects it held at start were deleted or replaced: /api/v1/namespaces/vault/secrets/vault-tls');
+    } finally {
+      await cluster.stop();
+    }
+  });
+
   test('a harness killed without stopping its cluster takes the cluster with it: no process, no folder left', async () => {
     const state = mkdtempSync(join(tmpdir(), 'homelab-secrets-keeper-'));
     const keeper = spawn(process.execPath, [join(ROOT, 'scripts', 'cluster.mjs'), 'serve', '--bare'], {

@@ -9,9 +9,11 @@ import type { OutputName } from '../e2e/support/outputs';
  * A suite run against a mutated output: a jest config, test files, and optionally a test name pattern
  * that picks the tests reading that output (the other tests of a file synthesize their own).
  *
- * Extension point: any suite that reads its output through `synthesizedOutput()` or `mutatedOutput()`
- * (test/e2e/support/outputs.ts) can be listed here and named by mutations. A real-cluster suite
- * (test/cluster/) starts one cluster per describe block, so a pattern that picks one block starts one.
+ * Extension point: any suite that declares the tests the pattern picks inside `forEachOutput()` and
+ * reads its output through `synthesizedOutput()` or `mutatedOutput()` with the folder it is given
+ * (test/e2e/support/outputs.ts) can be listed here and named by mutations: one jest run then tests the
+ * unmutated output and every mutated one. A real-cluster suite (test/cluster/) shares one cluster
+ * between the outputs of a describe block (SharedCluster), reset between them.
  */
 export interface Suite {
   readonly config: string;
