@@ -25,7 +25,7 @@ const ESO_DATA_HASH = 'reconcile.external-secrets.io/data-hash';
 
 describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0, Reloader, OpenBao)', () => {
   // One cluster for every output of the mutation suite, reset for each.
-  const shared = new SharedCluster();
+  const shared = new SharedCluster({ namespaces: catalog.namespaces });
   afterAll(() => shared.stop());
   forEachOutput((root) => {
     let cluster: Cluster;
@@ -53,7 +53,7 @@ describe('the committed manifests on a real cluster (kube-apiserver, ESO v2.9.0,
 
     beforeAll(async () => {
       output = homelabOutput(catalog, root);
-      cluster = await shared.take({ namespaces: catalog.namespaces });
+      cluster = await shared.take();
       ({ values, argoCdValues } = await applyHomelab(cluster, catalog, { timeoutMs: SYNC_TIMEOUT_MS, output }));
     }, 240_000);
 

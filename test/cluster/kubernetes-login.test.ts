@@ -18,7 +18,7 @@ import { POD_SERVICE_ACCOUNT_DIR } from '../e2e/support/bao-dev-server';
 import { type OutputName, forEachOutput, manifestObjects, synthesizedOutput, vaultStackOf } from '../e2e/support/outputs';
 import { applyWithVaultApi } from '../e2e/support/vault-stack';
 import { IDENTITY_FIXTURE_EXPECTATIONS, identityFixtureCatalog } from '../support/identity-fixtures';
-import { Cluster, type ClusterOptions, SERVICE_ACCOUNT_ISSUER, SharedCluster, startCluster } from './support/cluster';
+import { Cluster, SERVICE_ACCOUNT_ISSUER, SharedCluster, startCluster } from './support/cluster';
 import { conditionOf, externalSecretsPath, fingerprints, manifestFiles, readSecret, seedValues } from './support/objects';
 
 /** What one store logs in as, read from the synthesized manifests. */
@@ -117,7 +117,8 @@ class LoginStack {
    * @param options.output the shared output of this catalog's declaration, if it is one (support/outputs.ts)
    * @param options.root the mutation suite's output folder to read `output` from (forEachOutput)
    * @param options.eso whether the ESO controller runs (the manifests are then applied by the test)
-   * @param options.shared a cluster shared with the stacks of the other outputs, reset for each; else one of its own
+   * @param options.shared a cluster shared with the other stacks of the file, reset for each (its options must
+   *   cover this stack's namespaces, and run ESO if `eso`); else one of its own
    */
   constructor(readonly catalog: SecretCatalog, private readonly options: {
     readonly output?: OutputName;
@@ -129,12 +130,11 @@ class LoginStack {
   async start(): Promise<void> {
     this.work = mkdtempSync(join(tmpdir(), 'homelab-secrets-login-'));
     ({ vault: this.vault, identities: this.identities, manifests: this.manifests, objects: this.objects } = synthesize(this.catalog, this.work, this.options.output, this.options.root));
-    const clusterOptions: ClusterOptions = {
+    this.cluster = this.options.shared ? await this.options.shared.take() : await startCluster({
       namespaces: [...new Set([...this.catalog.namespaces, 'arr'])],
       components: this.options.eso ? ['vault', 'external-secrets'] : ['vault'],
       auditTokenReviews: true,
-    };
-    this.cluster = this.options.shared ? await this.options.shared.take(clusterOptions) : await startCluster(clusterOptions);
+    });
     await applyWithVaultApi(this.vault, { addr: this.cluster.vault.addr, rootToken: this.cluster.vault.rootToken });
     this.values = seedValues(this.catalog);
     await Promise.all(this.catalog.paths.map((path) => this.cluster.seedVault(this.catalog.mount, path.path, this.values[path.path])));
@@ -256,10 +256,16 @@ function isolatedCatalog(): SecretCatalog {
 }
 
 describe('Kubernetes-auth logins through the real API server', () => {
+  // One cluster for the file's stacks (and every output of the mutation suite), reset for each: every
+  // catalog's namespaces, ESO running (the homelab's stack applies nothing for it to do).
+  const shared = new SharedCluster({
+    namespaces: [...new Set([...homelabCatalog().namespaces, ...isolatedCatalog().namespaces, ...identityFixtureCatalog().namespaces, 'arr'])],
+    components: ['vault', 'external-secrets'],
+    auditTokenReviews: true,
+  });
+  afterAll(() => shared.stop());
+
   describe('cluster isolation (the homelab)', () => {
-    // One cluster for every output of the mutation suite, reset for each.
-    const shared = new SharedCluster();
-    afterAll(() => shared.stop());
     forEachOutput((root) => {
       const stack = new LoginStack(homelabCatalog(), { output: 'homelab', root, eso: false, shared });
       let eso: StoreIdentity;
@@ -424,7 +430,7 @@ describe('Kubernetes-auth logins through the real API server', () => {
   });
 
   describe('namespace isolation (A = web, B = jobs, C = batch), with the ESO controller', () => {
-    const stack = new LoginStack(isolatedCatalog(), { eso: true });
+    const stack = new LoginStack(isolatedCatalog(), { eso: true, shared });
     const identity = (namespace: string): StoreIdentity => stack.identities.find((i) => i.store === `SecretStore/${namespace}/vault-backend`)!;
     beforeAll(async () => {
       await stack.start();
@@ -538,9 +544,6 @@ describe('Kubernetes-auth logins through the real API server', () => {
   });
 
   describe('identities: several stores in one namespace, custom role and ServiceAccount names (default too), a role shared by two namespaces, with the ESO controller', () => {
-    // One cluster for every output of the mutation suite, reset for each.
-    const shared = new SharedCluster();
-    afterAll(() => shared.stop());
     forEachOutput((root) => {
       const stack = new LoginStack(identityFixtureCatalog(), { output: 'identities', root, eso: true, shared });
       const expectations = Object.entries(IDENTITY_FIXTURE_EXPECTATIONS);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Server, Socket, connect, createServer } from 'node:net';
@@ -139,7 +139,7 @@ export interface Cluster {
    * the objects of the start (by uid).
    */
   reset(): Promise<void>;
-  /** The TokenReviews answered so far (needs `auditTokenReviews`). */
+  /** The TokenReviews answered so far, since the start or the last reset() (needs `auditTokenReviews`). */
   tokenReviews(): TokenReviewRecord[];
   /** The last `lines` lines of a process's log (etcd, kube-apiserver, vault, external-secrets, reloader). */
   logTail(name: string, lines?: number): string;
@@ -625,7 +625,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       })()] : []),
     ]);
 
-    // What reset() returns to: every object the API server holds now.
+    // What reset() returns to: every object the API server holds now, and no TokenReview audited yet.
+    let auditFrom = 0;
     const atStart = options.resettable ? await clusterObjects(get) : undefined;
     const reset = async (): Promise<void> => {
       if (!atStart) throw new Error('start the cluster with resettable: true');
@@ -657,6 +658,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         return after.size === atStart.size && [...atStart.values()].every((o) => after.get(o.key)?.uid === o.uid);
       }, { observe: async () => [...(await clusterObjects(get)).keys()].filter((key) => !atStart.has(key)) });
       if (components.has('vault')) await resetVault();
+      // The TokenReviews audited so far belong to what went before.
+      auditFrom = existsSync(auditLog) ? statSync(auditLog).size : 0;
       for (const start of controllers.values()) await start();
     };
     timings.total = Date.now() - t0;
@@ -709,7 +712,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       tokenReviews: () => {
         if (!options.auditTokenReviews) throw new Error('start the cluster with auditTokenReviews: true');
         if (!existsSync(auditLog)) return [];
-        return readFileSync(auditLog, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line))
+        return readFileSync(auditLog).subarray(auditFrom).toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line))
           .filter((event) => event.stage === 'ResponseComplete' && event.objectRef?.resource === 'tokenreviews')
           .map((event): TokenReviewRecord => ({
             token: event.requestObject?.spec?.token ?? null,
@@ -731,15 +734,18 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 }
 
 /**
- * One cluster that the outputs of a suite share (forEachOutput, under `npm run test:mutations`): the
- * first take() starts it, each later one resets it to what it held at start (Cluster.reset), so that
- * each output finds the cluster as a fresh one, with a new OpenBao. stop() stops it.
+ * One cluster that several describe blocks share, one after the other (the outputs of
+ * forEachOutput under `npm run test:mutations`, the blocks of a file): the first take() starts it with
+ * `options`, each later one resets it to what it held at start (Cluster.reset), so that each block finds
+ * the cluster as a fresh one, with a new OpenBao. stop() stops it.
  */
 export class SharedCluster {
   private cluster?: Cluster;
 
-  async take(options: ClusterOptions = {}): Promise<Cluster> {
-    if (this.cluster === undefined) this.cluster = await startCluster({ ...options, resettable: true });
+  constructor(private readonly options: ClusterOptions = {}) {}
+
+  async take(): Promise<Cluster> {
+    if (this.cluster === undefined) this.cluster = await startCluster({ ...this.options, resettable: true });
     else await this.cluster.reset();
     return this.cluster;
   }
