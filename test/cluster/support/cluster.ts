@@ -610,20 +610,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
         await waitFor('Reloader /live', async () => (await httpStatusOverSocket(httpSocket, '/live')) === 200);
       });
     }
-    const startEso = controllers.get('external-secrets');
-    const startReloader = controllers.get('reloader');
-    await Promise.all([
-      established,
-      ...(startEso ? [(async () => {
-        await established;
-        await startEso();
-        step('external-secrets');
-      })()] : []),
-      ...(startReloader ? [(async () => {
-        await startReloader();
-        step('reloader');
-      })()] : []),
-    ]);
+    await Promise.all([established, ...[...controllers].map(async ([name, start]) => {
+      // ESO watches its CRDs: it starts once they are established
+      if (name === 'external-secrets') await established;
+      await start();
+      step(name);
+    })]);
 
     // What reset() returns to: every object the API server holds now, and no TokenReview audited yet.
     let auditFrom = 0;

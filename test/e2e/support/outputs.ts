@@ -23,13 +23,6 @@ export const MUTATED_OUTPUT_ENV = 'HOMELAB_SECRETS_MUTATED_OUTPUT';
 /** What the describe block of one output folder is called: this, then the folder's name. */
 export const OUTPUT_DESCRIBE_PREFIX = 'output ';
 
-/** The output folders of MUTATED_OUTPUT_ENV, or undefined when it is unset. */
-export function mutatedOutputRoots(): string[] | undefined {
-  const value = process.env[MUTATED_OUTPUT_ENV];
-  if (value === undefined || value === '') return undefined;
-  return value.split(':');
-}
-
 /**
  * Declares a suite's tests once per output folder: under `npm run test:mutations`, inside a describe
  * block per folder of MUTATED_OUTPUT_ENV (named {@link OUTPUT_DESCRIBE_PREFIX} and the folder's name,
@@ -38,12 +31,12 @@ export function mutatedOutputRoots(): string[] | undefined {
  * in a hook outside the body shares them between the folders.
  */
 export function forEachOutput(body: (root: string | undefined) => void): void {
-  const roots = mutatedOutputRoots();
-  if (roots === undefined) {
+  const roots = process.env[MUTATED_OUTPUT_ENV];
+  if (roots === undefined || roots === '') {
     body(undefined);
     return;
   }
-  describe.each(roots.map((root) => [basename(root), root]))(`${OUTPUT_DESCRIBE_PREFIX}%s`, (_name, root) => body(root));
+  describe.each(roots.split(':').map((root) => [basename(root), root]))(`${OUTPUT_DESCRIBE_PREFIX}%s`, (_name, root) => body(root));
 }
 
 /** The declarations whose output the suites read through {@link synthesizedOutput}, by name. */
