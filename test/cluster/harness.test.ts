@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCluster } from './support/cluster';
+import { type Cluster, startCluster } from './support/cluster';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -55,29 +55,18 @@ async function until(what: string, probe: () => boolean, timeoutMs = 60_000): Pr
 }
 
 describe('the cluster harness', () => {
-  test('stop() ends every process it started, closes its relays and removes its folder; nothing is mounted outside', async () => {
-    const cluster = await startCluster({ components: ['vault'] });
-    const pids = descendants(cluster.pid);
-    const names = pids.map(command);
-    expect(names).toEqual(expect.arrayContaining(['unshare', 'node', 'etcd', 'kube-apiserver', 'bao']));
-    const ports = [Number(new URL(cluster.server).port), Number(new URL(cluster.vault.addr).port)];
-    expect(await Promise.all(ports.map(listening))).toStrictEqual([true, true]);
-    const mountsBefore = readFileSync('/proc/self/mountinfo', 'utf8');
-    expect(mountsBefore).not.toContain(cluster.dir);
+  // One cluster for both (a start is about 8 s of CPU): reset() first, then stop(), which must end a
+  // cluster in any state; here the failed reset's, with its controllers stopped.
+  describe('a started cluster', () => {
+    let cluster: Cluster;
+    beforeAll(async () => {
+      cluster = await startCluster({ components: ['vault', 'external-secrets'], namespaces: ['kept'], resettable: true });
+    });
+    afterAll(async () => {
+      await cluster?.stop();
+    });
 
-    await cluster.stop();
-
-    expect(pids.filter((pid) => command(pid) !== undefined)).toStrictEqual([]);
-    expect(await Promise.all(ports.map(listening))).toStrictEqual([false, false]);
-    expect(existsSync(cluster.dir)).toBe(false);
-    expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(cluster.dir);
-    // Stopping twice is harmless.
-    await cluster.stop();
-  });
-
-  test('reset() returns the cluster to its start: what was made since is gone (a finalizer and a namespace too), OpenBao is new, ESO runs again; a start object deleted makes it fail', async () => {
-    const cluster = await startCluster({ components: ['vault', 'external-secrets'], namespaces: ['kept'], resettable: true });
-    try {
+    test('reset() returns the cluster to its start: what was made since is gone (a finalizer and a namespace too), OpenBao is new, ESO runs again; a start object deleted makes it fail', async () => {
       // GIVEN objects made after the start, one held by a finalizer, one in a namespace of its own, and a mount in OpenBao
       const kept = (await cluster.get('/api/v1/namespaces/kept')).metadata.uid;
       const rootToken = cluster.vault.rootToken;
@@ -104,9 +93,26 @@ describe('the cluster harness', () => {
       // AND a start object deleted cannot be made again: reset says which
       await cluster.kubectl(['delete', 'secret', '-n', 'vault', 'vault-tls']);
       await expect(cluster.reset()).rejects.toThrow('cannot reset the cluster: objects it held at start were deleted or replaced: /api/v1/namespaces/vault/secrets/vault-tls');
-    } finally {
+    });
+
+    test('stop() ends every process it started, closes its relays and removes its folder; nothing is mounted outside', async () => {
+      const pids = descendants(cluster.pid);
+      const names = pids.map(command);
+      expect(names).toEqual(expect.arrayContaining(['unshare', 'node', 'etcd', 'kube-apiserver', 'bao']));
+      const ports = [Number(new URL(cluster.server).port), Number(new URL(cluster.vault.addr).port)];
+      expect(await Promise.all(ports.map(listening))).toStrictEqual([true, true]);
+      const mountsBefore = readFileSync('/proc/self/mountinfo', 'utf8');
+      expect(mountsBefore).not.toContain(cluster.dir);
+
       await cluster.stop();
-    }
+
+      expect(pids.filter((pid) => command(pid) !== undefined)).toStrictEqual([]);
+      expect(await Promise.all(ports.map(listening))).toStrictEqual([false, false]);
+      expect(existsSync(cluster.dir)).toBe(false);
+      expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain(cluster.dir);
+      // Stopping twice is harmless.
+      await cluster.stop();
+    });
   });
 
   test('a harness killed without stopping its cluster takes the cluster with it: no process, no folder left', async () => {

@@ -2,7 +2,8 @@
 // each in its own project, classed as ok / data loss / crash / leak / wrongly accepted / wrongly
 // refused / unclear refusal (classify.ts), with a table of counts per kind. Exits 1 unless every case
 // came out as it declared. Options: --only <text> (cases whose id contains it), --jobs <n> (default
-// 2), --keep (leave the projects), --verbose (every case's output).
+// 2), --keep (leave the projects), --verbose (every case's output), --no-code-cache (every process
+// compiles its modules itself, as without the sweep: see code-cache.js).
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { type Need, type SweepCase, type SweepContext, SYNTH_OUTPUTS } from './c
 import { type Classification, classify, visible } from './classify';
 import { type Execution, type Finding, KINDS, OUTCOMES, type Outcome } from './model';
 import { manifestProblems, markdownTableProblems, terraformProblems, vaultServiceProblems } from './outputs';
-import { Template, cleanEnv, diffTrees, execute, snapshotTree } from './project';
+import { Template, cleanEnv, diffTrees, execute, snapshotTree, useCodeCache } from './project';
 import { prepareReferences } from './references';
 
 interface Options {
@@ -20,6 +21,7 @@ interface Options {
   readonly jobs: number;
   readonly keep: boolean;
   readonly verbose: boolean;
+  readonly codeCache: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -27,7 +29,7 @@ function parseOptions(argv: readonly string[]): Options {
     const index = argv.indexOf(name);
     return index >= 0 ? argv[index + 1] : undefined;
   };
-  return { only: value('--only'), jobs: Number(value('--jobs') ?? 2), keep: argv.includes('--keep'), verbose: argv.includes('--verbose') };
+  return { only: value('--only'), jobs: Number(value('--jobs') ?? 2), keep: argv.includes('--keep'), verbose: argv.includes('--verbose'), codeCache: !argv.includes('--no-code-cache') };
 }
 
 interface Result {
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'homelab-secrets-sweep-'));
   // A case that runs as nobody must reach its project.
   chmodSync(root, 0o755);
+  if (options.codeCache) useCodeCache(join(root, 'code-cache'));
   const template = new Template(root);
   template.prepare();
   const baseEnv = cleanEnv();

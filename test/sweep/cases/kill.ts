@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Need, type SweepCase, type SweepContext } from '../case';
 import type { Execution, Finding } from '../model';
-import { type Project, contentsOf, declarationModule } from '../project';
+import { type Project, codeCacheEnv, contentsOf, declarationModule } from '../project';
 
 /** The old declaration: the fixture's two paths. */
 export const V1_BODY = [
@@ -97,7 +97,7 @@ function killedAt(p: Project, ctx: SweepContext, syscall: string, n: number, env
 function killedAfter(p: Project, ctx: SweepContext, ms: number): Promise<Execution> {
   void ctx;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['scripts/synth.mjs', 'apps/sweep'], { cwd: p.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: p.pathWithStandIns() } });
+    const child = spawn(process.execPath, ['scripts/synth.mjs', 'apps/sweep'], { cwd: p.dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...codeCacheEnv(), PATH: p.pathWithStandIns() } });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.resume();
