@@ -1,6 +1,7 @@
 /**
  * The mutation suite (test/mutations/): each mutation of the synthesized output must make an
- * end-to-end suite fail; `npm run test:mutations`, after `npm run engines`. CI runs it last.
+ * end-to-end suite fail; `npm run test:mutations`, after `npm run engines`. CI runs it in the
+ * background from `npm test` on.
  */
 const unit = require('./jest.config');
 
