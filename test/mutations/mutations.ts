@@ -13,7 +13,8 @@ import type { OutputName } from '../e2e/support/outputs';
  * reads its output through `synthesizedOutput()` or `mutatedOutput()` with the folder it is given
  * (test/e2e/support/outputs.ts) can be listed here and named by mutations: one jest run then tests the
  * unmutated output and every mutated one. A real-cluster suite (test/cluster/) shares one cluster
- * between the outputs of a describe block (SharedCluster), reset between them.
+ * between its outputs (SharedCluster, kubernetes-login.test.ts's one for the whole file), reset
+ * between them.
  */
 export interface Suite {
   readonly config: string;
