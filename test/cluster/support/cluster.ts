@@ -21,6 +21,16 @@ export const CLUSTER_PORTS = { apiServer: 443, etcd: 2379, etcdPeer: 2380, vault
 /** The service account token issuer (and default audience) of a cluster with the default DNS domain. */
 export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
 
+/**
+ * The API server's Go garbage collector, tuned for a cluster that lives minutes: it collects when its
+ * heap has grown tenfold (GOGC=1000) or reaches 1 GiB (GOMEMLIMIT), where the default collects at
+ * twice the live heap. Measured over `npm run cluster:up` (a start with the homelab applied), four
+ * interleaved pairs: 5.8 CPU-seconds instead of 7.4 (a fifth less), for 1 GiB of memory instead of 0.46.
+ * Only the collector's pace changes, not what the API server does; the other components use too
+ * little CPU for it to matter.
+ */
+const API_SERVER_GC = { GOGC: '1000', GOMEMLIMIT: '1GiB' } as const;
+
 /** The Service CIDR the API server allocates from (no Service is routed: nothing runs in a pod). */
 const SERVICE_CIDR = '10.96.0.0/24';
 
@@ -370,7 +380,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       // its own Endpoints would name a loopback address, which it refuses
       '--endpoint-reconciler-type=none',
       ...(options.auditTokenReviews ? [`--audit-policy-file=${auditPolicy}`, `--audit-log-path=${auditLog}`, '--audit-log-format=json', '--audit-log-mode=blocking'] : []),
-    ]);
+    ], API_SERVER_GC);
     const apiSocket = join(sockets, 'api');
     await sup.relay(apiSocket, CLUSTER_PORTS.apiServer);
     const apiRelay = await tcpRelay(apiSocket);
