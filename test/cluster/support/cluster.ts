@@ -121,9 +121,10 @@ export interface Cluster {
   /** GET `path`; undefined on 404. */
   get(path: string): Promise<any>;
   /**
-   * Polls `probe` (every 100 ms, after 2 s every 500 ms: {@link pollDelayMs}) until it returns a value other than undefined, null or false, and
-   * returns it. Fails at the timeout, or at once when a component of the cluster has died, with
-   * `observe()`'s last answer (never a Secret's data) and the tail of the dead component's log.
+   * Polls `probe` (every 100 ms, after 2 s every 500 ms: {@link pollDelayMs}) until it returns a
+   * value other than undefined, null or false, and returns it. Fails at the timeout, or at once when a
+   * component of the cluster has died, with `observe()`'s last answer (never a Secret's data) and the
+   * tail of the dead component's log.
    */
   waitFor<T>(description: string, probe: () => Promise<T | undefined | null | false>, options?: { readonly timeoutMs?: number; readonly observe?: () => Promise<unknown> }): Promise<T>;
   /** A token of a ServiceAccount (TokenRequest). */
@@ -255,7 +256,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * waits (ESO's retries while Vault is down, a minute and more) kept it a tenth busy; a long wait now
  * sees its condition at most 0.5 s late.
  */
-export function pollDelayMs(elapsed: number): number {
+function pollDelayMs(elapsed: number): number {
   return elapsed < 2000 ? 100 : 500;
 }
 
