@@ -1,10 +1,11 @@
 // The harness itself: what it starts it stops, however its owner ends, and it leaves nothing behind.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Cluster, startCluster } from './support/cluster';
+import YAML from 'yaml';
+import { type Cluster, readCrdFile, startCluster } from './support/cluster';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -66,6 +67,20 @@ describe('the cluster harness', () => {
       await cluster?.stop();
     });
 
+    test('the CRDs it applies as text are the vendored files as the yaml package reads them (ESO\'s four, its generator CRDs), established', async () => {
+      const files = [
+        ...readdirSync(join(ROOT, 'crds', 'external-secrets')).filter((f) => f.endsWith('.yaml')).map((f) => join(ROOT, 'crds', 'external-secrets', f)),
+        ...readdirSync(cluster.engines.externalSecretsCrds).filter((f) => f.startsWith('generators.external-secrets.io_')).map((f) => join(cluster.engines.externalSecretsCrds, f)),
+      ];
+      expect(files.length).toBeGreaterThan(20);
+      for (const file of files) {
+        const vendored = YAML.parse(readFileSync(file, 'utf8'));
+        const live = await cluster.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${vendored.metadata.name}`);
+        expect({ file, spec: live?.spec, established: live?.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True') })
+          .toMatchObject({ file, spec: vendored.spec, established: true });
+      }
+    });
+
     test('reset() returns the cluster to its start: what was made since is gone (a finalizer and a namespace too), OpenBao is new, ESO runs again; a start object deleted makes it fail', async () => {
       // GIVEN objects made after the start, one held by a finalizer, one in a namespace of its own, and a mount in OpenBao
       const kept = (await cluster.get('/api/v1/namespaces/kept')).metadata.uid;
@@ -113,6 +128,32 @@ describe('the cluster harness', () => {
       // Stopping twice is harmless.
       await cluster.stop();
     });
+  });
+
+  test('a CRD file is read as one CustomResourceDefinition, its name from the lines before its spec; anything else is refused, naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'crd-file-'));
+    try {
+      const head = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\n';
+      const spec = 'spec:\n  group: example.com\n  names:\n    kind: Widget\n';
+      const write = (name: string, text: string): string => {
+        writeFileSync(join(dir, name), text);
+        return join(dir, name);
+      };
+      expect(readCrdFile(write('one.yaml', `---\n${head}${spec}`))).toStrictEqual({ file: join(dir, 'one.yaml'), kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, text: `---\n${head}${spec}` });
+      for (const [name, text] of [
+        ['two.yaml', `${head}${spec}---\n${head}${spec}`],
+        ['ended.yaml', `${head}${spec}...\n`],
+        ['no-spec.yaml', head],
+        ['spec-first.yaml', `${spec}${head}`],
+        ['two-specs.yaml', `${head}${spec}${spec}`],
+        ['another-kind.yaml', `${head.replace('CustomResourceDefinition', 'ConfigMap')}${spec}`],
+        ['v1beta1.yaml', `${head.replace('/v1', '/v1beta1')}${spec}`],
+      ]) {
+        expect(() => readCrdFile(write(name, text))).toThrow(`${join(dir, name)}: not one apiextensions.k8s.io/v1 CustomResourceDefinition with its apiVersion, kind and metadata.name before its one top-level spec`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('a harness killed without stopping its cluster takes the cluster with it: no process, no folder left', async () => {
