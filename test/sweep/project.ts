@@ -335,10 +335,14 @@ export class Project {
 /** Small valid settings, what most cases declare. */
 export const SETTINGS = "{ kms: { region: 'us-east-1' }, vault: { storageClass: 'local-path', storageSize: '5Gi' } }";
 
+/**
+ * A declaration module over the library's catalog, as the reference homelab's (apps/homelab.ts imports
+ * `../lib/catalog`): not the main entry, which loads cdk8s for its constructs before a refusal.
+ */
 export function declarationModule(body: string): string {
   return [
     "'use strict';",
-    "const lib = require('./dist/swc/lib');",
+    "const lib = require('./dist/swc/lib/catalog');",
     'const { SecretCatalog, external, generated } = lib;',
     `const SETTINGS = ${SETTINGS};`,
     'function declaration() {',

@@ -18,7 +18,7 @@ function cliModule(name: string, what: string, text: string | Buffer, expectatio
   return cliCase('module', `cli-${name}`, what, ['table'], expectation, { allowed: [THREW], ...extra, setup: (p) => void p.write('decl.js', text) });
 }
 
-const TOP_LEVEL_THROW = "'use strict';\nconst lib = require('./dist/swc/lib');\nconst paths = {};\nexports.declaration = paths.db.slice();\n";
+const TOP_LEVEL_THROW = "'use strict';\nconst lib = require('./dist/swc/lib/catalog');\nconst paths = {};\nexports.declaration = paths.db.slice();\n";
 const FUNCTION_THROWS = declarationModule("  const catalog = new lib.SecretCatalog({ mount: 'kv' });\n  throw new Error('no catalog yet');");
 const TEMPLATE_THROWS = declarationModule(onePath(undefined, "{ template: (k) => { throw new RangeError('template for ' + k.user); } }"));
 
