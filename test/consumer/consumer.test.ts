@@ -139,13 +139,14 @@ describe.each(VARIANTS)('the %s consumer project', (variant) => {
     }
   });
 
-  test('`homelab-secrets` loads neither cdktf, its providers nor cdk8s-plus-27; `./cli` loads no cdktf', () => {
+  test('`homelab-secrets` loads neither cdktf, its providers nor cdk8s-plus-27; `./cli` loads no cdktf, and no yaml until an import reads YAML', () => {
     const main = loadedBy(variant, 'main');
     expect(main).toContain('homelab-secrets');
     expect(heavy(main)).toStrictEqual([]);
     const cli = loadedBy(variant, 'cli');
     expect(cli).toContain('homelab-secrets');
     expect(heavy(cli)).toStrictEqual([]);
+    expect(cli).not.toContain('yaml');
   });
 
   test('`homelab-secrets/workloads` is exported; cdk8s-plus-27 is an optional peer this project did not install: one line says so', () => {
