@@ -47,7 +47,8 @@ export function renderRelease(helm: string, release: ComponentRelease): any[] {
     stdio: ['pipe', 'pipe', 'pipe'],
     maxBuffer: 64 * 1024 * 1024,
   });
-  // helm starts each document with a `---` line; a top-level key, `kind:` too, is the only text at column 0
+  // helm starts each document with a `---` line; within a document, a top-level key such as `kind:` is
+  // the only YAML at column 0 (beside helm's `# Source:` comments): a block scalar's lines are indented
   const documents = output.split(/^---[ \t]*$/m).filter((document) => !/^kind:[ \t]*CustomResourceDefinition[ \t]*$/m.test(document));
   return documents.flatMap((document) => YAML.parseAllDocuments(document).map((d) => d.toJSON())).filter((o) => o && typeof o === 'object' && o.kind);
 }

@@ -171,6 +171,14 @@ const RESOURCES: Readonly<Record<string, readonly [groupVersion: string, plural:
   CustomResourceDefinition: ['apiextensions.k8s.io/v1', 'customresourcedefinitions', false],
 };
 
+/** The CRD files of ESO a cluster starts with: the vendored four, and the generator CRDs ESO watches (from its source). */
+export function esoCrdFiles(engines: ClusterEngines): string[] {
+  return [
+    ...readdirSync(join(ROOT, 'crds', 'external-secrets')).filter((f) => f.endsWith('.yaml')).map((f) => join(ROOT, 'crds', 'external-secrets', f)),
+    ...readdirSync(engines.externalSecretsCrds).filter((f) => f.startsWith('generators.external-secrets.io_')).map((f) => join(engines.externalSecretsCrds, f)),
+  ];
+}
+
 /** A CRD file to apply: its name and its YAML text. */
 interface CrdFile {
   readonly file: string;
@@ -507,7 +515,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       }));
     };
 
-    const waitForCrds = (crds: readonly any[]): Promise<boolean> => waitFor(`CRDs ${crds.map((c) => c.metadata.name).join(', ')} to be established`, async () => {
+    const waitForCrds = (crds: readonly CrdFile[]): Promise<boolean> => waitFor(`CRDs ${crds.map((c) => c.metadata.name).join(', ')} to be established`, async () => {
       for (const crd of crds) {
         const live = await get(objectPath(crd));
         if (!live?.status?.conditions?.some((c: any) => c.type === 'Established' && c.status === 'True')) return false;
@@ -515,11 +523,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       return true;
     });
 
-    // ESO's CRDs (the vendored four, the generator CRDs it watches), applied while the rest starts.
-    const crds = [
-      ...readdirSync(join(ROOT, 'crds', 'external-secrets')).filter((f) => f.endsWith('.yaml')).map((f) => join(ROOT, 'crds', 'external-secrets', f)),
-      ...readdirSync(engines.externalSecretsCrds).filter((f) => f.startsWith('generators.external-secrets.io_')).map((f) => join(engines.externalSecretsCrds, f)),
-    ].map(readCrdFile);
+    // ESO's CRDs, applied while the rest starts.
+    const crds = esoCrdFiles(engines).map(readCrdFile);
     const established = (async () => {
       await applyCrdFiles(crds);
       await waitForCrds(crds);
